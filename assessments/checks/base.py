@@ -1,0 +1,103 @@
+"""What a check is, what it returns, and the registry of all checks.
+
+A check is a small class with a stable `id`, its `restriction` class, the probes it reads
+and a pure `evaluate(facts)` returning findings. Its docstring is the user-facing
+explanation of why the restriction matters (the restriction page shows it).
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+from assessments.facts import Facts, Unavailable
+
+# Bumped whenever a check's logic changes; stamped on every result.
+RULESET_VERSION = "2026.11.1"
+
+LINUX_RESTRICTIONS = (
+    "filesystems",
+    "ip_addresses",
+    "quotas",
+    "selinux",
+    "xattrs",
+    "raw_devices",
+    "mac_binding",
+    "transfer",
+)
+WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
+RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
+
+
+class Severity(StrEnum):
+    BLOCKER = "blocker"
+    WARNING = "warning"
+    INFO = "info"
+    PASS = "pass"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One conclusion of one check, with the evidence it was judged on."""
+
+    restriction: str
+    check: str
+    severity: Severity
+    title: str
+    evidence: str
+    remediation: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "restriction": self.restriction,
+            "check": self.check,
+            "severity": str(self.severity),
+            "title": self.title,
+            "evidence": self.evidence,
+            "remediation": self.remediation,
+        }
+
+
+MAX_EVIDENCE_LINES = 40
+
+
+def evidence(command: str, lines: Iterable[str], limit: int = MAX_EVIDENCE_LINES) -> str:
+    """The command and the lines a finding was judged on, cut to `limit` lines."""
+    shown = list(lines)
+    text = [f"$ {command}"] + shown[:limit]
+    if len(shown) > limit:
+        text.append(f"... ({len(shown) - limit} more lines)")
+    return "\n".join(text)
+
+
+class Check(ABC):
+    """Base of every check; subclasses set the class attributes and `evaluate`."""
+
+    id: ClassVar[str]
+    restriction: ClassVar[str]
+    os_family: ClassVar[str]  # "linux" | "windows"
+    probes: ClassVar[Sequence[str]]
+    title: ClassVar[str]  # short name of what is checked, for lists
+
+    @abstractmethod
+    def evaluate(self, facts: Facts) -> list[Finding]:
+        """Findings for this host; at least one (a `pass` when nothing was found)."""
+
+    def finding(
+        self, severity: Severity, title: str, evidence: str, remediation: str = ""
+    ) -> Finding:
+        return Finding(self.restriction, self.id, severity, title, evidence, remediation)
+
+    def unknown(self, missing: Unavailable, remediation: str = "") -> Finding:
+        return self.finding(
+            Severity.UNKNOWN,
+            f"Could not check: {missing.reason}",
+            f"probe {missing.probe}: {missing.reason}",
+            remediation or "Collect this probe again (as root or with sudo), or check by hand.",
+        )
+
+    @classmethod
+    def explanation(cls) -> str:
+        return (cls.__doc__ or "").strip()

@@ -1,0 +1,213 @@
+"""The inventory: servers to assess, how to reach them, and where they could go."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from fleet.choices import (
+    Architecture,
+    CredentialKind,
+    HostKeyState,
+    OsFamily,
+    Verdict,
+    WindowsVersion,
+    WinrmScheme,
+    WinrmTransport,
+)
+from fleet.lib import crypto
+
+
+class HostGroup(models.Model):
+    """A named set of hosts (from an Ansible group, a CSV `groups` column, or made by hand).
+
+    Group policies apply to every member: trusting a host key on first contact and allowing
+    legacy SSH algorithms.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    trust_first_host_key = models.BooleanField(
+        default=False, help_text="Trust a member's SSH host key on first contact instead of pending."
+    )
+    allow_legacy_ssh = models.BooleanField(
+        default=False, help_text="Members may be scanned with SHA-1 key exchange and ssh-rsa keys."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A free-form label on hosts."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Credential(models.Model):
+    """How to log in: SSH password, SSH private key (+ passphrase) or WinRM password.
+
+    Secrets are encrypted at rest with Fernet and only ever leave this model through
+    `secret()` and `passphrase()`, which collectors call right before they connect.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=CredentialKind.choices)
+    username = models.CharField(max_length=200)
+    secret_encrypted = models.TextField(blank=True, editable=False)
+    passphrase_encrypted = models.TextField(blank=True, editable=False)
+    winrm_transport = models.CharField(
+        max_length=20, choices=WinrmTransport.choices, default=WinrmTransport.NTLM
+    )
+    validate_certificate = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()}, {self.username})"
+
+    def set_secret(self, plaintext: str) -> None:
+        self.secret_encrypted = crypto.encrypt(plaintext)
+
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+    def set_passphrase(self, plaintext: str) -> None:
+        self.passphrase_encrypted = crypto.encrypt(plaintext)
+
+    def passphrase(self) -> str:
+        return crypto.decrypt(self.passphrase_encrypted)
+
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.secret_encrypted)
+
+    def rotate_encryption(self) -> None:
+        self.secret_encrypted = crypto.rotate(self.secret_encrypted)
+        self.passphrase_encrypted = crypto.rotate(self.passphrase_encrypted)
+
+
+class TargetNode(models.Model):
+    """A destination Parallels/Virtuozzo server that containers would run on."""
+
+    name = models.CharField(max_length=200, unique=True)
+    address = models.CharField(max_length=255, blank=True)
+    os_family = models.CharField(max_length=10, choices=OsFamily.choices, default=OsFamily.LINUX)
+    windows_version = models.CharField(max_length=10, choices=WindowsVersion.choices, blank=True)
+    architecture = models.CharField(max_length=5, choices=Architecture.choices, default="x64")
+    free_bytes = models.BigIntegerField(
+        null=True, blank=True, help_text="Free space for containers, in bytes."
+    )
+    notes = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Host(models.Model):
+    """A physical server to assess for migration into a container."""
+
+    name = models.CharField(max_length=255, unique=True)
+    address = models.CharField(max_length=255)
+    port = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: 22 for SSH, 5985/5986 then 80/443 for WinRM."
+    )
+    os_family = models.CharField(max_length=10, choices=OsFamily.choices, default=OsFamily.UNKNOWN)
+    groups = models.ManyToManyField(HostGroup, blank=True, related_name="hosts")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="hosts")
+    owner = models.CharField(max_length=200, blank=True)
+    site = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True)
+    credential = models.ForeignKey(
+        Credential, null=True, blank=True, on_delete=models.SET_NULL, related_name="hosts"
+    )
+    jump_host = models.CharField(
+        max_length=255, blank=True, help_text="SSH bastion as [user@]host[:port]."
+    )
+    use_sudo = models.BooleanField(default=False)
+    allow_legacy_ssh = models.BooleanField(default=False)
+    winrm_scheme = models.CharField(
+        max_length=5, choices=WinrmScheme.choices, default=WinrmScheme.HTTP
+    )
+    winrm_port = models.PositiveIntegerField(null=True, blank=True)
+    winrm_transport = models.CharField(
+        max_length=20, choices=WinrmTransport.choices, blank=True,
+        help_text="Empty: the credential's transport.",
+    )
+    target = models.ForeignKey(
+        TargetNode, null=True, blank=True, on_delete=models.SET_NULL, related_name="hosts"
+    )
+    # Denormalised from the latest finished HostScan (and waivers), for fast fleet pages.
+    verdict = models.CharField(
+        max_length=12, choices=Verdict.choices, default=Verdict.NEVER, db_index=True
+    )
+    last_scanned = models.DateTimeField(null=True, blank=True, db_index=True)
+    latest_scan = models.ForeignKey(
+        "assessments.HostScan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("host-detail", args=[self.pk])
+
+    def legacy_ssh_allowed(self) -> bool:
+        return self.allow_legacy_ssh or self.groups.filter(allow_legacy_ssh=True).exists()
+
+    def trusts_first_host_key(self) -> bool:
+        return self.groups.filter(trust_first_host_key=True).exists()
+
+
+class HostKey(models.Model):
+    """An SSH host key seen for a host; only a trusted key lets a scan proceed."""
+
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="host_keys")
+    key_type = models.CharField(max_length=50)
+    fingerprint = models.CharField(max_length=100, help_text="SHA256:base64, as OpenSSH shows it.")
+    public_key = models.TextField(help_text="Base64 of the key blob.")
+    state = models.CharField(
+        max_length=10, choices=HostKeyState.choices, default=HostKeyState.PENDING
+    )
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["host__name", "-first_seen"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "key_type", "public_key"], name="hostkey_unique_per_host"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.key_type} {self.fingerprint} ({self.state})"

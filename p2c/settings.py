@@ -1,0 +1,169 @@
+"""Settings of the P2C readiness dashboard, read from the environment.
+
+Every variable is documented in README.md and docker/.env.example. Defaults serve a laptop:
+SQLite under var/, the embedded queue, a development secret generated once into var/.
+"""
+
+import base64
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import dj_database_url
+
+from p2c.env import ConfigurationError, env_bool, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("FLEET_VAR_DIR") or BASE_DIR / "var")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", default=False)
+
+
+def _development_secret(filename: str, make: Callable[[], str]) -> str:
+    """A secret generated once per checkout and kept in var/ (never used in production)."""
+    path = VAR_DIR / filename
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_str("SECRET_KEY") or _development_secret(
+    "dev-secret-key", lambda: secrets.token_urlsafe(50)
+)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "django_tables2",
+    "django_htmx",
+    "django_rq",
+    "fleet",
+    "assessments",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "p2c.middleware.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "p2c.urls"
+WSGI_APPLICATION = "p2c.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "fleet.lib.roles.roles_context",
+            ],
+        },
+    },
+]
+
+_database_url = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'p2c.sqlite3'}"
+try:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+except Exception as exc:  # dj_database_url raises several types for a bad URL
+    raise ConfigurationError(f"DATABASE_URL is not a usable database URL: {exc}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
+DATABASES["default"].setdefault("TEST", {})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ConfigurationError(f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}")
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    _queue_connection: dict[str, object] = {"URL": REDIS_URL}
+else:
+    CACHES["rq-embedded"] = {"BACKEND": "p2c.embedded.EmbeddedRedisCache"}
+    _queue_connection = {"USE_REDIS_CACHE": "rq-embedded"}
+
+# Queues the project uses; `manage.py rqworker` with no names serves all of them.
+QUEUE_NAMES = ["scans", "default"]
+RQ_QUEUES = {name: {**_queue_connection, "DEFAULT_TIMEOUT": 3600} for name in QUEUE_NAMES}
+RQ = {"COMMIT_MODE": "on_db_commit"}
+
+FLEET_ENCRYPTION_KEY = env_str("FLEET_ENCRYPTION_KEY")
+if not FLEET_ENCRYPTION_KEY:
+    if not DEBUG and env_bool("FLEET_REQUIRE_KEYS", default=False):
+        raise ConfigurationError("FLEET_ENCRYPTION_KEY must be set in production")
+    FLEET_ENCRYPTION_KEY = _development_secret(
+        "dev-encryption-key.fernet", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()
+    )
+# Several keys, comma-separated, newest first: data encrypted with any of them is readable,
+# new data is written with the first (see `manage.py rotate_credentials`).
+FLEET_ENCRYPTION_KEYS = [key.strip() for key in FLEET_ENCRYPTION_KEY.split(",") if key.strip()]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE") or "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG and env_bool("FLEET_HTTPS", default=True) and SECRET_KEY and env_str("SECRET_KEY"):
+    # Production (SECRET_KEY given): cookies and redirects for HTTPS behind a proxy.
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
+    "loggers": {"paramiko": {"level": "WARNING"}, "asyncssh": {"level": "WARNING"}},
+}

@@ -1,0 +1,56 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DEBUG", "maybe"), ("REDIS_URL", "localhost:6379"), ("DATABASE_URL", "nonsense://x")],
+)
+def test_it_names_the_malformed_variable(variable: str, value: str, tmp_path: Path) -> None:
+    result = run_check({variable: value, "FLEET_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert variable in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_variables(tmp_path: Path) -> None:
+    from cryptography.fernet import Fernet
+
+    result = run_check(
+        {
+            "SECRET_KEY": "x" * 60 + "productionsecret-Q7#",
+            "FLEET_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "ALLOWED_HOSTS": "p2c.example.com",
+            "DEBUG": "false",
+            "FLEET_VAR_DIR": str(tmp_path),
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_login_is_required_on_the_overview(client, db) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_every_response_has_a_content_security_policy(client, db) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/login/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
