@@ -99,6 +99,9 @@ class Capture(models.Model):
     collected = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=now)
 
+    def __str__(self) -> str:
+        return f"Capture of {self.host_scan}"
+
 
 class Finding(models.Model):
     """What one check concluded about one host in one HostScan, with its evidence."""
@@ -169,6 +172,9 @@ class WaiverEvent(models.Model):
 
     class Meta:
         ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.waiver}"
 
 
 class ScanSchedule(models.Model):

@@ -30,7 +30,8 @@ class HostGroup(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     trust_first_host_key = models.BooleanField(
-        default=False, help_text="Trust a member's SSH host key on first contact instead of pending."
+        default=False,
+        help_text="Trust a member's SSH host key on first contact instead of pending.",
     )
     allow_legacy_ssh = models.BooleanField(
         default=False, help_text="Members may be scanned with SHA-1 key exchange and ssh-rsa keys."
@@ -151,7 +152,9 @@ class Host(models.Model):
     )
     winrm_port = models.PositiveIntegerField(null=True, blank=True)
     winrm_transport = models.CharField(
-        max_length=20, choices=WinrmTransport.choices, blank=True,
+        max_length=20,
+        choices=WinrmTransport.choices,
+        blank=True,
         help_text="Empty: the credential's transport.",
     )
     target = models.ForeignKey(

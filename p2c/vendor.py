@@ -17,7 +17,9 @@ TARGET = Path(__file__).resolve().parent.parent / "static" / "vendor" / "plotly.
 def main() -> int:
     source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     if not source.exists():
-        print(f"plotly.min.js not found in the installed plotly package ({source})", file=sys.stderr)
+        print(
+            f"plotly.min.js not found in the installed plotly package ({source})", file=sys.stderr
+        )
         return 1
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, TARGET)

@@ -32,7 +32,9 @@ def _load() -> dict[str, Check]:
             if check_class.id in registry:
                 raise RuntimeError(f"duplicate check id {check_class.id!r} in {name}")
             if check_class.restriction not in RESTRICTIONS:
-                raise RuntimeError(f"{check_class.id}: unknown restriction {check_class.restriction}")
+                raise RuntimeError(
+                    f"{check_class.id}: unknown restriction {check_class.restriction}"
+                )
             registry[check_class.id] = check_class()
     return registry
 

@@ -66,7 +66,7 @@ MAX_EVIDENCE_LINES = 40
 def evidence(command: str, lines: Iterable[str], limit: int = MAX_EVIDENCE_LINES) -> str:
     """The command and the lines a finding was judged on, cut to `limit` lines."""
     shown = list(lines)
-    text = [f"$ {command}"] + shown[:limit]
+    text = [f"$ {command}", *shown[:limit]]
     if len(shown) > limit:
         text.append(f"... ({len(shown) - limit} more lines)")
     return "\n".join(text)

@@ -38,7 +38,9 @@ def decrypt(token: str) -> str:
     try:
         return fernet().decrypt(token.encode()).decode()
     except InvalidToken:
-        raise SecretUnreadable("stored secret cannot be decrypted with the configured keys") from None
+        raise SecretUnreadable(
+            "stored secret cannot be decrypted with the configured keys"
+        ) from None
 
 
 def rotate(token: str) -> str:
@@ -48,4 +50,6 @@ def rotate(token: str) -> str:
     try:
         return fernet().rotate(token.encode()).decode()
     except InvalidToken:
-        raise SecretUnreadable("stored secret cannot be decrypted with the configured keys") from None
+        raise SecretUnreadable(
+            "stored secret cannot be decrypted with the configured keys"
+        ) from None

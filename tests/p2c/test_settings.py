@@ -13,7 +13,11 @@ def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.Completed
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -1,0 +1,46 @@
+"""Keeping a host's denormalised verdict in step with its latest scan and its waivers."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.engine import verdict
+from assessments.models import Finding, HostScan, Waiver
+from fleet.choices import Verdict
+from fleet.models import Host
+
+
+def active_waiver_checks(host: Host) -> set[str]:
+    """Check ids of the host's waivers in force today."""
+    today = timezone.localdate()
+    return {
+        w.check_id
+        for w in Waiver.objects.filter(host=host, active=True).only("check_id", "expires")
+        if w.expires is None or w.expires >= today
+    }
+
+
+@transaction.atomic
+def refresh_host_verdict(host: Host, host_scan: HostScan | None = None) -> str:
+    """Mark findings waived or not, then recompute the verdict of the host's latest scan.
+
+    `host_scan`, when given, becomes the latest scan of the host.
+    """
+    if host_scan is not None:
+        host.latest_scan = host_scan
+        host.last_scanned = host_scan.finished or timezone.now()
+    latest = host.latest_scan
+    if latest is None:
+        host.verdict = Verdict.NEVER
+        host.save(update_fields=["verdict", "latest_scan", "last_scanned"])
+        return host.verdict
+    waived_checks = active_waiver_checks(host)
+    findings = Finding.objects.filter(host_scan=latest)
+    findings.filter(check_id__in=waived_checks).exclude(waived=True).update(waived=True)
+    findings.exclude(check_id__in=waived_checks).exclude(waived=False).update(waived=False)
+    pairs = findings.values_list("severity", "waived")
+    scanned = latest.status == "done"
+    host.verdict = verdict(pairs, scanned=scanned)
+    latest.verdict = host.verdict
+    latest.save(update_fields=["verdict"])
+    host.save(update_fields=["verdict", "latest_scan", "last_scanned"])
+    return host.verdict

@@ -1,0 +1,1 @@
+"""Pure parsers: raw probe bytes -> typed data. No I/O here."""
