@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from p2c.env import ConfigurationError, env_bool, env_list, env_str
+from p2c.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FLEET_VAR_DIR") or BASE_DIR / "var")
@@ -47,9 +47,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
-    "django_rq",
     "fleet",
     "assessments",
+    # After assessments: its `rqworker` (every queue by default) must win over django-rq's.
+    "django_rq",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,10 @@ else:
 QUEUE_NAMES = ["scans", "default"]
 RQ_QUEUES = {name: {**_queue_connection, "DEFAULT_TIMEOUT": 3600} for name in QUEUE_NAMES}
 RQ = {"COMMIT_MODE": "on_db_commit"}
+# Scans (docs/scanning.md): hosts per batch job, threads per batch, deadline per host (s).
+SCAN_BATCH_SIZE = env_int("SCAN_BATCH_SIZE", 25, minimum=1)
+SCAN_CONCURRENCY = env_int("SCAN_CONCURRENCY", 25, minimum=1)
+SCAN_HOST_DEADLINE = env_int("SCAN_HOST_DEADLINE", 120, minimum=1)
 
 FLEET_ENCRYPTION_KEY = env_str("FLEET_ENCRYPTION_KEY")
 if not FLEET_ENCRYPTION_KEY:
