@@ -1,5 +1,200 @@
-"""Placeholder: the linux probe definitions land with the engine issue."""
+r"""The Linux probes: one read-only POSIX sh fragment per probe id.
+
+Each fragment prints the raw output of its command on stdout and tries its own fallbacks;
+its exit status becomes the probe's rc. The collector wraps every fragment (framing,
+`LC_ALL=C`, a full PATH, `sudo -n` where configured, the per-probe time limit, an output
+cap), so fragments do none of that. Constraints every fragment honours:
+
+- dash-compatible (`/bin/sh` on Debian/Ubuntu) and runnable on RHEL 5: no `timeout`, no
+  `findmnt`, no arrays, no `[[`; `command -v` to test for tools;
+- "not found" is reported as exit status 127 via `(exit 127)`, never with `exit`, which
+  would end the collector's whole script;
+- fragments that set variables or positional parameters run in a `( ... )` subshell;
+- nothing is ever written on the host.
+"""
 
 from assessments.probes.base import Probe
 
-PROBES: list[Probe] = []
+# File system types whose data is merged into the container (and worth an xattr scan).
+_DISK_TYPES = "ext[234]|xfs|btrfs|reiserfs|jfs|vfat|ntfs|ntfs3|fuseblk|zfs|f2fs"
+XATTR_LINE_LIMIT = 20000
+
+_MISSING = 'echo "{tool}: command not found" >&2; (exit 127)'
+
+
+def _tool(tool: str, command: str) -> str:
+    """Run `command` if `tool` exists, else report it missing with exit status 127."""
+    return (
+        f"if command -v {tool} >/dev/null 2>&1; then {command}; "
+        f"else {_MISSING.format(tool=tool)}; fi"
+    )
+
+
+MAC_ADDRESSES = r"""(
+for i in /sys/class/net/*; do
+  [ -r "$i/address" ] || continue
+  printf '%s %s %s\n' "${i##*/}" "$(cat "$i/address" 2>/dev/null)" "$(cat "$i/type" 2>/dev/null)"
+done
+for b in /proc/net/bonding/*; do
+  [ -r "$b" ] || continue
+  printf '==> %s <==\n' "$b"
+  cat "$b"
+done
+[ -d /sys/class/net ]
+)"""
+
+GETFATTR = rf"""(
+if ! command -v getfattr >/dev/null 2>&1; then
+  echo "getfattr: command not found" >&2; (exit 127)
+else
+  [ "$(id -u)" = 0 ] ||
+    echo "# p2c: not root: trusted.* attributes and unreadable files were not checked"
+  nice=""
+  command -v nice >/dev/null 2>&1 && nice="nice -n 19"
+  awk '$3 ~ /^({_DISK_TYPES})$/ && $2 !~ /\\/ {{print $2}}' /proc/mounts | sort -u |
+  while IFS= read -r m; do
+    echo "# p2c: scanning $m"
+    $nice find "$m" -xdev \( -type f -o -type d \) -print0 2>/dev/null |
+      xargs -0 -r $nice getfattr -h -d --absolute-names \
+        -m '^(user|trusted|system)\.|^security\.(capability|ima|evm|NTACL)$' 2>/dev/null
+  done |
+  awk -v max={XATTR_LINE_LIMIT} 'NR > max {{
+    print "# p2c: scan incomplete: stopped after " max " lines"; exit
+  }}
+  {{ print }}'
+fi
+)"""
+
+LICENSE_SCAN = r"""(
+set --
+p2c_add_mac() {
+  case "$1" in
+    00:00:00:00:00:00|ff:ff:ff:ff:ff:ff|*[!0-9a-f:]*) return ;;
+  esac
+  [ ${#1} -eq 17 ] || return
+  h=$(echo "$1" | tr -d :)
+  p2c_pats="$p2c_pats $1 $(echo "$1" | tr : -) $h"
+  p2c_pats="$p2c_pats $(echo "$h" | sed 's/^\(....\)\(....\)\(....\)$/\1.\2.\3/')"
+}
+p2c_pats=""
+for a in /sys/class/net/*/address; do
+  [ -r "$a" ] && p2c_add_mac "$(tr 'A-F' 'a-f' < "$a")"
+done
+for m in $(sed -n 's/^Permanent HW addr: //p' /proc/net/bonding/* 2>/dev/null | tr 'A-F' 'a-f'); do
+  p2c_add_mac "$m"
+done
+for p in $p2c_pats; do set -- "$@" -e "$p"; done
+{
+  find /opt /usr/local /etc /srv /home /root /var/lib /usr/flexlm -maxdepth 5 -xdev -type f \
+    \( -iname '*.lic' -o -iname '*.license' -o -iname 'license.dat' -o -iname 'license.txt' \
+       -o -iname 'licen[sc]e' -o -iname 'lservrc' -o -iname '*.lic.txt' \) \
+    ! -name 'LICENSE' ! -name 'LICENCE' ! -name 'LICENSE.txt' -size -1024k 2>/dev/null |
+    head -n 2000
+  [ $# -gt 0 ] && grep -r -l -I -i -F "$@" /etc 2>/dev/null | head -n 200
+} | sort -u | while IFS= read -r f; do
+  lines=$( {
+    grep -i -E 'hostid|^[[:space:]]*(SERVER|HOST|VENDOR|DAEMON|ISV)[[:space:]]' "$f" 2>/dev/null
+    [ $# -gt 0 ] && grep -i -F "$@" "$f" 2>/dev/null
+  } | sort -u | head -n 30 )
+  [ -n "$lines" ] && printf '==> %s <==\n%s\n' "$f" "$lines"
+done
+if command -v lmutil >/dev/null 2>&1; then
+  echo '==> lmhostid <=='; lmutil lmhostid 2>&1 | head -n 20
+elif command -v lmhostid >/dev/null 2>&1; then
+  echo '==> lmhostid <=='; lmhostid 2>&1 | head -n 20
+fi
+if command -v hostid >/dev/null 2>&1; then echo '==> hostid <=='; hostid; fi
+true
+)"""
+
+OS_RELEASE = r"""(
+found=""
+for f in /etc/os-release /etc/redhat-release /etc/SuSE-release /etc/lsb-release \
+  /etc/debian_version; do
+  if [ -r "$f" ]; then printf '==> %s <==\n' "$f"; cat "$f"; echo; found=1; fi
+done
+[ -n "$found" ] || { echo "no release file found" >&2; (exit 1); }
+)"""
+
+RAWDEVICES_CONFIG = r"""(
+for f in /etc/sysconfig/rawdevices /etc/udev/rules.d/*raw*.rules /etc/udev/rules.d/*asm*.rules; do
+  if [ -r "$f" ]; then printf '==> %s <==\n' "$f"; cat "$f"; fi
+done
+true
+)"""
+
+ORACLEASM = r"""(
+for d in /dev/oracleasm/disks /dev/oracleafd/disks; do
+  [ -d "$d" ] && ls -1 "$d" 2>&1
+done
+true
+)"""
+
+SELINUX_ENFORCE = r"""(
+for f in /sys/fs/selinux/enforce /selinux/enforce; do
+  if [ -r "$f" ]; then cat "$f"; break; fi
+done
+true
+)"""
+
+PROBES: list[Probe] = [
+    Probe("proc_mounts", "linux", "cat /proc/mounts", "cat /proc/mounts"),
+    Probe(
+        "mountinfo",
+        "linux",
+        "cat /proc/self/mountinfo",
+        "cat /proc/self/mountinfo",
+        description="Absent on 2.6.18 kernels (RHEL 5); proc_mounts is the fallback.",
+    ),
+    Probe("fstab", "linux", "cat /etc/fstab", "cat /etc/fstab"),
+    Probe("df", "linux", "df -P -k -l", "df -P -k -l", timeout=60),
+    Probe("df_inodes", "linux", "df -P -i -l", "df -P -i -l", timeout=60),
+    Probe("ip_addr", "linux", _tool("ip", "ip -o addr show"), "ip -o addr show"),
+    Probe("ifconfig", "linux", _tool("ifconfig", "ifconfig -a"), "ifconfig -a"),
+    Probe(
+        "mac_addresses",
+        "linux",
+        MAC_ADDRESSES,
+        "cat /sys/class/net/*/address /proc/net/bonding/*",
+    ),
+    Probe("sestatus", "linux", _tool("sestatus", "sestatus"), "sestatus"),
+    Probe("getenforce", "linux", _tool("getenforce", "getenforce"), "getenforce"),
+    Probe("selinux_enforce", "linux", SELINUX_ENFORCE, "cat /sys/fs/selinux/enforce"),
+    Probe("selinux_config", "linux", "cat /etc/selinux/config", "cat /etc/selinux/config"),
+    Probe(
+        "quotaon",
+        "linux",
+        _tool("quotaon", "quotaon -p -a"),
+        "quotaon -p -a",
+        needs_root=True,
+    ),
+    Probe("raw", "linux", _tool("raw", "raw -qa"), "raw -qa", needs_root=True),
+    Probe(
+        "rawdevices_config",
+        "linux",
+        RAWDEVICES_CONFIG,
+        "cat /etc/sysconfig/rawdevices /etc/udev/rules.d/*raw*.rules",
+    ),
+    Probe("oracleasm", "linux", ORACLEASM, "ls /dev/oracleasm/disks /dev/oracleafd/disks"),
+    Probe(
+        "getfattr",
+        "linux",
+        GETFATTR,
+        "find MOUNT -xdev | xargs getfattr -h -d --absolute-names -m '<not security.selinux>'",
+        needs_root=True,
+        timeout=300,
+        description="Bounded xattr scan of the local disk-backed file systems.",
+    ),
+    Probe(
+        "license_scan",
+        "linux",
+        LICENSE_SCAN,
+        "license files and /etc searched for this host's MAC addresses",
+        needs_root=True,
+        timeout=120,
+    ),
+    Probe("ps", "linux", "ps -eo user,pid,args", "ps -eo user,pid,args"),
+    Probe("rsync", "linux", _tool("rsync", "rsync --version | head -n 1"), "rsync --version"),
+    Probe("os_release", "linux", OS_RELEASE, "cat /etc/os-release"),
+    Probe("uname", "linux", "uname -a", "uname -a"),
+]

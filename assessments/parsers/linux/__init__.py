@@ -1,0 +1,1 @@
+"""Parsers for the Linux probes: raw output -> typed data. Pure: no I/O."""

@@ -1,0 +1,64 @@
+"""Raw device bindings (`raw -qa`, /etc/sysconfig/rawdevices) and Oracle ASMLib disks.
+
+`raw -qa` separates with a TAB on some builds and two spaces on others: split on `\\s+`.
+"""
+
+import re
+from dataclasses import dataclass
+
+from assessments.facts import ProbeOutput
+from assessments.parsers.text import require_data
+
+
+@dataclass(frozen=True)
+class RawBinding:
+    device: str  # /dev/raw/raw1
+    major: int
+    minor: int
+    line: str
+
+
+_BOUND = re.compile(r"(/dev/raw/raw\d+):\s+bound to major (\d+),\s+minor (\d+)")
+
+
+def parse_raw_qa(out: ProbeOutput) -> list[RawBinding]:
+    text = require_data(out, "raw -qa")
+    return [
+        RawBinding(m[1], int(m[2]), int(m[3]), line.strip())
+        for line in text.split("\n")
+        if (m := _BOUND.search(line))
+    ]
+
+
+@dataclass(frozen=True)
+class RawConfig:
+    raw: str
+    block: str
+    line: str
+
+
+def parse_rawdevices_config(out: ProbeOutput) -> list[RawConfig]:
+    """`/etc/sysconfig/rawdevices` (RHEL 4/5) and udev rules calling `raw`: bindings set at boot."""
+    text = require_data(out, "cat /etc/sysconfig/rawdevices")
+    entries: list[RawConfig] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or stripped.startswith("==>"):
+            continue
+        fields = stripped.split()
+        if len(fields) >= 2 and fields[0].startswith("/dev/raw/"):
+            entries.append(RawConfig(fields[0], " ".join(fields[1:]), stripped))
+        elif re.search(r"RUN\+?=\"?\S*raw\s+/dev/raw/", stripped):
+            raw = re.search(r"(/dev/raw/raw\w+)", stripped)
+            entries.append(RawConfig(raw.group(1) if raw else "", "", stripped))
+    return entries
+
+
+def parse_oracleasm(out: ProbeOutput) -> list[str]:
+    """`oracleasm listdisks` (or the listing of /dev/oracleasm/disks): one ASM label per line."""
+    text = require_data(out, "oracleasm listdisks")
+    return [
+        line.strip()
+        for line in text.split("\n")
+        if re.fullmatch(r"[A-Za-z0-9_.-]+", line.strip() or "-") and line.strip() != "-"
+    ]

@@ -1,0 +1,82 @@
+"""Extended attributes from `getfattr -d` output: `# file: <path>` blocks of `name=value`.
+
+The probe scans one file system per mount (`find -xdev`), skips `security.selinux`, and
+stops at a line limit, printing `# p2c: scan incomplete: ...` when it does; a probe cut by
+the collector's time limit or output cap is incomplete too. Paths are relative unless
+`--absolute-names` was given; both are shown with a leading `/`.
+"""
+
+from dataclasses import dataclass, field
+
+from assessments.facts import ProbeOutput
+from assessments.parsers.text import require_data
+
+INCOMPLETE_MARK = "# p2c: scan incomplete:"
+SCANNED_MARK = "# p2c: scanning "
+NOTE_MARK = "# p2c: "
+# Exit statuses of a probe killed by a time limit (timeout(1), SIGKILL, SIGTERM, alarm).
+KILLED = (124, 137, 142, 143)
+
+
+@dataclass(frozen=True)
+class FileXattrs:
+    path: str
+    names: tuple[str, ...]
+
+
+@dataclass
+class XattrScan:
+    files: list[FileXattrs] = field(default_factory=list)
+    scanned: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    incomplete: str = ""  # why the scan stopped early, "" when complete
+
+
+def kind_of(name: str) -> str:
+    """The category users care about for one attribute name."""
+    if name.startswith("system.posix_acl_") or name == "system.nfs4_acl":
+        return "acl"
+    if name == "security.capability":
+        return "capability"
+    if name == "security.selinux":
+        return "selinux"
+    if name.startswith("user."):
+        return "user"
+    if name.startswith("trusted."):
+        return "trusted"
+    if name == "security.NTACL":
+        return "samba"
+    return "other"
+
+
+def parse_getfattr(out: ProbeOutput) -> XattrScan:
+    text = require_data(out, "getfattr")
+    scan = XattrScan()
+    path = ""
+    names: list[str] = []
+
+    def flush() -> None:
+        if path and names:
+            scan.files.append(FileXattrs(path, tuple(names)))
+
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if line.startswith("# file: "):
+            flush()
+            path, names = "/" + line[len("# file: ") :].lstrip("/"), []
+        elif line.startswith(INCOMPLETE_MARK):
+            scan.incomplete = line[len(INCOMPLETE_MARK) :].strip()
+        elif line.startswith(SCANNED_MARK):
+            scan.scanned.append(line[len(SCANNED_MARK) :].strip())
+        elif line.startswith(NOTE_MARK):
+            scan.notes.append(line[len(NOTE_MARK) :].strip())
+        elif path and "=" in line and not line.startswith("#"):
+            names.append(line.split("=", 1)[0].strip())
+        elif path and line and not line.startswith("#") and "=" not in line:
+            names.append(line.strip())  # `getfattr` without -d lists bare names
+    flush()
+    if out.truncated and not scan.incomplete:
+        scan.incomplete = "the output was cut at the collector's size or time limit"
+    elif out.rc in KILLED and not scan.incomplete:
+        scan.incomplete = f"the scan was stopped by the time limit (exit status {out.rc})"
+    return scan
