@@ -1,0 +1,192 @@
+"""RQ jobs of scans.
+
+`scan_batch(scan_id, host_scan_ids)` works one batch of one scan: it reserves its hosts,
+claims each one with a conditional UPDATE (so two workers never scan the same host), scans
+them concurrently in a bounded thread pool (paramiko is thread-based), and saves each host's
+result as soon as that host is done. A heartbeat thread keeps the reservation fresh, so
+`assessments.lib.scans.recover_lost` can tell a slow batch from a dead worker.
+"""
+
+import logging
+import os
+import random
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import close_old_connections, connections
+from django.db.models import F
+from django.utils import timezone
+from rq import get_current_job
+
+from assessments import collectors
+from assessments.choices import ErrorClass, HostScanStatus
+from assessments.collectors.base import CollectError, CollectResult
+from assessments.lib import results
+from assessments.lib.scans import (
+    ACTIVE,
+    HEARTBEAT_INTERVAL,
+    MAX_ATTEMPTS,
+    finish_if_complete,
+    mark_started,
+    recover_lost,
+)
+from assessments.models import HostScan, Scan
+from fleet.models import Host
+
+log = logging.getLogger(__name__)
+
+# Seconds before retry n (1-based) of a transient failure; jitter spreads a fleet's retries.
+BACKOFF_BASE = 2.0
+
+
+def backoff_delay(attempt: int) -> float:
+    return float(BACKOFF_BASE * (3 ** (attempt - 1)) * random.uniform(0.8, 1.2))
+
+
+def scan_batch(scan_id: int, host_scan_ids: list[int]) -> dict[str, int]:
+    """Job: scan one batch of a scan's hosts concurrently; returns counts by outcome."""
+    batch = Batch(scan_id, host_scan_ids, owner=_owner_name())
+    return batch.run()
+
+
+def _owner_name() -> str:
+    job = get_current_job()
+    job_part = job.id if job is not None else f"inline-{random.getrandbits(32):08x}"
+    return f"{socket.gethostname()}:{os.getpid()}:{job_part}"
+
+
+class Batch:
+    """One batch job's state: its hosts, its owner name, the cancel and stop flags."""
+
+    def __init__(self, scan_id: int, host_scan_ids: list[int], owner: str) -> None:
+        self.scan_id = scan_id
+        self.ids = list(host_scan_ids)
+        self.owner = owner
+        self.cancelled = threading.Event()
+        self.stopped = threading.Event()
+        self.outcomes: dict[str, int] = {"done": 0, "failed": 0, "skipped": 0}
+        self.lock = threading.Lock()
+
+    def run(self) -> dict[str, int]:
+        # Hosts left behind by a worker that died are picked up by whichever batch runs next.
+        recover_lost()
+        if not Scan.objects.filter(pk=self.scan_id).exists():
+            return self.outcomes
+        reserved = HostScan.objects.filter(
+            pk__in=self.ids, scan_id=self.scan_id, status=HostScanStatus.QUEUED
+        ).update(worker=self.owner, heartbeat=timezone.now())
+        if not reserved:
+            return self.outcomes
+        mark_started(self.scan_id)
+        beat = threading.Thread(target=self._heartbeat, name="scan-heartbeat", daemon=True)
+        beat.start()
+        try:
+            self._work_all()
+        finally:
+            self.stopped.set()
+            beat.join(timeout=5)
+        finish_if_complete(self.scan_id)
+        return self.outcomes
+
+    def _work_all(self) -> None:
+        threads = min(settings.SCAN_CONCURRENCY, len(self.ids))
+        if threads <= 1:
+            for pk in self.ids:
+                self.work_host(pk)
+            return
+        with ThreadPoolExecutor(threads, thread_name_prefix=f"scan{self.scan_id}") as pool:
+            list(pool.map(self._work_host_in_thread, self.ids))
+
+    def _work_host_in_thread(self, pk: int) -> None:
+        try:
+            self.work_host(pk)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def _heartbeat(self) -> None:
+        while not self.stopped.wait(HEARTBEAT_INTERVAL):
+            try:
+                close_old_connections()
+                HostScan.objects.filter(
+                    pk__in=self.ids, worker=self.owner, status__in=ACTIVE
+                ).update(heartbeat=timezone.now())
+                if Scan.objects.filter(pk=self.scan_id, cancel_requested=True).exists():
+                    self.cancelled.set()
+            except Exception:  # a database hiccup must not kill the heartbeat for good
+                log.exception("scan #%s: heartbeat failed", self.scan_id)
+        connections.close_all()
+
+    def count(self, outcome: str) -> None:
+        with self.lock:
+            self.outcomes[outcome] += 1
+
+    def claim(self, pk: int) -> bool:
+        """QUEUED -> RUNNING for this owner, or False when another worker or a cancel won."""
+        if self.cancelled.is_set():
+            return False
+        now = timezone.now()
+        return bool(
+            HostScan.objects.filter(pk=pk, status=HostScanStatus.QUEUED).update(
+                status=HostScanStatus.RUNNING,
+                worker=self.owner,
+                heartbeat=now,
+                started=now,
+                attempts=F("attempts") + 1,
+            )
+        )
+
+    def work_host(self, pk: int) -> None:
+        """Scan one host and save the outcome; never raises (one bad host stays alone)."""
+        if not self.claim(pk):
+            self.count("skipped")
+            return
+        try:
+            outcome = self._scan_and_save(pk)
+        except Exception as exc:  # a bug in saving one host must not stop the batch
+            log.exception("scan #%s: host scan %s crashed", self.scan_id, pk)
+            failed = results.save_failure(
+                pk, ErrorClass.INTERNAL, f"{type(exc).__name__}: {exc}", owner=self.owner
+            )
+            outcome = "failed" if failed else None
+        if outcome is not None:
+            self.count(outcome)
+        finish_if_complete(self.scan_id)
+
+    def _scan_and_save(self, pk: int) -> str | None:
+        host = Host.objects.select_related("credential", "target").get(host_scans__pk=pk)
+        attempt = HostScan.objects.values_list("attempts", flat=True).get(pk=pk)
+        while True:
+            outcome = self._collect(host)
+            if isinstance(outcome, CollectResult):
+                return "done" if results.save_result(pk, outcome, owner=self.owner) else None
+            if not outcome.retryable or attempt >= MAX_ATTEMPTS or self._wait_for_retry(attempt):
+                saved = results.save_failure(
+                    pk, outcome.error_class, outcome.detail, owner=self.owner
+                )
+                return "failed" if saved else None
+            attempt += 1
+            HostScan.objects.filter(pk=pk, worker=self.owner).update(
+                attempts=attempt, heartbeat=timezone.now()
+            )
+
+    def _collect(self, host: Host) -> CollectResult | CollectError:
+        deadline = float(settings.SCAN_HOST_DEADLINE)
+        try:
+            return collectors.collect(host, deadline)
+        except CollectError as exc:
+            return exc
+
+    def _wait_for_retry(self, attempt: int) -> bool:
+        """Sleep before the next attempt; True when the scan was cancelled meanwhile."""
+        return (
+            self.cancelled.wait(backoff_delay(attempt))
+            or Scan.objects.filter(pk=self.scan_id, cancel_requested=True).exists()
+        )
+
+
+def run_inline(scan: Scan) -> None:
+    """Work every queued host of a scan in this process, without RQ (tests, `import`)."""
+    ids = list(scan.host_scans.filter(status=HostScanStatus.QUEUED).values_list("pk", flat=True))
+    Batch(scan.pk, ids, owner=f"{socket.gethostname()}:{os.getpid()}:inline").run()

@@ -1,0 +1,198 @@
+"""Saving one host's outcome: the HostScan, its compressed capture, findings and verdict.
+
+Live scans and imported offline captures go through `save_result`, so a capture is stored
+exactly as if the host had been scanned. Writes are conditional on the caller still owning
+the HostScan (status running, same worker), so a worker declared lost that comes back late
+cannot overwrite the result of the worker that took over.
+"""
+
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import captures
+from assessments.checks.base import RULESET_VERSION
+from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger, Transport
+from assessments.collectors.base import CollectResult
+from assessments.engine import assess
+from assessments.facts import Destination, Facts
+from assessments.lib.verdicts import refresh_host_verdict
+from assessments.models import Capture, Finding, HostScan, Scan
+from assessments.probes import LINUX, WINDOWS
+from fleet.choices import OsFamily, Verdict
+from fleet.models import Host
+
+
+class ImportCaptureError(ValueError):
+    """An offline capture could not be stored (unknown host, unreadable capture)."""
+
+
+def destination_of(host: Host) -> Destination | None:
+    target = host.target
+    if target is None:
+        return None
+    return Destination(
+        name=target.name,
+        os_family=target.os_family,
+        windows_version=target.windows_version,
+        architecture=target.architecture,
+        free_bytes=target.free_bytes,
+    )
+
+
+def save_result(host_scan_id: int, result: CollectResult, *, owner: str) -> bool:
+    """Store what a collector brought back; False when `owner` no longer holds the HostScan."""
+    hs = HostScan.objects.select_related("host__target").get(pk=host_scan_id)
+    host = hs.host
+    facts = Facts(
+        os_family=result.os_family,
+        probes=result.probes,
+        hostname=result.hostname or host.name,
+        destination=destination_of(host),
+    )
+    assessment = assess(facts)
+    archive = captures.capture_to_targz(
+        result.probes,
+        os_family=result.os_family,
+        hostname=result.hostname or host.name,
+        collected_at=timezone.now(),
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        mine = HostScan.objects.filter(pk=hs.pk, status=HostScanStatus.RUNNING, worker=owner)
+        if not mine.update(
+            status=HostScanStatus.DONE,
+            transport=result.transport,
+            algorithms=result.algorithms[:300],
+            os_family=result.os_family,
+            verdict=assessment.verdict,
+            ruleset=assessment.ruleset,
+            error_class="",
+            error_detail="; ".join(result.notes),
+            finished=now,
+        ):
+            return False
+        Capture.objects.create(
+            host_scan=hs,
+            data=archive,
+            size=len(archive),
+            hostname=result.hostname[:255],
+            collected=now,
+        )
+        Finding.objects.bulk_create(
+            Finding(
+                host_scan=hs,
+                host=host,
+                restriction=f.restriction,
+                check_id=f.check,
+                severity=str(f.severity),
+                title=f.title[:500],
+                evidence=f.evidence,
+                remediation=f.remediation,
+            )
+            for f in assessment.findings
+        )
+        if host.os_family != result.os_family and result.os_family in OsFamily.values:
+            Host.objects.filter(pk=host.pk).update(os_family=result.os_family)
+        refresh_after(hs.pk)
+    return True
+
+
+def save_failure(host_scan_id: int, error_class: str, detail: str, *, owner: str) -> bool:
+    """Store why a host could not be scanned; its verdict becomes unknown."""
+    with transaction.atomic():
+        mine = HostScan.objects.filter(pk=host_scan_id, status=HostScanStatus.RUNNING, worker=owner)
+        if not mine.update(
+            status=HostScanStatus.FAILED,
+            error_class=error_class,
+            error_detail=detail,
+            verdict=Verdict.UNKNOWN,
+            finished=timezone.now(),
+        ):
+            return False
+        refresh_after(host_scan_id)
+    return True
+
+
+def refresh_after(host_scan_id: int) -> str:
+    """Make a just-finished HostScan its host's latest result, unless a newer one exists."""
+    hs = HostScan.objects.select_related("host__latest_scan").get(pk=host_scan_id)
+    host = hs.host
+    latest = host.latest_scan
+    newer_exists = (
+        latest is not None
+        and latest.pk != hs.pk
+        and latest.finished is not None
+        and hs.finished is not None
+        and latest.finished > hs.finished
+    )
+    return refresh_host_verdict(host, None if newer_exists else hs)
+
+
+def _guess_os_family(probe_ids: set[str]) -> str:
+    linux, windows = len(probe_ids & set(LINUX)), len(probe_ids & set(WINDOWS))
+    if linux == windows:
+        return ""
+    return OsFamily.LINUX if linux > windows else OsFamily.WINDOWS
+
+
+def import_capture(
+    host: Host | None,
+    source: str | Path | bytes,
+    user: User | None = None,
+) -> HostScan:
+    """Store an offline capture (directory, .tar.gz, .zip or its bytes) as the latest result
+    of `host` (or of the host named in its manifest), exactly as if it had been scanned.
+
+    Raises `ImportCaptureError` with a message for users; nothing is stored then.
+    """
+    try:
+        capture = captures.read_capture(source)
+    except captures.CaptureError as exc:
+        raise ImportCaptureError(f"not a usable capture: {exc}") from exc
+    if host is None:
+        if not capture.hostname:
+            raise ImportCaptureError("the capture names no host: pass --host NAME")
+        host = Host.objects.filter(name=capture.hostname).first()
+        if host is None:
+            raise ImportCaptureError(f"no host named {capture.hostname!r} in the inventory")
+    os_family = capture.os_family or _guess_os_family(set(capture.probes))
+    if not os_family and host.os_family in (OsFamily.LINUX, OsFamily.WINDOWS):
+        os_family = host.os_family
+    if not os_family:
+        raise ImportCaptureError("cannot tell whether this capture is of Linux or Windows")
+    result = CollectResult(
+        os_family=os_family,
+        probes=dict(capture.probes),
+        transport=Transport.CAPTURE,
+        hostname=capture.hostname or host.name,
+    )
+    owner = f"capture:{user.get_username() if user is not None else 'command'}"
+    now = timezone.now()
+    with transaction.atomic():
+        scan = Scan.objects.create(
+            trigger=ScanTrigger.CAPTURE,
+            selection={"hosts": [host.name]},
+            status=ScanStatus.RUNNING,
+            requested_by=user if user is not None and user.is_authenticated else None,
+            ruleset=RULESET_VERSION,
+            started=now,
+        )
+        hs = HostScan.objects.create(
+            scan=scan,
+            host=host,
+            status=HostScanStatus.RUNNING,
+            transport=Transport.CAPTURE,
+            worker=owner,
+            attempts=1,
+            started=now,
+            heartbeat=now,
+        )
+        save_result(hs.pk, result, owner=owner)
+        scan.status = ScanStatus.FINISHED
+        scan.finished = timezone.now()
+        scan.save(update_fields=["status", "finished"])
+    hs.refresh_from_db()
+    return hs

@@ -1,0 +1,204 @@
+"""`python manage.py scan [--all | --group G ... | --host H ...] [--wait] [--json]`."""
+
+import json
+import sys
+import threading
+import time
+from collections import Counter
+from typing import Any, TextIO
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rq import SimpleWorker, Worker
+
+from assessments.lib.scans import (
+    TERMINAL_SCAN,
+    SelectionError,
+    describe_selection,
+    recover_lost,
+    scan_progress,
+    scan_queue,
+    start_scan,
+)
+from assessments.models import Scan
+
+POLL_SECONDS = 1.0
+RECOVER_EVERY = 30.0
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    """Start a scan of the selected hosts; `--wait` follows it to the end.
+
+    With the embedded queue (no REDIS_URL) no other process can see the jobs, so `--wait`
+    runs them here with an RQ SimpleWorker; with Redis, `rqworker` processes do the work.
+    """
+
+    help = "Start a scan of all hosts, of groups or of hosts; --wait follows it to the end."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--all", action="store_true", help="every enabled host")
+        parser.add_argument("--group", action="append", default=[], metavar="G")
+        parser.add_argument("--host", action="append", default=[], metavar="H")
+        parser.add_argument("--wait", action="store_true", help="follow the scan to its end")
+        parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        selection = self._selection(options)
+        try:
+            scan = start_scan(selection)
+        except SelectionError as exc:
+            raise CommandError(str(exc)) from None
+        if not options["wait"]:
+            self._say(options, f"Scan #{scan.pk} of {describe_selection(selection)} queued.")
+            if options["json"]:
+                self.stdout.write(json.dumps({"scan": scan.pk, "status": scan.status}))
+            return
+        started = time.monotonic()
+        self._follow(scan, interactive=self.stderr.isatty() and not options["json"])
+        scan.refresh_from_db()
+        summary = summarize(scan, time.monotonic() - started)
+        if options["json"]:
+            self.stdout.write(json.dumps(summary))
+        else:
+            self.stdout.write(render_summary(scan, summary))
+        if could_not_run(scan, summary):
+            sys.exit(1)
+
+    def _selection(self, options: dict[str, Any]) -> dict[str, Any]:
+        if options["all"]:
+            if options["group"] or options["host"]:
+                raise CommandError("--all cannot be combined with --group or --host")
+            return {"all": True}
+        if not options["group"] and not options["host"]:
+            raise CommandError("choose what to scan: --all, --group G or --host H")
+        selection: dict[str, Any] = {}
+        if options["group"]:
+            selection["groups"] = options["group"]
+        if options["host"]:
+            selection["hosts"] = options["host"]
+        return selection
+
+    def _say(self, options: dict[str, Any], text: str) -> None:
+        if not options["json"]:
+            self.stdout.write(text)
+
+    def _follow(self, scan: Scan, *, interactive: bool) -> None:
+        progress = ProgressPrinter(scan.pk, getattr(self.stderr, "_out", sys.stderr), interactive)
+        progress.start()
+        try:
+            if settings.REDIS_URL:
+                wait_for_workers(scan, progress)
+            else:
+                work_embedded()
+        finally:
+            progress.stop()
+
+
+def work_embedded() -> None:
+    """Run every job of the embedded queue here, until none is left."""
+    queue = scan_queue()
+    worker = SimpleWorker([queue], connection=queue.connection)
+    worker.work(burst=True, logging_level="WARNING")
+
+
+def wait_for_workers(scan: Scan, progress: "ProgressPrinter") -> None:
+    last_recover = time.monotonic()
+    warned = False
+    while not Scan.objects.filter(pk=scan.pk, status__in=TERMINAL_SCAN).exists():
+        time.sleep(POLL_SECONDS)
+        if time.monotonic() - last_recover > RECOVER_EVERY:
+            recover_lost(scan)
+            last_recover = time.monotonic()
+            if not warned and not Worker.count(queue=scan_queue()):
+                progress.note("No RQ worker serves the scans queue: start `manage.py rqworker`.")
+                warned = True
+
+
+class ProgressPrinter:
+    """Shows progress from a thread: a bar on a terminal, a line per change otherwise."""
+
+    def __init__(self, scan_id: int, out: TextIO, interactive: bool) -> None:
+        self.scan_id = scan_id
+        self.out = out
+        self.interactive = interactive
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="scan-progress", daemon=True)
+        self.last = ""
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join(timeout=5)
+        self._show()
+        if self.interactive:
+            self.out.write("\n")
+        self.out.flush()
+
+    def note(self, text: str) -> None:
+        self.out.write(("\n" if self.interactive else "") + text + "\n")
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        try:
+            while not self.done.wait(POLL_SECONDS):
+                self._show()
+        finally:
+            connections.close_all()
+
+    def _show(self) -> None:
+        line = progress_line(scan_progress(self.scan_id), self.interactive)
+        if line == self.last:
+            return
+        self.last = line
+        self.out.write(("\r" + line) if self.interactive else line + "\n")
+        self.out.flush()
+
+
+def progress_line(p: dict[str, int], bar: bool) -> str:
+    finished = p["done"] + p["failed"] + p["cancelled"]
+    text = (
+        f"{finished}/{p['total']} hosts  done {p['done']}  failed {p['failed']}  "
+        f"running {p['running']}  queued {p['queued']}"
+    )
+    if not bar:
+        return text
+    filled = BAR_WIDTH * finished // max(1, p["total"])
+    return f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {text}"
+
+
+def summarize(scan: Scan, seconds: float) -> dict[str, Any]:
+    p = scan_progress(scan)
+    verdicts = Counter(
+        v for v in scan.host_scans.exclude(verdict="").values_list("verdict", flat=True)
+    )
+    return {
+        "scan": scan.pk,
+        "hosts": p["total"],
+        "completed": p["done"],
+        "failed": p["failed"],
+        "verdicts": dict(sorted(verdicts.items())),
+        "seconds": round(seconds, 2),
+    }
+
+
+def render_summary(scan: Scan, summary: dict[str, Any]) -> str:
+    verdicts = ", ".join(f"{k} {v}" for k, v in summary["verdicts"].items()) or "none"
+    lines = [
+        f"Scan #{scan.pk} {scan.get_status_display().lower()} in {summary['seconds']} s: "
+        f"{summary['completed']} of {summary['hosts']} hosts scanned, {summary['failed']} failed.",
+        f"Verdicts: {verdicts}.",
+    ]
+    if scan.error:
+        lines.append(scan.error)
+    for hs in scan.host_scans.filter(status="failed").select_related("host")[:20]:
+        lines.append(f"  {hs.host.name}: {hs.get_error_class_display()}: {hs.error_detail}")
+    return "\n".join(lines)
+
+
+def could_not_run(scan: Scan, summary: dict[str, Any]) -> bool:
+    """The scan failed, was cancelled, or reached none of its hosts."""
+    return scan.status != "finished" or (summary["hosts"] > 0 and summary["completed"] == 0)
