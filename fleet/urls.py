@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401  (inventory pages are added here)
+"""Inventory pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from fleet import views
+
+urlpatterns = [
+    path("hosts/import/", views.host_import, name="host-import"),
+]

@@ -29,10 +29,10 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
     cached: set[str] | None = getattr(user, "_p2c_roles", None)
     if cached is not None:
         return cached
-    names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))  # type: ignore[union-attr]
+    names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))  # type: ignore[union-attr,attr-defined,unused-ignore]
     highest = max((ROLES.index(name) for name in names), default=-1)
     roles = set(ROLES[: highest + 1])
-    user._p2c_roles = roles  # type: ignore[union-attr]
+    user._p2c_roles = roles  # type: ignore[union-attr,attr-defined,unused-ignore]
     return roles
 
 
