@@ -1,5 +1,133 @@
-"""Placeholder until the ip_addresses checks land (the engine issue); registers nothing."""
+"""L2: all IP addresses are reassigned to one device, venet0."""
 
-from assessments.checks.base import Check
+import ipaddress
 
-CHECKS: list[type[Check]] = []
+from assessments.checks.base import Check, Finding, Severity, evidence
+from assessments.checks.linux_common import interfaces
+from assessments.facts import Facts, Unavailable
+from assessments.parsers.linux.addresses import Address, Interfaces
+
+HOST_BRIDGES = ("docker", "virbr", "lxcbr", "lxdbr", "cni", "flannel", "podman", "veth")
+VPN_PREFIXES = ("tun", "tap", "ppp", "wg", "ipsec", "vti")
+UNUSABLE_IPV6_FLAGS = {"tentative", "dadfailed", "deprecated"}
+
+REMEDIATION = (
+    "After migration all addresses sit on venet0 as /32 (or /128) host routes: per-interface "
+    "firewall rules, source-address selection, VLANs and configurations naming an interface "
+    "(Listen eth1, dhcpd eth1, keepalived interface eth1) break. Create veth (bridged) "
+    "adapters in the container (prlctl set CT --netif_add ... / vzctl set CTID --netif_add "
+    "...) and move the addresses that need their own interface, VLAN or L2 features there."
+)
+
+
+def migratable(address: Address) -> bool:
+    ip = address.ip
+    if ip is None:
+        return False
+    if ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast:
+        return False
+    if address.scope in ("host", "link"):
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and UNUSABLE_IPV6_FLAGS & set(address.flags):
+        return False
+    name = address.interface
+    return not name.startswith(HOST_BRIDGES) and not name.startswith(VPN_PREFIXES)
+
+
+def _dedup(addresses: list[Address]) -> dict[str, list[Address]]:
+    found: dict[str, list[Address]] = {}
+    for address in addresses:
+        found.setdefault(address.address, []).append(address)
+    return found
+
+
+class AddressesOnVenet(Check):
+    """All IP addresses are reassigned to one device, venet0.
+
+    The Parallels document: "All IP addresses of the physical server are assigned to the
+    venet0 network adapter inside the Container." Several addresses, subnets, VLANs or
+    bonds collapse onto one routed device without its own MAC; DHCP does not work on venet0.
+    The Virtuozzo 6 guide adds: "After migration, you can create additional virtual network
+    adapters inside the resulting Container and assign necessary IP addresses to network
+    adapters as you see fit."
+    """
+
+    id = "ip_addresses.venet"
+    restriction = "ip_addresses"
+    os_family = "linux"
+    probes = ("ip_addr", "ifconfig")
+    title = "IP addresses moved onto venet0"
+
+    def evaluate(self, facts: Facts) -> list[Finding]:
+        data = interfaces(facts)
+        if isinstance(data, Unavailable):
+            return [self.unknown(data)]
+        found = _dedup([a for a in data.interfaces.addresses if migratable(a)])
+        lines = [self._describe(address, copies) for address, copies in found.items()]
+        others = self._ignored(data.interfaces)
+        if others:
+            lines.append("not counted: " + ", ".join(others))
+        shown = evidence(data.label, lines)
+        findings = self._already_container(data.interfaces, data.label)
+        devices = {a.label for copies in found.values() for a in copies}
+        if not found:
+            findings.append(
+                self.finding(
+                    Severity.WARNING,
+                    "No static address to move onto venet0 (only loopback, link-local or "
+                    "DHCP-less interfaces)",
+                    shown,
+                    "venet0 has no DHCP: assign a static address to the container.",
+                )
+            )
+        elif len(found) == 1 and len(devices) == 1:
+            findings.append(
+                self.finding(
+                    Severity.INFO, f"One address ({next(iter(found))}) moves to venet0", shown
+                )
+            )
+        else:
+            findings.append(
+                self.finding(
+                    Severity.WARNING,
+                    f"{len(found)} addresses on {len(devices)} interface(s) will all move to "
+                    f"venet0: {', '.join(found)}",
+                    shown,
+                    REMEDIATION,
+                )
+            )
+        return findings
+
+    @staticmethod
+    def _describe(address: str, copies: list[Address]) -> str:
+        labels = ", ".join(sorted({copy.label for copy in copies}))
+        first = copies[0]
+        prefix = f"/{first.prefix}" if first.prefix is not None else ""
+        return f"{address}{prefix} on {labels}"
+
+    @staticmethod
+    def _ignored(data: Interfaces) -> list[str]:
+        ignored = []
+        for address in data.addresses:
+            ip = address.ip
+            if ip is None or ip.is_loopback or migratable(address):
+                continue
+            if address.interface.startswith((*HOST_BRIDGES, *VPN_PREFIXES)):
+                ignored.append(f"{address.address} on {address.label}")
+        return ignored
+
+    def _already_container(self, data: Interfaces, label: str) -> list[Finding]:
+        venet = [name for name in data.links if name.split(":")[0] == "venet0"]
+        if not venet:
+            return []
+        return [
+            self.finding(
+                Severity.INFO,
+                "This source already is an OpenVZ/Virtuozzo container (it has venet0)",
+                evidence(label, [line for name in venet for line in data.links[name].lines]),
+                "Use container-to-container migration (vzmigrate/pmigrate) instead of P2C.",
+            )
+        ]
+
+
+CHECKS: list[type[Check]] = [AddressesOnVenet]

@@ -1,5 +1,110 @@
-"""Placeholder until the quotas checks land (the engine issue); registers nothing."""
+"""L3: only one partition keeps its quotas, and its limits apply to the whole container."""
 
-from assessments.checks.base import Check
+from dataclasses import dataclass, field
 
-CHECKS: list[type[Check]] = []
+from assessments.checks.base import Check, Finding, Severity, evidence
+from assessments.checks.linux_common import mount_table, probe_label
+from assessments.facts import Facts, Unavailable
+from assessments.parsers.linux.mounts import parse_fstab
+from assessments.parsers.linux.quotas import parse_quotaon, quota_options
+
+REMEDIATION = (
+    "Choose the partition whose quotas should survive. Enable second-level (per-user and "
+    "per-group) quotas for the container (vzctl set CTID --quotaugidlimit N, or the "
+    "equivalent in your Virtuozzo version), save a `repquota -a` dump before migrating and "
+    "re-apply the other limits afterwards (setquota / edquota -p). Project quotas must be "
+    "re-created by hand."
+)
+
+
+@dataclass
+class QuotaTarget:
+    target: str
+    options: list[str] = field(default_factory=list)
+    active: list[str] = field(default_factory=list)  # "user (enforced)"...
+    configured_only: bool = False
+
+    def describe(self) -> str:
+        parts = []
+        if self.options:
+            parts.append("options " + ",".join(self.options))
+        if self.active:
+            parts.append("on: " + ", ".join(self.active))
+        if self.configured_only:
+            parts.append("configured in /etc/fstab, not mounted with quotas")
+        return f"{self.target} ({'; '.join(parts)})"
+
+
+class QuotaPartitions(Check):
+    """Only one partition keeps its quotas; its limits then apply to the whole container.
+
+    The Parallels document: if disk quotas are enabled on several partitions, only the
+    quotas of one partition are kept after migration, and that partition's per-user and
+    per-group limits apply to the whole container file system: a user limited to 1 GB on
+    /home is now limited across /, /var and /tmp as well.
+    """
+
+    id = "quotas.partitions"
+    restriction = "quotas"
+    os_family = "linux"
+    probes = ("mountinfo", "proc_mounts", "quotaon", "fstab")
+    title = "Partitions with disk quotas"
+
+    def evaluate(self, facts: Facts) -> list[Finding]:
+        table = mount_table(facts)
+        if isinstance(table, Unavailable):
+            return [self.unknown(table)]
+        targets: dict[str, QuotaTarget] = {}
+        lines: list[str] = []
+        for mount in table.disk_backed():
+            options = quota_options(mount.options)
+            if options:
+                targets.setdefault(mount.target, QuotaTarget(mount.target)).options = options
+                lines.append(mount.line)
+        states = facts.parsed("quotaon", parse_quotaon)
+        notes: list[str] = []
+        if isinstance(states, Unavailable):
+            notes.append(f"({probe_label('quotaon')}: {states.reason})")
+        else:
+            for state in states:
+                lines.append(state.line)
+                if state.on:
+                    entry = targets.setdefault(state.target, QuotaTarget(state.target))
+                    mode = f" ({state.mode})" if state.mode else ""
+                    entry.active.append(f"{state.kind}{mode}")
+        fstab = facts.parsed("fstab", parse_fstab)
+        if not isinstance(fstab, Unavailable):
+            for configured in fstab:
+                if quota_options(configured.options) and configured.target not in targets:
+                    targets[configured.target] = QuotaTarget(
+                        configured.target, configured_only=True
+                    )
+                    lines.append(configured.line)
+        label = f"{table.label}; {probe_label('quotaon')}; {probe_label('fstab')}"
+        shown = evidence(label, lines + notes)
+        project = [
+            t.target
+            for t in targets.values()
+            if any(o.startswith(("prj", "pquota", "pqnoenforce")) for o in t.options)
+            or any(a.startswith("project") for a in t.active)
+        ]
+        if not targets:
+            return [self.finding(Severity.PASS, "No disk quotas configured", shown)]
+        described = "; ".join(t.describe() for t in targets.values())
+        extra = (
+            f" Project quotas on {', '.join(project)} need manual re-creation." if project else ""
+        )
+        if len(targets) == 1:
+            title = (
+                "Quotas on one file system; its limits will apply to the whole container: "
+                + described
+            )
+        else:
+            title = (
+                f"Quotas on {len(targets)} file systems; only one keeps its limits, which then"
+                f" apply to the whole container: {described}"
+            )
+        return [self.finding(Severity.WARNING, title + extra, shown, REMEDIATION)]
+
+
+CHECKS: list[type[Check]] = [QuotaPartitions]

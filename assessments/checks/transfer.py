@@ -1,5 +1,100 @@
-"""Placeholder until the transfer checks land (the engine issue); registers nothing."""
+"""L8: if the rsync transfer fails, /vz/private/CT_ID keeps the partial copy."""
 
-from assessments.checks.base import Check
+from assessments.checks.base import Check, Finding, Severity, evidence
+from assessments.checks.linux_common import local_usage, mount_table, probe_label, tool_missing
+from assessments.facts import Facts, Unavailable
+from assessments.parsers.linux.df import by_target, human_kib, parse_df
+from assessments.parsers.linux.rsync import parse_rsync
 
-CHECKS: list[type[Check]] = []
+LEFTOVER = (
+    "If the transfer fails, the data copied so far stays in /vz/private/CT_ID on the "
+    "destination: keep it to make a retry incremental, or remove it to free the space."
+)
+
+
+class RsyncAvailable(Check):
+    """The migration copies the data with rsync, which must exist on the source.
+
+    The Parallels document: the files are transferred with rsync, and "if the rsync
+    transfer fails, /vz/private/CT_ID on the destination keeps the data copied so far".
+    Without rsync on the source the copy cannot start.
+    """
+
+    id = "transfer.rsync"
+    restriction = "transfer"
+    os_family = "linux"
+    probes = ("rsync",)
+    title = "rsync on the source"
+
+    def evaluate(self, facts: Facts) -> list[Finding]:
+        version = facts.parsed("rsync", parse_rsync)
+        label = probe_label("rsync")
+        if isinstance(version, Unavailable):
+            if tool_missing(facts, "rsync"):
+                return [
+                    self.finding(
+                        Severity.WARNING,
+                        "rsync is not installed on the source",
+                        evidence(label, [version.reason]),
+                        "Install rsync on the source server before migrating.",
+                    )
+                ]
+            return [self.unknown(version)]
+        return [
+            self.finding(
+                Severity.INFO,
+                f"rsync {version.version} is installed. {LEFTOVER}",
+                evidence(label, [version.line]),
+            )
+        ]
+
+
+class TransferVolume(Check):
+    """How much data the transfer copies, and what a failed run leaves behind.
+
+    The Parallels document: "If the rsync transfer fails, the data already copied stays in
+    /vz/private/CT_ID" on the destination. Plan for the volume to copy and for the room a
+    retry needs next to the leftovers.
+    """
+
+    id = "transfer.volume"
+    restriction = "transfer"
+    os_family = "linux"
+    probes = ("df", "df_inodes", "mountinfo", "proc_mounts")
+    title = "Data volume to transfer"
+
+    def evaluate(self, facts: Facts) -> list[Finding]:
+        table = mount_table(facts)
+        usage = local_usage(facts, None if isinstance(table, Unavailable) else table)
+        if isinstance(usage, Unavailable):
+            return [self.unknown(usage)]
+        used = usage.used_kib
+        lines = [row.line for row in usage.rows]
+        inodes = facts.parsed("df_inodes", parse_df)
+        files = ""
+        if not isinstance(inodes, Unavailable):
+            rows = by_target(inodes)
+            count = sum(rows[row.target].used for row in usage.rows if row.target in rows)
+            files = f", {count:,} files and directories"
+            lines.append(f"inodes in use: {count}")
+        title = f"{human_kib(used)} to copy{files}. {LEFTOVER}"
+        label = f"{probe_label('df')}; {probe_label('df_inodes')}"
+        destination = facts.destination
+        if destination and destination.free_bytes is not None:
+            free_kib = destination.free_bytes // 1024
+            lines.append(f"free on {destination.name}: {human_kib(free_kib)}")
+            if free_kib < 2 * used:
+                return [
+                    self.finding(
+                        Severity.WARNING,
+                        f"{destination.name} has less than twice the data volume free: "
+                        "no room for a retry next to the leftovers of a failed run. " + title,
+                        evidence(label, lines),
+                        "Free space on the destination, or remove /vz/private/CT_ID after a "
+                        "failed run before retrying.",
+                    )
+                ]
+        return [self.finding(Severity.INFO, title, evidence(label, lines))]
+
+
+CHECKS: list[type[Check]] = [RsyncAvailable, TransferVolume]

@@ -125,7 +125,7 @@ true
 
 ORACLEASM = r"""(
 for d in /dev/oracleasm/disks /dev/oracleafd/disks; do
-  [ -d "$d" ] && ls -1 "$d" 2>&1
+  [ -d "$d" ] && ls -1 "$d"
 done
 true
 )"""

@@ -57,8 +57,5 @@ def parse_rawdevices_config(out: ProbeOutput) -> list[RawConfig]:
 def parse_oracleasm(out: ProbeOutput) -> list[str]:
     """`oracleasm listdisks` (or the listing of /dev/oracleasm/disks): one ASM label per line."""
     text = require_data(out, "oracleasm listdisks")
-    return [
-        line.strip()
-        for line in text.split("\n")
-        if re.fullmatch(r"[A-Za-z0-9_.-]+", line.strip() or "-") and line.strip() != "-"
-    ]
+    labels = (line.strip() for line in text.split("\n"))
+    return [label for label in labels if re.fullmatch(r"[A-Za-z0-9_.-]+", label)]

@@ -7,6 +7,7 @@ invalid `SELINUX=enabled` some hosts carry) is `unknown`, never a crash.
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
+from assessments.parsers.linux.files import require_file
 from assessments.parsers.text import require_data
 
 MODES = ("enforcing", "permissive", "disabled")
@@ -88,7 +89,7 @@ class SELinuxConfig:
 
 def parse_selinux_config(out: ProbeOutput) -> SELinuxConfig:
     """`/etc/selinux/config`; tolerates comments and invalid values."""
-    text = require_data(out, "cat /etc/selinux/config")
+    text = require_file(out, "cat /etc/selinux/config")
     raw_mode, policy = "", ""
     kept: list[str] = []
     for line in text.split("\n"):
