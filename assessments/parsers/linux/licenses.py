@@ -19,6 +19,7 @@ _SERVER = re.compile(r"^\s*(SERVER|HOST)\s+(\S+)\s+(\S+)", re.IGNORECASE)
 _TYPED_HOSTID = re.compile(
     r"\b(HOSTID|ID|VM_UUID|DISK_SERIAL_NUM|HOSTNAME|INTERNET|ETHERNET)=(\"?)([^\s\"]+)\2"
 )
+_KEY_LINE = re.compile(r"^\s*(INCREMENT|FEATURE|UPGRADE|PACKAGE)\s", re.IGNORECASE)
 _LMHOSTID = re.compile(r'host ID of this machine is "([^"]*)"', re.IGNORECASE)
 NETWORK_CONFIG_PREFIXES = (
     "/etc/sysconfig/network-scripts/",
@@ -63,7 +64,11 @@ def scan_text(path: str, lines: list[str]) -> ScannedFile:
     for line in lines:
         if line.lstrip().startswith("#"):
             continue
-        for token in MAC_IN_TEXT.findall(line):
+        # The licence key on FEATURE/INCREMENT lines is 12 hex digits too: only the
+        # HOSTID= value of such lines names a host.
+        key_line = _KEY_LINE.match(line)
+        tokens = [t.group(3) for t in _TYPED_HOSTID.finditer(line)] if key_line else None
+        for token in MAC_IN_TEXT.findall(line) if tokens is None else tokens:
             mac = normalise_mac(token)
             if mac:
                 scanned.macs.setdefault(mac, []).append(line.strip())

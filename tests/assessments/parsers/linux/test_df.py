@@ -1,0 +1,40 @@
+import pytest
+
+from assessments.facts import ProbeUnavailable
+from assessments.parsers.linux.df import human_kib, parse_df
+from tests.assessments.parsers.linux.samples import out, text
+
+
+def test_it_reads_long_lvm_device_names_of_debian_6():
+    rows = {row.target: row for row in parse_df(out("linux-df-P-debian6-lvm.txt"))}
+    assert rows["/"].source == "/dev/mapper/sys.vg-root.lv"
+    assert rows["/home"].used == 53563252
+    assert len(rows) == 10
+
+
+def test_it_tolerates_a_type_column():
+    rows = {row.target: row for row in parse_df(out("linux-df-glpi.txt"))}
+    assert rows["/media/windows"].total == 61442860
+
+
+def test_it_joins_a_wrapped_device_name_with_its_numbers():
+    data = (
+        "Filesystem 1K-blocks Used Available Use% Mounted on\n"
+        "/dev/mapper/very-long-name\n  100 40 60 40% /data dir\n"
+    )
+    (row,) = parse_df(text(data))
+    assert (row.source, row.used, row.target) == ("/dev/mapper/very-long-name", 40, "/data dir")
+
+
+def test_it_reads_the_centos_7_layout():
+    rows = {row.target: row for row in parse_df(out("linux-df-centos7.txt"))}
+    assert rows["/boot"].used == 237600
+
+
+def test_permission_denied_is_unavailable():
+    with pytest.raises(ProbeUnavailable, match="permission denied"):
+        parse_df(text("", 1, "df: /root: Permission denied\n"))
+
+
+def test_it_shows_sizes_for_people():
+    assert human_kib(1536) == "1.5 MiB"

@@ -1,0 +1,49 @@
+import pytest
+
+from assessments.facts import ProbeUnavailable
+from assessments.parsers.linux.selinux import (
+    parse_enforce_file,
+    parse_getenforce,
+    parse_selinux_config,
+    parse_sestatus,
+)
+from tests.assessments.parsers.linux.samples import missing, out, text
+
+
+def test_an_invalid_configured_mode_is_unknown_without_crashing():
+    config = parse_selinux_config(out("linux-etc-selinux-config.txt"))
+    assert (config.mode, config.raw_mode, config.policy_type) == ("unknown", "enabled", "targeted")
+
+
+def test_it_reads_sestatus_up_to_the_first_blank_line():
+    status = parse_sestatus(out("linux-sestatus-v-b-permissive.txt"))
+    assert (status.status, status.current_mode, status.config_mode) == (
+        "enabled",
+        "permissive",
+        "permissive",
+    )
+    assert status.policy == "test"
+    assert not any("secure_mode_policyload" in line for line in status.lines)
+
+
+def test_getenforce_words_become_modes():
+    assert parse_getenforce(text("Enforcing\n")) == "enforcing"
+    assert parse_getenforce(text("Disabled\n")) == "disabled"
+
+
+def test_command_not_found_is_never_a_mode():
+    with pytest.raises(ProbeUnavailable, match="command not found"):
+        parse_getenforce(text("", 127, "bash: getenforce: command not found\n"))
+    with pytest.raises(ProbeUnavailable):
+        parse_getenforce(missing("getenforce"))
+
+
+def test_the_enforce_file_gives_the_runtime_mode():
+    assert parse_enforce_file(text("1\n")) == "enforcing"
+    assert parse_enforce_file(text("0\n")) == "permissive"
+    assert parse_enforce_file(text("")) == "disabled"
+
+
+def test_a_missing_config_file_is_reported_as_such():
+    with pytest.raises(ProbeUnavailable, match="file /etc/selinux/config not found"):
+        parse_selinux_config(text("", 1, "cat: /etc/selinux/config: No such file or directory\n"))

@@ -1,0 +1,35 @@
+from assessments.facts import ProbeOutput
+from assessments.parsers.linux.xattrs import kind_of, parse_getfattr
+from tests.assessments.parsers.linux.samples import out, text
+
+
+def test_it_reads_posix_acls_of_the_journal():
+    scan = parse_getfattr(out("linux-getfattr-posix-acl-journal-ubuntu.txt"))
+    (journal,) = scan.files
+    assert journal.path == "/var/log/journal"
+    assert {kind_of(name) for name in journal.names} == {"acl"}
+
+
+def test_it_tells_ima_from_selinux_labels():
+    (init,) = parse_getfattr(out("linux-getfattr-ima-selinux-sbin-init.txt")).files
+    assert [kind_of(name) for name in init.names] == ["other", "selinux"]
+
+
+def test_it_notices_a_scan_cut_short_by_the_line_limit():
+    data = (
+        '# p2c: scanning /\n# file: /a\nuser.x="1"\n'
+        "# p2c: scan incomplete: stopped after 20000 lines\n"
+    )
+    scan = parse_getfattr(text(data))
+    assert scan.scanned == ["/"]
+    assert scan.incomplete == "stopped after 20000 lines"
+
+
+def test_output_cut_by_the_collector_is_incomplete():
+    scan = parse_getfattr(ProbeOutput(b"# file: /a\nuser.x=1\n", b"", None, truncated=True))
+    assert scan.incomplete
+
+
+def test_capabilities_are_their_own_kind():
+    assert kind_of("security.capability") == "capability"
+    assert kind_of("trusted.glusterfs.volume-id") == "trusted"
