@@ -214,7 +214,9 @@ def recover_lost(
         stale = stale.filter(scan=scan)
     requeue: dict[int, list[int]] = {}
     failed = 0
+    touched: set[int] = set()
     for hs in stale.select_related("scan"):
+        touched.add(hs.scan_id)
         fields = {"status": hs.status, "heartbeat": hs.heartbeat, "worker": hs.worker}
         mine = HostScan.objects.filter(pk=hs.pk, **fields)
         if hs.attempts >= MAX_ATTEMPTS or hs.scan.cancel_requested:
@@ -227,7 +229,7 @@ def recover_lost(
     for scan_id, ids in requeue.items():
         log.warning("scan #%s: re-queueing %d hosts of a lost worker", scan_id, len(ids))
         transaction.on_commit(lambda s=scan_id, i=ids: enqueue_batches(s, i))  # type: ignore[misc]
-    for scan_id in {hs.scan_id for hs in stale}:
+    for scan_id in touched:
         finish_if_complete(scan_id)
     return {"requeued": sum(len(ids) for ids in requeue.values()), "failed": failed}
 

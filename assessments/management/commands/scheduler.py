@@ -44,7 +44,6 @@ class Command(BaseCommand):
 
 def tick(out: Any = None) -> None:
     """One dispatcher pass: due schedules, then hosts of dead workers."""
-    close_old_connections()
     for scan in schedules.dispatch_due():
         if out:
             out(f"Started scan #{scan.pk} for schedule {scan.schedule}.")
@@ -58,10 +57,11 @@ def run_loop(
 ) -> None:
     """Tick until `stop` is set; the demo runs this in a thread."""
     while True:
+        if not once:  # a long-running loop must not keep a connection the server dropped
+            close_old_connections()
         try:
             tick(out)
         except Exception:  # a database hiccup must not end the scheduler
             log.exception("scheduler tick failed")
         if once or stop.wait(schedules.seconds_until_next(cap=interval)):
             break
-    close_old_connections()

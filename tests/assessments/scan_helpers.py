@@ -1,0 +1,80 @@
+"""Builders for scan tests: hosts, a scriptable fake collector, results."""
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from assessments import collectors
+from assessments.collectors.base import CollectError, CollectResult
+from assessments.facts import ProbeOutput
+from fleet.models import Host, HostGroup
+
+RAW_BOUND = b"/dev/raw/raw1:  bound to major 8, minor 16\n"
+
+
+def make_host(name: str = "web1", groups: tuple[str, ...] = (), **overrides) -> Host:
+    fields = {"address": "192.0.2.10", "os_family": "linux"}
+    fields.update(overrides)
+    host = Host.objects.create(name=name, **fields)
+    for group in groups:
+        host.groups.add(HostGroup.objects.get_or_create(name=group)[0])
+    return host
+
+
+def linux_result(hostname: str = "", raw: bytes = RAW_BOUND) -> CollectResult:
+    """A Linux host with a raw device binding: its verdict is not_ready."""
+    return CollectResult(
+        os_family="linux",
+        probes={"raw": ProbeOutput(stdout=raw, rc=0)},
+        transport="ssh",
+        algorithms="kex=test",
+        hostname=hostname,
+    )
+
+
+Behaviour = CollectResult | CollectError | Callable[[Host], CollectResult]
+
+
+class FakeCollector:
+    """Answers per host name: a result, an error to raise, or a function of the host.
+
+    A list of behaviours is consumed one per call (for retries)."""
+
+    def __init__(self) -> None:
+        self.plan: dict[str, list[Behaviour]] = {}
+        self.calls: list[str] = []
+        self.lock = threading.Lock()
+        self.default: Behaviour = lambda host: linux_result(host.name)
+
+    def on(self, name: str, *behaviours: Behaviour) -> "FakeCollector":
+        self.plan[name] = list(behaviours)
+        return self
+
+    def __call__(self, host: Host, deadline_s: float) -> CollectResult:
+        with self.lock:
+            self.calls.append(host.name)
+            queue = self.plan.get(host.name) or [self.default]
+            behaviour = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(behaviour, CollectError):
+            raise behaviour
+        if isinstance(behaviour, CollectResult):
+            return behaviour
+        return behaviour(host)
+
+
+def slow(seconds: float) -> Callable[[Host], CollectResult]:
+    def answer(host: Host) -> CollectResult:
+        time.sleep(seconds)
+        return linux_result(host.name)
+
+    return answer
+
+
+@pytest.fixture
+def fake_collect(monkeypatch) -> FakeCollector:
+    fake = FakeCollector()
+    monkeypatch.setattr(collectors, "collect", fake)
+    monkeypatch.setattr("assessments.jobs.BACKOFF_BASE", 0.0)
+    return fake

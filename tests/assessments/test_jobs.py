@@ -1,0 +1,173 @@
+"""Batch jobs with a fake collector: claiming, failures, retries, cancel, concurrency."""
+
+import time
+
+import pytest
+from django.db import connection
+
+from assessments import jobs
+from assessments.choices import ErrorClass
+from assessments.collectors.base import CollectError
+from assessments.lib.scans import MAX_ATTEMPTS, cancel_scan, scan_progress, start_scan
+from assessments.models import Finding, HostScan, Scan
+from tests.assessments.scan_helpers import fake_collect, linux_result, make_host, slow  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def inline(settings):
+    settings.SCAN_CONCURRENCY = 1
+    settings.SCAN_BATCH_SIZE = 3
+
+
+def run_batch(scan: Scan) -> dict[str, int]:
+    ids = list(scan.host_scans.order_by("pk").values_list("pk", flat=True))
+    return jobs.scan_batch(scan.pk, ids)
+
+
+def host_scan(scan: Scan, name: str) -> HostScan:
+    return scan.host_scans.get(host__name=name)
+
+
+def test_it_scans_every_host_of_the_batch_and_saves_findings(fake_collect):
+    make_host("web1")
+    make_host("web2")
+    scan = start_scan({"all": True})
+    assert run_batch(scan) == {"done": 2, "failed": 0, "skipped": 0}
+    scan.refresh_from_db()
+    assert scan.status == "finished"
+    assert Finding.objects.filter(host_scan__scan=scan, check_id__startswith="raw").exists()
+    assert set(scan.host_scans.values_list("verdict", flat=True)) == {"not_ready"}
+
+
+def test_it_keeps_scanning_the_others_when_one_host_fails(fake_collect):
+    make_host("web1")
+    make_host("bad")
+    make_host("web3")
+    fake_collect.on("bad", CollectError(ErrorClass.REFUSED, "connection refused on port 22"))
+    scan = start_scan({"all": True})
+    run_batch(scan)
+    bad = host_scan(scan, "bad")
+    assert (bad.status, bad.error_class, bad.verdict) == ("failed", "refused", "unknown")
+    assert bad.host.verdict == "unknown"
+    assert host_scan(scan, "web3").status == "done"
+
+
+def test_it_skips_a_host_another_worker_already_claimed(fake_collect):
+    make_host("web1")
+    make_host("web2")
+    scan = start_scan({"all": True})
+    HostScan.objects.filter(host__name="web1").update(
+        status="running", worker="other-worker"
+    )
+    assert run_batch(scan)["skipped"] == 1
+    assert fake_collect.calls == ["web2"]
+    assert host_scan(scan, "web1").worker == "other-worker"
+
+
+def test_it_never_scans_a_host_twice_when_the_same_batch_runs_twice(fake_collect):
+    make_host("web1")
+    scan = start_scan({"all": True})
+    run_batch(scan)
+    assert run_batch(scan) == {"done": 0, "failed": 0, "skipped": 0}
+    assert fake_collect.calls == ["web1"]
+
+
+def test_it_retries_a_transient_failure_then_succeeds(fake_collect):
+    make_host("web1")
+    fake_collect.on(
+        "web1", CollectError(ErrorClass.TIMEOUT, "no answer", retryable=True), linux_result()
+    )
+    scan = start_scan({"all": True})
+    run_batch(scan)
+    hs = host_scan(scan, "web1")
+    assert (hs.status, hs.attempts) == ("done", 2)
+
+
+def test_it_gives_up_after_a_bounded_number_of_attempts(fake_collect):
+    make_host("web1")
+    fake_collect.on("web1", CollectError(ErrorClass.TIMEOUT, "no answer", retryable=True))
+    scan = start_scan({"all": True})
+    run_batch(scan)
+    hs = host_scan(scan, "web1")
+    assert (hs.status, hs.error_class, hs.attempts) == ("failed", "timeout", MAX_ATTEMPTS)
+    assert len(fake_collect.calls) == MAX_ATTEMPTS
+
+
+def test_it_does_not_retry_a_permanent_failure(fake_collect):
+    make_host("web1")
+    fake_collect.on("web1", CollectError(ErrorClass.AUTH_FAILED, "password rejected"))
+    run_batch(start_scan({"all": True}))
+    assert fake_collect.calls == ["web1"]
+
+
+def test_it_records_a_crashing_collector_as_an_internal_error(fake_collect):
+    make_host("web1")
+
+    def crash(host):
+        raise RuntimeError("bug in a collector")
+
+    fake_collect.on("web1", crash)
+    scan = start_scan({"all": True})
+    run_batch(scan)
+    hs = host_scan(scan, "web1")
+    assert (hs.status, hs.error_class) == ("failed", "internal")
+    assert "bug in a collector" in hs.error_detail
+
+
+def test_it_leaves_cancelled_hosts_alone(fake_collect):
+    make_host("web1")
+    make_host("web2")
+    scan = start_scan({"all": True})
+    cancel_scan(scan)
+    run_batch(scan)
+    assert fake_collect.calls == []
+    assert scan_progress(scan)["cancelled"] == 2
+    scan.refresh_from_db()
+    assert scan.status == "cancelled"
+
+
+def test_it_stops_retrying_when_the_scan_is_cancelled(fake_collect):
+    make_host("web1")
+    scan = start_scan({"all": True})
+
+    def fail_and_cancel(host):
+        Scan.objects.filter(pk=scan.pk).update(cancel_requested=True)
+        raise CollectError(ErrorClass.TIMEOUT, "no answer", retryable=True)
+
+    fake_collect.on("web1", fail_and_cancel)
+    run_batch(scan)
+    assert fake_collect.calls == ["web1"]
+    assert host_scan(scan, "web1").status == "failed"
+
+
+def test_it_does_not_overwrite_a_host_taken_over_by_another_worker(fake_collect):
+    make_host("web1")
+    scan = start_scan({"all": True})
+
+    def taken_over(host):
+        HostScan.objects.filter(host=host).update(worker="the-worker-that-took-over")
+        return linux_result()
+
+    fake_collect.on("web1", taken_over)
+    assert run_batch(scan)["done"] == 0
+    hs = host_scan(scan, "web1")
+    assert (hs.status, hs.worker) == ("running", "the-worker-that-took-over")
+    assert not Finding.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_scans_hosts_of_a_batch_concurrently(fake_collect, settings):
+    if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
+        pytest.skip("threads need a database file or server they can all reach")
+    settings.SCAN_CONCURRENCY = 8
+    settings.SCAN_BATCH_SIZE = 8
+    for i in range(8):
+        make_host(f"web{i}")
+    fake_collect.default = slow(0.5)
+    scan = start_scan({"all": True})
+    started = time.monotonic()
+    run_batch(scan)
+    assert time.monotonic() - started < 2.5  # 8 x 0.5 s one after another would be 4 s
+    assert scan_progress(scan)["done"] == 8
