@@ -1,0 +1,325 @@
+"""The SSH collector: one paramiko session per host, all Linux probes in one `/bin/sh -s` exec.
+
+Steps, each with its own deadline cut from the host's wall-clock budget: TCP connect (with
+`TCP_NODELAY`), optionally through a jump host's `direct-tcpip` channel; SSH handshake; host
+key check against the pins in the database (before any credential is sent); authentication
+(password, private key, or the worker's SSH agent); the probe script, read with our own
+monotonic deadline and an output cap.
+
+A host that only speaks SHA-1 key exchange and `ssh-rsa` host keys (paramiko 5 cannot) is
+retried with asyncssh (`ssh_legacy`) when the host or one of its groups allows legacy SSH;
+otherwise it fails with `incompatible_ssh`. Thread-safe: nothing is shared between calls.
+"""
+
+import io
+import select
+import socket
+import threading
+import time
+from contextlib import ExitStack
+
+import paramiko
+from paramiko.ssh_exception import (
+    AuthenticationException,
+    BadAuthenticationType,
+    ChannelException,
+    IncompatiblePeer,
+    PasswordRequiredException,
+    SSHException,
+)
+
+from assessments.choices import ErrorClass, Transport
+from assessments.collectors import errors
+from assessments.collectors.base import CollectError, CollectResult
+from assessments.collectors.hostkeys import PinPolicy, PresentedKey, verify
+from assessments.collectors.ssh_target import (
+    AUTH_TIMEOUT,
+    CONNECT_TIMEOUT,
+    HANDSHAKE_TIMEOUT,
+    MAX_OUTPUT,
+    MAX_STDERR,
+    Deadline,
+    Endpoint,
+    Login,
+    ScriptBuilder,
+    Target,
+    Transcript,
+    default_script,
+    load_target,
+    to_result,
+)
+from assessments.probes.framing import new_token
+from fleet.models import Host
+
+COMMAND = "/bin/sh -s"
+_KEY_CLASSES: tuple[type[paramiko.PKey], ...] = (
+    paramiko.Ed25519Key,
+    paramiko.ECDSAKey,
+    paramiko.RSAKey,
+)
+
+
+def collect_ssh(
+    host: Host, *, deadline_s: float = 120, script: ScriptBuilder | None = None
+) -> CollectResult:
+    """Collect the Linux probes of `host` over SSH, or raise `CollectError`.
+
+    `script` replaces the probe script (tests, benchmarks); it gets `(use_sudo, token)`.
+    """
+    deadline = Deadline(deadline_s)
+    target = load_target(host)
+    token = new_token()
+    text = (script or default_script)(target.use_sudo, token)
+    try:
+        return collect_modern(target, text, token, deadline)
+    except errors.IncompatibleAlgorithms as exc:
+        if not target.legacy_allowed:
+            raise errors.incompatible(str(exc.args[0]), str(exc.args[1]), False) from None
+    from assessments.collectors.ssh_legacy import collect_legacy
+
+    return collect_legacy(target, text, token, deadline)
+
+
+def collect_modern(target: Target, text: str, token: str, deadline: Deadline) -> CollectResult:
+    with ExitStack() as stack:
+        if target.jump is not None and target.jump_pins is not None:
+            bastion_sock = stack.enter_context(connect_tcp(target.jump, deadline))
+            bastion = stack.enter_context(
+                open_transport(bastion_sock, target.jump, target.jump_pins, deadline)
+            )
+            authenticate(bastion, target.jump, target.login, deadline)
+            sock: socket.socket | paramiko.Channel = stack.enter_context(
+                open_tunnel(bastion, target.jump, target.endpoint, deadline)
+            )
+        else:
+            sock = stack.enter_context(connect_tcp(target.endpoint, deadline))
+        transport = stack.enter_context(
+            open_transport(sock, target.endpoint, target.pins, deadline)
+        )
+        authenticate(transport, target.endpoint, target.login, deadline)
+        transcript = run_script(transport, target.endpoint, text, deadline)
+        return to_result(target, transcript, token, Transport.SSH, algorithms(transport), deadline)
+
+
+def connect_tcp(endpoint: Endpoint, deadline: Deadline) -> socket.socket:
+    limit = deadline.step(CONNECT_TIMEOUT, "TCP connect", str(endpoint))
+    try:
+        sock = socket.create_connection((endpoint.host, endpoint.port), timeout=limit)
+    except OSError as exc:
+        raise errors.from_socket_error(exc, str(endpoint), "TCP connect", limit) from None
+    # Without it each handshake round trip waits for delayed ACKs (~40 ms each).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def open_tunnel(
+    bastion: paramiko.Transport, jump: Endpoint, endpoint: Endpoint, deadline: Deadline
+) -> paramiko.Channel:
+    where = f"{endpoint} through jump host {jump}"
+    limit = deadline.step(CONNECT_TIMEOUT, "TCP connect", where)
+    try:
+        return bastion.open_channel(
+            "direct-tcpip", (endpoint.host, endpoint.port), ("127.0.0.1", 0), timeout=limit
+        )
+    except ChannelException as exc:
+        error = ErrorClass.REFUSED if exc.code == 2 else ErrorClass.UNREACHABLE
+        raise CollectError(
+            error, f"jump host {jump} could not connect to {endpoint}: {exc.text}", True
+        ) from None
+    except SSHException as exc:
+        if deadline.left() <= 0 or "timeout" in str(exc).lower():
+            raise errors.timeout("TCP connect", where, limit) from None
+        raise errors.protocol(where, f"opening the tunnel failed: {exc}") from None
+
+
+def _prefer_key_types(transport: paramiko.Transport, pinned: list[str]) -> None:
+    """Ask for the key types we already trust first, so a server with several keys keeps
+    showing the one we pinned (the algorithm names of an `ssh-rsa` blob are rsa-sha2-*)."""
+    if not pinned:
+        return
+    options = transport.get_security_options()
+    families = {"ssh-rsa": ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa")}
+
+    def pinned_rank(name: str) -> int:
+        for index, key_type in enumerate(pinned):
+            if name == key_type or name in families.get(key_type, ()):
+                return index
+        return len(pinned)
+
+    options.key_types = sorted(options.key_types, key=pinned_rank)
+
+
+def open_transport(
+    sock: socket.socket | paramiko.Channel,
+    endpoint: Endpoint,
+    pins: PinPolicy,
+    deadline: Deadline,
+) -> paramiko.Transport:
+    """An SSH transport after key exchange whose host key the pins accept."""
+    where = str(endpoint)
+    transport = paramiko.Transport(sock)
+    try:
+        _prefer_key_types(transport, pins.preferred_types())
+        limit = deadline.step(HANDSHAKE_TIMEOUT, "SSH handshake", where)
+        transport.banner_timeout = limit
+        transport.handshake_timeout = limit
+        done = threading.Event()
+        started = time.monotonic()
+        transport.start_client(event=done)
+        if not done.wait(limit):
+            raise errors.timeout("SSH handshake", where, limit)
+        if not transport.is_active():
+            raise _handshake_error(transport.get_exception(), where, limit, started)
+        key = transport.get_remote_server_key()
+        verify(pins, PresentedKey(key.get_name(), key.asbytes()))
+    except BaseException:
+        transport.close()
+        raise
+    return transport
+
+
+def _handshake_error(exc: Exception | None, where: str, limit: float, started: float) -> Exception:
+    if isinstance(exc, IncompatiblePeer):
+        return errors.IncompatibleAlgorithms(where, str(exc))
+    if time.monotonic() - started >= limit * 0.95:
+        return errors.timeout("SSH handshake", where, limit)
+    if isinstance(exc, OSError):
+        return errors.from_socket_error(exc, where, "SSH handshake", limit)
+    if isinstance(exc, EOFError) or exc is None:
+        return errors.protocol(where, "the server closed the connection during the handshake")
+    return errors.protocol(where, f"SSH handshake failed: {exc}")
+
+
+def authenticate(
+    transport: paramiko.Transport, endpoint: Endpoint, login: Login, deadline: Deadline
+) -> None:
+    where = str(endpoint)
+    username = endpoint.username
+    transport.auth_timeout = deadline.step(AUTH_TIMEOUT, "authentication", where)
+    try:
+        if login.password:
+            # fallback=True answers keyboard-interactive password prompts (PAM-only servers).
+            transport.auth_password(username, login.password, fallback=True)
+        elif login.private_key:
+            transport.auth_publickey(username, load_private_key(login))
+        else:
+            _auth_agent(transport, username, where)
+    except BadAuthenticationType as exc:
+        allowed = ", ".join(exc.allowed_types)
+        raise errors.auth_failed(where, username, f"the server only allows {allowed}") from None
+    except AuthenticationException as exc:
+        if "timeout" in str(exc).lower():
+            raise errors.timeout("authentication", where, transport.auth_timeout) from None
+        raise errors.auth_failed(where, username, "wrong password or key") from None
+    except (SSHException, EOFError, OSError) as exc:
+        raise errors.protocol(where, f"authentication failed: {type(exc).__name__}") from None
+    if not transport.is_authenticated():
+        raise errors.auth_failed(where, username, "the server needs further authentication")
+
+
+def load_private_key(login: Login) -> paramiko.PKey:
+    """The credential's private key (OpenSSH or PEM; Ed25519, ECDSA or RSA)."""
+    for cls in _KEY_CLASSES:
+        try:
+            return cls.from_private_key(io.StringIO(login.private_key or ""), login.passphrase)
+        except PasswordRequiredException:
+            raise CollectError(
+                ErrorClass.AUTH_FAILED,
+                "the private key is encrypted and the credential has no passphrase",
+            ) from None
+        except (SSHException, ValueError, TypeError):
+            continue
+    raise CollectError(
+        ErrorClass.AUTH_FAILED,
+        "the credential's private key could not be read (wrong passphrase, or not an "
+        "OpenSSH/PEM Ed25519, ECDSA or RSA key)",
+    )
+
+
+def _auth_agent(transport: paramiko.Transport, username: str, where: str) -> None:
+    agent = paramiko.Agent()
+    try:
+        keys = agent.get_keys()
+        if not keys:
+            raise errors.auth_failed(where, username, "the SSH agent holds no keys")
+        for key in keys:
+            try:
+                transport.auth_publickey(username, key)
+                return
+            except AuthenticationException:
+                continue
+        raise errors.auth_failed(where, username, "no key of the SSH agent was accepted")
+    finally:
+        agent.close()
+
+
+def run_script(
+    transport: paramiko.Transport, endpoint: Endpoint, text: str, deadline: Deadline
+) -> Transcript:
+    """Feed the script to one `/bin/sh -s` and read until it exits, the deadline or the cap."""
+    where = str(endpoint)
+    try:
+        channel = transport.open_session(
+            timeout=deadline.step(HANDSHAKE_TIMEOUT, "opening a session", where)
+        )
+    except SSHException as exc:
+        raise errors.protocol(where, f"the server refused a session: {exc}") from None
+    try:
+        channel.settimeout(deadline.step(AUTH_TIMEOUT, "starting the probe script", where))
+        channel.exec_command(COMMAND)
+        channel.sendall(text.encode())
+        channel.shutdown_write()
+        return _read(channel, deadline)
+    except (SSHException, OSError, EOFError) as exc:
+        if deadline.left() <= 0:
+            raise errors.timeout("the probe script", where, deadline.seconds) from None
+        raise errors.protocol(where, f"the session failed: {type(exc).__name__} {exc}") from None
+    finally:
+        channel.close()
+
+
+def _read(channel: paramiko.Channel, deadline: Deadline) -> Transcript:
+    # exec_command(timeout=) only bounds inactivity; this loop bounds the wall clock.
+    out, err = bytearray(), bytearray()
+    timed_out = overflowed = False
+    while True:
+        left = deadline.left()
+        if left <= 0:
+            timed_out = True
+            break
+        # The channel's fileno only signals stdout and EOF, so stderr is polled.
+        select.select([channel], [], [], min(left, 0.2))
+        _drain_stderr(channel, err)
+        if channel.recv_ready():
+            out += channel.recv(1 << 16)
+            if len(out) > MAX_OUTPUT:
+                del out[MAX_OUTPUT:]
+                overflowed = True
+                break
+        elif channel.eof_received or channel.closed:
+            break
+    rc = None
+    if not (timed_out or overflowed) and channel.status_event.wait(max(0.0, deadline.left())):
+        rc = channel.exit_status
+        _drain_stderr(channel, err)
+    return Transcript(bytes(out), bytes(err), rc, timed_out=timed_out, overflowed=overflowed)
+
+
+def _drain_stderr(channel: paramiko.Channel, err: bytearray) -> None:
+    while channel.recv_stderr_ready():
+        data = channel.recv_stderr(1 << 16)
+        if len(err) < MAX_STDERR:
+            err += data[: MAX_STDERR - len(err)]
+
+
+def algorithms(transport: paramiko.Transport) -> str:
+    """`kex=... hostkey=... cipher=... mac=...` as negotiated (stored on the HostScan)."""
+    engine = transport.kex_engine
+    kex = getattr(engine, "name", "")
+    if not kex:
+        table: dict[str, type] = getattr(transport, "_kex_info", {})
+        kex = next((name for name, cls in table.items() if type(engine) is cls), "?")
+    return (
+        f"kex={kex} hostkey={transport.host_key_type} "
+        f"cipher={transport.local_cipher} mac={transport.local_mac}"
+    )

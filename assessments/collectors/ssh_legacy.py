@@ -1,0 +1,293 @@
+"""The legacy SSH path: asyncssh with SHA-1 key exchange and `ssh-rsa` host keys allowed.
+
+RHEL/CentOS 5-6 era OpenSSH (before 7.2) only offers `diffie-hellman-group14-sha1` /
+`diffie-hellman-group1-sha1` and `ssh-rsa` (or `ssh-dss`) host keys, which paramiko 5 no
+longer speaks. `collect_ssh` comes here only when the modern handshake found no common
+algorithm AND the host (or a group of it) allows legacy SSH. Same pins, same deadlines, same
+script, same result; `transport` is `ssh_legacy`.
+
+asyncssh runs in an event loop of its own inside the calling worker thread. The host key is
+decided from the pins loaded before the loop starts (`PinPolicy.decide`, no I/O) in
+`validate_host_public_key`, before authentication; what was decided is written to the
+database after the loop, from synchronous code.
+"""
+
+import asyncio
+import os
+import socket
+import warnings
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncssh
+
+from assessments.choices import ErrorClass, Transport
+from assessments.collectors import errors
+from assessments.collectors.base import CollectError, CollectResult
+from assessments.collectors.hostkeys import Outcome, PinPolicy, PresentedKey, record
+from assessments.collectors.ssh import COMMAND, connect_tcp
+from assessments.collectors.ssh_target import (
+    AUTH_TIMEOUT,
+    CONNECT_TIMEOUT,
+    HANDSHAKE_TIMEOUT,
+    MAX_OUTPUT,
+    MAX_STDERR,
+    Deadline,
+    Endpoint,
+    Login,
+    Target,
+    Transcript,
+    to_result,
+)
+
+# Finite-field DH is exactly what these hosts need; the warning would repeat per host.
+warnings.filterwarnings("ignore", message="Diffie-Hellman over finite fields")
+
+KEX_ALGS = [
+    "curve25519-sha256",
+    "curve25519-sha256@libssh.org",
+    "ecdh-sha2-nistp256",
+    "ecdh-sha2-nistp384",
+    "ecdh-sha2-nistp521",
+    "diffie-hellman-group-exchange-sha256",
+    "diffie-hellman-group16-sha512",
+    "diffie-hellman-group14-sha256",
+    # What OpenSSH 4.3-5.3 (RHEL 5-6) offer:
+    "diffie-hellman-group14-sha1",
+    "diffie-hellman-group-exchange-sha1",
+    "diffie-hellman-group1-sha1",
+]
+HOST_KEY_ALGS = [
+    "ssh-ed25519",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "rsa-sha2-512",
+    "rsa-sha2-256",
+    "ssh-rsa",
+    "ssh-dss",
+]
+ENCRYPTION_ALGS = [
+    "chacha20-poly1305@openssh.com",
+    "aes256-gcm@openssh.com",
+    "aes128-gcm@openssh.com",
+    "aes256-ctr",
+    "aes192-ctr",
+    "aes128-ctr",
+    "aes256-cbc",
+    "aes128-cbc",
+    "3des-cbc",
+]
+MAC_ALGS = [
+    "hmac-sha2-256-etm@openssh.com",
+    "hmac-sha2-512-etm@openssh.com",
+    "hmac-sha2-256",
+    "hmac-sha2-512",
+    "hmac-sha1",
+]
+# Client signatures: old servers know no rsa-sha2-* and expect SHA-1 `ssh-rsa` signatures.
+SIGNATURE_ALGS = [
+    "ssh-ed25519",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "rsa-sha2-512",
+    "rsa-sha2-256",
+    "ssh-rsa",
+]
+
+
+@dataclass
+class _Seen:
+    """Host keys met inside the event loop, to record once back in synchronous code."""
+
+    keys: list[tuple[PinPolicy, PresentedKey, Outcome]] = field(default_factory=list)
+    kex: dict[str, str] = field(default_factory=dict)  # endpoint -> key exchange used
+
+    def refusal(self) -> CollectError | None:
+        for pins, key, outcome in self.keys:
+            if not outcome.proceeds:
+                return pins.error(key, outcome)
+        return None
+
+
+class _PinningClient(asyncssh.SSHClient):
+    def __init__(self, pins: PinPolicy, seen: _Seen, where: str) -> None:
+        self._pins = pins
+        self._seen = seen
+        self._where = where
+        self._conn: asyncssh.SSHClientConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHClientConnection) -> None:
+        self._conn = conn
+
+    def validate_host_public_key(
+        self, host: str, addr: str, port: int, key: asyncssh.SSHKey
+    ) -> bool:
+        presented = PresentedKey(key.get_algorithm(), key.public_data)
+        outcome = self._pins.decide(presented)
+        # asyncssh forgets the key exchange once it is done; it is still known here.
+        kex = getattr(getattr(self._conn, "_kex", None), "algorithm", b"?")
+        self._seen.kex[self._where] = kex.decode() if isinstance(kex, bytes) else str(kex)
+        self._seen.keys.append((self._pins, presented, outcome))
+        return outcome.proceeds
+
+
+def collect_legacy(target: Target, text: str, token: str, deadline: Deadline) -> CollectResult:
+    seen = _Seen()
+    try:
+        transcript, algorithms = asyncio.run(_session(target, text, deadline, seen))
+    except CollectError as exc:
+        failure: CollectError = exc
+    except (TimeoutError, asyncssh.Error, OSError) as exc:
+        failure = _classify(exc, target, deadline)
+    else:
+        _record(seen)
+        return to_result(target, transcript, token, Transport.SSH_LEGACY, algorithms, deadline)
+    _record(seen)
+    raise seen.refusal() or failure
+
+
+def _record(seen: _Seen) -> None:
+    for pins, key, outcome in seen.keys:
+        record(pins, key, outcome)
+
+
+async def _session(
+    target: Target, text: str, deadline: Deadline, seen: _Seen
+) -> tuple[Transcript, str]:
+    async with AsyncExitStack() as stack:
+        tunnel = None
+        if target.jump is not None and target.jump_pins is not None:
+            tunnel = await stack.enter_async_context(
+                await _connect(target.jump, target.jump_pins, target.login, deadline, seen, None)
+            )
+        conn = await stack.enter_async_context(
+            await _connect(target.endpoint, target.pins, target.login, deadline, seen, tunnel)
+        )
+        transcript = await _run(conn, text, deadline)
+        return transcript, _algorithms(conn, seen.kex.get(str(target.endpoint), "?"))
+
+
+async def _connect(
+    endpoint: Endpoint,
+    pins: PinPolicy,
+    login: Login,
+    deadline: Deadline,
+    seen: _Seen,
+    tunnel: asyncssh.SSHClientConnection | None,
+) -> asyncssh.SSHClientConnection:
+    where = str(endpoint)
+    options: dict[str, Any]
+    if tunnel is not None:
+        options = {"tunnel": tunnel, "host": endpoint.host, "port": endpoint.port}
+    else:
+        # Our own connect: TCP_NODELAY and the TCP step's deadline, as on the modern path.
+        options = {"sock": connect_tcp(endpoint, deadline)}
+    limit = deadline.step(HANDSHAKE_TIMEOUT + AUTH_TIMEOUT, "SSH handshake", where)
+    preferred = pins.preferred_types()
+    host_key_algs = sorted(HOST_KEY_ALGS, key=lambda alg: alg not in preferred)
+    connecting = asyncssh.connect(
+        username=endpoint.username,
+        known_hosts=([], [], []),  # empty trusted lists: every key goes to the pinning client
+        client_factory=lambda: _PinningClient(pins, seen, where),
+        config=None,
+        kex_algs=KEX_ALGS,
+        server_host_key_algs=host_key_algs,
+        encryption_algs=ENCRYPTION_ALGS,
+        mac_algs=MAC_ALGS,
+        signature_algs=SIGNATURE_ALGS,
+        compression_algs=None,
+        connect_timeout=limit,
+        login_timeout=limit,
+        **options,
+        **(await _auth_options(login)),
+    )
+    try:
+        return await asyncio.wait_for(connecting, limit)
+    except TimeoutError:
+        raise errors.timeout("SSH handshake and authentication", where, limit) from None
+    except asyncssh.PermissionDenied:
+        raise errors.auth_failed(where, endpoint.username, "wrong password or key") from None
+    except asyncssh.KeyExchangeFailed as exc:
+        raise errors.incompatible(where, exc.reason, True) from None
+    except asyncssh.HostKeyNotVerifiable as exc:
+        raise seen.refusal() or errors.protocol(where, exc.reason, False) from None
+    except (asyncssh.DisconnectError, OSError) as exc:
+        raise errors.protocol(where, f"the SSH connection failed: {exc}") from None
+
+
+async def _auth_options(login: Login) -> dict[str, Any]:
+    if login.password:
+        return {"password": login.password, "client_keys": None, "agent_path": None}
+    if login.private_key:
+        try:
+            key = asyncssh.import_private_key(login.private_key, login.passphrase)
+        except (asyncssh.KeyImportError, asyncssh.KeyEncryptionError):
+            raise CollectError(
+                ErrorClass.AUTH_FAILED,
+                "the credential's private key could not be read (wrong or missing "
+                "passphrase, or an unsupported format)",
+            ) from None
+        return {"client_keys": [key], "agent_path": None, "password": None}
+    async with asyncssh.connect_agent(os.environ.get("SSH_AUTH_SOCK", "")) as agent:
+        keys = await agent.get_keys()
+    return {"client_keys": keys, "agent_path": None, "password": None}
+
+
+async def _run(conn: asyncssh.SSHClientConnection, text: str, deadline: Deadline) -> Transcript:
+    out, err = bytearray(), bytearray()
+    process = await conn.create_process(COMMAND, encoding=None)
+    try:
+        process.stdin.write(text.encode())
+        process.stdin.write_eof()
+
+        async def pump_stderr() -> None:
+            while chunk := await process.stderr.read(1 << 16):
+                err.extend(chunk[: max(0, MAX_STDERR - len(err))])
+
+        stderr_task = asyncio.ensure_future(pump_stderr())
+
+        async def pump_stdout() -> bool:
+            while chunk := await process.stdout.read(1 << 16):
+                out.extend(chunk)
+                if len(out) > MAX_OUTPUT:
+                    del out[MAX_OUTPUT:]
+                    return True
+            return False
+
+        try:
+            overflowed = await asyncio.wait_for(pump_stdout(), max(0.0, deadline.left()))
+        except TimeoutError:
+            stderr_task.cancel()
+            return Transcript(bytes(out), bytes(err), None, timed_out=True)
+        if overflowed:
+            stderr_task.cancel()
+            return Transcript(bytes(out), bytes(err), None, overflowed=True)
+        try:
+            await asyncio.wait_for(process.wait_closed(), max(0.1, min(deadline.left(), 5)))
+            await asyncio.wait_for(stderr_task, 1)
+        except TimeoutError:
+            stderr_task.cancel()
+        return Transcript(bytes(out), bytes(err), process.exit_status)
+    finally:
+        process.close()
+
+
+def _algorithms(conn: asyncssh.SSHClientConnection, kex: str) -> str:
+    key = conn.get_server_host_key()
+    return (
+        f"kex={kex} "
+        f"hostkey={key.get_algorithm() if key else '?'} "
+        f"cipher={conn.get_extra_info('send_cipher')} mac={conn.get_extra_info('send_mac')}"
+    )
+
+
+def _classify(exc: BaseException, target: Target, deadline: Deadline) -> CollectError:
+    where = str(target.endpoint)
+    if isinstance(exc, asyncio.TimeoutError) or deadline.left() <= 0:
+        return errors.timeout("the legacy SSH session", where, deadline.seconds)
+    if isinstance(exc, OSError) and not isinstance(exc, socket.gaierror):
+        return errors.from_socket_error(exc, where, "the legacy SSH session", CONNECT_TIMEOUT)
+    return errors.protocol(where, f"the legacy SSH session failed: {exc}")

@@ -1,0 +1,180 @@
+"""The paramiko SSH collector against a real OpenSSH sshd on loopback."""
+
+import socket
+import threading
+import time
+
+import pytest
+
+from assessments.choices import ErrorClass
+from assessments.collectors import ssh_target
+from assessments.collectors.base import CollectError
+from assessments.collectors.ssh import collect_ssh
+from fleet.choices import HostKeyState
+from fleet.models import HostKey
+from tests.assessments.collectors.conftest import (
+    key_credential,
+    make_credential,
+    make_host,
+    tiny_script,
+)
+from tests.sshd import NOSUDO_USER
+
+pytestmark = [pytest.mark.sshd, pytest.mark.django_db]
+
+
+def collect(host, **kwargs):
+    return collect_ssh(host, script=kwargs.pop("script", tiny_script), **kwargs)
+
+
+def failure(host, **kwargs) -> CollectError:
+    with pytest.raises(CollectError) as caught:
+        collect(host, **kwargs)
+    return caught.value
+
+
+def test_it_collects_with_a_password(sshd):
+    result = collect(make_host(sshd))
+    assert result.transport == "ssh"
+    assert result.probes["whoami"].stdout.strip() == b"p2ctest"
+    assert result.probes["whoami"].rc == 0
+
+
+def test_it_records_the_algorithms_it_negotiated(sshd):
+    result = collect(make_host(sshd))
+    assert "kex=" in result.algorithms
+    assert "hostkey=ssh-ed25519" in result.algorithms
+    assert "cipher=" in result.algorithms
+
+
+def test_it_reads_the_hostname_from_uname(sshd):
+    assert collect(make_host(sshd)).hostname == socket.gethostname()
+
+
+def test_it_collects_with_a_private_key(sshd, client_keys):
+    result = collect(make_host(sshd, credential=key_credential(client_keys)))
+    assert result.probes["whoami"].stdout.strip() == b"p2ctest"
+
+
+def test_it_collects_with_an_encrypted_key_and_its_passphrase(sshd, client_keys):
+    host = make_host(sshd, credential=key_credential(client_keys, encrypted=True))
+    assert collect(host).probes["whoami"].stdout.strip() == b"p2ctest"
+
+
+def test_it_reports_a_wrong_password_as_auth_failed(sshd):
+    error = failure(make_host(sshd, credential=make_credential(secret="wrong-pw")))
+    assert error.error_class == ErrorClass.AUTH_FAILED
+    assert "wrong-pw" not in error.detail
+
+
+def test_it_reports_a_missing_passphrase_as_auth_failed(sshd, client_keys):
+    credential = key_credential(client_keys, encrypted=True)
+    credential.passphrase_encrypted = ""
+    credential.save()
+    assert failure(make_host(sshd, credential=credential)).error_class == ErrorClass.AUTH_FAILED
+
+
+def test_it_needs_an_ssh_credential(sshd, monkeypatch):
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    host = make_host(sshd)
+    host.credential = None
+    host.save()
+    assert failure(host).error_class == ErrorClass.NO_CREDENTIAL
+
+
+def test_it_reports_a_closed_port_as_refused(db):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    error = failure(make_host(port=port))
+    assert error.error_class == ErrorClass.REFUSED
+    assert error.retryable
+
+
+def test_it_times_out_on_a_listener_that_never_speaks(db):
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        started = time.monotonic()
+        error = failure(make_host(port=listener.getsockname()[1]), deadline_s=1.5)
+    assert error.error_class == ErrorClass.TIMEOUT
+    assert time.monotonic() - started < 3
+
+
+def test_it_stops_a_hanging_script_at_the_deadline(sshd):
+    def hanging(use_sudo: bool, token: str) -> str:
+        return tiny_script(use_sudo, token) + "sleep 30\n"
+
+    started = time.monotonic()
+    result = collect(make_host(sshd), script=hanging, deadline_s=3)
+    assert time.monotonic() - started < 4.5
+    assert result.probes["whoami"].stdout.strip() == b"p2ctest"
+    assert any("deadline" in note for note in result.notes)
+
+
+def test_it_stops_reading_at_the_output_cap(sshd, monkeypatch):
+    monkeypatch.setattr("assessments.collectors.ssh.MAX_OUTPUT", 100_000)
+    monkeypatch.setattr(ssh_target, "MAX_OUTPUT", 100_000)
+
+    def huge(use_sudo: bool, token: str) -> str:
+        return f"printf '\\n@@P2C {token} BEGIN big\\n'; yes p2c | head -c 50000000\n"
+
+    result = collect(make_host(sshd), script=huge)
+    assert result.probes["big"].truncated
+    assert len(result.probes["big"].stdout) < 100_000
+    assert any("MiB" in note for note in result.notes)
+
+
+def test_it_reports_a_script_without_frames_as_a_protocol_error(sshd):
+    error = failure(make_host(sshd), script=lambda use_sudo, token: "echo garbage\n")
+    assert error.error_class == ErrorClass.PROTOCOL_ERROR
+
+
+def test_it_runs_probes_with_sudo_when_configured(sshd):
+    result = collect(make_host(sshd, use_sudo=True))
+    assert result.probes["whoami"].stdout.strip() == b"root"
+
+
+def test_it_reports_sudo_that_wants_a_password_as_permission_denied(sshd):
+    credential = make_credential(username=NOSUDO_USER)
+    error = failure(make_host(sshd, use_sudo=True, credential=credential))
+    assert error.error_class == ErrorClass.PERMISSION_DENIED
+    assert "NOPASSWD" in error.detail
+
+
+def test_it_goes_through_a_jump_host(sshd, bastion_sshd):
+    host = make_host(sshd, jump_host=f"127.0.0.1:{bastion_sshd.port}")
+    assert collect(host).probes["whoami"].stdout.strip() == b"p2ctest"
+
+
+def test_it_pins_the_jump_hosts_key_too(sshd, bastion_sshd):
+    collect(make_host(sshd, jump_host=f"p2ctest@127.0.0.1:{bastion_sshd.port}"))
+    pinned = HostKey.objects.get(fingerprint=bastion_sshd.host_key_fingerprint)
+    assert pinned.host.enabled is False
+    assert pinned.state == HostKeyState.TRUSTED
+
+
+def test_it_refuses_an_unapproved_jump_host_key(sshd, bastion_sshd):
+    host = make_host(sshd, trust=False, jump_host=f"127.0.0.1:{bastion_sshd.port}")
+    error = failure(host)
+    assert error.error_class == ErrorClass.HOST_KEY_UNKNOWN
+    assert bastion_sshd.host_key_fingerprint in error.detail
+
+
+def test_it_reports_a_target_the_jump_host_cannot_reach(sshd, bastion_sshd):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    host = make_host(port=port, jump_host=f"127.0.0.1:{bastion_sshd.port}")
+    assert failure(host).error_class in (ErrorClass.REFUSED, ErrorClass.UNREACHABLE)
+
+
+def test_it_leaves_no_thread_running(sshd):
+    host = make_host(sshd)
+    collect(host)
+    before = threading.active_count()
+    for _ in range(3):
+        collect(host)
+    failure(make_host(sshd, credential=make_credential(secret="nope")))
+    time.sleep(0.2)
+    assert threading.active_count() <= before
