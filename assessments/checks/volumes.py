@@ -1,5 +1,162 @@
-"""Placeholder until the volumes checks land (the engine issue); registers nothing."""
+"""Windows volumes (W2): only NTFS volumes can be migrated into a container."""
 
-from assessments.checks.base import Check
+from assessments.checks.base import Check, Finding, Severity, evidence
+from assessments.facts import Facts, Unavailable
+from assessments.parsers.windows.disks import Volume, parse_logicaldisks, parse_volumes
+from assessments.probes import label
 
-CHECKS: list[type[Check]] = []
+_FAT = frozenset({"FAT", "FAT12", "FAT16", "FAT32"})
+_ESP_LABELS = frozenset({"BOOT", "SYSTEM", "EFI", "ESP", "SYSTEM RESERVED"})
+_ESP_MAX_BYTES = 1 << 30
+_CONVERT = (
+    "Back up the volume, then convert it in place with `convert {letter} /fs:ntfs` (one-way; "
+    "for the system volume it runs at the next reboot). Re-run the scan afterwards."
+)
+_COPY = (
+    "There is no in-place conversion from {fs}: copy the data to an NTFS volume, then remove "
+    "the volume or exclude it from the migration."
+)
+
+
+class WindowsVolumeFileSystems(Check):
+    """Every local volume must be NTFS.
+
+    The Parallels document "Migration Restrictions for Containers": volumes with file systems
+    other than NTFS cannot be migrated. Local fixed volumes (drive type 3) formatted FAT,
+    FAT32, exFAT or ReFS, or unformatted (RAW), block the migration, whether they have a
+    drive letter or are mounted in a folder. Network, removable and optical drives are not
+    part of the migration, and the EFI system partition is boot infrastructure, not data.
+    """
+
+    id = "volumes.filesystems"
+    restriction = "volumes"
+    os_family = "windows"
+    probes = ("wmic_volume", "wmic_logicaldisk")
+    title = "Local volumes are NTFS"
+
+    def evaluate(self, facts: Facts) -> list[Finding]:
+        volumes = facts.parsed("wmic_volume", parse_volumes)
+        disks = facts.parsed("wmic_logicaldisk", parse_logicaldisks)
+        if isinstance(volumes, Unavailable) and isinstance(disks, Unavailable):
+            return [
+                self.unknown(
+                    Unavailable("wmic_volume", f"{volumes.reason}; {disks.reason}"),
+                    "Run `wmic logicaldisk get DeviceID,DriveType,FileSystem /value` or "
+                    "`fsutil fsinfo volumeinfo C:` for each drive.",
+                )
+            ]
+        listed, note = _merge(volumes, disks)
+        findings = [f for volume in listed if (f := self._judge(volume))]
+        local = [v for v in listed if v.local]
+        not_migrated = [v for v in listed if not v.local]
+        if not any(f.severity in (Severity.BLOCKER, Severity.WARNING) for f in findings):
+            names = ", ".join(v.name for v in local) or "none"
+            findings.insert(
+                0,
+                self.finding(
+                    Severity.PASS,
+                    f"All {len(local)} local volumes are NTFS{note}",
+                    _shown(local),
+                )
+                if local
+                else self.finding(
+                    Severity.UNKNOWN,
+                    f"No local volume was listed ({names}){note}",
+                    _shown(listed),
+                    "Check the volumes by hand with `mountvol` and `fsutil fsinfo volumeinfo`.",
+                ),
+            )
+        if not_migrated:
+            findings.append(
+                self.finding(
+                    Severity.INFO,
+                    "Not migrated: " + ", ".join(f"{v.name} ({v.kind})" for v in not_migrated),
+                    _shown(not_migrated),
+                    "Re-map network drives inside the container after migration.",
+                )
+            )
+        return findings
+
+    def _judge(self, volume: Volume) -> Finding | None:
+        if not volume.local:
+            return None
+        fs = volume.file_system.upper()
+        shown = _shown([volume])
+        where = _where(volume)
+        if fs == "NTFS":
+            if volume.folder_mount:
+                return self.finding(
+                    Severity.WARNING,
+                    f"NTFS volume mounted in a folder: {volume.name}",
+                    shown,
+                    "Check that the migration copies the folder-mounted volume's data; the "
+                    "mount itself is not recreated in the container.",
+                )
+            return None
+        if _is_efi_partition(volume):
+            return self.finding(
+                Severity.INFO,
+                f"EFI system partition ({volume.file_system}, {where}) is not migrated",
+                shown,
+            )
+        if not fs:
+            return self.finding(
+                Severity.WARNING,
+                f"Local volume {where} has no readable file system",
+                shown,
+                "Check whether the volume is locked (BitLocker), offline or unformatted; "
+                "data on it must be on NTFS to be migrated.",
+            )
+        remedy = (
+            _CONVERT.format(letter=volume.drive_letter or "<volume>")
+            if fs in _FAT
+            else _COPY.format(fs=volume.file_system)
+        )
+        return self.finding(
+            Severity.BLOCKER,
+            f"Local volume {where} is {volume.file_system}, not NTFS",
+            shown,
+            remedy,
+        )
+
+
+def _merge(
+    volumes: list[Volume] | Unavailable, disks: list[Volume] | Unavailable
+) -> tuple[list[Volume], str]:
+    """Volumes (with letter-less ones) completed by drive letters wmic volume lacks."""
+    if isinstance(volumes, Unavailable):
+        assert not isinstance(disks, Unavailable)
+        return disks, " (drive letters only: " + volumes.reason + ")"
+    letters = {v.drive_letter.upper() for v in volumes if v.drive_letter}
+    extra = [] if isinstance(disks, Unavailable) else disks
+    added = [d for d in extra if d.drive_letter.upper() not in letters]
+    return volumes + added, ""
+
+
+def _shown(volumes: list[Volume]) -> str:
+    """Evidence grouped by the command each volume was listed by."""
+    if not volumes:
+        return evidence(label("windows", "wmic_volume"), ["(no volume listed)"])
+    blocks = []
+    for source in dict.fromkeys(v.source for v in volumes):
+        lines = [line for v in volumes if v.source == source for line in [*v.lines, ""]]
+        blocks.append(evidence(label("windows", source), lines[:-1]))
+    return "\n".join(blocks)
+
+
+def _where(volume: Volume) -> str:
+    if volume.drive_letter:
+        return volume.drive_letter
+    suffix = f" '{volume.label}'" if volume.label else ""
+    return f"{volume.name}{suffix}"
+
+
+def _is_efi_partition(volume: Volume) -> bool:
+    """FAT, no drive letter, and the system volume, a boot label, or small."""
+    if volume.drive_letter or volume.folder_mount or volume.file_system.upper() not in _FAT:
+        return False
+    small = volume.size is not None and volume.size <= _ESP_MAX_BYTES
+    return bool(volume.system_volume) or volume.label.upper() in _ESP_LABELS or small
+
+
+CHECKS: list[type[Check]] = [WindowsVolumeFileSystems]
