@@ -69,7 +69,7 @@ class AddressesOnVenet(Check):
             lines.append("not counted: " + ", ".join(others))
         shown = evidence(data.label, lines)
         findings = self._already_container(data.interfaces, data.label)
-        devices = {a.label for copies in found.values() for a in copies}
+        devices = {a.interface for copies in found.values() for a in copies}
         if not found:
             findings.append(
                 self.finding(

@@ -2,7 +2,8 @@
 
 import re
 
-from assessments.facts import ProbeOutput
+from assessments.checks.base import Finding
+from assessments.facts import Destination, Facts, ProbeOutput
 from tests.conftest import sample_bytes
 
 _SEPARATOR = re.compile(rb"^---- .* ----\s*$", re.MULTILINE)
@@ -24,3 +25,12 @@ def text(data: str, rc: int = 0, stderr: str = "") -> ProbeOutput:
 
 def missing(tool: str) -> ProbeOutput:
     return ProbeOutput(b"", f"sh: 1: {tool}: not found\n".encode(), 127)
+
+
+def facts(destination: Destination | None = None, **probes: ProbeOutput) -> Facts:
+    """Linux facts from probe outputs given by probe id."""
+    return Facts(os_family="linux", probes=probes, hostname="host", destination=destination)
+
+
+def severities(findings: list[Finding]) -> list[str]:
+    return [str(finding.severity) for finding in findings]

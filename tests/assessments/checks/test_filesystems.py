@@ -1,0 +1,92 @@
+from assessments.checks.filesystems import DestinationCapacity, LocalFilesystems, SpecialMounts
+from assessments.facts import Destination
+from tests.assessments.parsers.linux.samples import facts, out, severities, text
+
+DEBIAN6 = {
+    "proc_mounts": out("linux-proc-mounts-debian6-rootfs-md-lvm.txt"),
+    "df": out("linux-df-P-debian6-lvm.txt"),
+}
+SINGLE_ROOT = text("/dev/sda1 / ext4 rw 0 0\nproc /proc proc rw 0 0\ntmpfs /run tmpfs rw 0 0\n")
+
+
+def node(free_gib: float) -> Destination:
+    return Destination("node1", "linux", free_bytes=int(free_gib * 1024**3))
+
+
+def test_it_warns_about_several_local_file_systems_with_sizes():
+    (finding,) = LocalFilesystems().evaluate(facts(**DEBIAN6))
+    assert finding.check == "filesystems.local_count"
+    assert finding.severity == "warning"
+    assert finding.title.startswith("7 local file systems")
+    assert "/home (btrfs on /dev/mapper/sys.vg-home.lv, 51.1 GiB used of 93.1 GiB)" in (
+        finding.evidence
+    )
+    assert "options lost: ro" in finding.evidence  # /special is mounted read-only
+
+
+def test_one_local_file_system_is_info():
+    (finding,) = LocalFilesystems().evaluate(facts(proc_mounts=SINGLE_ROOT))
+    assert finding.severity == "info"
+    assert "size unknown" in finding.evidence
+
+
+def test_it_prefers_mountinfo_over_proc_mounts():
+    (finding,) = LocalFilesystems().evaluate(
+        facts(mountinfo=out("linux-proc-self-mountinfo-jc.txt"), proc_mounts=SINGLE_ROOT)
+    )
+    assert finding.title.endswith(": /, /boot")
+
+
+def test_it_falls_back_to_proc_mounts_on_rhel_5():
+    missing = text("", 1, "cat: /proc/self/mountinfo: No such file or directory\n")
+    (finding,) = LocalFilesystems().evaluate(facts(mountinfo=missing, proc_mounts=SINGLE_ROOT))
+    assert finding.severity == "info"
+
+
+def test_without_mounts_it_is_unknown():
+    (finding,) = LocalFilesystems().evaluate(facts())
+    assert finding.severity == "unknown"
+
+
+def test_data_larger_than_the_destination_is_a_blocker():
+    (finding,) = DestinationCapacity().evaluate(facts(destination=node(50), **DEBIAN6))
+    assert (finding.check, finding.severity) == ("filesystems.capacity", "blocker")
+
+
+def test_data_that_fits_passes():
+    (finding,) = DestinationCapacity().evaluate(facts(destination=node(500), **DEBIAN6))
+    assert finding.severity == "pass"
+
+
+def test_without_a_destination_it_gives_the_volume():
+    (finding,) = DestinationCapacity().evaluate(facts(**DEBIAN6))
+    assert finding.severity == "info"
+    assert "111.1 GiB" in finding.title
+
+
+def test_capacity_without_df_is_unknown():
+    (finding,) = DestinationCapacity().evaluate(facts(proc_mounts=SINGLE_ROOT))
+    assert finding.severity == "unknown"
+
+
+def test_it_reports_network_and_loop_mounts_of_the_fedora_sample():
+    findings = SpecialMounts().evaluate(
+        facts(proc_mounts=out("linux-proc-mounts-fedora-seclabel-bind.txt"))
+    )
+    assert severities(findings) == ["warning", "warning"]
+    network, loop = findings
+    assert network.check == "filesystems.special_mounts"
+    assert network.evidence.count("fuse.sshfs") == 4
+    assert "/var/lib/machines" in loop.title
+
+
+def test_a_cluster_file_system_is_a_blocker():
+    mounts = text("/dev/sda1 / ext4 rw 0 0\n/dev/sdc1 /u02 ocfs2 rw,_netdev 0 0\n")
+    (finding,) = SpecialMounts().evaluate(facts(proc_mounts=mounts))
+    assert finding.severity == "blocker"
+    assert "/u02" in finding.title
+
+
+def test_plain_local_mounts_pass():
+    (finding,) = SpecialMounts().evaluate(facts(proc_mounts=SINGLE_ROOT))
+    assert finding.severity == "pass"

@@ -1,0 +1,50 @@
+from assessments.checks.ip_addresses import AddressesOnVenet
+from tests.assessments.parsers.linux.samples import facts, missing, out, severities
+
+
+def evaluate(**probes):
+    return AddressesOnVenet().evaluate(facts(**probes))
+
+
+def test_a_duplicated_address_counts_once():
+    (finding,) = evaluate(ip_addr=out("linux-ip-addr-glpi5-label-alias.txt"))
+    assert (finding.check, finding.severity) == ("ip_addresses.venet", "warning")
+    assert "2 addresses on 2 interface(s)" in finding.title
+    assert "192.168.1.11/24 on eth0:0, wlan0:0" in finding.evidence
+
+
+def test_one_address_is_info():
+    (finding,) = evaluate(ip_addr=out("linux-ip-addr-glpi3-no-state-rhel5.txt"))
+    assert finding.severity == "info"
+    assert "10.40.1.16" in finding.title
+
+
+def test_alias_labels_and_global_ipv6_count_but_link_local_does_not():
+    (finding,) = evaluate(ip_addr=out("linux-ip-o-addr-alias-label-ipv6.txt"))
+    assert finding.title.endswith("192.168.178.1, 172.17.0.3, 2001:db8:1::242:ac11:3")
+    assert "fe80" not in finding.title
+
+
+def test_docker_bridges_and_vpn_tunnels_are_not_counted():
+    (finding,) = evaluate(ip_addr=out("linux-ip-addr-el8-label-srv.txt"))
+    assert "172.17.0.1" not in finding.title
+    assert "not counted: 172.17.0.1 on docker0" in finding.evidence
+    (tunnels,) = evaluate(ip_addr=out("linux-ip-addr-glpi1-tun-ipv6-global.txt"))
+    assert "192.168.41.6" not in tunnels.title
+
+
+def test_it_falls_back_to_ifconfig():
+    (finding,) = evaluate(ip_addr=missing("ip"), ifconfig=out("linux-ifconfig-a-centos55.txt"))
+    assert finding.severity == "info"
+    assert finding.evidence.startswith("$ ifconfig -a")
+
+
+def test_an_openvz_source_is_recognised():
+    findings = evaluate(ifconfig=out("linux-ifconfig-openvz-container-venet0.txt"))
+    assert severities(findings) == ["info", "warning"]
+    assert "already is an OpenVZ" in findings[0].title
+
+
+def test_without_any_tool_it_is_unknown():
+    (finding,) = evaluate(ip_addr=missing("ip"), ifconfig=missing("ifconfig"))
+    assert finding.severity == "unknown"

@@ -1,0 +1,52 @@
+from assessments.checks.quotas import QuotaPartitions
+from tests.assessments.parsers.linux.samples import facts, missing, out, text
+
+ROOT = "/dev/sda1 / ext4 rw 0 0\n"
+
+
+def evaluate(**probes):
+    (finding,) = QuotaPartitions().evaluate(facts(**probes))
+    return finding
+
+
+def test_quotas_on_two_partitions_warn_that_only_one_keeps_its_limits():
+    mounts = text(ROOT + "/dev/sdb1 /home ext4 rw,usrquota 0 0\n/dev/sdc1 /srv xfs rw,gquota 0 0\n")
+    finding = evaluate(proc_mounts=mounts, quotaon=missing("quotaon"))
+    assert (finding.check, finding.severity) == ("quotas.partitions", "warning")
+    assert finding.title.startswith("Quotas on 2 file systems; only one keeps its limits")
+    assert "quotaon -p -a: command not found" in finding.evidence
+
+
+def test_quotaon_output_shows_quotas_missing_from_the_mount_options():
+    finding = evaluate(proc_mounts=text(ROOT), quotaon=out("linux-quotaon-ap-ubuntu-on-off.txt"))
+    assert finding.severity == "warning"
+    assert "apply to the whole container" in finding.title
+    assert "/ (on: group, user)" in finding.title
+
+
+def test_quotas_that_are_off_do_not_count():
+    finding = evaluate(
+        proc_mounts=text(ROOT), quotaon=out("linux-quotaon-ap-ubuntu-on-off.txt", block=1)
+    )
+    assert finding.severity == "pass"
+
+
+def test_noquota_xfs_passes():
+    finding = evaluate(proc_mounts=out("linux-proc-mounts-rhel7-xfs-noquota.txt"))
+    assert finding.severity == "pass"
+
+
+def test_project_quotas_are_named():
+    finding = evaluate(proc_mounts=text(ROOT + "/dev/sdb1 /data xfs rw,prjquota 0 0\n"))
+    assert "Project quotas on /data" in finding.title
+
+
+def test_quotas_configured_in_fstab_only_are_reported():
+    fstab = text("/dev/sdb1 /home ext4 defaults,usrquota 0 2\n")
+    finding = evaluate(proc_mounts=text(ROOT), fstab=fstab)
+    assert finding.severity == "warning"
+    assert "not mounted with quotas" in finding.title
+
+
+def test_without_mounts_it_is_unknown():
+    assert evaluate(quotaon=out("linux-quotaon-ap-ubuntu-on-off.txt")).severity == "unknown"

@@ -1,0 +1,55 @@
+from assessments.checks.raw_devices import OracleAsm, RawBindings
+from tests.assessments.parsers.linux.samples import facts, missing, out, text
+
+RAW_SAMPLE = "linux-raw-qa-spaces-and-rawdevices-rhel5.txt"
+ASM_SAMPLE = "linux-oracleasm-listdisks-status-querydisk.txt"
+PS = "USER PID COMMAND\nroot 1 /sbin/init\n"
+
+
+def test_bound_raw_devices_are_a_blocker():
+    (finding,) = RawBindings().evaluate(
+        facts(raw=out(RAW_SAMPLE, block=2), rawdevices_config=text(""))
+    )
+    assert (finding.check, finding.severity) == ("raw_devices.bindings", "blocker")
+    assert "/dev/raw/raw1:  bound to major 8, minor 16" in finding.evidence
+
+
+def test_a_rawdevices_config_is_a_blocker_even_without_the_raw_tool():
+    (finding,) = RawBindings().evaluate(
+        facts(raw=missing("raw"), rawdevices_config=out(RAW_SAMPLE, block=0))
+    )
+    assert finding.severity == "blocker"
+    assert "0 bound, 3 configured" in finding.title
+
+
+def test_no_raw_tool_and_no_config_passes():
+    (finding,) = RawBindings().evaluate(facts(raw=missing("raw"), rawdevices_config=text("")))
+    assert finding.severity == "pass"
+
+
+def test_raw_denied_and_config_not_collected_is_unknown():
+    denied = text("", 1, "sudo: a password is required\n")
+    (finding,) = RawBindings().evaluate(facts(raw=denied))
+    assert finding.severity == "unknown"
+
+
+def test_asm_disks_are_a_blocker():
+    (finding,) = OracleAsm().evaluate(facts(oracleasm=out(ASM_SAMPLE, block=1), ps=text(PS)))
+    assert (finding.check, finding.severity) == ("raw_devices.oracle_asm", "blocker")
+    assert "ASM disk DATA1" in finding.evidence
+
+
+def test_a_running_asm_instance_is_a_blocker():
+    ps = text(PS + "grid 2211 asm_pmon_+ASM\n")
+    (finding,) = OracleAsm().evaluate(facts(oracleasm=text(""), ps=ps))
+    assert finding.severity == "blocker"
+
+
+def test_no_asm_passes():
+    (finding,) = OracleAsm().evaluate(facts(oracleasm=text(""), ps=text(PS)))
+    assert finding.severity == "pass"
+
+
+def test_asm_without_data_is_unknown():
+    (finding,) = OracleAsm().evaluate(facts())
+    assert finding.severity == "unknown"

@@ -1,0 +1,63 @@
+from assessments.checks.selinux import SELinuxMode
+from tests.assessments.parsers.linux.samples import facts, missing, out, text
+
+NO_SELINUX_MOUNTS = text("/dev/vda / ext4 rw 0 0\nproc /proc proc rw 0 0\n")
+NO_CONFIG = text("", 1, "cat: /etc/selinux/config: No such file or directory\n")
+
+
+def evaluate(**probes):
+    (finding,) = SELinuxMode().evaluate(facts(**probes))
+    return finding
+
+
+def test_enforcing_is_a_warning():
+    finding = evaluate(getenforce=text("Enforcing\n"), selinux_config=text("SELINUX=enforcing\n"))
+    assert (finding.check, finding.severity) == ("selinux.mode", "warning")
+    assert "enforcing (configured: enforcing)" in finding.title
+
+
+def test_permissive_from_sestatus_is_a_warning():
+    finding = evaluate(
+        getenforce=missing("getenforce"), sestatus=out("linux-sestatus-v-b-permissive.txt")
+    )
+    assert finding.severity == "warning"
+    assert "Current mode:                   permissive" in finding.evidence
+
+
+def test_a_debian_host_without_selinux_passes():
+    finding = evaluate(
+        getenforce=missing("getenforce"),
+        sestatus=missing("sestatus"),
+        selinux_config=NO_CONFIG,
+        proc_mounts=NO_SELINUX_MOUNTS,
+    )
+    assert finding.severity == "pass"
+    assert "file /etc/selinux/config not found" in finding.evidence
+
+
+def test_disabled_with_an_invalid_configured_mode_passes_and_says_so():
+    finding = evaluate(
+        getenforce=text("Disabled\n"), selinux_config=out("linux-etc-selinux-config.txt")
+    )
+    assert finding.severity == "pass"
+    assert "'enabled' is not a valid mode" in finding.evidence
+
+
+def test_disabled_now_but_enforcing_at_next_boot_warns():
+    finding = evaluate(getenforce=text("Disabled\n"), selinux_config=text("SELINUX=enforcing\n"))
+    assert finding.severity == "warning"
+    assert "next boot" in finding.title
+
+
+def test_the_enforce_file_is_used_when_tools_are_missing():
+    mounts = text("/dev/vda / ext4 rw 0 0\nselinuxfs /selinux selinuxfs rw 0 0\n")
+    finding = evaluate(
+        getenforce=missing("getenforce"), selinux_enforce=text("1\n"), proc_mounts=mounts
+    )
+    assert finding.severity == "warning"
+
+
+def test_permission_denied_everywhere_is_unknown():
+    denied = text("", 1, "sudo: a password is required\n")
+    finding = evaluate(getenforce=denied, sestatus=denied, selinux_config=denied)
+    assert finding.severity == "unknown"

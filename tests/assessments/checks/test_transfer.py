@@ -1,0 +1,45 @@
+from assessments.checks.transfer import RsyncAvailable, TransferVolume
+from assessments.facts import Destination
+from tests.assessments.parsers.linux.samples import facts, missing, out, text
+
+DEBIAN6 = {
+    "proc_mounts": out("linux-proc-mounts-debian6-rootfs-md-lvm.txt"),
+    "df": out("linux-df-P-debian6-lvm.txt"),
+}
+
+
+def test_rsync_present_is_info_about_leftovers():
+    (finding,) = RsyncAvailable().evaluate(
+        facts(rsync=text("rsync  version 3.0.6  protocol version 30\n"))
+    )
+    assert (finding.check, finding.severity) == ("transfer.rsync", "info")
+    assert "/vz/private/CT_ID" in finding.title
+
+
+def test_rsync_missing_is_a_warning():
+    (finding,) = RsyncAvailable().evaluate(facts(rsync=missing("rsync")))
+    assert finding.severity == "warning"
+
+
+def test_rsync_not_collected_is_unknown():
+    (finding,) = RsyncAvailable().evaluate(facts())
+    assert finding.severity == "unknown"
+
+
+def test_the_volume_is_info_with_files_counted():
+    inodes = text("Filesystem Inodes IUsed IFree IUse% Mounted on\n/dev/md0 100 42 58 42% /boot\n")
+    (finding,) = TransferVolume().evaluate(facts(df_inodes=inodes, **DEBIAN6))
+    assert (finding.check, finding.severity) == ("transfer.volume", "info")
+    assert finding.title.startswith("111.1 GiB to copy, 42 files")
+
+
+def test_too_little_room_for_a_retry_is_a_warning():
+    node = Destination("node1", "linux", free_bytes=150 * 1024**3)
+    (finding,) = TransferVolume().evaluate(facts(destination=node, **DEBIAN6))
+    assert finding.severity == "warning"
+    assert "less than twice" in finding.title
+
+
+def test_the_volume_without_df_is_unknown():
+    (finding,) = TransferVolume().evaluate(facts(df=missing("df")))
+    assert finding.severity == "unknown"
