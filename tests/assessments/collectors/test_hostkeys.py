@@ -1,0 +1,147 @@
+"""Host key pinning: first contact, trust by policy, changed and rejected keys."""
+
+import base64
+
+import pytest
+
+from assessments.choices import ErrorClass
+from assessments.collectors.base import CollectError
+from assessments.collectors.hostkeys import (
+    KnownKey,
+    Outcome,
+    PinPolicy,
+    PresentedKey,
+    load_policy,
+    verify,
+)
+from assessments.collectors.ssh import collect_ssh
+from fleet.choices import HostKeyState
+from fleet.lib import hostkeys
+from fleet.models import HostKey
+from tests.assessments.collectors.conftest import make_host, tiny_script
+
+NEW = PresentedKey("ssh-ed25519", b"new-key-blob")
+OLD = PresentedKey("ssh-ed25519", b"old-key-blob")
+
+
+def known(key: PresentedKey, state: str) -> KnownKey:
+    return KnownKey(key.key_type, key.public_key, key.fingerprint, state)
+
+
+def policy(*keys: KnownKey, trust_first: bool = False) -> PinPolicy:
+    return PinPolicy(host_id=1, host_name="web1", trust_first=trust_first, known=list(keys))
+
+
+def test_it_computes_fingerprints_as_openssh_does():
+    blob = base64.b64decode("AAAAC3NzaC1lZDI1NTE5AAAAIFvhPjdPlfYFsvp+7x9FCGDUbMPIukgCcq/6+dMLLyoy")
+    assert hostkeys.fingerprint(blob) == "SHA256:yhEdKxQYOnLVda7eerzWMAkB+LSDmVCIMlIvHcesGS4"
+
+
+def test_it_proceeds_with_a_trusted_key():
+    assert policy(known(NEW, HostKeyState.TRUSTED)).decide(NEW) is Outcome.TRUSTED
+
+
+def test_it_holds_a_first_key_for_approval():
+    assert policy().decide(NEW) is Outcome.UNKNOWN
+
+
+def test_it_trusts_a_first_key_when_the_policy_says_so():
+    assert policy(trust_first=True).decide(NEW) is Outcome.TRUST_FIRST
+
+
+def test_it_never_trusts_on_first_use_once_a_key_is_trusted():
+    pins = policy(known(OLD, HostKeyState.TRUSTED), trust_first=True)
+    assert pins.decide(NEW) is Outcome.CHANGED
+
+
+def test_it_refuses_a_rejected_key():
+    assert policy(known(NEW, HostKeyState.REJECTED), trust_first=True).decide(NEW) is (
+        Outcome.REJECTED
+    )
+
+
+def test_it_names_old_and_new_fingerprints_when_a_key_changed():
+    pins = policy(known(OLD, HostKeyState.TRUSTED))
+    detail = pins.error(NEW, Outcome.CHANGED).detail
+    assert OLD.fingerprint in detail and NEW.fingerprint in detail
+    assert "host_keys --approve web1" in detail
+
+
+@pytest.mark.django_db
+def test_it_records_a_first_key_as_pending(db):
+    host = make_host(trust=False)
+    with pytest.raises(CollectError) as caught:
+        verify(load_policy(host), NEW)
+    assert caught.value.error_class == ErrorClass.HOST_KEY_UNKNOWN
+    assert HostKey.objects.get(host=host).state == HostKeyState.PENDING
+
+
+@pytest.mark.django_db
+def test_it_records_a_changed_key_as_pending_beside_the_trusted_one(db):
+    host = make_host(trust=False)
+    verify(load_policy(host, trust_first=True), OLD)
+    with pytest.raises(CollectError) as caught:
+        verify(load_policy(host, trust_first=True), NEW)
+    assert caught.value.error_class == ErrorClass.HOST_KEY_CHANGED
+    states = dict(HostKey.objects.filter(host=host).values_list("public_key", "state"))
+    assert states == {OLD.public_key: "trusted", NEW.public_key: "pending"}
+
+
+@pytest.mark.django_db
+def test_approving_a_new_key_retires_the_old_one_of_its_type(db):
+    host = make_host(trust=False)
+    verify(load_policy(host, trust_first=True), OLD)
+    with pytest.raises(CollectError):
+        verify(load_policy(host), NEW)
+    hostkeys.approve_host(host)
+    verify(load_policy(host), NEW)
+    with pytest.raises(CollectError) as caught:
+        verify(load_policy(host), OLD)
+    assert caught.value.error_class == ErrorClass.HOST_KEY_CHANGED
+
+
+@pytest.mark.sshd
+@pytest.mark.django_db
+class TestAgainstARealServer:
+    def test_it_stops_at_an_unknown_key_before_logging_in(self, sshd):
+        host = make_host(sshd, trust=False)
+        with pytest.raises(CollectError) as caught:
+            collect_ssh(host, script=tiny_script)
+        assert caught.value.error_class == ErrorClass.HOST_KEY_UNKNOWN
+        assert sshd.host_key_fingerprint in caught.value.detail
+        assert HostKey.objects.get(host=host).fingerprint == sshd.host_key_fingerprint
+
+    def test_it_proceeds_once_the_key_is_approved(self, sshd):
+        host = make_host(sshd, trust=False)
+        with pytest.raises(CollectError):
+            collect_ssh(host, script=tiny_script)
+        hostkeys.approve_host(host)
+        assert collect_ssh(host, script=tiny_script).probes["whoami"].rc == 0
+
+    def test_it_trusts_the_first_key_by_group_policy(self, sshd):
+        host = make_host(sshd, trust=True)
+        collect_ssh(host, script=tiny_script)
+        assert HostKey.objects.get(host=host).state == HostKeyState.TRUSTED
+
+    def test_it_refuses_a_server_whose_key_changed(self, sshd):
+        host = make_host(sshd, trust=True)
+        HostKey.objects.create(
+            host=host,
+            key_type="ssh-ed25519",
+            fingerprint=OLD.fingerprint,
+            public_key=OLD.public_key,
+            state=HostKeyState.TRUSTED,
+        )
+        with pytest.raises(CollectError) as caught:
+            collect_ssh(host, script=tiny_script)
+        assert caught.value.error_class == ErrorClass.HOST_KEY_CHANGED
+        assert OLD.fingerprint in caught.value.detail
+        assert sshd.host_key_fingerprint in caught.value.detail
+
+    def test_it_refuses_a_rejected_key(self, sshd):
+        host = make_host(sshd, trust=True)
+        collect_ssh(host, script=tiny_script)
+        hostkeys.reject(HostKey.objects.get(host=host))
+        with pytest.raises(CollectError) as caught:
+            collect_ssh(host, script=tiny_script)
+        assert "rejected" in caught.value.detail
