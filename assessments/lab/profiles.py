@@ -1,0 +1,316 @@
+"""Simulated hosts' answers: one capture (probe id -> raw output) per kind of server.
+
+Every profile is built from the real public samples copied into `assessments/lab/data/`
+(provenance in `data/SOURCES.md`). Where no sample exists (a `uname -a`, a FAT32 volume, a
+Windows 2003 `wmic os`), a small synthetic file fills the gap; those files are named
+`synthetic-*` and listed as such in SOURCES.md. Multi-block samples (several outputs joined by
+`---- ... ----` marker lines) are split and one block is used.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from assessments.facts import ProbeOutput
+
+DATA = Path(__file__).parent / "data"
+_MARKER = re.compile(rb"^---- .* ----\r?\n", re.MULTILINE)
+
+
+@cache
+def data(name: str) -> bytes:
+    """The bytes of one capture file of `data/`."""
+    return (DATA / name).read_bytes()
+
+
+def block(name: str, index: int) -> bytes:
+    """One block of a multi-block sample (blocks are separated by `---- ... ----` lines)."""
+    parts = [part for part in _MARKER.split(data(name)) if part.strip()]
+    return parts[index]
+
+
+def ok(stdout: bytes, stderr: bytes = b"") -> ProbeOutput:
+    return ProbeOutput(stdout=stdout, stderr=stderr, rc=0)
+
+
+def not_found(command: str) -> ProbeOutput:
+    """What dash prints when a tool is not installed."""
+    return ProbeOutput(stdout=b"", stderr=f"sh: 1: {command}: not found\n".encode(), rc=127)
+
+
+def mountinfo_from_mounts(mounts: bytes) -> bytes:
+    """A synthetic /proc/self/mountinfo consistent with a real /proc/mounts sample.
+
+    No sample pairs mountinfo with mounts of the same host; checks that read both must not see
+    two different machines, so the lab derives one from the other (ids and device numbers are
+    made up; fields follow proc(5)).
+    """
+    lines = []
+    for index, line in enumerate(mounts.splitlines()):
+        fields = line.split()
+        if len(fields) < 4 or fields[0] == b"rootfs":
+            continue
+        source, target, fstype, options = fields[:4]
+        mount_id = 20 + index
+        parent = 1 if target == b"/" else 21
+        lines.append(
+            b"%d %d 0:%d / %s %s shared:%d - %s %s %s"
+            % (mount_id, parent, mount_id, target, options, index + 1, fstype, source, options)
+        )
+    return b"\n".join(lines) + b"\n"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One kind of simulated server: its probes' raw outputs, OS family and hostname."""
+
+    name: str
+    os_family: str  # "linux" | "windows"
+    hostname: str
+    probes: Mapping[str, ProbeOutput]
+    description: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+    def for_host(self, hostname: str) -> dict[str, ProbeOutput]:
+        """The probes as a host named `hostname` answers them (its name in uname/hostname)."""
+        probes = dict(self.probes)
+        old, new = self.hostname.encode(), hostname.encode()
+        for probe_id in ("uname", "hostname"):
+            out = probes.get(probe_id)
+            if out is not None:
+                probes[probe_id] = ProbeOutput(
+                    out.stdout.replace(old, new), out.stderr, out.rc, out.truncated
+                )
+        if "hostname" not in probes and self.os_family == "linux":
+            probes["hostname"] = ok(new + b"\n")
+        return probes
+
+
+def missing_reg_key() -> ProbeOutput:
+    """reg.exe for a key that does not exist (no policy configured): exit status 1."""
+    return ProbeOutput(b"", data("synthetic-windows-reg-not-found.txt"), 1)
+
+
+def _linux_base() -> dict[str, ProbeOutput]:
+    """A clean RHEL 7 server: one file system, one IPv4 address, SELinux disabled."""
+    mounts = data("linux-proc-mounts-selinuxfs.txt")
+    return {
+        "proc_mounts": ok(mounts),
+        "mountinfo": ok(mountinfo_from_mounts(mounts)),
+        "fstab": ok(data("synthetic-linux-fstab-one-fs.txt")),
+        "df": ok(data("synthetic-linux-df-one-fs.txt")),
+        "df_inodes": ok(data("synthetic-linux-df-inodes-one-fs.txt")),
+        "ip_addr": ok(data("linux-ip-addr-glpi3-no-state-rhel5.txt")),
+        "ifconfig": not_found("ifconfig"),
+        "mac_addresses": ok(data("synthetic-linux-mac-addresses-rhel5.txt")),
+        "sestatus": ok(data("synthetic-linux-sestatus-disabled.txt")),
+        "getenforce": ok(b"Disabled\n"),  # synthetic: getenforce prints one word
+        "selinux_enforce": ok(b""),  # no /sys/fs/selinux/enforce when disabled
+        "selinux_config": ok(data("synthetic-linux-selinux-config-disabled.txt")),
+        "quotaon": ok(block("linux-quotaon-ap-ubuntu-on-off.txt", 1)),
+        "raw": ok(b""),  # raw -qa with nothing bound prints nothing
+        "rawdevices_config": ok(b""),
+        "oracleasm": ok(b""),
+        "getfattr": ok(data("synthetic-linux-getfattr-clean.txt")),
+        "license_scan": ok(b""),
+        "ps": ok(data("synthetic-linux-ps-plain.txt")),
+        "rsync": ok(data("synthetic-linux-rsync-version.txt")),
+        "os_release": ok(data("linux-distfiles-rhel77.txt")),
+        "uname": ok(data("synthetic-linux-uname-el7.txt").replace(b"lab-el7", b"lab-linux")),
+    }
+
+
+def _linux(name: str, description: str, **overrides: ProbeOutput) -> Profile:
+    probes = _linux_base()
+    probes.update(overrides)
+    return Profile(name, "linux", "lab-linux", probes, description)
+
+
+def _mounts(name: str) -> dict[str, ProbeOutput]:
+    mounts = data(name)
+    return {"proc_mounts": ok(mounts), "mountinfo": ok(mountinfo_from_mounts(mounts))}
+
+
+def _linux_profiles() -> list[Profile]:
+    el5 = data("synthetic-linux-uname-el5.txt").replace(b"lab-el5", b"lab-linux")
+    el6 = data("synthetic-linux-uname-el6.txt").replace(b"lab-el6", b"lab-linux")
+    return [
+        _linux("linux_clean", "RHEL 7, one file system, one IPv4 address, SELinux disabled"),
+        _linux(
+            "linux_selinux",
+            "RHEL 7 with SELinux enforcing and labelled files",
+            **_mounts("linux-proc-mounts-rhel7-xfs-noquota.txt"),
+            df=ok(data("linux-df-centos7.txt")),
+            sestatus=ok(data("synthetic-linux-sestatus-enforcing.txt")),
+            getenforce=ok(b"Enforcing\n"),
+            selinux_enforce=ok(b"1\n"),
+            selinux_config=ok(data("synthetic-linux-selinux-config-enforcing.txt")),
+            getfattr=ok(block("linux-getfattr-selinux-auditlog.txt", 0)),
+        ),
+        _linux(
+            "linux_raw_devices",
+            "RHEL 5 database server with raw devices bound",
+            raw=ok(block("linux-raw-qa-spaces-and-rawdevices-rhel5.txt", 2)),
+            rawdevices_config=ok(data("synthetic-linux-rawdevices-config-rhel5.txt")),
+            os_release=ok(data("linux-distfiles-centos67.txt")),
+            uname=ok(el5),
+            ifconfig=ok(data("linux-ifconfig-a-centos55.txt")),
+        ),
+        _linux(
+            "linux_multi_ip",
+            "EL8 server with an alias label, macvlan and docker0 addresses",
+            ip_addr=ok(data("linux-ip-addr-el8-label-srv.txt")),
+        ),
+        _linux(
+            "linux_vlan_bond",
+            "net-tools host with aliases, VLANs and a bond (no iproute2)",
+            ip_addr=not_found("ip"),
+            ifconfig=ok(data("linux-ifconfig-a-aliases-vlan-venet-ohai.txt")),
+            uname=ok(el6),
+        ),
+        _linux(
+            "linux_quotas",
+            "Debian 6 with md RAID + LVM and quotas on several partitions",
+            **_mounts("linux-proc-mounts-debian6-rootfs-md-lvm.txt"),
+            df=ok(data("linux-df-P-debian6-lvm.txt")),
+            fstab=ok(data("synthetic-linux-fstab-quotas.txt")),
+            quotaon=ok(data("synthetic-linux-quotaon-several-partitions.txt")),
+            os_release=ok(data("linux-distfiles-debian79.txt")),
+        ),
+        _linux(
+            "linux_xattrs",
+            "Host with POSIX ACLs, IMA and SELinux extended attributes",
+            getfattr=ok(
+                data("linux-getfattr-posix-acl-journal-ubuntu.txt")
+                + b"\n"
+                + data("linux-getfattr-ima-selinux-sbin-init.txt")
+            ),
+        ),
+        _linux(
+            "linux_flexlm",
+            "License server whose FlexLM licence is bound to a MAC address",
+            mac_addresses=ok(data("synthetic-linux-mac-addresses-flexlm.txt")),
+            license_scan=ok(data("synthetic-linux-license-scan-flexlm.txt")),
+            ps=ok(data("synthetic-linux-ps-flexlm.txt")),
+            uname=ok(el6),
+            os_release=ok(data("linux-distfiles-centos67.txt")),
+        ),
+    ]
+
+
+def _windows(name: str, description: str, hostname: str, **probes: ProbeOutput) -> Profile:
+    return Profile(name, "windows", hostname, probes, description)
+
+
+def _windows_x64(version: str) -> dict[str, ProbeOutput]:
+    """What every 64-bit 2008-generation profile shares."""
+    return {
+        "env": ok(data("synthetic-windows-set-x64.txt")),
+        "wmic_cpu": ok(data("synthetic-windows-wmic-cpu-x64-crcrlf.txt")),
+        "wmic_nicconfig": ok(data("synthetic-windows-wmic-nicconfig-one-nic-crcrlf.txt")),
+        "reg_product": ok(data(f"synthetic-windows-reg-product-{version}.txt")),
+        "reg_product_options": ok(data("synthetic-windows-reg-product-options.txt")),
+        "reg_processor_arch": ok(data("synthetic-windows-reg-processor-arch-amd64.txt")),
+        "reg_codepage": ok(data("synthetic-windows-reg-codepage-437.txt")),
+        "reg_qos_policies": missing_reg_key(),
+        "reg_psched": missing_reg_key(),
+        "sc_psched": ok(data("synthetic-windows-sc-query-psched-running.txt")),
+        "sc_qc_psched": ok(data("synthetic-windows-sc-qc-psched.txt")),
+        "ipconfig": ok(data("windows-winrm-ipconfig-all-pywinrm-stream.txt")),
+    }
+
+
+def _windows_profiles() -> list[Profile]:
+    w2008 = {
+        **_windows_x64("2008"),
+        "wmic_os": ok(data("synthetic-windows-wmic-os-2008-x64-crcrlf.txt")),
+        "ver": ok(data("synthetic-windows-ver-2008.txt")),
+    }
+    w2008r2 = {
+        **_windows_x64("2008r2"),
+        "wmic_os": ok(data("windows-wmic-os-list-2008r2-crcrlf.txt")),
+        "ver": ok(data("windows-cmd-ver-2008r2.txt")),
+        "wmic_logicaldisk": ok(data("synthetic-windows-wmic-logicaldisk-ntfs-crcrlf.txt")),
+        "wmic_volume": ok(data("synthetic-windows-wmic-volume-ntfs-crcrlf.txt")),
+    }
+    return [
+        _windows(
+            "windows_2003_x86",
+            "Windows Server 2003 SP2, 32-bit",
+            "GRANNY",
+            ver=ok(data("synthetic-windows-ver-2003.txt")),
+            wmic_os=ok(data("synthetic-windows-wmic-os-2003-x86-crcrlf.txt")),
+            wmic_cpu=ok(data("windows-wmic-cpu-list-2003sp2-utf16le.txt")),
+            wmic_logicaldisk=ok(data("synthetic-windows-wmic-logicaldisk-ntfs-crcrlf.txt")),
+            wmic_volume=ok(data("synthetic-windows-wmic-volume-ntfs-crcrlf.txt")),
+            env=ok(data("synthetic-windows-set-2003-x86.txt")),
+            systeminfo=ok(data("windows-systeminfo-2003sp2-x86.txt")),
+            sc_psched=ok(data("synthetic-windows-sc-query-psched-running.txt")),
+            sc_qc_psched=ok(data("synthetic-windows-sc-qc-psched.txt")),
+            reg_product=ok(data("synthetic-windows-reg-product-2003.txt")),
+            reg_product_options=ok(data("synthetic-windows-reg-product-options-2003.txt")),
+            reg_processor_arch=ok(data("synthetic-windows-reg-processor-arch-2003-x86.txt")),
+            reg_codepage=ok(data("synthetic-windows-reg-codepage-2003.txt")),
+            reg_qos_policies=missing_reg_key(),
+            reg_psched=missing_reg_key(),
+        ),
+        _windows(
+            "windows_2008_fat32",
+            "Windows Server 2008 SP2 x64 with a FAT32 data volume",
+            "LAB-W2008",
+            **w2008,
+            wmic_logicaldisk=ok(data("synthetic-windows-wmic-logicaldisk-2008-fat32-crcrlf.txt")),
+            wmic_volume=ok(data("synthetic-windows-wmic-volume-2008-fat32-crcrlf.txt")),
+        ),
+        _windows(
+            "windows_2008_fr",
+            "Windows Server 2008 Enterprise x64, French, with mapped network drives",
+            "VMW005777",
+            **{**w2008, "reg_codepage": ok(data("synthetic-windows-reg-codepage-850.txt"))},
+            wmic_logicaldisk=ok(data("windows-wmic-logicaldisk-list-2008-fr-utf16le.txt")),
+            wmic_volume=ok(data("synthetic-windows-wmic-volume-ntfs-crcrlf.txt")),
+        ),
+        _windows(
+            "windows_2008r2_qos",
+            "Windows Server 2008 R2 x64 with policy-based QoS (DSCP marking, throttling)",
+            "LAB-W2008R2",
+            **{
+                **w2008r2,
+                "reg_qos_policies": ok(data("synthetic-windows-reg-qos-policies.txt")),
+                "wmic_volume": ok(data("windows-wmic-volume-list-win7-mountpoint-utf16le.txt")),
+            },
+        ),
+        _windows(
+            "windows_2008r2_clean",
+            "Windows Server 2008 R2 Standard x64, one NTFS volume",
+            "LAB-W2008R2",
+            **w2008r2,
+        ),
+    ]
+
+
+@cache
+def profiles() -> dict[str, Profile]:
+    """Every profile, by name."""
+    return {p.name: p for p in _linux_profiles() + _windows_profiles()}
+
+
+# A realistic fleet: mostly clean Linux, a share of each problem, about one host in eight
+# Windows. Weights, not percentages.
+MIX: tuple[tuple[str, int], ...] = (
+    ("linux_clean", 40),
+    ("linux_selinux", 8),
+    ("linux_raw_devices", 4),
+    ("linux_multi_ip", 8),
+    ("linux_vlan_bond", 4),
+    ("linux_quotas", 6),
+    ("linux_xattrs", 6),
+    ("linux_flexlm", 3),
+    ("windows_2003_x86", 3),
+    ("windows_2008_fat32", 3),
+    ("windows_2008_fr", 2),
+    ("windows_2008r2_qos", 2),
+    ("windows_2008r2_clean", 5),
+)
