@@ -1,0 +1,118 @@
+"""Decoding raw output (encodings, BOMs, wmic's banner, line endings) and failure detection."""
+
+import pytest
+
+from assessments.facts import ProbeOutput, ProbeUnavailable
+from assessments.parsers.text import decode, failure_reason, lines, require_data
+from tests.conftest import sample_bytes
+
+BANNER = b"Please wait while WMIC is being installed."
+
+
+def test_it_decodes_utf16le_with_bom():
+    text = decode(sample_bytes("windows-wmic-cpu-list-2003sp2-utf16le.txt"))
+    assert "AddressWidth=32" in text.split("\n")
+    assert "\r" not in text and "\x00" not in text
+
+
+def test_it_decodes_utf16le_without_bom():
+    assert (
+        decode("Caption=C:\r\nDriveType=3\r\n".encode("utf-16-le")) == "Caption=C:\nDriveType=3\n"
+    )
+
+
+def test_it_strips_the_wmic_banner_that_replaced_the_bom():
+    body = "\r\n\r\nDriveType=3\r\nFileSystem=NTFS\r\n".encode("utf-16-le")
+    text = decode(BANNER + b"\r\n" + body)
+    assert "Please wait" not in text
+    assert "DriveType=3" in text.split("\n")
+
+
+def test_it_strips_the_wmic_banner_in_a_piped_stream():
+    text = decode(BANNER + b"\r\r\nVersion=5.2.3790\r\r\n")
+    assert text.strip() == "Version=5.2.3790"
+
+
+def test_it_strips_the_wmic_banner_written_in_utf16():
+    text = decode(b"\xff\xfe" + (BANNER.decode() + "\r\nVersion=6.0.6002\r\n").encode("utf-16-le"))
+    assert text.strip() == "Version=6.0.6002"
+
+
+def test_it_normalises_crcrlf_to_lf():
+    text = decode(sample_bytes("windows-wmic-os-list-2008r2-crcrlf.txt"))
+    assert text.split("\n")[1] == "BuildNumber=7601"
+    assert "" not in text.split("\n")[1:5]
+
+
+def test_it_accepts_mixed_line_endings_in_one_stream():
+    text = decode(sample_bytes("windows-winrm-ipconfig-all-pywinrm-stream.txt"))
+    assert "\r" not in text
+    assert "   Host Name . . . . . . . . . . . . : WINDOWS-HOST" in text.split("\n")
+
+
+def test_it_strips_a_utf8_bom_and_inner_boms_of_concatenated_parts():
+    part = "\ufeffKey=1\r\n".encode("utf-16-le")
+    assert decode(b"\xef\xbb\xbfa\n") == "a\n"
+    assert decode(b"\xff\xfe" + part + part).split("\n")[:2] == ["Key=1", "Key=1"]
+
+
+def test_it_decodes_oem_code_pages_when_not_utf8():
+    raw = "Volume in drive C is Données\r\n".encode("cp850")
+    assert "Données" in decode(raw, "850")
+    assert "Données" in decode(raw, "cp850")
+
+
+def test_it_falls_back_to_cp437_for_an_unknown_code_page():
+    assert decode("é".encode("cp437"), "no-such-codepage") == "é"
+
+
+def test_it_keeps_utf8_text_as_utf8():
+    assert decode("资料与工具\n".encode()) == "资料与工具\n"
+
+
+def test_lines_splits_decoded_text():
+    assert lines(b"a\r\nb\r\n") == ["a", "b", ""]
+
+
+def test_it_reports_cmd_exit_9009_as_command_not_found():
+    out = ProbeOutput(b"", b"'wmic' is not recognized as an internal or external command,", 9009)
+    assert failure_reason(out, "wmic os get /value") == "wmic os get /value: command not found"
+
+
+def test_it_reports_not_recognized_without_exit_code():
+    out = ProbeOutput(b"'wmic' is not recognized as an internal or external command,\r\n")
+    assert failure_reason(out) == "command not found"
+
+
+def test_it_reports_access_denied_from_stderr():
+    out = ProbeOutput(b"", b"ERROR: Access is denied.\r\n", 1)
+    assert failure_reason(out, "reg query") == "reg query: access is denied"
+
+
+def test_it_reports_localised_access_denied():
+    assert failure_reason(ProbeOutput(b"", "Accès refusé.\r\n".encode("cp850"), 5))
+    assert failure_reason(ProbeOutput(b"", b"Zugriff verweigert\r\n", 5))
+
+
+def test_it_reports_the_wmic_xsl_error():
+    out = ProbeOutput(sample_bytes("windows-wmic-error-invalid-xsl.txt")[:36], b"", 44210)
+    assert "get /value" in (failure_reason(out) or "")
+
+
+def test_it_keeps_long_data_that_mentions_a_failure_phrase():
+    data = b"".join(b"Description=Access is denied here\r\n" for _ in range(10))
+    assert failure_reason(ProbeOutput(data)) is None
+
+
+def test_it_keeps_linux_permission_denied_messages():
+    out = ProbeOutput(b"", b"cat: /etc/shadow: Permission denied\n", 1)
+    assert failure_reason(out) == "permission denied"
+
+
+def test_require_data_raises_with_the_reason():
+    with pytest.raises(ProbeUnavailable, match="command not found"):
+        require_data(ProbeOutput(b"", b"", 127), "raw -qa")
+
+
+def test_require_data_returns_decoded_text():
+    assert require_data(ProbeOutput(b"ok\r\n", b"", 0)) == "ok\n"
