@@ -1,0 +1,436 @@
+"""Captures: the raw probe outputs of one host, as files (design.md, "Capture").
+
+A capture is a directory, a `.tar.gz` (or plain/bz2/xz tar) or a `.zip` (the Windows offline
+collector leaves a folder users zip by hand) holding an optional `manifest.json` and one
+`<probe>.txt` per probe (stdout as the command printed it), with optional `<probe>.err` and
+`<probe>.rc`. The files may sit at the top or inside one top-level folder.
+
+Captures come from users and the network, so reading one is defensive: archives are read in
+memory and never extracted; sizes are capped per file (the output is cut and marked truncated)
+and in total (an error); links, devices, absolute paths, `..`, duplicate names and too many
+members are refused with a `CaptureError` in words a user can act on.
+"""
+
+import io
+import json
+import os
+import re
+import stat
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from assessments.facts import Destination, Facts, ProbeOutput
+from assessments.parsers.text import decode
+from assessments.probes import LINUX, WINDOWS
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+OS_FAMILIES = ("linux", "windows")
+
+# Probe ids of design.md: enough to tell the family of a capture without a manifest.
+LINUX_IDS = frozenset(
+    "proc_mounts mountinfo df ip_addr ifconfig sestatus getenforce selinux_config quotaon raw"
+    " getfattr os_release uname".split()
+)
+WINDOWS_IDS = frozenset("wmic_os wmic_logicaldisk wmic_volume env systeminfo sc_psched".split())
+
+_PROBE_FILE = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]{0,63})\.(txt|err|rc)")
+
+
+class CaptureError(ValueError):
+    """The file is not a usable capture; the message says why, for users."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on what a capture may hold (defaults fit the biggest real hosts we know)."""
+
+    archive_bytes: int = 64 * 1024 * 1024  # the compressed file as uploaded
+    file_bytes: int = 32 * 1024 * 1024  # one probe's output; more is cut, marked truncated
+    total_bytes: int = 256 * 1024 * 1024  # everything unpacked; more is an error
+    members: int = 2000
+    manifest_bytes: int = 64 * 1024
+
+
+LIMITS = Limits()
+
+
+@dataclass
+class LoadedCapture:
+    """A capture read back: its manifest fields and the probe outputs, ready for `Facts`."""
+
+    os_family: str
+    hostname: str
+    probes: dict[str, ProbeOutput]
+    collected_at: datetime | None = None
+    manifest: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def facts(self, destination: Destination | None = None) -> Facts:
+        return facts_from_capture(self, destination)
+
+
+def facts_from_capture(capture: LoadedCapture, destination: Destination | None = None) -> Facts:
+    return Facts(
+        os_family=capture.os_family,
+        probes=dict(capture.probes),
+        hostname=capture.hostname,
+        destination=destination,
+    )
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def read_capture(path: str | os.PathLike[str], limits: Limits = LIMITS) -> LoadedCapture:
+    """A capture from a directory or an archive file (tar in any compression, or zip)."""
+    path = Path(path)
+    try:
+        st = path.stat()  # the path the user named may be a link; nothing inside may
+    except OSError as exc:
+        raise CaptureError(f"{path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        return _build(_read_directory(path, limits), limits, name=path.name)
+    if not stat.S_ISREG(st.st_mode):
+        raise CaptureError(f"{path}: not a directory or a regular file")
+    if st.st_size > limits.archive_bytes:
+        raise CaptureError(
+            f"{path}: {st.st_size} bytes is more than a capture may be "
+            f"({limits.archive_bytes} bytes)"
+        )
+    with path.open("rb") as handle:
+        data = handle.read(limits.archive_bytes + 1)
+    return read_capture_bytes(data, limits, name=path.name)
+
+
+def read_capture_bytes(data: bytes, limits: Limits = LIMITS, name: str = "") -> LoadedCapture:
+    """A capture from the bytes of an archive (an upload, or `Capture.data`)."""
+    if len(data) > limits.archive_bytes:
+        raise CaptureError(f"the capture is larger than {limits.archive_bytes} bytes")
+    if not data:
+        raise CaptureError("the capture file is empty")
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        files = _read_zip(data, limits)
+    elif _is_tar(data):
+        files = _read_tar(data, limits)
+    else:
+        raise CaptureError(
+            "not a capture: expected a directory, a .tar.gz or a .zip of probe outputs"
+        )
+    return _build(files, limits, name=name)
+
+
+def _is_tar(data: bytes) -> bool:
+    compressed = data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00"))
+    return compressed or data[257:262] == b"ustar"
+
+
+class _Files:
+    """Member name -> content, with the size budget and the notes of a read in progress."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.content: dict[str, bytes] = {}
+        self.truncated: set[str] = set()
+        self.notes: list[str] = []
+        self.total = 0
+        self.members = 0
+
+    def count_member(self) -> None:
+        self.members += 1
+        if self.members > self.limits.members:
+            raise CaptureError(f"the capture holds more than {self.limits.members} files")
+
+    def reserve(self, name: str, size: int) -> int:
+        """Book `size` bytes against the total; returns how many to read for this file."""
+        if name in self.content:
+            raise CaptureError(f"the capture holds {name} twice")
+        # The declared size counts in full: skipping the rest of a member still unpacks it.
+        self.total += size
+        if size < 0 or self.total > self.limits.total_bytes:
+            raise CaptureError(
+                f"the capture unpacks to more than {self.limits.total_bytes} bytes (archive bomb?)"
+            )
+        return min(size, self.limits.file_bytes)
+
+    def add(self, name: str, data: bytes, cut: bool) -> None:
+        self.content[name] = data
+        if cut:
+            self.truncated.add(name)
+            self.notes.append(f"{name} was cut to {self.limits.file_bytes} bytes")
+
+
+def _member_name(raw: str) -> str:
+    """The normalised path of an archive member, or CaptureError if it points anywhere odd."""
+    name = raw.replace("\\", "/")
+    if name.startswith("/") or re.match(r"[A-Za-z]:", name):
+        raise CaptureError(f"the capture holds an absolute path: {raw!r}")
+    parts = [part for part in PurePosixPath(name).parts if part not in ("", ".")]
+    if ".." in parts:
+        raise CaptureError(f"the capture holds a path leaving its folder: {raw!r}")
+    if any("\x00" in part for part in parts):
+        raise CaptureError(f"the capture holds a file name with a NUL byte: {raw!r}")
+    return "/".join(parts)
+
+
+def _read_tar(data: bytes, limits: Limits) -> _Files:
+    files = _Files(limits)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+            # Iterating reads one header at a time, so a bomb is refused before it unpacks.
+            for member in archive:
+                files.count_member()
+                name = _member_name(member.name)
+                if member.isdir():
+                    continue
+                if not member.isreg():
+                    kind = "link" if member.issym() or member.islnk() else "special file"
+                    raise CaptureError(f"the capture holds a {kind}: {member.name!r}")
+                want = files.reserve(name, member.size)
+                handle = archive.extractfile(member)
+                content = handle.read(want) if handle else b""
+                if len(content) < want:
+                    raise CaptureError(f"the capture is truncated (in {name})")
+                files.add(name, content, member.size > want)
+    except CaptureError:
+        raise
+    except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
+        raise CaptureError(f"the archive is damaged or truncated: {exc}") from None
+    return files
+
+
+def _read_zip(data: bytes, limits: Limits) -> _Files:
+    files = _Files(limits)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                files.count_member()
+                name = _member_name(info.filename)
+                mode = info.external_attr >> 16
+                if info.is_dir():
+                    continue
+                if mode and not stat.S_ISREG(mode):
+                    kind = "link" if stat.S_ISLNK(mode) else "special file"
+                    raise CaptureError(f"the capture holds a {kind}: {info.filename!r}")
+                if info.flag_bits & 0x1:
+                    raise CaptureError(f"the capture holds an encrypted file: {info.filename!r}")
+                want = files.reserve(name, info.file_size)
+                with archive.open(info) as handle:
+                    content = handle.read(want)
+                files.add(name, content, info.file_size > want)
+    except CaptureError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error) as exc:
+        raise CaptureError(f"the zip file is damaged or truncated: {exc}") from None
+    except (ValueError, NotImplementedError, RuntimeError) as exc:
+        raise CaptureError(f"the zip file cannot be read: {exc}") from None
+    return files
+
+
+def _read_directory(path: Path, limits: Limits) -> _Files:
+    files = _Files(limits)
+    with os.scandir(path) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    names = {entry.name for entry in entries}
+    if not names & {MANIFEST} and not any(_PROBE_FILE.fullmatch(n) for n in names):
+        subdirs = [e for e in entries if e.is_dir(follow_symlinks=False)]
+        if len(subdirs) == 1:
+            return _read_directory(Path(subdirs[0].path), limits)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            continue
+        files.count_member()
+        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+            raise CaptureError(f"{entry.path}: a link or special file, not a probe output")
+        if entry.name != MANIFEST and not _PROBE_FILE.fullmatch(entry.name):
+            files.notes.append(f"ignored {entry.name}")
+            continue
+        size = entry.stat(follow_symlinks=False).st_size
+        want = files.reserve(entry.name, size)
+        fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            content = handle.read(want)
+        files.add(entry.name, content, size > want)
+    return files
+
+
+# -- from files to a capture -----------------------------------------------------------------
+
+
+def _strip_folder(files: _Files) -> tuple[str, dict[str, bytes]]:
+    """The top-level folder (or "") and the files by base name."""
+    tops = {name.split("/", 1)[0] for name in files.content if "/" in name}
+    flat = {name for name in files.content if "/" not in name}
+    prefix = f"{next(iter(tops))}/" if len(tops) == 1 and not flat else ""
+    result: dict[str, bytes] = {}
+    for name, content in files.content.items():
+        short = name.removeprefix(prefix)
+        if "/" in short:
+            files.notes.append(f"ignored {name} (in a sub-folder)")
+            continue
+        result[short] = content
+        if name in files.truncated:
+            files.truncated.add(short)
+    return prefix.rstrip("/"), result
+
+
+def _build(files: _Files, limits: Limits, name: str = "") -> LoadedCapture:
+    folder, content = _strip_folder(files)
+    manifest = _manifest(content.get(MANIFEST), limits)
+    outputs: dict[str, dict[str, bytes]] = {}
+    for filename, data in content.items():
+        match = _PROBE_FILE.fullmatch(filename)
+        if match:
+            outputs.setdefault(match.group(1), {})[match.group(2)] = data
+        elif filename != MANIFEST:
+            files.notes.append(f"ignored {filename}")
+    if not outputs:
+        raise CaptureError("the capture holds no probe outputs (<probe>.txt files)")
+    marked = manifest.get("truncated")
+    truncated_ids = {str(p) for p in marked} if isinstance(marked, list) else set()
+    probes: dict[str, ProbeOutput] = {}
+    for probe_id, parts in sorted(outputs.items()):
+        cut = any(f"{probe_id}.{ext}" in files.truncated for ext in ("txt", "err"))
+        probes[probe_id] = ProbeOutput(
+            stdout=parts.get("txt", b""),
+            stderr=parts.get("err", b""),
+            rc=_rc(parts.get("rc"), probe_id, files.notes),
+            truncated=cut or probe_id in truncated_ids,
+        )
+    os_family = _os_family(manifest, probes)
+    hostname = _hostname(manifest, probes, folder or name)
+    return LoadedCapture(
+        os_family=os_family,
+        hostname=hostname,
+        probes=probes,
+        collected_at=_when(manifest.get("collected_at")),
+        manifest=manifest,
+        notes=files.notes,
+    )
+
+
+def _manifest(raw: bytes | None, limits: Limits) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if len(raw) > limits.manifest_bytes:
+        raise CaptureError(f"manifest.json is larger than {limits.manifest_bytes} bytes")
+    try:
+        manifest = json.loads(decode(raw))
+    except ValueError as exc:
+        raise CaptureError(f"manifest.json is not valid JSON: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise CaptureError("manifest.json must hold a JSON object")
+    version = manifest.get("format", FORMAT_VERSION)
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise CaptureError(
+            f"manifest.json: capture format {version!r} is not supported "
+            f"(this version reads format {FORMAT_VERSION})"
+        )
+    family = manifest.get("os_family")
+    if family is not None and family not in OS_FAMILIES:
+        raise CaptureError(f"manifest.json: os_family must be linux or windows, not {family!r}")
+    for key in ("hostname", "collected_at"):
+        if manifest.get(key) is not None and not isinstance(manifest[key], str):
+            raise CaptureError(f"manifest.json: {key} must be a string")
+    return manifest
+
+
+def _rc(raw: bytes | None, probe_id: str, notes: list[str]) -> int | None:
+    if raw is None:
+        return None
+    text = decode(raw).strip()
+    if re.fullmatch(r"-?\d{1,10}", text):
+        return int(text)
+    notes.append(f"{probe_id}.rc does not hold an exit code")
+    return None
+
+
+def _os_family(manifest: Mapping[str, Any], probes: Mapping[str, ProbeOutput]) -> str:
+    if manifest.get("os_family"):
+        return str(manifest["os_family"])
+    ids = set(probes)
+    linux = len(ids & (LINUX_IDS | set(LINUX)))
+    windows = len(ids & (WINDOWS_IDS | set(WINDOWS)))
+    if linux > windows:
+        return "linux"
+    if windows > linux:
+        return "windows"
+    raise CaptureError(
+        "cannot tell whether this is a Linux or a Windows capture: add a manifest.json with "
+        '"os_family"'
+    )
+
+
+def _hostname(manifest: Mapping[str, Any], probes: Mapping[str, ProbeOutput], name: str) -> str:
+    if manifest.get("hostname"):
+        return _printable(str(manifest["hostname"]))
+    patterns = [
+        ("uname", re.compile(r"\A\S+ (\S+)")),
+        ("wmic_os", re.compile(r"^CSName=(\S+)", re.MULTILINE)),
+        ("systeminfo", re.compile(r"^Host Name:\s+(\S+)", re.MULTILINE)),
+    ]
+    for probe_id, pattern in patterns:
+        out = probes.get(probe_id)
+        found = pattern.search(decode(out.stdout)) if out else None
+        if found:
+            return _printable(found.group(1))
+    named = re.match(r"p2c-capture-(.+?)-\d{8}", name)
+    return _printable(named.group(1)) if named else ""
+
+
+def _printable(text: str) -> str:
+    return "".join(char for char in text if char.isprintable())[:255]
+
+
+def _when(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def capture_to_targz(
+    os_family: str,
+    hostname: str,
+    probes: Mapping[str, ProbeOutput],
+    collected_at: datetime | None = None,
+) -> bytes:
+    """A capture as a .tar.gz in memory: what `Capture.data` stores and `read_capture_bytes`
+    reads back."""
+    manifest: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "os_family": os_family,
+        "hostname": hostname,
+        "collected_at": collected_at.isoformat() if collected_at else None,
+    }
+    truncated = sorted(probe_id for probe_id, out in probes.items() if out.truncated)
+    if truncated:
+        manifest["truncated"] = truncated
+    mtime = int((collected_at or datetime.now(UTC)).timestamp())
+    members: list[tuple[str, bytes]] = [(MANIFEST, json.dumps(manifest, indent=1).encode())]
+    for probe_id, out in sorted(probes.items()):
+        if not _PROBE_FILE.fullmatch(f"{probe_id}.txt"):
+            raise ValueError(f"probe id {probe_id!r} cannot name a capture file")
+        members.append((f"{probe_id}.txt", out.stdout))
+        if out.stderr:
+            members.append((f"{probe_id}.err", out.stderr))
+        if out.rc is not None:
+            members.append((f"{probe_id}.rc", f"{out.rc}\n".encode()))
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT) as archive:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), mtime, 0o600
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
