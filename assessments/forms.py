@@ -1,0 +1,120 @@
+"""Forms of the readiness pages: waivers, destinations, schedules, capture upload, scans."""
+
+import zoneinfo
+from typing import Any
+
+from croniter import croniter
+from django import forms
+
+from assessments.models import ScanSchedule, Waiver
+from fleet.models import Host, HostGroup, TargetNode
+
+MAX_CAPTURE_BYTES = 50 * 1024 * 1024
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class WaiverForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Accept one finding (host x check): why, who owns the risk, until when."""
+
+    check_id = forms.CharField(widget=forms.HiddenInput)
+    why = forms.CharField(
+        required=False, label="Why this change", help_text="Recorded in the audit trail."
+    )
+
+    class Meta:
+        model = Waiver
+        fields = ["reason", "owner", "expires"]
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 2}),
+            "expires": DateInput(),
+        }
+        help_texts = {"expires": "Optional: the waiver stops counting after this day."}
+
+
+class DestinationForm(forms.Form):
+    """The TargetNode a host should migrate to (or none)."""
+
+    target = forms.ModelChoiceField(
+        queryset=TargetNode.objects.all(), required=False, empty_label="— none —"
+    )
+
+
+class SelectionForm(forms.Form):
+    """Which hosts a scan or schedule covers: all, some groups, some hosts by name."""
+
+    all_hosts = forms.BooleanField(required=False, label="All hosts")
+    groups = forms.ModelMultipleChoiceField(queryset=HostGroup.objects.all(), required=False)
+    hosts = forms.CharField(
+        required=False,
+        label="Hosts",
+        help_text="Host names separated by spaces or commas.",
+        widget=forms.TextInput(attrs={"size": 40}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        names = [n for n in data.get("hosts", "").replace(",", " ").split() if n]
+        known = set(Host.objects.filter(name__in=names).values_list("name", flat=True))
+        if missing := [n for n in names if n not in known]:
+            self.add_error("hosts", f"Unknown hosts: {', '.join(missing[:10])}")
+        if not (data.get("all_hosts") or data.get("groups") or names):
+            raise forms.ValidationError("Choose all hosts, some groups or some hosts.")
+        data["host_names"] = names
+        return data
+
+    def selection(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        if data.get("all_hosts"):
+            return {"all": True}
+        selection: dict[str, Any] = {}
+        if data.get("groups"):
+            selection["groups"] = [g.name for g in data["groups"]]
+        if data.get("host_names"):
+            selection["hosts"] = data["host_names"]
+        return selection
+
+    @classmethod
+    def initial_from(cls, selection: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "all_hosts": bool(selection.get("all")),
+            "groups": HostGroup.objects.filter(name__in=selection.get("groups", [])),
+            "hosts": " ".join(selection.get("hosts", [])),
+        }
+
+
+class ScheduleForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A recurring scan; the selection comes from a SelectionForm beside it."""
+
+    class Meta:
+        model = ScanSchedule
+        fields = ["name", "cron", "timezone", "enabled"]
+
+    def clean_cron(self) -> str:
+        cron = str(self.cleaned_data["cron"]).strip()
+        if len(cron.split()) != 5 or not croniter.is_valid(cron):
+            raise forms.ValidationError("Five fields: minute hour day month weekday.")
+        return cron
+
+    def clean_timezone(self) -> str:
+        name = str(self.cleaned_data["timezone"]).strip()
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise forms.ValidationError("Unknown time zone (e.g. UTC, Europe/Berlin).") from exc
+        return name
+
+
+class CaptureUploadForm(forms.Form):
+    """An offline capture (.tar.gz) collected on an air-gapped host."""
+
+    host = forms.ModelChoiceField(queryset=Host.objects.all())
+    capture = forms.FileField(help_text="The .tar.gz written by the offline collector.")
+
+    def clean_capture(self) -> Any:
+        upload = self.cleaned_data["capture"]
+        if upload.size > MAX_CAPTURE_BYTES:
+            raise forms.ValidationError("The capture is larger than 50 MB.")
+        return upload

@@ -1,0 +1,139 @@
+"""Aggregates for the fleet pages, each over a (filtered) Host queryset, each one query.
+
+"Latest" always means the host's denormalised `latest_scan`: findings of older scans never
+count, so a fixed blocker disappears from the dashboards as soon as the re-scan lands.
+"""
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from assessments.choices import HostScanStatus, Severity
+from assessments.models import Finding, HostScan
+from fleet.choices import Verdict
+from fleet.models import Host
+
+VERDICT_ORDER = [
+    Verdict.NOT_READY,
+    Verdict.UNKNOWN,
+    Verdict.CONDITIONAL,
+    Verdict.READY,
+    Verdict.NEVER,
+]
+STALE_DAYS = 30
+
+
+def latest_findings(hosts: QuerySet[Host]) -> QuerySet[Finding]:
+    """Findings of the latest scan of each host in `hosts`."""
+    return Finding.objects.filter(
+        host__in=hosts.values("pk"), host_scan_id=F("host__latest_scan_id")
+    )
+
+
+def verdict_counts(hosts: QuerySet[Host]) -> dict[str, int]:
+    counts: dict[str, int] = dict.fromkeys(VERDICT_ORDER, 0)
+    for row in hosts.order_by().values("verdict").annotate(n=Count("pk")):
+        counts[row["verdict"]] = row["n"]
+    return counts
+
+
+def restriction_counts(hosts: QuerySet[Host]) -> dict[str, dict[str, int]]:
+    """Per restriction class: hosts with an unwaived blocker, a warning, a waived finding."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: {"blocker": 0, "warning": 0, "waived": 0})
+    rows = (
+        latest_findings(hosts)
+        .filter(severity__in=[Severity.BLOCKER, Severity.WARNING])
+        .order_by()
+        .values("restriction", "severity", "waived")
+        .annotate(n=Count("host_id", distinct=True))
+    )
+    for row in rows:
+        key = "waived" if row["waived"] else row["severity"]
+        out[row["restriction"]][key] += row["n"]
+    return dict(out)
+
+
+def verdicts_by(hosts: QuerySet[Host], field: str) -> dict[str, dict[str, int]]:
+    """Per value of `field` (e.g. `os_family`): hosts per verdict."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VERDICT_ORDER, 0))
+    for row in hosts.order_by().values(field, "verdict").annotate(n=Count("pk")):
+        out[row[field] or "—"][row["verdict"]] = row["n"]
+    return dict(sorted(out.items()))
+
+
+def verdicts_by_group(hosts: QuerySet[Host]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VERDICT_ORDER, 0))
+    rows = (
+        Host.groups.through.objects.filter(host_id__in=hosts.values("pk"))
+        .order_by()
+        .values("hostgroup__name", "host__verdict")
+        .annotate(n=Count("host_id"))
+    )
+    for row in rows:
+        out[row["hostgroup__name"]][row["host__verdict"]] = row["n"]
+    return dict(sorted(out.items()))
+
+
+def verdicts_over_time(hosts: QuerySet[Host], days: int = 90) -> dict[str, dict[str, int]]:
+    """Per day (ISO date): hosts per verdict among the host scans finished that day."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    rows = (
+        HostScan.objects.filter(
+            host_id__in=hosts.values("pk"),
+            finished__gte=since,
+            status__in=[HostScanStatus.DONE, HostScanStatus.FAILED],
+        )
+        .annotate(day=TruncDate("finished"))
+        .order_by()
+        .values("day", "verdict")
+        .annotate(n=Count("host_id", distinct=True))
+    )
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VERDICT_ORDER[:4], 0))
+    for row in rows:
+        out[row["day"].isoformat()][row["verdict"] or Verdict.UNKNOWN] += row["n"]
+    return dict(sorted(out.items()))
+
+
+def most_blocked(hosts: QuerySet[Host], limit: int = 10) -> list[dict[str, Any]]:
+    rows = (
+        latest_findings(hosts)
+        .filter(severity=Severity.BLOCKER, waived=False)
+        .order_by()
+        .values("host_id", "host__name", "host__verdict")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "host__name")[:limit]
+    )
+    return [dict(row) for row in rows]
+
+
+def stale_hosts(hosts: QuerySet[Host], days: int = STALE_DAYS, limit: int = 20) -> QuerySet[Host]:
+    """Hosts never scanned or last scanned more than `days` ago, the oldest first."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    return hosts.filter(Q(last_scanned__isnull=True) | Q(last_scanned__lt=cutoff)).order_by(
+        F("last_scanned").asc(nulls_first=True), "name"
+    )[:limit]
+
+
+def _count_of(severity: str) -> Subquery:
+    return Subquery(
+        Finding.objects.filter(
+            host_scan_id=OuterRef("latest_scan_id"), severity=severity, waived=False
+        )
+        .order_by()
+        .values("host_scan_id")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def with_counts(hosts: QuerySet[Host]) -> QuerySet[Host]:
+    """Hosts annotated with unwaived blockers and warnings of their latest scan."""
+    return hosts.annotate(
+        blockers=Coalesce(_count_of(Severity.BLOCKER), Value(0)),
+        warnings=Coalesce(_count_of(Severity.WARNING), Value(0)),
+    )

@@ -1,0 +1,77 @@
+"""Badges for verdicts and severities: an icon, the words and a colour, never colour alone."""
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from assessments.choices import Severity
+from fleet.choices import Verdict
+
+register = template.Library()
+
+RESTRICTION_NAMES = {
+    "filesystems": "File systems",
+    "ip_addresses": "IP addresses",
+    "quotas": "Disk quotas",
+    "selinux": "SELinux",
+    "xattrs": "Extended attributes",
+    "raw_devices": "Raw devices",
+    "mac_binding": "MAC-bound software",
+    "transfer": "Data transfer",
+    "os_version": "Windows version",
+    "volumes": "Volumes",
+    "qos": "QoS Packet Scheduler",
+    "architecture": "Architecture",
+}
+
+VERDICT_ICONS: dict[str, str] = {
+    Verdict.NOT_READY: "✖",
+    Verdict.UNKNOWN: "?",
+    Verdict.CONDITIONAL: "◐",
+    Verdict.READY: "✔",
+    Verdict.NEVER: "\u2013",
+}
+SEVERITY_ICONS: dict[str, str] = {
+    Severity.BLOCKER: "✖",
+    Severity.WARNING: "▲",
+    Severity.INFO: "\u2139",
+    Severity.PASS: "✔",
+    Severity.UNKNOWN: "?",
+}
+
+
+@register.simple_tag
+def verdict_badge(verdict: str) -> SafeString:
+    value = verdict or Verdict.UNKNOWN
+    label = Verdict(value).label if value in Verdict.values else value
+    icon = VERDICT_ICONS.get(value, "?")
+    return format_html(
+        '<span class="badge v-{}"><span aria-hidden="true">{}</span> {}</span>', value, icon, label
+    )
+
+
+@register.simple_tag
+def severity_badge(severity: str, waived: bool = False) -> SafeString:
+    label = Severity(severity).label if severity in Severity.values else severity
+    icon = SEVERITY_ICONS.get(severity, "?")
+    extra = format_html(' <span class="badge waived">waived</span>') if waived else ""
+    return format_html(
+        '<span class="badge s-{}"><span aria-hidden="true">{}</span> {}</span>{}',
+        severity,
+        icon,
+        label,
+        extra,
+    )
+
+
+@register.filter
+def label(value: str) -> str:
+    """`ip_addresses` -> `IP addresses`: restriction ids as words."""
+    return RESTRICTION_NAMES.get(str(value), str(value).replace("_", " ").capitalize())
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None

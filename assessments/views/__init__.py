@@ -1,0 +1,50 @@
+"""Readiness pages, one module per area; urls.py imports the views from here."""
+
+from assessments.views.captures import capture_upload, collector_download, collector_page
+from assessments.views.destinations import destination_list
+from assessments.views.exports import blockers_csv
+from assessments.views.hosts import (
+    host_destination,
+    host_detail,
+    host_key_approve,
+    host_list,
+    host_rescan,
+)
+from assessments.views.overview import overview
+from assessments.views.restrictions import restriction_detail, restriction_list
+from assessments.views.scans import (
+    scan_cancel,
+    scan_detail,
+    scan_list,
+    scan_progress_partial,
+    scan_start,
+)
+from assessments.views.schedules import schedule_edit, schedule_list
+from assessments.views.waivers import waiver_create, waiver_edit, waiver_list, waiver_revoke
+
+__all__ = [
+    "blockers_csv",
+    "capture_upload",
+    "collector_download",
+    "collector_page",
+    "destination_list",
+    "host_destination",
+    "host_detail",
+    "host_key_approve",
+    "host_list",
+    "host_rescan",
+    "overview",
+    "restriction_detail",
+    "restriction_list",
+    "scan_cancel",
+    "scan_detail",
+    "scan_list",
+    "scan_progress_partial",
+    "scan_start",
+    "schedule_edit",
+    "schedule_list",
+    "waiver_create",
+    "waiver_edit",
+    "waiver_list",
+    "waiver_revoke",
+]

@@ -1,0 +1,29 @@
+"""Helpers shared by the readiness views."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from assessments.filtersets import HostFilterSet, filter_querystring, filtered_hosts
+from fleet.models import Host
+
+
+def hosts_for(request: HttpRequest) -> tuple[HostFilterSet, QuerySet[Host], str]:
+    """The hosts-list filters of this request, their queryset and their querystring."""
+    filterset, hosts = filtered_hosts(request.GET)
+    return filterset, hosts, filter_querystring(request.GET)
+
+
+def host_or_404(pk: int) -> Host:
+    return get_object_or_404(Host.objects.select_related("target", "latest_scan"), pk=pk)
+
+
+def optional(module: str, name: str) -> Any:
+    """A function another part of the project provides, or None while it has not landed."""
+    try:
+        imported = __import__(module, fromlist=[name])
+    except ImportError:
+        return None
+    return getattr(imported, name, None)

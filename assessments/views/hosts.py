@@ -1,0 +1,172 @@
+"""The hosts list, the host page and the host actions (re-scan, destination, host key)."""
+
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from assessments.choices import HostScanStatus, Severity
+from assessments.forms import DestinationForm, WaiverForm
+from assessments.lib import queries
+from assessments.lib.hostfacts import SHOWN_PROBES, probe_texts, shown
+from assessments.lib.waivers import expire_waivers
+from assessments.models import Capture, Finding, HostScan, Waiver
+from assessments.tables import HostTable
+from assessments.views.common import host_or_404, hosts_for, optional
+from fleet.choices import HostKeyState
+from fleet.lib.roles import OPERATOR, VIEWER, role_required
+from fleet.models import HostKey
+
+SEVERITY_RANK: dict[str, int] = {
+    Severity.BLOCKER: 4,
+    Severity.UNKNOWN: 3,
+    Severity.WARNING: 2,
+    Severity.INFO: 1,
+    Severity.PASS: 0,
+}
+PER_PAGE = 50
+
+
+@role_required(VIEWER)
+def host_list(request: HttpRequest) -> HttpResponse:
+    filterset, hosts, querystring = hosts_for(request)
+    rows = queries.with_counts(hosts).select_related("target").prefetch_related("groups")
+    table = HostTable(rows)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    context = {"filter": filterset, "table": table, "querystring": querystring}
+    return render(request, "assessments/host_list.html", context)
+
+
+def worst_by_check(findings: list[Any]) -> dict[str, Any]:
+    """Per check id, the finding with the worst severity."""
+    worst: dict[str, Any] = {}
+    for finding in findings:
+        current = worst.get(finding.check_id)
+        if current is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[current.severity]:
+            worst[finding.check_id] = finding
+    return worst
+
+
+def scan_diff(latest: list[Finding], previous: list[Finding]) -> dict[str, list[Any]]:
+    """New, resolved and changed findings (by check id and severity) since the previous scan."""
+    now, before = worst_by_check(latest), worst_by_check(previous)
+    problem = {Severity.BLOCKER, Severity.WARNING, Severity.UNKNOWN}
+    diff: dict[str, list[Any]] = {"new": [], "resolved": [], "changed": []}
+    for check_id in sorted(set(now) | set(before)):
+        new, old = now.get(check_id), before.get(check_id)
+        new_bad = new is not None and new.severity in problem
+        old_bad = old is not None and old.severity in problem
+        if new_bad and not old_bad:
+            diff["new"].append(new)
+        elif old_bad and not new_bad:
+            diff["resolved"].append(old)
+        elif new_bad and old_bad and new.severity != old.severity:  # type: ignore[union-attr]
+            diff["changed"].append((old, new))
+    return diff
+
+
+def _grouped(findings: list[Finding]) -> "OrderedDict[str, list[Finding]]":
+    groups: OrderedDict[str, list[Finding]] = OrderedDict()
+    ordered = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.check_id))
+    for finding in sorted(ordered, key=lambda f: f.restriction):
+        groups.setdefault(finding.restriction, []).append(finding)
+    return groups
+
+
+@role_required(VIEWER)
+def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    expire_waivers()
+    host = host_or_404(pk)
+    latest = host.latest_scan
+    findings = list(Finding.objects.filter(host_scan=latest)) if latest else []
+    previous_scan = None
+    previous: list[Finding] = []
+    if latest is not None and latest.finished is not None:
+        previous_scan = (
+            HostScan.objects.filter(
+                host=host, status=HostScanStatus.DONE, finished__lt=latest.finished
+            )
+            .order_by("-finished")
+            .first()
+        )
+        if previous_scan is not None:
+            previous = list(Finding.objects.filter(host_scan=previous_scan))
+    facts: dict[str, str] = {}
+    capture = None
+    if latest is not None:
+        capture = Capture.objects.filter(host_scan=latest).first()
+        if capture is not None:
+            probes = SHOWN_PROBES.get(latest.os_family or host.os_family, [])
+            facts = shown(probe_texts(bytes(capture.data), probes))
+    waivers = list(
+        Waiver.objects.filter(host=host)
+        .select_related("created_by")
+        .prefetch_related("events__user")
+    )
+    context = {
+        "host": host,
+        "latest": latest,
+        "groups": list(host.groups.all()),
+        "tags": list(host.tags.all()),
+        "findings": _grouped(findings),
+        "counts": {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_RANK},
+        "previous_scan": previous_scan,
+        "diff": scan_diff(findings, previous) if previous_scan else None,
+        "history": HostScan.objects.filter(host=host).select_related("scan")[:20],
+        "capture": capture,
+        "facts": facts,
+        "active_waivers": {w.check_id: w for w in waivers if w.active},
+        "waivers": waivers,
+        "host_keys": list(HostKey.objects.filter(host=host).exclude(state=HostKeyState.REJECTED)),
+        "destination_form": DestinationForm(initial={"target": host.target_id}),
+        "waiver_form": WaiverForm(),
+    }
+    return render(request, "assessments/host_detail.html", context)
+
+
+@require_POST
+@role_required(OPERATOR)
+def host_rescan(request: HttpRequest, pk: int) -> HttpResponse:
+    host = host_or_404(pk)
+    start_scan = optional("assessments.lib.scans", "start_scan")
+    if start_scan is None:
+        messages.error(request, "Scanning is not available in this installation yet.")
+        return redirect(host)
+    scan = start_scan({"hosts": [host.name]}, user=request.user, trigger="manual")
+    messages.success(request, f"Scan #{scan.pk} of {host} started.")
+    return redirect("scan-detail", pk=scan.pk)
+
+
+@require_POST
+@role_required(OPERATOR)
+def host_destination(request: HttpRequest, pk: int) -> HttpResponse:
+    host = host_or_404(pk)
+    form = DestinationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Unknown destination.")
+        return redirect(host)
+    host.target = form.cleaned_data["target"]
+    host.save(update_fields=["target", "updated"])
+    messages.success(request, f"Destination of {host}: {host.target or 'none'}.")
+    return redirect(host)
+
+
+@require_POST
+@role_required(OPERATOR)
+def host_key_approve(request: HttpRequest, pk: int, key_pk: int) -> HttpResponse:
+    """Operators approve a pending or changed SSH host key (fleet.lib.hostkeys.approve)."""
+    host = host_or_404(pk)
+    host_key = get_object_or_404(HostKey, pk=key_pk, host=host)
+    approve = optional("fleet.lib.hostkeys", "approve")
+    if approve is None:
+        raise Http404("Host key approval is not available yet.")
+    if host_key.state == HostKeyState.TRUSTED:
+        raise PermissionDenied("This key is already trusted.")
+    approve(host_key, request.user)
+    messages.success(request, f"Host key {host_key.fingerprint} of {host} approved.")
+    return redirect(host)

@@ -1,0 +1,64 @@
+"""The fleet overview: where the fleet stands, what blocks it, what changed over time."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from assessments import charts
+from assessments.checks.base import RESTRICTIONS
+from assessments.lib import queries
+from assessments.lib.waivers import expire_waivers
+from assessments.templatetags.readiness import RESTRICTION_NAMES
+from assessments.views.common import hosts_for
+from fleet.lib.roles import VIEWER, role_required
+
+
+def _with(base: str, querystring: str, **extra: str) -> str:
+    parts = [querystring] if querystring else []
+    parts += [f"{key}={value}" for key, value in extra.items()]
+    return base + ("?" + "&".join(parts) if parts else "")
+
+
+@role_required(VIEWER)
+def overview(request: HttpRequest) -> HttpResponse:
+    expire_waivers()
+    filterset, hosts, querystring = hosts_for(request)
+    host_list = reverse("host-list")
+    counts = queries.verdict_counts(hosts)
+    by_restriction = queries.restriction_counts(hosts)
+    by_os = queries.verdicts_by(hosts, "os_family")
+    by_group = queries.verdicts_by_group(hosts)
+    over_time = queries.verdicts_over_time(hosts)
+    restriction_links = {
+        r: _with(reverse("restriction-detail", args=[r]), querystring) for r in RESTRICTIONS
+    }
+    verdict_links = {v: _with(host_list, querystring, verdict=v) for v in counts}
+    figures = {
+        "chart-verdicts": charts.verdict_donut(counts, verdict_links),
+        "chart-restrictions": charts.restriction_bars(
+            by_restriction, list(RESTRICTIONS), restriction_links, RESTRICTION_NAMES
+        ),
+        "chart-os": charts.verdict_bars(
+            by_os, {os: _with(host_list, querystring, os_family=os) for os in by_os}
+        ),
+        "chart-groups": charts.verdict_bars(by_group),
+        "chart-time": charts.verdicts_over_time(over_time),
+    }
+    context = {
+        "filter": filterset,
+        "querystring": querystring,
+        "counts": counts,
+        "total": sum(counts.values()),
+        "verdict_links": verdict_links,
+        "restrictions": [
+            (r, by_restriction.get(r, {}), restriction_links[r]) for r in RESTRICTIONS
+        ],
+        "by_os": by_os,
+        "by_group": by_group,
+        "over_time": over_time,
+        "most_blocked": queries.most_blocked(hosts),
+        "stale": queries.stale_hosts(hosts),
+        "stale_days": queries.STALE_DAYS,
+        "figures": figures,
+    }
+    return render(request, "assessments/overview.html", context)

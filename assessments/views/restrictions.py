@@ -1,0 +1,61 @@
+"""One page per restriction class: what the document says, who is affected, what to do."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from assessments.checks import REGISTRY
+from assessments.checks.base import LINUX_RESTRICTIONS, RESTRICTIONS
+from assessments.choices import Severity
+from assessments.lib import queries
+from assessments.views.common import hosts_for
+from fleet.lib.roles import VIEWER, role_required
+
+
+@role_required(VIEWER)
+def restriction_list(request: HttpRequest) -> HttpResponse:
+    filterset, hosts, querystring = hosts_for(request)
+    counts = queries.restriction_counts(hosts)
+    rows = [
+        {
+            "id": r,
+            "os": "Linux" if r in LINUX_RESTRICTIONS else "Windows",
+            "counts": counts.get(r, {}),
+            "checks": [c for c in REGISTRY.values() if c.restriction == r],
+        }
+        for r in RESTRICTIONS
+    ]
+    return render(
+        request,
+        "assessments/restriction_list.html",
+        {"rows": rows, "querystring": querystring, "filter": filterset},
+    )
+
+
+@role_required(VIEWER)
+def restriction_detail(request: HttpRequest, restriction: str) -> HttpResponse:
+    if restriction not in RESTRICTIONS:
+        raise Http404("No such restriction class.")
+    filterset, hosts, querystring = hosts_for(request)
+    findings = queries.latest_findings(hosts).filter(restriction=restriction)
+    severity = request.GET.get("severity")
+    affected = findings.exclude(severity=Severity.PASS)
+    if severity in Severity.values:
+        affected = affected.filter(severity=severity)
+    summary = {
+        row["severity"]: row["n"]
+        for row in findings.order_by().values("severity").annotate(n=Count("host_id"))
+    }
+    affected = affected.select_related("host").order_by("severity", "host__name", "check_id")
+    page = Paginator(affected, 50).get_page(request.GET.get("page"))
+    context = {
+        "restriction": restriction,
+        "os": "Linux" if restriction in LINUX_RESTRICTIONS else "Windows",
+        "checks": [c for c in REGISTRY.values() if c.restriction == restriction],
+        "summary": summary,
+        "page": page,
+        "filter": filterset,
+        "querystring": querystring,
+    }
+    return render(request, "assessments/restriction_detail.html", context)

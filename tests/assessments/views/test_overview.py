@@ -1,0 +1,57 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_the_verdict_counts_to_a_viewer(viewer_client, fleet):
+    response = viewer_client.get(reverse("overview"))
+    assert response.status_code == 200
+    assert response.context["counts"]["not_ready"] == 3
+    assert response.context["total"] == 3
+
+
+@pytest.mark.parametrize("client_fixture", ["operator_client", "admin_client_role"])
+def test_it_renders_for_every_role(request, client_fixture, fleet):
+    client = request.getfixturevalue(client_fixture)
+    assert client.get(reverse("overview")).status_code == 200
+
+
+def test_it_sends_anonymous_users_to_the_login_page(client, fleet):
+    response = client.get(reverse("overview"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_refuses_a_user_without_a_role(roleless_client, fleet):
+    assert roleless_client.get(reverse("overview")).status_code == 403
+
+
+def test_it_embeds_the_charts_as_json(viewer_client, fleet):
+    content = viewer_client.get(reverse("overview")).content.decode()
+    assert 'id="chart-restrictions-data" type="application/json"' in content
+    assert "js/charts.js" in content and "vendor/plotly.min.js" in content
+    assert "<script>" not in content  # strict CSP: no inline script
+
+
+def test_it_counts_blockers_per_restriction_class(viewer_client, fleet):
+    counts = dict(
+        (r, c) for r, c, _ in viewer_client.get(reverse("overview")).context["restrictions"]
+    )
+    assert counts["filesystems"]["blocker"] == 3
+    assert counts["quotas"]["warning"] == 3
+
+
+def test_it_applies_the_hosts_list_filters(viewer_client, fleet):
+    response = viewer_client.get(reverse("overview"), {"q": "fleet-001"})
+    assert response.context["total"] == 1
+    assert "q=fleet-001" in response.context["querystring"]
+
+
+def test_its_query_count_does_not_grow_with_the_fleet(
+    viewer_client, same_queries_with_more_hosts, django_assert_max_num_queries
+):
+    count = same_queries_with_more_hosts(viewer_client, reverse("overview"))
+    with django_assert_max_num_queries(14):
+        viewer_client.get(reverse("overview"))
+    assert count <= 14
