@@ -6,6 +6,7 @@ the HostScan (status running, same worker), so a worker declared lost that comes
 cannot overwrite the result of the worker that took over.
 """
 
+from datetime import datetime
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -20,7 +21,6 @@ from assessments.engine import assess
 from assessments.facts import Destination, Facts
 from assessments.lib.verdicts import refresh_host_verdict
 from assessments.models import Capture, Finding, HostScan, Scan
-from assessments.probes import LINUX, WINDOWS
 from fleet.choices import OsFamily, Verdict
 from fleet.models import Host
 
@@ -42,7 +42,13 @@ def destination_of(host: Host) -> Destination | None:
     )
 
 
-def save_result(host_scan_id: int, result: CollectResult, *, owner: str) -> bool:
+def save_result(
+    host_scan_id: int,
+    result: CollectResult,
+    *,
+    owner: str,
+    collected_at: datetime | None = None,
+) -> bool:
     """Store what a collector brought back; False when `owner` no longer holds the HostScan."""
     hs = HostScan.objects.select_related("host__target").get(pk=host_scan_id)
     host = hs.host
@@ -53,13 +59,11 @@ def save_result(host_scan_id: int, result: CollectResult, *, owner: str) -> bool
         destination=destination_of(host),
     )
     assessment = assess(facts)
-    archive = captures.capture_to_targz(
-        result.probes,
-        os_family=result.os_family,
-        hostname=result.hostname or host.name,
-        collected_at=timezone.now(),
-    )
     now = timezone.now()
+    collected_at = collected_at or now
+    archive = captures.capture_to_targz(
+        result.os_family, result.hostname or host.name, result.probes, collected_at
+    )
     with transaction.atomic():
         mine = HostScan.objects.filter(pk=hs.pk, status=HostScanStatus.RUNNING, worker=owner)
         if not mine.update(
@@ -79,7 +83,7 @@ def save_result(host_scan_id: int, result: CollectResult, *, owner: str) -> bool
             data=archive,
             size=len(archive),
             hostname=result.hostname[:255],
-            collected=now,
+            collected=collected_at,
         )
         Finding.objects.bulk_create(
             Finding(
@@ -131,13 +135,6 @@ def refresh_after(host_scan_id: int) -> str:
     return refresh_host_verdict(host, None if newer_exists else hs)
 
 
-def _guess_os_family(probe_ids: set[str]) -> str:
-    linux, windows = len(probe_ids & set(LINUX)), len(probe_ids & set(WINDOWS))
-    if linux == windows:
-        return ""
-    return OsFamily.LINUX if linux > windows else OsFamily.WINDOWS
-
-
 def import_capture(
     host: Host | None,
     source: str | Path | bytes,
@@ -149,7 +146,10 @@ def import_capture(
     Raises `ImportCaptureError` with a message for users; nothing is stored then.
     """
     try:
-        capture = captures.read_capture(source)
+        if isinstance(source, bytes):
+            capture = captures.read_capture_bytes(source)
+        else:
+            capture = captures.read_capture(source)
     except captures.CaptureError as exc:
         raise ImportCaptureError(f"not a usable capture: {exc}") from exc
     if host is None:
@@ -158,13 +158,10 @@ def import_capture(
         host = Host.objects.filter(name=capture.hostname).first()
         if host is None:
             raise ImportCaptureError(f"no host named {capture.hostname!r} in the inventory")
-    os_family = capture.os_family or _guess_os_family(set(capture.probes))
-    if not os_family and host.os_family in (OsFamily.LINUX, OsFamily.WINDOWS):
-        os_family = host.os_family
-    if not os_family:
-        raise ImportCaptureError("cannot tell whether this capture is of Linux or Windows")
+    if capture.os_family not in (OsFamily.LINUX, OsFamily.WINDOWS):
+        raise ImportCaptureError(f"unsupported OS family {capture.os_family!r}")
     result = CollectResult(
-        os_family=os_family,
+        os_family=capture.os_family,
         probes=dict(capture.probes),
         transport=Transport.CAPTURE,
         hostname=capture.hostname or host.name,
@@ -190,7 +187,7 @@ def import_capture(
             started=now,
             heartbeat=now,
         )
-        save_result(hs.pk, result, owner=owner)
+        save_result(hs.pk, result, owner=owner, collected_at=capture.collected_at)
         scan.status = ScanStatus.FINISHED
         scan.finished = timezone.now()
         scan.save(update_fields=["status", "finished"])

@@ -58,9 +58,7 @@ def test_it_skips_a_host_another_worker_already_claimed(fake_collect):
     make_host("web1")
     make_host("web2")
     scan = start_scan({"all": True})
-    HostScan.objects.filter(host__name="web1").update(
-        status="running", worker="other-worker"
-    )
+    HostScan.objects.filter(host__name="web1").update(status="running", worker="other-worker")
     assert run_batch(scan)["skipped"] == 1
     assert fake_collect.calls == ["web2"]
     assert host_scan(scan, "web1").worker == "other-worker"

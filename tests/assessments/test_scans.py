@@ -58,7 +58,9 @@ def test_it_refuses_unknown_group_or_host_names():
     assert not Scan.objects.exists()
 
 
-def test_it_splits_a_scan_into_batches_enqueued_after_commit(queue, settings, django_capture_on_commit_callbacks):
+def test_it_splits_a_scan_into_batches_enqueued_after_commit(
+    queue, settings, django_capture_on_commit_callbacks
+):
     settings.SCAN_BATCH_SIZE = 2
     for i in range(5):
         make_host(f"web{i}")
