@@ -30,6 +30,13 @@ class ImportForm(forms.Form):
         return upload
 
 
+class WriteOnlyTextarea(forms.Textarea):
+    """A textarea that never renders a value, not even the one just submitted."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
 class CredentialAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     """Secrets are write-only: never pre-filled, and an empty field keeps the stored one."""
 
@@ -41,7 +48,7 @@ class CredentialAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     )
     private_key = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}),
+        widget=WriteOnlyTextarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}),
         help_text="SSH private key (OpenSSH or PEM). Never shown; empty keeps the stored one.",
     )
     passphrase = forms.CharField(

@@ -7,6 +7,7 @@ SQLite under var/, the embedded queue, a development secret generated once into 
 import base64
 import os
 import secrets
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -150,6 +151,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # collectstatic (the Docker image) also writes gzip copies for WhiteNoise to serve.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Until `collectstatic` has filled STATIC_ROOT (a checkout, `make demo`, the tests), WhiteNoise
+# serves straight from static/ and the apps, and has nothing to warn about.
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.is_dir()
+if not STATIC_ROOT.is_dir():
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 # Serve from the app/static folders too, so the embedded demo needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 

@@ -23,6 +23,12 @@ def sample_bytes(name: str) -> bytes:
     return (SAMPLES / name).read_bytes()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    # PBKDF2's million rounds cost ~0.4 s per user created; tests do not need them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(role: str | None, username: str | None = None) -> User:
     user = User.objects.create_user(username or f"user-{role or 'none'}", password="pw-123456!")
     if role:

@@ -28,22 +28,29 @@ def load_private_key(text: str, passphrase: str = "") -> paramiko.PKey:
     """Parse an OpenSSH or PEM private key (RSA, ECDSA, Ed25519) as paramiko does to log in."""
     if "PRIVATE KEY-----" not in text:
         raise KeyProblem("this is not a private key (no BEGIN ... PRIVATE KEY line)")
-    needs_passphrase = False
     for key_class in KEY_CLASSES:
         try:
             return key_class.from_private_key(io.StringIO(text), password=passphrase or None)
-        except paramiko.PasswordRequiredException:
-            needs_passphrase = True
         except (paramiko.SSHException, ValueError, TypeError, IndexError):
             continue
-    if needs_passphrase and not passphrase:
-        raise KeyProblem("the private key is encrypted: give its passphrase")
-    if needs_passphrase:
+    if _is_encrypted(text):
+        if not passphrase:
+            raise KeyProblem("the private key is encrypted: give its passphrase")
         raise KeyProblem("the private key cannot be decrypted with this passphrase")
     raise KeyProblem(
-        "the private key cannot be read (supported: RSA, ECDSA, Ed25519 in OpenSSH or PEM "
-        "form), or the passphrase is wrong"
+        "the private key cannot be read (supported: RSA, ECDSA, Ed25519 in OpenSSH or PEM form)"
     )
+
+
+def _is_encrypted(text: str) -> bool:
+    for key_class in KEY_CLASSES:
+        try:
+            key_class.from_private_key(io.StringIO(text), password=None)
+        except paramiko.PasswordRequiredException:
+            return True
+        except (paramiko.SSHException, ValueError, TypeError, IndexError):
+            continue
+    return False
 
 
 def credential_pkey(credential: Credential) -> paramiko.PKey:

@@ -105,10 +105,15 @@ def parse_ini(text: str) -> ParsedInventory:
         line = raw.strip()
         if not line or line.startswith(("#", ";")):
             continue
-        if line.startswith("[") and line.endswith("]"):
+        if line.startswith("["):
             group, _, kind = line[1:-1].strip().partition(":")
             kind = kind or "hosts"
-            if not group or kind not in {"hosts", "vars", "children"} or " " in group:
+            if (
+                not line.endswith("]")
+                or not group
+                or kind not in {"hosts", "vars", "children"}
+                or " " in group
+            ):
                 inventory.errors.append(Problem(number, f"unparsable section header {line!r}"))
                 group, kind = "ungrouped", "ignore"
             else:

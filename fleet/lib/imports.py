@@ -223,11 +223,11 @@ def import_hosts(
     parsed = parse(filename, data, fmt)
     report = ImportReport(parsed.format, dry_run)
     _check_duplicates(parsed)
-    if parsed.errors:
-        report.errors = sorted(parsed.errors, key=_problem_order)
-        return report
+    report.errors = list(parsed.errors)
     try:
         with transaction.atomic():
+            # Applied even when parsing found problems, so that problems only the database
+            # reveals (unknown credential, too long a value) are reported in the same pass.
             _apply(parsed, report)
             if report.errors:
                 raise ImportFailed
@@ -292,7 +292,11 @@ def _apply(parsed: ParsedInventory, report: ImportReport) -> None:
     groups, parents = _ensure_groups(parsed, report)
     resolver = _Resolver(parsed.hosts)
     tags = {tag.name: tag for tag in Tag.objects.all()}
+    done: set[str] = set()
     for spec in parsed.hosts:
+        if spec.name in done:  # a duplicate row, already reported
+            continue
+        done.add(spec.name)
         row = _apply_host(spec, resolver, groups, parents, tags, report)
         if row:
             report.rows.append(row)
