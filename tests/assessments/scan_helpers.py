@@ -4,8 +4,6 @@ import threading
 import time
 from collections.abc import Callable
 
-import pytest
-
 from assessments import collectors
 from assessments.collectors.base import CollectError, CollectResult
 from assessments.facts import ProbeOutput
@@ -72,8 +70,8 @@ def slow(seconds: float) -> Callable[[Host], CollectResult]:
     return answer
 
 
-@pytest.fixture
-def fake_collect(monkeypatch) -> FakeCollector:
+def install_fake_collector(monkeypatch) -> FakeCollector:
+    """Replace the collector dispatcher (and the retry back-off) for one test."""
     fake = FakeCollector()
     monkeypatch.setattr(collectors, "collect", fake)
     monkeypatch.setattr("assessments.jobs.BACKOFF_BASE", 0.0)

@@ -10,9 +10,20 @@ from assessments.choices import ErrorClass
 from assessments.collectors.base import CollectError
 from assessments.lib.scans import MAX_ATTEMPTS, cancel_scan, scan_progress, start_scan
 from assessments.models import Finding, HostScan, Scan
-from tests.assessments.scan_helpers import fake_collect, linux_result, make_host, slow  # noqa: F401
+from tests.assessments.scan_helpers import (
+    FakeCollector,
+    install_fake_collector,
+    linux_result,
+    make_host,
+    slow,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fake_collect(monkeypatch) -> FakeCollector:
+    return install_fake_collector(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
