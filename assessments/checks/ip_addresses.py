@@ -80,6 +80,16 @@ class AddressesOnVenet(Check):
                     "venet0 has no DHCP: assign a static address to the container.",
                 )
             )
+        elif all("dynamic" in copies[0].flags for copies in found.values()):
+            findings.append(
+                self.finding(
+                    Severity.WARNING,
+                    f"Addresses assigned by DHCP cannot stay dynamic on venet0: {', '.join(found)}",
+                    shown,
+                    "venet0 has no DHCP: reserve these addresses and assign them statically "
+                    "to the container.",
+                )
+            )
         elif len(found) == 1 and len(devices) == 1:
             findings.append(
                 self.finding(
@@ -103,7 +113,8 @@ class AddressesOnVenet(Check):
         labels = ", ".join(sorted({copy.label for copy in copies}))
         first = copies[0]
         prefix = f"/{first.prefix}" if first.prefix is not None else ""
-        return f"{address}{prefix} on {labels}"
+        dhcp = " (dynamic: DHCP)" if "dynamic" in first.flags else ""
+        return f"{address}{prefix} on {labels}{dhcp}"
 
     @staticmethod
     def _ignored(data: Interfaces) -> list[str]:

@@ -1,5 +1,5 @@
 from assessments.checks.ip_addresses import AddressesOnVenet
-from tests.assessments.parsers.linux.samples import facts, missing, out, severities
+from tests.assessments.parsers.linux.samples import facts, missing, out, severities, text
 
 
 def evaluate(**probes):
@@ -48,3 +48,13 @@ def test_an_openvz_source_is_recognised():
 def test_without_any_tool_it_is_unknown():
     (finding,) = evaluate(ip_addr=missing("ip"), ifconfig=missing("ifconfig"))
     assert finding.severity == "unknown"
+
+
+def test_an_address_from_dhcp_only_is_a_warning():
+    data = (
+        "2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global dynamic eth0\\"
+        "       valid_lft 86000sec preferred_lft 86000sec\n"
+    )
+    (finding,) = evaluate(ip_addr=text(data))
+    assert finding.severity == "warning"
+    assert "10.0.0.5/24 on eth0 (dynamic: DHCP)" in finding.evidence
