@@ -6,6 +6,8 @@ a 2008 R2 source needs a 2008 R2 node and a 2008 source a 2008 (RTM/SP2) node. S
 R2 is the 2003 generation (same NT 5.2 kernel) and goes to a 2003 node.
 """
 
+from dataclasses import replace
+
 from assessments.checks.base import Check, Finding, Severity
 from assessments.checks.windows_facts import (
     DESTINATION_GENERATIONS,
@@ -15,13 +17,18 @@ from assessments.checks.windows_facts import (
     identify,
 )
 from assessments.facts import Facts, Unavailable
-from assessments.parsers.windows.release import DOMAIN_CONTROLLER
+from assessments.parsers.windows.release import DOMAIN_CONTROLLER, WORKSTATION
 
 _RELEASE_PROBES = ("wmic_os", "reg_product", "reg_product_options", "systeminfo", "ver")
-_NEW_SOURCE = (
-    "Choose a destination node of the same Windows generation. For a source no container "
-    "node supports (2012 and later, client editions), use a virtual machine (P2V) instead; "
-    "upgrading or downgrading the OS before migration is a project of its own."
+_2008S = {"2008", "2008r2"}
+_UNSUPPORTED = (
+    "No container node runs {name}: migrate this host to a virtual machine (P2V) instead, "
+    "or rebuild its workload on Windows Server 2003, 2008 or 2008 R2 (changing the OS "
+    "before migration is a project of its own)."
+)
+_MISMATCH = (
+    "Assign this host to a {needed} node: a container runs its node's Windows, so the "
+    "generations must be the same."
 )
 
 
@@ -31,9 +38,10 @@ class WindowsGeneration(Check):
     The Parallels document "Migration Restrictions for Containers" allows Windows Server
     2008 sources only into Windows Server 2008 containers and Windows Server 2003 sources
     only into Windows Server 2003 containers. A Windows container shares the kernel and
-    system files of its node, so the source must be the generation the node runs. 2008 R2 is treated as its own generation: a 2008 R2 source
-    needs a 2008 R2 node, and 2008 and 2008 R2 do not mix. Client editions (XP, Vista, 7)
-    and Windows Server 2012 or later have no container node to go to.
+    system files of its node, so the source must be the generation the node runs. 2008 R2
+    is treated as its own generation: a 2008 R2 source needs a 2008 R2 node, and 2008 and
+    2008 R2 do not mix. Client editions (XP, Vista, 7) and Windows Server 2012 or later have
+    no container node to go to.
     """
 
     id = "os_version.generation"
@@ -49,14 +57,17 @@ class WindowsGeneration(Check):
         release, name = found.release, display(found.release)
         gen = generation(release)
         if release.is_server is False:
-            return [self._blocker(found, f"{name} is a client edition: not a supported source")]
+            title = f"{name} is a client edition: not a supported source"
+            return [self._blocker(found, title, _UNSUPPORTED.format(name=name))]
         if gen not in DESTINATION_GENERATIONS:
-            return [self._blocker(found, f"{name} is not a supported source (no container node)")]
+            title = f"{name} is not a supported source (no container node runs it)"
+            return [self._blocker(found, title, _UNSUPPORTED.format(name=name))]
         if release.is_server is None:
+            twin = display(replace(release, product_type=WORKSTATION))
             return [
                 self.finding(
                     Severity.UNKNOWN,
-                    f"Could not tell {name} from its client twin (NT {release.version})",
+                    f"Could not tell {name} from {twin} (both NT {release.version})",
                     found.evidence,
                     "Collect `wmic os get /value` or the ProductOptions registry value.",
                 )
@@ -74,27 +85,17 @@ class WindowsGeneration(Check):
                 f"Assign this host to a {needed} node.",
             )
         if dest.os_family != "windows":
-            return self._blocker(found, f"{name} cannot go to {dest.name}, a Linux node")
+            title = f"{name} cannot go to {dest.name}, a Linux node"
+            return self._blocker(found, title, _MISMATCH.format(needed=needed))
         wanted = DESTINATION_GENERATIONS.get(dest.windows_version, dest.windows_version)
         if dest.windows_version != gen:
-            extra = (
-                " (2008 and 2008 R2 are different generations)"
-                if {
-                    dest.windows_version,
-                    gen,
-                }
-                == {"2008", "2008r2"}
-                else ""
-            )
-            return self._blocker(
-                found, f"{name} cannot go to {dest.name}, a {wanted} node{extra}", needed
-            )
+            pair = {dest.windows_version, gen}
+            extra = " (2008 and 2008 R2 are different generations)" if pair == _2008S else ""
+            title = f"{name} cannot go to {dest.name}, a {wanted} node{extra}"
+            return self._blocker(found, title, _MISMATCH.format(needed=needed))
         return self.finding(Severity.PASS, f"{name} matches {dest.name} ({wanted})", found.evidence)
 
-    def _blocker(self, found: Identified, title: str, needed: str = "") -> Finding:
-        remediation = (
-            f"Assign this host to a {needed} node. {_NEW_SOURCE}" if needed else _NEW_SOURCE
-        )
+    def _blocker(self, found: Identified, title: str, remediation: str) -> Finding:
         return self.finding(Severity.BLOCKER, title, found.evidence, remediation)
 
 
