@@ -1,5 +1,9 @@
 """Real sshd fixtures (session-scoped) and builders for the SSH collector tests."""
 
+import os
+import shutil
+import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +59,30 @@ def _start(tmp_path_factory: pytest.TempPathFactory, keys: ClientKeys, **kwargs)
     )
     yield sshd
     sshd.stop()
+
+
+@pytest.fixture(scope="session")
+def agent_socket(
+    tmp_path_factory: pytest.TempPathFactory, client_keys: ClientKeys
+) -> Iterator[str]:
+    """A real ssh-agent holding the plain client key; yields its SSH_AUTH_SOCK path."""
+    if not shutil.which("ssh-agent"):
+        missing_service("ssh-agent is missing (apt-get install openssh-client)")
+    path = str(tmp_path_factory.mktemp("agent") / "agent.sock")
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", path], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if Path(path).exists():
+                break
+            time.sleep(0.02)
+        env = {**os.environ, "SSH_AUTH_SOCK": path}
+        subprocess.run(
+            ["ssh-add", str(client_keys.plain)], env=env, check=True, capture_output=True
+        )
+        yield path
+    finally:
+        agent.terminate()
+        agent.wait(5)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """The paramiko SSH collector against a real OpenSSH sshd on loopback."""
 
 import socket
+import subprocess
 import threading
 import time
 
@@ -10,7 +11,11 @@ from assessments.choices import ErrorClass
 from assessments.collectors import ssh_target
 from assessments.collectors.base import CollectError
 from assessments.collectors.ssh import collect_ssh
-from fleet.choices import HostKeyState
+from assessments.engine import assess
+from assessments.facts import Facts
+from assessments.probes import LINUX
+from assessments.probes.script import build_linux_script
+from fleet.choices import CredentialKind, HostKeyState
 from fleet.models import HostKey
 from tests.assessments.collectors.conftest import (
     key_credential,
@@ -178,3 +183,34 @@ def test_it_leaves_no_thread_running(sshd):
     failure(make_host(sshd, credential=make_credential(secret="nope")))
     time.sleep(0.2)
     assert threading.active_count() <= before
+
+
+def _local_addresses() -> set[str]:
+    listing = subprocess.run(["ip", "-o", "addr", "show"], capture_output=True, text=True)
+    fields = [line.split() for line in listing.stdout.splitlines()]
+    addresses = {f[3].split("/")[0] for f in fields if len(f) > 3 and f[2] in ("inet", "inet6")}
+    return {a for a in addresses if not a.startswith(("127.", "::1", "fe80:"))}
+
+
+def test_it_collects_and_assesses_this_machine_end_to_end(sshd):
+    # The real probe script, minus the two probes that walk every file of the disk.
+    probes = [p for p in LINUX.values() if p.id not in ("getfattr", "license_scan")]
+
+    def real_script(use_sudo: bool, token: str) -> str:
+        return build_linux_script(probes, use_sudo=use_sudo, token=token)
+
+    result = collect(make_host(sshd, use_sudo=True), script=real_script)
+    assessment = assess(Facts(result.os_family, result.probes, hostname=result.hostname))
+    evidence = {f.restriction: "" for f in assessment.findings}
+    for finding in assessment.findings:
+        evidence[finding.restriction] += finding.evidence
+    root_type = next(line.split()[2] for line in open("/proc/mounts") if line.split()[1] == "/")
+    assert result.hostname == socket.gethostname()
+    assert root_type in evidence["filesystems"]
+    assert all(address in evidence["ip_addresses"] for address in _local_addresses())
+
+
+def test_it_authenticates_with_the_workers_ssh_agent(sshd, agent_socket, monkeypatch):
+    monkeypatch.setenv("SSH_AUTH_SOCK", agent_socket)
+    credential = make_credential(CredentialKind.SSH_KEY, secret="")
+    assert collect(make_host(sshd, credential=credential)).probes["whoami"].rc == 0

@@ -5,7 +5,7 @@ import pytest
 from assessments.choices import ErrorClass
 from assessments.collectors.base import CollectError
 from assessments.collectors.ssh import collect_ssh
-from fleet.choices import HostKeyState
+from fleet.choices import CredentialKind, HostKeyState
 from fleet.models import HostGroup, HostKey
 from tests.assessments.collectors.conftest import (
     key_credential,
@@ -86,3 +86,12 @@ def test_it_refuses_a_changed_legacy_host_key(legacy_sshd):
 def test_it_goes_through_a_jump_host_on_the_legacy_path(legacy_sshd, bastion_sshd):
     host = make_host(legacy_sshd, allow_legacy_ssh=True, jump_host=f"127.0.0.1:{bastion_sshd.port}")
     assert collect_ssh(host, script=tiny_script).transport == "ssh_legacy"
+
+
+def test_it_authenticates_with_the_workers_ssh_agent_on_the_legacy_path(
+    legacy_sshd, agent_socket, monkeypatch
+):
+    monkeypatch.setenv("SSH_AUTH_SOCK", agent_socket)
+    credential = make_credential(CredentialKind.SSH_KEY, secret="")
+    host = make_host(legacy_sshd, allow_legacy_ssh=True, credential=credential)
+    assert collect_ssh(host, script=tiny_script).probes["whoami"].rc == 0
