@@ -1,7 +1,9 @@
-"""Reading a file's probe output: a missing file is "file not found", not a missing tool.
+"""Checking a probe's output before parsing: timeouts and missing files are not data.
 
-`cat /etc/selinux/config` on a host without SELinux ends with `No such file or directory`,
-which the shared failure patterns would report as "command not found".
+A probe stopped by the collector's time limit exits 124 with partial output (`df` stuck on
+a dead mount): half a table must not be judged as the whole. `cat /etc/selinux/config` on a
+host without SELinux ends with `No such file or directory`, which the shared failure
+patterns would report as "command not found".
 """
 
 import re
@@ -12,8 +14,14 @@ from assessments.parsers.text import decode, require_data
 _MISSING_FILE = re.compile(r"^(?:cat|ls|head): (.+?): No such file or directory\s*$", re.MULTILINE)
 
 
-def require_file(out: ProbeOutput, label: str) -> str:
-    """The decoded stdout, or ProbeUnavailable naming the missing file or other failure."""
+TIMED_OUT = 124
+
+
+def require_output(out: ProbeOutput, label: str) -> str:
+    """The decoded stdout, or ProbeUnavailable for a timeout, a missing file or another
+    failure."""
+    if out.rc == TIMED_OUT:
+        raise ProbeUnavailable(f"{label}: timed out")
     if out.rc not in (0, None, 126, 127) and not out.stdout.strip():
         missing = _MISSING_FILE.search(decode(out.stderr))
         if missing:

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.text import require_data
+from assessments.parsers.linux.files import require_output
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Process:
 
 
 def parse_ps(out: ProbeOutput) -> list[Process]:
-    text = require_data(out, "ps -eo user,pid,args")
+    text = require_output(out, "ps -eo user,pid,args")
     processes: list[Process] = []
     for line in text.split("\n"):
         fields = line.split(None, 2)

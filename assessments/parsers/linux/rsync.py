@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.text import require_data
+from assessments.parsers.linux.files import require_output
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class RsyncVersion:
 
 
 def parse_rsync(out: ProbeOutput) -> RsyncVersion:
-    text = require_data(out, "rsync --version")
+    text = require_output(out, "rsync --version")
     for line in text.split("\n"):
         match = re.search(r"rsync\s+version\s+v?(\S+)(?:\s+protocol version (\d+))?", line)
         if match:

@@ -38,3 +38,9 @@ def test_permission_denied_is_unavailable():
 
 def test_it_shows_sizes_for_people():
     assert human_kib(1536) == "1.5 MiB"
+
+
+def test_a_df_stopped_by_the_time_limit_is_unavailable_not_half_a_table():
+    partial = "Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 10 5 5 50% /\n"
+    with pytest.raises(ProbeUnavailable, match="timed out"):
+        parse_df(text(partial, 124, "p2c: timed out after 60s\n"))
