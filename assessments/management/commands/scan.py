@@ -11,13 +11,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rq import SimpleWorker, Worker
 
+from assessments.lib import scans
 from assessments.lib.scans import (
     TERMINAL_SCAN,
     SelectionError,
     describe_selection,
     recover_lost,
     scan_progress,
-    scan_queue,
     start_scan,
 )
 from assessments.models import Scan
@@ -97,7 +97,7 @@ class Command(BaseCommand):
 
 def work_embedded() -> None:
     """Run every job of the embedded queue here, until none is left."""
-    queue = scan_queue()
+    queue = scans.scan_queue()
     worker = SimpleWorker([queue], connection=queue.connection)
     worker.work(burst=True, logging_level="WARNING")
 
@@ -110,7 +110,7 @@ def wait_for_workers(scan: Scan, progress: "ProgressPrinter") -> None:
         if time.monotonic() - last_recover > RECOVER_EVERY:
             recover_lost(scan)
             last_recover = time.monotonic()
-            if not warned and not Worker.count(queue=scan_queue()):
+            if not warned and not Worker.count(queue=scans.scan_queue()):
                 progress.note("No RQ worker serves the scans queue: start `manage.py rqworker`.")
                 warned = True
 
