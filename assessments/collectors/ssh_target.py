@@ -34,6 +34,7 @@ ScriptBuilder = Callable[[bool, str], str]
 
 _SUDO_DENIED = re.compile(
     rb"sudo: (a )?password is required|sudo: no tty present|a terminal is required"
+    rb"|you must have a tty to run sudo"
     rb"|is not in the sudoers file|not allowed to execute"
 )
 _JUMP = re.compile(r"^(?:(?P<user>[^@\s]+)@)?(?P<host>\[[^\]]+\]|[^:@\s]+)(?::(?P<port>\d+))?$")
