@@ -2,7 +2,7 @@
 
 from assessments.checks.base import Check, Finding, Severity, evidence
 from assessments.facts import Facts, Unavailable
-from assessments.parsers.windows.disks import Volume, parse_logicaldisks, parse_volumes
+from assessments.parsers.windows.disks import NETWORK, Volume, parse_logicaldisks, parse_volumes
 from assessments.probes import label
 
 _FAT = frozenset({"FAT", "FAT12", "FAT16", "FAT32"})
@@ -72,7 +72,9 @@ class WindowsVolumeFileSystems(Check):
                     Severity.INFO,
                     "Not migrated: " + ", ".join(f"{v.name} ({v.kind})" for v in not_migrated),
                     _shown(not_migrated),
-                    "Re-map network drives inside the container after migration.",
+                    "Re-map the network drives inside the container after migration."
+                    if any(v.drive_type == NETWORK for v in not_migrated)
+                    else "",
                 )
             )
         return findings
