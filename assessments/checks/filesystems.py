@@ -3,6 +3,7 @@
 from assessments.checks.base import Check, Finding, Severity, evidence
 from assessments.checks.linux_common import (
     MountTable,
+    listing,
     local_usage,
     mount_table,
     probe_label,
@@ -71,7 +72,7 @@ class LocalFilesystems(Check):
                     shown,
                 )
             ]
-        names = ", ".join(mount.target for mount in local)
+        names = listing([mount.target for mount in local])
         return [
             self.finding(
                 Severity.WARNING,
@@ -239,7 +240,7 @@ class SpecialMounts(Check):
         ]  # systemd's binfmt_misc automount is no data
         if not mounts:
             return []
-        targets = ", ".join(mount.target for mount in mounts)
+        targets = listing([mount.target for mount in mounts])
         return [
             self.finding(
                 severity,

@@ -3,7 +3,7 @@
 import ipaddress
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import interfaces
+from assessments.checks.linux_common import interfaces, listing
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.addresses import Address, Interfaces
 
@@ -84,7 +84,8 @@ class AddressesOnVenet(Check):
             findings.append(
                 self.finding(
                     Severity.WARNING,
-                    f"Addresses assigned by DHCP cannot stay dynamic on venet0: {', '.join(found)}",
+                    "Addresses assigned by DHCP cannot stay dynamic on venet0: "
+                    + listing(list(found)),
                     shown,
                     "venet0 has no DHCP: reserve these addresses and assign them statically "
                     "to the container.",
@@ -101,7 +102,7 @@ class AddressesOnVenet(Check):
                 self.finding(
                     Severity.WARNING,
                     f"{len(found)} addresses on {len(devices)} interface(s) will all move to "
-                    f"venet0: {', '.join(found)}",
+                    f"venet0: {listing(list(found))}",
                     shown,
                     REMEDIATION,
                 )

@@ -95,3 +95,9 @@ def tool_missing(facts: Facts, probe: str) -> bool:
         return True
     err = decode(out.stderr)
     return "command not found" in err or err.rstrip().endswith(": not found")
+
+
+def listing(items: list[str], limit: int = 8) -> str:
+    """Items for a title, comma-separated, the rest counted: titles stay one line."""
+    shown = ", ".join(items[:limit])
+    return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown

@@ -1,7 +1,7 @@
 """L7: applications bound to the server's MAC address will not run in the container."""
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import interfaces, probe_label
+from assessments.checks.linux_common import interfaces, listing, probe_label
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.licenses import LicenseScan, ScannedFile, parse_license_scan
 from assessments.parsers.linux.macs import (
@@ -105,7 +105,7 @@ class MacInLicenses(Check):
         lines += [f"lmhostid: FlexNet host ID {h} is a local MAC" for h in lmhostids]
         if not lines:
             return []
-        files = ", ".join(f.path for f in bound) or "lmhostid"
+        files = listing([f.path for f in bound]) or "lmhostid"
         return [
             self.finding(
                 Severity.WARNING,
@@ -126,7 +126,7 @@ class MacInLicenses(Check):
             self.finding(
                 Severity.INFO,
                 "MAC addresses pinned in network configuration: "
-                + ", ".join(f.path for f in pinned),
+                + listing([f.path for f in pinned]),
                 evidence(label, lines),
                 "Remove HWADDR=/MACADDR= lines and 70-persistent-net.rules in the container; "
                 "they are regenerated or unused with venet0.",
@@ -148,7 +148,7 @@ class MacInLicenses(Check):
             self.finding(
                 Severity.INFO,
                 "Licence files name a host identity that is not one of this server's MACs: "
-                + ", ".join(f.path for f in files),
+                + listing([f.path for f in files]),
                 evidence(label, lines),
                 "Check whether the licence is served by another host or bound to this "
                 "host's hostid, hostname or UUID (which change in a container).",

@@ -58,3 +58,13 @@ def test_an_address_from_dhcp_only_is_a_warning():
     (finding,) = evaluate(ip_addr=text(data))
     assert finding.severity == "warning"
     assert "10.0.0.5/24 on eth0 (dynamic: DHCP)" in finding.evidence
+
+
+def test_a_long_list_of_addresses_is_shortened_in_the_title():
+    data = "".join(
+        f"2: eth0    inet 10.0.1.{n}/24 scope global eth0:{n}\\       valid_lft forever\n"
+        for n in range(1, 21)
+    )
+    (finding,) = evaluate(ip_addr=text(data))
+    assert finding.title.endswith("10.0.1.8 and 12 more")
+    assert "20 addresses on 1 interface(s)" in finding.title
