@@ -20,6 +20,12 @@ import threading
 import time
 
 import paramiko
+from paramiko.common import (
+    AUTH_FAILED,
+    AUTH_SUCCESSFUL,
+    OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED,
+    OPEN_SUCCEEDED,
+)
 
 from assessments.lab import faults
 from assessments.lab.model import LabCredentials, LabHost
@@ -53,18 +59,18 @@ class _Interface(paramiko.ServerInterface):
         if self.host.fault != faults.AUTH_FAILURE and self.credentials.password_ok(
             username, password
         ):
-            return paramiko.AUTH_SUCCESSFUL
-        return paramiko.AUTH_FAILED
+            return AUTH_SUCCESSFUL
+        return AUTH_FAILED
 
     def check_auth_publickey(self, username: str, key: paramiko.PKey) -> int:
         if self.host.fault != faults.AUTH_FAILURE and self.credentials.key_ok(username, key):
-            return paramiko.AUTH_SUCCESSFUL
-        return paramiko.AUTH_FAILED
+            return AUTH_SUCCESSFUL
+        return AUTH_FAILED
 
     def check_channel_request(self, kind: str, chanid: int) -> int:
         if kind == "session":
-            return paramiko.OPEN_SUCCEEDED
-        return paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+            return OPEN_SUCCEEDED
+        return OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
 
     def check_channel_exec_request(self, channel: paramiko.Channel, command: bytes) -> bool:
         with self.exec_requested:
@@ -137,7 +143,7 @@ class SshHostServer:
         answer = self._answer(host, token)
         if host.fault == faults.DISCONNECT:
             channel.sendall(answer[: len(answer) // 2])
-            channel.get_transport().close()  # type: ignore[union-attr]
+            channel.get_transport().close()
             return
         if host.fault == faults.HUGE:
             self._send_huge(channel, token)

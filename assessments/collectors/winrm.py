@@ -1,0 +1,321 @@
+"""The WinRM collector: each Windows probe as one cmd.exe command, over pywinrm, no PowerShell.
+
+One shell per command (old WinRM services misbehave with long-lived shells and cut any
+operation at about 60 s), one HTTP session per host. Ports: the host's `winrm_port` if set,
+else 5985 (HTTP) / 5986 (HTTPS) first, then the WinRM 1.x listeners' 80 / 443. Transports:
+ntlm, kerberos, credssp or basic, from the host or else its credential; plain HTTP with NTLM,
+Kerberos or CredSSP has its messages encrypted by pywinrm (old Windows lacks TLS 1.2).
+
+Deadlines are ours: pywinrm waits on a Receive for `operation_timeout_sec` and retries a
+server-side OperationTimeout forever. Here every HTTP call gets a read timeout cut from the
+command's and the host's remaining time, and the Receive loop checks the clock itself, so
+a command stops at `Probe.timeout` and the host at `deadline_s`. urllib3 connections already
+set `TCP_NODELAY` (`HTTPConnection.default_socket_options`; a test pins that).
+
+Outputs stay raw bytes (the console's OEM code page: the parsers decode them).
+"""
+
+import re
+import socket
+import time
+import xml.etree.ElementTree as ET
+from binascii import Error as Base64Error
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+from winrm.exceptions import (
+    AuthenticationError,
+    WinRMError,
+    WinRMOperationTimeoutError,
+    WinRMTransportError,
+    WSManFaultError,
+)
+from winrm.protocol import Protocol
+
+from assessments.choices import ErrorClass, Transport
+from assessments.collectors import errors
+from assessments.collectors.base import CollectError, CollectResult
+from assessments.facts import ProbeOutput
+from assessments.probes.base import Probe
+from fleet.models import Host
+
+DEFAULT_PORTS = {"http": (5985, 80), "https": (5986, 443)}
+CONNECT_TIMEOUT = 10.0
+OPERATION_TIMEOUT = 20  # seconds a Receive may be held by the server (old services cap ~60)
+MAX_OUTPUT = 16 * 1024 * 1024
+MAX_STDERR = 1024 * 1024
+# Answers that are not WS-Management at all (an HTML page, truncated XML, a missing element).
+_NOT_WSMAN = (ET.ParseError, StopIteration, KeyError, ValueError, Base64Error, AssertionError)
+T = TypeVar("T")
+_COMPUTERNAME = re.compile(rb"^COMPUTERNAME=([^\r\n]+)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    scheme: str
+    address: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.address}]" if ":" in self.address else self.address
+        return f"{self.scheme}://{host}:{self.port}/wsman"
+
+
+class _Clock:
+    """The host's wall-clock budget and, inside it, the current command's."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.host_end = time.monotonic() + seconds
+        self.command_end = self.host_end
+
+    def start_command(self, seconds: float) -> None:
+        self.command_end = min(self.host_end, time.monotonic() + seconds)
+
+    def left(self) -> float:
+        return self.command_end - time.monotonic()
+
+    def host_expired(self) -> bool:
+        return time.monotonic() >= self.host_end
+
+
+class _CommandExpired(Exception):
+    """The current command ran out of its own time (the host may still have some)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stdout = bytearray()
+        self.stderr = bytearray()
+
+
+def collect_winrm(
+    host: Host, *, deadline_s: float = 120, probes: Iterable[Probe] | None = None
+) -> CollectResult:
+    """Run the Windows probes (default: all of `assessments.probes.WINDOWS`) on `host`."""
+    from assessments.probes import WINDOWS
+
+    clock = _Clock(deadline_s)
+    credential = host.credential
+    if credential is None:
+        raise CollectError(ErrorClass.NO_CREDENTIAL, f"{host.name} has no credential assigned")
+    auth = host.winrm_transport or credential.winrm_transport
+    endpoint = find_endpoint(host, clock)
+    protocol = Protocol(
+        endpoint.url,
+        transport=auth,  # type: ignore[arg-type]
+        username=credential.username,
+        password=credential.secret(),
+        server_cert_validation="validate" if credential.validate_certificate else "ignore",
+        read_timeout_sec=OPERATION_TIMEOUT + 10,
+        operation_timeout_sec=OPERATION_TIMEOUT,
+        message_encryption="auto",
+        proxy=None,  # never send inventory traffic through an environment proxy
+    )
+    results: dict[str, ProbeOutput] = {}
+    try:
+        for probe in WINDOWS.values() if probes is None else probes:
+            results[probe.id] = _guarded(
+                lambda p=probe: run_probe(protocol, p, clock),  # type: ignore[misc]
+                endpoint,
+                clock,
+            )
+    finally:
+        protocol.transport.close_session()
+    if results and all(out.rc is None for out in results.values()):
+        raise errors.timeout("every command", endpoint.url, deadline_s)
+    notes = (
+        [f"Basic authentication over plain HTTP to {endpoint.url}"]
+        if _plain(endpoint, auth)
+        else []
+    )
+    found = _COMPUTERNAME.search(results["env"].stdout) if "env" in results else None
+    return CollectResult(
+        os_family="windows",
+        probes=results,
+        transport=Transport.WINRM,
+        algorithms=f"{endpoint.url} {auth}",
+        hostname=found.group(1).decode("ascii", "replace").strip() if found else "",
+        notes=notes,
+    )
+
+
+def _plain(endpoint: Endpoint, auth: str) -> bool:
+    return endpoint.scheme == "http" and auth == "basic"
+
+
+def candidates(host: Host) -> list[Endpoint]:
+    scheme = host.winrm_scheme or "http"
+    ports = (host.winrm_port,) if host.winrm_port else DEFAULT_PORTS[scheme]
+    return [Endpoint(scheme, host.address, port) for port in ports]
+
+
+def find_endpoint(host: Host, clock: _Clock) -> Endpoint:
+    """The first port that accepts a TCP connection, in the documented order."""
+    failures: list[CollectError] = []
+    for endpoint in candidates(host):
+        limit = min(CONNECT_TIMEOUT, clock.left())
+        if limit <= 0:
+            break
+        try:
+            socket.create_connection((endpoint.address, endpoint.port), timeout=limit).close()
+            return endpoint
+        except OSError as exc:
+            failures.append(_socket_error(exc, endpoint, limit))
+    if not failures:
+        raise errors.timeout("connecting", host.address, clock.seconds)
+    # Report the most telling failure: something unreachable or slow beats a refusal.
+    for error_class in (ErrorClass.UNREACHABLE, ErrorClass.TIMEOUT):
+        for failure in failures:
+            if failure.error_class == error_class:
+                raise failure
+    ports = " or ".join(str(e.port) for e in candidates(host))
+    raise CollectError(
+        ErrorClass.REFUSED,
+        f"{host.address} refused connections on port {ports} (is the WinRM service listening? "
+        "`winrm quickconfig` sets it up)",
+        retryable=True,
+    )
+
+
+def _socket_error(exc: OSError, endpoint: Endpoint, seconds: float) -> CollectError:
+    where = f"{endpoint.address}:{endpoint.port}"
+    if isinstance(exc, ConnectionRefusedError):
+        return CollectError(ErrorClass.REFUSED, f"{where} refused the connection", True)
+    return errors.from_socket_error(exc, where, "connecting", seconds)
+
+
+def run_probe(protocol: Protocol, probe: Probe, clock: _Clock) -> ProbeOutput:
+    """One command in a shell of its own; a command out of time keeps what it printed."""
+    clock.start_command(probe.timeout)
+    shell_id = command_id = ""
+    try:
+        shell_id = _call(protocol, clock, protocol.open_shell)
+        command_id = _call(protocol, clock, protocol.run_command, shell_id, probe.script)
+        out = _receive(protocol, shell_id, command_id, clock)
+    except _CommandExpired as expired:
+        if clock.host_expired():
+            raise errors.timeout(
+                "the commands", protocol.transport.endpoint, clock.seconds
+            ) from None
+        note = f"p2c: timed out after {probe.timeout}s\n".encode()
+        out = ProbeOutput(bytes(expired.stdout), bytes(expired.stderr) + note, None, True)
+    if shell_id:
+        _close(protocol, shell_id, command_id, clock)
+    return out
+
+
+def _receive(protocol: Protocol, shell_id: str, command_id: str, clock: _Clock) -> ProbeOutput:
+    stdout, stderr = bytearray(), bytearray()
+    while True:
+        try:
+            out, err, rc, done = _call(
+                protocol, clock, protocol.get_command_output_raw, shell_id, command_id
+            )
+        except WinRMOperationTimeoutError:
+            continue  # still running; our clock, not pywinrm, decides how long to wait
+        except _CommandExpired as expired:
+            expired.stdout, expired.stderr = stdout, stderr
+            raise
+        stdout += out
+        stderr += err[: max(0, MAX_STDERR - len(stderr))]
+        if len(stdout) > MAX_OUTPUT:
+            return ProbeOutput(bytes(stdout[:MAX_OUTPUT]), bytes(stderr), None, True)
+        if done:
+            return ProbeOutput(bytes(stdout), bytes(stderr), rc)
+
+
+def _close(protocol: Protocol, shell_id: str, command_id: str, clock: _Clock) -> None:
+    """Stop the command and delete the shell: a command cut short would keep running."""
+    clock.start_command(CONNECT_TIMEOUT)
+    try:
+        if command_id:
+            _call(protocol, clock, protocol.cleanup_command, shell_id, command_id)
+        _call(protocol, clock, protocol.close_shell, shell_id, close_session=False)
+    except _CommandExpired:
+        if clock.host_expired():
+            raise errors.timeout(
+                "the commands", protocol.transport.endpoint, clock.seconds
+            ) from None
+
+
+def _call(
+    protocol: Protocol, clock: _Clock, function: Callable[..., T], *args: Any, **kwargs: Any
+) -> T:
+    """One HTTP round trip, its connect and read timeouts cut to the time left."""
+    left = clock.left()
+    if left <= 0:
+        raise _CommandExpired
+    protocol.operation_timeout_sec = max(1, min(OPERATION_TIMEOUT, int(left) - 2))
+    protocol.transport.read_timeout_sec = min(protocol.operation_timeout_sec + 5, left)  # type: ignore[assignment]
+    try:
+        return function(*args, **kwargs)
+    except requests.exceptions.Timeout:
+        if clock.left() <= 0.1:
+            raise _CommandExpired from None
+        raise
+
+
+def _guarded(call: Callable[[], ProbeOutput], endpoint: Endpoint, clock: _Clock) -> ProbeOutput:
+    """Run one probe; anything the network or the server throws becomes a CollectError."""
+    try:
+        return call()
+    except CollectError:
+        raise
+    except (AuthenticationError, WSManFaultError) as exc:
+        raise _server_error(exc, endpoint) from None
+    except requests.exceptions.SSLError as exc:
+        raise errors.protocol(endpoint.url, f"TLS failed: {_first_line(exc)}", False) from None
+    except requests.exceptions.Timeout:
+        where = endpoint.url
+        if clock.host_expired():
+            raise errors.timeout("the commands", where, clock.seconds) from None
+        raise CollectError(ErrorClass.TIMEOUT, f"{where} stopped answering", True) from None
+    except requests.exceptions.ChunkedEncodingError:
+        raise errors.protocol(
+            endpoint.url, "the connection closed in the middle of an answer"
+        ) from None
+    except requests.exceptions.ConnectionError as exc:
+        raise _connection_error(exc, endpoint) from None
+    except WinRMTransportError as exc:
+        raise errors.protocol(
+            endpoint.url, f"HTTP {exc.code} instead of a WS-Management answer"
+        ) from None
+    except _NOT_WSMAN:
+        raise errors.protocol(endpoint.url, "the answer is not WS-Management (SOAP)") from None
+    except WinRMError as exc:
+        raise CollectError(ErrorClass.INTERNAL, f"WinRM client: {exc}") from None
+
+
+def _server_error(exc: WinRMError, endpoint: Endpoint) -> CollectError:
+    if isinstance(exc, AuthenticationError):
+        return CollectError(
+            ErrorClass.AUTH_FAILED, f"{endpoint.url} rejected the credential (HTTP 401)"
+        )
+    assert isinstance(exc, WSManFaultError)
+    if exc.wsman_fault_code == 5:  # ERROR_ACCESS_DENIED: the account may not use WinRM
+        return CollectError(ErrorClass.AUTH_FAILED, f"{endpoint.url}: access denied ({exc.reason})")
+    return errors.protocol(endpoint.url, f"WS-Management fault: {exc.reason}".strip())
+
+
+def _connection_error(exc: requests.exceptions.ConnectionError, endpoint: Endpoint) -> CollectError:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return CollectError(ErrorClass.REFUSED, f"{endpoint.url} refused the connection", True)
+        if isinstance(
+            cause, ConnectionResetError | BrokenPipeError
+        ) or "RemoteDisconnected" in repr(cause):
+            return errors.protocol(endpoint.url, "the server closed the connection mid-answer")
+        cause = (
+            cause.__cause__
+            or cause.__context__
+            or (cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None)
+        )
+    return CollectError(ErrorClass.UNREACHABLE, f"{endpoint.url}: {_first_line(exc)}", True)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:300]
