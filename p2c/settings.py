@@ -157,12 +157,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Until `collectstatic` has filled STATIC_ROOT (a checkout, `make demo`, the tests), WhiteNoise
-# serves straight from static/ and the apps, and has nothing to warn about.
+# serves straight from static/ and the apps, so the embedded demo needs no collectstatic. Once
+# it has (the Docker image), only STATIC_ROOT, with its gzip copies.
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.is_dir()
 if not STATIC_ROOT.is_dir():
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
-# Serve from the app/static folders too, so the embedded demo needs no collectstatic.
-WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
