@@ -141,6 +141,7 @@ class _Files:
         self.notes: list[str] = []
         self.total = 0
         self.members = 0
+        self.folder = ""  # the directory read, when it was one
 
     def count_member(self) -> None:
         self.members += 1
@@ -215,7 +216,7 @@ def _read_zip(data: bytes, limits: Limits) -> _Files:
                 mode = info.external_attr >> 16
                 if info.is_dir():
                     continue
-                if mode and not stat.S_ISREG(mode):
+                if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
                     kind = "link" if stat.S_ISLNK(mode) else "special file"
                     raise CaptureError(f"the capture holds a {kind}: {info.filename!r}")
                 if info.flag_bits & 0x1:
@@ -235,6 +236,7 @@ def _read_zip(data: bytes, limits: Limits) -> _Files:
 
 def _read_directory(path: Path, limits: Limits) -> _Files:
     files = _Files(limits)
+    files.folder = path.name
     with os.scandir(path) as scan:
         entries = sorted(scan, key=lambda entry: entry.name)
     names = {entry.name for entry in entries}
@@ -304,7 +306,7 @@ def _build(files: _Files, limits: Limits, name: str = "") -> LoadedCapture:
             truncated=cut or probe_id in truncated_ids,
         )
     os_family = _os_family(manifest, probes)
-    hostname = _hostname(manifest, probes, folder or name)
+    hostname = _hostname(manifest, probes, folder or files.folder or name)
     return LoadedCapture(
         os_family=os_family,
         hostname=hostname,
