@@ -57,8 +57,8 @@ def capture_upload(request: HttpRequest) -> HttpResponse:
             host = form.cleaned_data["host"]
             try:
                 import_capture(host, form.cleaned_data["capture"].read(), user=request.user)
-            except (ValueError, OSError) as exc:
-                form.add_error("capture", f"Not a readable capture: {exc}")
+            except (ValueError, OSError) as exc:  # ImportCaptureError is a ValueError
+                form.add_error("capture", str(exc))
             else:
                 messages.success(request, f"Capture of {host} imported.")
                 return redirect(host)

@@ -50,7 +50,11 @@ def scan_start(request: HttpRequest) -> HttpResponse:
         message = "Scanning is not available yet." if start_scan is None else form.errors
         messages.error(request, f"No scan started: {message}")
         return redirect("scan-list")
-    scan = start_scan(form.selection(), user=request.user, trigger="manual")
+    try:
+        scan = start_scan(form.selection(), user=request.user, trigger="manual")
+    except ValueError as exc:  # SelectionError: a group or host vanished meanwhile
+        messages.error(request, f"No scan started: {exc}")
+        return redirect("scan-list")
     messages.success(request, f"Scan #{scan.pk} started.")
     return redirect("scan-detail", pk=scan.pk)
 

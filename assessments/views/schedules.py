@@ -16,19 +16,16 @@ from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 
 def next_run(schedule: ScanSchedule) -> datetime.datetime | None:
-    """When the schedule fires next (the jobs module's own answer when it has one)."""
-    theirs = optional("assessments.lib.schedules", "next_run")
-    if theirs is not None:
-        try:
-            result: datetime.datetime | None = theirs(schedule)
-            return result
-        except TypeError:
-            pass  # a different signature: fall back to our own computation
+    """When the schedule fires next (the scheduler's own DST-aware answer when it is there)."""
+    theirs = optional("assessments.lib.schedules", "next_run_after")
     try:
+        if theirs is not None:
+            result: datetime.datetime = theirs(schedule.cron, schedule.timezone, timezone.now())
+            return result
         zone = zoneinfo.ZoneInfo(schedule.timezone)
         start = timezone.now().astimezone(zone)
         return croniter(schedule.cron, start).get_next(datetime.datetime)  # type: ignore[no-any-return]
-    except (ValueError, KeyError, zoneinfo.ZoneInfoNotFoundError):
+    except (ValueError, KeyError, zoneinfo.ZoneInfoNotFoundError):  # ScheduleError too
         return None
 
 

@@ -1,0 +1,259 @@
+"""The other readiness pages: each renders for every role and refuses users without one."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import HostScan, Scan, ScanSchedule
+from fleet.models import TargetNode
+from tests.assessments.views.conftest import queries_for
+from tests.builders import make_host, make_scan_result
+
+pytestmark = pytest.mark.django_db
+
+VIEWER_PAGES = [
+    ("restriction-list", []),
+    ("restriction-detail", ["filesystems"]),
+    ("scan-list", []),
+    ("destination-list", []),
+    ("waiver-list", []),
+    ("schedule-list", []),
+    ("collector", []),
+]
+OPERATOR_PAGES = [("schedule-create", []), ("capture-upload", [])]
+
+
+@pytest.mark.parametrize("name, args", VIEWER_PAGES)
+@pytest.mark.parametrize("role", ["viewer_client", "operator_client", "admin_client_role"])
+def test_every_role_reads_the_pages(request, fleet, role, name, args):
+    client = request.getfixturevalue(role)
+    assert client.get(reverse(name, args=args)).status_code == 200
+
+
+@pytest.mark.parametrize("name, args", VIEWER_PAGES + OPERATOR_PAGES)
+def test_a_user_without_a_role_is_refused(roleless_client, fleet, name, args):
+    assert roleless_client.get(reverse(name, args=args)).status_code == 403
+
+
+@pytest.mark.parametrize("name, args", VIEWER_PAGES + OPERATOR_PAGES)
+def test_anonymous_users_are_sent_to_log_in(client, fleet, name, args):
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name, args", OPERATOR_PAGES)
+def test_viewers_cannot_open_operator_pages(viewer_client, name, args):
+    assert viewer_client.get(reverse(name, args=args)).status_code == 403
+
+
+@pytest.mark.parametrize("name, args", OPERATOR_PAGES)
+def test_operators_open_operator_pages(operator_client, name, args):
+    assert operator_client.get(reverse(name, args=args)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [("restriction-list", []), ("restriction-detail", ["filesystems"]), ("scan-list", [])],
+)
+def test_query_counts_do_not_grow_with_the_fleet(
+    viewer_client, same_queries_with_more_hosts, name, args
+):
+    assert same_queries_with_more_hosts(viewer_client, reverse(name, args=args)) <= 12
+
+
+def test_the_restriction_page_lists_affected_hosts_with_evidence(viewer_client, fleet):
+    response = viewer_client.get(reverse("restriction-detail", args=["filesystems"]))
+    assert [f.host.name for f in response.context["page"]] == [h.name for h in fleet]
+    assert response.context["summary"] == {"blocker": 3}
+    assert "$ probe" in response.content.decode()
+
+
+def test_an_unknown_restriction_is_not_found(viewer_client):
+    assert viewer_client.get(reverse("restriction-detail", args=["nope"])).status_code == 404
+
+
+def test_the_restriction_page_explains_the_class_from_the_check_docstrings(viewer_client):
+    from assessments.checks import REGISTRY
+
+    check = next(iter(REGISTRY.values()), None)
+    if check is None:
+        pytest.skip("no check registered yet")
+    content = viewer_client.get(
+        reverse("restriction-detail", args=[check.restriction])
+    ).content.decode()
+    assert check.explanation().split("\n")[0] in content
+
+
+@pytest.fixture
+def running_scan(fleet):
+    scan = Scan.objects.create(status="running", started=timezone.now())
+    HostScan.objects.create(scan=scan, host=fleet[0], status="done", verdict="ready")
+    HostScan.objects.create(
+        scan=scan, host=fleet[1], status="failed", error_class="timeout", error_detail="slow"
+    )
+    HostScan.objects.create(scan=scan, host=fleet[2], status="queued")
+    return scan
+
+
+def test_the_scan_page_polls_while_the_scan_runs(viewer_client, running_scan):
+    response = viewer_client.get(reverse("scan-detail", args=[running_scan.pk]))
+    content = response.content.decode()
+    assert 'hx-trigger="every 2s"' in content and "django_htmx/htmx-2.min.js" in content
+    assert response.context["progress"]["total"] == 3
+    assert "Timed out" in content and "slow" in content
+
+
+def test_the_progress_partial_stops_polling_when_the_scan_is_over(viewer_client, running_scan):
+    url = reverse("scan-progress", args=[running_scan.pk])
+    assert viewer_client.get(url).status_code == 200
+    Scan.objects.filter(pk=running_scan.pk).update(status="finished")
+    assert viewer_client.get(url).status_code == 286
+
+
+def test_an_operator_cancels_a_scan(operator_client, running_scan):
+    operator_client.post(reverse("scan-cancel", args=[running_scan.pk]))
+    running_scan.refresh_from_db()
+    assert running_scan.cancel_requested
+    assert running_scan.host_scans.get(status="cancelled").host.name == "fleet-002"
+
+
+def test_a_viewer_cannot_cancel_a_scan(viewer_client, running_scan):
+    response = viewer_client.post(reverse("scan-cancel", args=[running_scan.pk]))
+    assert response.status_code == 403
+
+
+def test_an_operator_starts_a_scan_of_a_group(
+    operator_client, fleet, django_capture_on_commit_callbacks
+):
+    from fleet.models import HostGroup
+
+    group = HostGroup.objects.get(name="web")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = operator_client.post(reverse("scan-start"), {"groups": [group.pk]})
+    scan = Scan.objects.latest("pk")
+    assert response.url == reverse("scan-detail", args=[scan.pk])
+    assert scan.selection == {"groups": ["web"]}
+
+
+def test_the_scan_page_query_count_does_not_grow_with_hosts(viewer_client, db):
+    def scan_of(count, start):
+        scan = Scan.objects.create(status="running")
+        for i in range(start, start + count):
+            HostScan.objects.create(scan=scan, host=make_host(name=f"s{i}"), status="done")
+        return scan
+
+    small, large = scan_of(3, 0), scan_of(30, 100)
+    few = queries_for(viewer_client, reverse("scan-detail", args=[small.pk]))
+    assert queries_for(viewer_client, reverse("scan-detail", args=[large.pk])) == few
+
+
+def test_destinations_match_windows_version_and_architecture(viewer_client, db):
+    from tests.conftest import sample_bytes
+
+    node_2008 = TargetNode.objects.create(
+        name="pvc-2008r2", os_family="windows", windows_version="2008r2", architecture="x64"
+    )
+    TargetNode.objects.create(
+        name="pvc-2003", os_family="windows", windows_version="2003", architecture="x86"
+    )
+    win = make_host(name="win2008", os_family="windows")
+    wmic = sample_bytes("windows-wmic-os-list-2008r2-crcrlf.txt")
+    make_scan_result(win, [], capture={"wmic_os": wmic})
+    old = make_host(name="win2003", os_family="windows")
+    info = sample_bytes("windows-systeminfo-2003sp2-x86.txt")
+    make_scan_result(old, [], capture={"systeminfo": info})
+    odd = make_host(name="win2012", os_family="windows")
+    make_scan_result(
+        odd, [], capture={"wmic_os": b"Caption=Windows Server 2012\nVersion=6.3.9600\n"}
+    )
+    response = viewer_client.get(reverse("destination-list"))
+    columns = {
+        c["node"].name: [f.host.name for f in c["fits"]] for c in response.context["columns"]
+    }
+    assert columns == {"pvc-2003": ["win2003"], "pvc-2008r2": ["win2008"]}
+    assert [f.host.name for f in response.context["homeless"]] == ["win2012"]
+    assert node_2008.pk
+
+
+def test_destinations_compare_used_and_free_space(viewer_client, db):
+    TargetNode.objects.create(name="tiny", os_family="linux", free_bytes=1024)
+    host = make_host(name="big")
+    df = b"Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 100 50 50 50% /\n"
+    make_scan_result(host, [], capture={"df": df})
+    response = viewer_client.get(reverse("destination-list"))
+    assert response.context["homeless"][0].reasons == ["not enough free space"]
+
+
+def test_an_operator_creates_a_schedule_with_its_next_run(operator_client, fleet):
+    response = operator_client.post(
+        reverse("schedule-create"),
+        {
+            "name": "nightly",
+            "cron": "0 2 * * *",
+            "timezone": "Europe/Berlin",
+            "all_hosts": "on",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 302
+    schedule = ScanSchedule.objects.get()
+    assert schedule.selection == {"all": True}
+    assert schedule.next_run is not None and schedule.next_run > timezone.now()
+    assert schedule.next_run - timezone.now() <= datetime.timedelta(days=1)
+    assert "nightly" in operator_client.get(reverse("schedule-list")).content.decode()
+
+
+def test_it_refuses_a_bad_cron_expression(operator_client, fleet):
+    operator_client.post(
+        reverse("schedule-create"),
+        {"name": "bad", "cron": "every night", "timezone": "UTC", "all_hosts": "on"},
+    )
+    assert not ScanSchedule.objects.exists()
+
+
+def test_an_operator_edits_a_schedule(operator_client, fleet):
+    schedule = ScanSchedule.objects.create(name="weekly", cron="0 3 * * 0", selection={"all": True})
+    operator_client.post(
+        reverse("schedule-edit", args=[schedule.pk]),
+        {
+            "name": "weekly",
+            "cron": "0 4 * * 0",
+            "timezone": "UTC",
+            "hosts": "fleet-000",
+            "enabled": "on",
+        },
+    )
+    schedule.refresh_from_db()
+    assert schedule.cron == "0 4 * * 0" and schedule.selection == {"hosts": ["fleet-000"]}
+
+
+def test_the_collector_downloads(viewer_client):
+    response = viewer_client.get(reverse("collector-download", args=["linux"]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert viewer_client.get(reverse("collector-download", args=["aix"])).status_code == 404
+
+
+def test_an_operator_uploads_a_capture(operator_client, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.builders import make_capture
+
+    host = make_host(name="airgapped")
+    data = make_capture({"uname": b"Linux airgapped 2.6.32 x86_64\n"})
+    upload = SimpleUploadedFile("capture.tar.gz", data, content_type="application/gzip")
+    response = operator_client.post(reverse("capture-upload"), {"host": host.pk, "capture": upload})
+    host.refresh_from_db()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert host.latest_scan is not None and host.latest_scan.transport == "capture"
+
+
+def test_a_broken_capture_is_refused_with_a_message(operator_client, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    host = make_host(name="airgapped")
+    upload = SimpleUploadedFile("capture.tar.gz", b"not a tarball")
+    response = operator_client.post(reverse("capture-upload"), {"host": host.pk, "capture": upload})
+    assert response.status_code == 200 and response.context["form"].errors
