@@ -59,3 +59,8 @@ def test_it_parses_output_after_the_first_run_banner():
     body = "\r\n\r\nVersion=5.2.3790\r\nProductType=3\r\n".encode("utf-16-le")
     (os,) = records(ProbeOutput(b"Please wait while WMIC is being installed.\r\n" + body))
     assert os.integer("ProductType") == 3
+
+
+def test_it_reports_an_alias_windows_xp_lacks():
+    with pytest.raises(ProbeUnavailable, match="Alias not found"):
+        records(crcrlf("volume - Alias not found.\n", rc=44135))
