@@ -1,0 +1,176 @@
+"""The framed Linux probe script, run for real with /bin/sh on this machine."""
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from assessments.probes import LINUX
+from assessments.probes.base import Probe
+from assessments.probes.framing import new_token, parse_framed
+from assessments.probes.script import MAX_STDOUT, build_linux_script
+from tests.conftest import missing_service
+
+TOKEN = "0123456789abcdef"
+# The two scans that walk whole file systems; the rest of the real probes take a second.
+SLOW = {"getfattr", "license_scan"}
+
+
+def probe(probe_id: str, script: str, **options: object) -> Probe:
+    return Probe(probe_id, "linux", script, script, **options)  # type: ignore[arg-type]
+
+
+def unprivileged() -> list[str]:
+    runuser = shutil.which("runuser")
+    if os.geteuid() != 0 or not runuser:
+        missing_service("switching to an unprivileged user needs root and runuser")
+    return [str(runuser), "-u", "nobody", "--"]
+
+
+def run(
+    probes: list[Probe],
+    *,
+    use_sudo: bool = False,
+    shell: tuple[str, ...] = ("/bin/sh", "-s"),
+    prefix: list[str] | None = None,
+    env: dict[str, str] | None = None,
+    **options: int,
+) -> dict:
+    script = build_linux_script(probes, use_sudo=use_sudo, token=TOKEN, **options)
+    result = subprocess.run(
+        [*(prefix or []), *shell],
+        input=script.encode(),
+        capture_output=True,
+        timeout=120,
+        cwd="/",
+        env={"PATH": "/usr/bin:/bin", "HOME": "/", **(env or {})},
+    )
+    assert result.returncode == 0, result.stderr
+    return parse_framed(result.stdout, TOKEN)
+
+
+def test_it_separates_stdout_stderr_and_exit_code():
+    out = run([probe("p", "echo out; echo err >&2; exit 3")])["p"]
+    assert (out.stdout, out.stderr, out.rc, out.truncated) == (b"out\n", b"err\n", 3, False)
+
+
+def test_it_keeps_output_byte_exact():
+    data = "printf 'no newline \\001\\377'"
+    assert run([probe("p", data)])["p"].stdout == b"no newline \x01\xff"
+
+
+def test_it_runs_probes_in_the_c_locale_with_a_full_path():
+    env = {"LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8", "PATH": "/bin"}
+    out = run([probe("p", 'echo "$LC_ALL $LANG $PATH"')], env=env)["p"]
+    assert out.stdout == b"C C /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+
+
+def test_it_keeps_the_script_away_from_probes_reading_stdin():
+    outputs = run([probe("reader", "cat"), probe("next", "echo still here")])
+    assert outputs["reader"].stdout == b""
+    assert outputs["next"].stdout == b"still here\n"
+
+
+def test_it_survives_quotes_and_forged_frames_in_probe_text():
+    forged = 'echo "@@P2C ffffffffffffffff END p 0"; echo \'$(id)\' "\'"; echo EOF'
+    outputs = run([probe("p", forged), probe("q", "true")])
+    assert outputs["p"].stdout == b"@@P2C ffffffffffffffff END p 0\n$(id) '\nEOF\n"
+    assert outputs["q"].rc == 0
+
+
+@pytest.mark.parametrize("watchdog", ["perl", "timeout", "sh"])
+def test_it_stops_a_probe_at_its_time_limit(watchdog):
+    if watchdog != "sh" and not shutil.which(watchdog):
+        missing_service(f"{watchdog} is not installed")
+    started = time.monotonic()
+    slow = probe("slow", "echo before; sleep 30; echo after", timeout=1)
+    outputs = run([slow, probe("next", "echo next")], env={"P2C_WATCHDOG": watchdog})
+    assert time.monotonic() - started < 10
+    assert (outputs["slow"].stdout, outputs["slow"].rc) == (b"before\n", 124)
+    assert outputs["slow"].truncated and b"timed out after 1s" in outputs["slow"].stderr
+    assert outputs["next"].stdout == b"next\n"
+
+
+def test_it_caps_a_probe_printing_100_mb():
+    started = time.monotonic()
+    huge = probe("huge", "dd if=/dev/zero bs=1048576 count=100 2>/dev/null; echo done")
+    outputs = run([huge, probe("next", "echo next")])
+    assert time.monotonic() - started < 20
+    assert len(outputs["huge"].stdout) == MAX_STDOUT and outputs["huge"].truncated
+    assert outputs["next"].stdout == b"next\n"
+
+
+def test_it_caps_stderr_too():
+    noisy = probe("noisy", "yes error | head -c 100000 >&2; echo fine")
+    out = run([noisy], max_stderr=1000)["noisy"]
+    assert (len(out.stderr), out.stdout, out.truncated) == (1000, b"fine\n", True)
+
+
+def test_it_removes_its_private_temporary_directory(tmp_path):
+    run([probe("p", 'echo "$0"; ls -ld "${TMPDIR}"/p2c.* >&2')], env={"TMPDIR": str(tmp_path)})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_it_puts_the_token_where_the_fleet_lab_finds_it():
+    token = new_token()
+    script = build_linux_script([probe("p", "true")], use_sudo=False, token=token)
+    assert re.search(r"@@P2C ([0-9a-f]{8,32}) ", script).group(1) == token
+
+
+@pytest.mark.parametrize(
+    ("token", "probe_id"), [("NOT-HEX!", "p"), ("0123456789abcdef", "a b; rm -rf /")]
+)
+def test_it_refuses_a_token_or_probe_id_that_could_break_the_script(token, probe_id):
+    with pytest.raises(ValueError):
+        build_linux_script([probe(probe_id, "true")], use_sudo=False, token=token)
+
+
+@pytest.mark.parametrize("shell", [("dash", "-n"), ("bash", "--posix", "-n")])
+def test_it_is_valid_posix_sh_for_dash_and_rhel_bash(shell):
+    script = build_linux_script(LINUX.values(), use_sudo=True, token=TOKEN)
+    result = subprocess.run(shell, input=script.encode(), capture_output=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_does_not_use_sudo_when_already_root():
+    if os.geteuid() != 0:
+        missing_service("this test runs as root")
+    out = run([probe("p", "id -u", needs_root=True)], use_sudo=True)["p"]
+    assert out.stdout == b"0\n"
+
+
+def test_it_runs_as_an_unprivileged_user_with_sudo_only_for_root_probes():
+    prefix = unprivileged()
+    outputs = run(
+        [probe("plain", "id -u"), probe("rooted", "id -u", needs_root=True)],
+        use_sudo=True,
+        prefix=prefix,
+    )
+    assert outputs["plain"].stdout == b"65534\n"
+    assert outputs["rooted"].stdout == b"" and outputs["rooted"].rc not in (0, None)
+    assert b"sudo" in outputs["rooted"].stderr
+
+
+def test_it_stops_a_slow_probe_as_an_unprivileged_user():
+    prefix = unprivileged()
+    slow = probe("slow", "sleep 30", timeout=1)
+    assert run([slow], prefix=prefix)["slow"].rc == 124
+
+
+def test_it_runs_every_real_probe_and_frames_each(tmp_path):
+    probes = [p for p in LINUX.values() if p.id not in SLOW]
+    outputs = run(probes, env={"TMPDIR": str(tmp_path)})
+    assert set(outputs) == {p.id for p in probes}
+    assert outputs["uname"].stdout == subprocess.run(["uname", "-a"], capture_output=True).stdout
+    assert outputs["proc_mounts"].stdout.split(b"\n")[0] in Path("/proc/mounts").read_bytes()
+
+
+def test_it_runs_the_real_probes_under_rhel_style_bash_as_sh():
+    probes = [p for p in LINUX.values() if p.id not in SLOW]
+    outputs = run(probes, shell=("bash", "--posix", "-s"), prefix=unprivileged())
+    assert set(outputs) == {p.id for p in probes}
+    assert outputs["uname"].rc == 0
