@@ -15,6 +15,7 @@ set `TCP_NODELAY` (`HTTPConnection.default_socket_options`; a test pins that).
 Outputs stay raw bytes (the console's OEM code page: the parsers decode them).
 """
 
+import os
 import re
 import socket
 import time
@@ -113,18 +114,23 @@ def collect_winrm(
         operation_timeout_sec=OPERATION_TIMEOUT,
         message_encryption="auto",
         proxy=None,  # never send inventory traffic through an environment proxy
+        # The CA bundle requests would take from the environment, named (pywinrm warns else).
+        ca_trust_path=os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE"),  # type: ignore[arg-type]
     )
     results: dict[str, ProbeOutput] = {}
+    timed_out: set[str] = set()
     try:
         for probe in WINDOWS.values() if probes is None else probes:
-            results[probe.id] = _guarded(
+            results[probe.id], expired = _guarded(
                 lambda p=probe: run_probe(protocol, p, clock),  # type: ignore[misc]
                 endpoint,
                 clock,
             )
+            if expired:
+                timed_out.add(probe.id)
     finally:
         protocol.transport.close_session()
-    if results and all(out.rc is None for out in results.values()):
+    if results and timed_out == set(results):
         raise errors.timeout("every command", endpoint.url, deadline_s)
     notes = (
         [f"Basic authentication over plain HTTP to {endpoint.url}"]
@@ -187,14 +193,18 @@ def _socket_error(exc: OSError, endpoint: Endpoint, seconds: float) -> CollectEr
     return errors.from_socket_error(exc, where, "connecting", seconds)
 
 
-def run_probe(protocol: Protocol, probe: Probe, clock: _Clock) -> ProbeOutput:
-    """One command in a shell of its own; a command out of time keeps what it printed."""
+def run_probe(protocol: Protocol, probe: Probe, clock: _Clock) -> tuple[ProbeOutput, bool]:
+    """One command in a shell of its own, and whether it ran out of time.
+
+    A command out of time keeps what it printed, marked truncated with rc None.
+    """
     clock.start_command(probe.timeout)
     shell_id = command_id = ""
     try:
         shell_id = _call(protocol, clock, protocol.open_shell)
         command_id = _call(protocol, clock, protocol.run_command, shell_id, probe.script)
         out = _receive(protocol, shell_id, command_id, clock)
+        expired_now = False
     except _CommandExpired as expired:
         if clock.host_expired():
             raise errors.timeout(
@@ -202,9 +212,10 @@ def run_probe(protocol: Protocol, probe: Probe, clock: _Clock) -> ProbeOutput:
             ) from None
         note = f"p2c: timed out after {probe.timeout}s\n".encode()
         out = ProbeOutput(bytes(expired.stdout), bytes(expired.stderr) + note, None, True)
+        expired_now = True
     if shell_id:
         _close(protocol, shell_id, command_id, clock)
-    return out
+    return out, expired_now
 
 
 def _receive(protocol: Protocol, shell_id: str, command_id: str, clock: _Clock) -> ProbeOutput:
@@ -258,7 +269,7 @@ def _call(
         raise
 
 
-def _guarded(call: Callable[[], ProbeOutput], endpoint: Endpoint, clock: _Clock) -> ProbeOutput:
+def _guarded(call: Callable[[], T], endpoint: Endpoint, clock: _Clock) -> T:
     """Run one probe; anything the network or the server throws becomes a CollectError."""
     try:
         return call()

@@ -247,6 +247,8 @@ def _windows_profiles() -> list[Profile]:
             wmic_volume=ok(data("synthetic-windows-wmic-volume-ntfs-crcrlf.txt")),
             env=ok(data("synthetic-windows-set-2003-x86.txt")),
             systeminfo=ok(data("windows-systeminfo-2003sp2-x86.txt")),
+            ipconfig=ok(data("windows-ipconfig-all-xp.txt")),
+            wmic_nicconfig=ok(data("synthetic-windows-wmic-nicconfig-one-nic-crcrlf.txt")),
             sc_psched=ok(data("synthetic-windows-sc-query-psched-running.txt")),
             sc_qc_psched=ok(data("synthetic-windows-sc-qc-psched.txt")),
             reg_product=ok(data("synthetic-windows-reg-product-2003.txt")),

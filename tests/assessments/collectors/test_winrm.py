@@ -1,0 +1,203 @@
+"""The WinRM collector through real pywinrm against the fleet lab's WS-Man server."""
+
+import socket
+import time
+
+import pytest
+import urllib3.connection
+
+from assessments.choices import ErrorClass
+from assessments.collectors import winrm
+from assessments.collectors.base import CollectError
+from assessments.collectors.winrm import candidates, collect_winrm
+from assessments.lab import faults
+from assessments.lab.inventory import HostSpec, start_lab
+from assessments.lab.profiles import profiles
+from assessments.probes import WINDOWS
+from assessments.probes.base import Probe
+from fleet.models import Credential, Host
+
+FAULTS = (
+    faults.AUTH_FAILURE,
+    faults.REFUSED,
+    faults.HANG,
+    faults.GARBAGE,
+    faults.OPERATION_TIMEOUT,
+    faults.DISCONNECT,
+    faults.HUGE,
+)
+
+
+@pytest.fixture(scope="module")
+def lab():
+    specs = [
+        HostSpec("windows_2003_x86", name="w2003"),
+        HostSpec("windows_2008r2_clean", name="w2008r2"),
+    ]
+    specs += [HostSpec("windows_2008r2_clean", fault=fault, name=fault) for fault in FAULTS]
+    specs.append(HostSpec("windows_2008r2_clean", name="slow", latency_ms=1500))
+    with start_lab(hosts=specs, huge_bytes=3 * 1024 * 1024, workers=16) as running:
+        yield running
+
+
+def make_host(lab, name: str, password: str | None = None, **overrides) -> Host:
+    """An unsaved Host with an unsaved credential: the collector needs no database."""
+    credential = Credential(name="lab", kind="winrm", username=lab.credentials.username)
+    credential.winrm_transport = "basic"
+    credential.set_secret(password or lab.credentials.password)
+    fields = {
+        "name": name,
+        "address": "127.0.0.1",
+        "os_family": "windows",
+        "winrm_scheme": "http",
+        "winrm_port": lab.host(name).port,
+        **overrides,
+    }
+    return Host(credential=credential, **fields)
+
+
+def probe(probe_id: str, script: str, timeout: int = 30) -> Probe:
+    return Probe(probe_id, "windows", script, script, timeout=timeout)
+
+
+def failure(host: Host, deadline_s: float = 10, probes=None) -> CollectError:
+    with pytest.raises(CollectError) as raised:
+        collect_winrm(host, deadline_s=deadline_s, probes=probes)
+    return raised.value
+
+
+def test_it_returns_every_probe_byte_exact(lab):
+    result = collect_winrm(make_host(lab, "w2003"))
+    expected = lab.host("w2003").probes
+    assert set(result.probes) == set(WINDOWS)
+    for probe_id, out in expected.items():
+        assert result.probes[probe_id].stdout == out.stdout, probe_id
+        assert result.probes[probe_id].rc == out.rc, probe_id
+
+
+def test_it_keeps_utf16_output_raw(lab):
+    result = collect_winrm(make_host(lab, "w2003"), probes=[WINDOWS["wmic_cpu"]])
+    assert result.probes["wmic_cpu"].stdout.startswith(b"\xff\xfe")
+
+
+def test_it_records_the_endpoint_and_transport(lab):
+    result = collect_winrm(make_host(lab, "w2008r2"), probes=[WINDOWS["ver"]])
+    port = lab.host("w2008r2").port
+    assert result.transport == "winrm"
+    assert result.algorithms == f"http://127.0.0.1:{port}/wsman basic"
+    assert result.os_family == "windows"
+
+
+def test_it_reads_the_hostname_from_the_environment(lab):
+    result = collect_winrm(make_host(lab, "w2003"), probes=[WINDOWS["env"]])
+    assert result.hostname == "LAB-W2003"
+
+
+def test_it_keeps_cmd_errors_of_unknown_commands(lab):
+    result = collect_winrm(make_host(lab, "w2008r2"), probes=[probe("nope", "nosuchtool /x")])
+    out = result.probes["nope"]
+    assert out.rc == 9009
+    assert b"'nosuchtool' is not recognized" in out.stderr
+
+
+def test_it_notes_basic_auth_over_plain_http(lab):
+    result = collect_winrm(make_host(lab, "w2008r2"), probes=[WINDOWS["ver"]])
+    assert any("plain HTTP" in note for note in result.notes)
+
+
+def test_it_reports_a_wrong_password_as_auth_failed(lab):
+    error = failure(make_host(lab, "w2008r2", password="wrong-password"))
+    assert error.error_class == ErrorClass.AUTH_FAILED
+    assert "wrong-password" not in error.detail
+
+
+def test_it_reports_http_401_as_auth_failed(lab):
+    assert failure(make_host(lab, faults.AUTH_FAILURE)).error_class == ErrorClass.AUTH_FAILED
+
+
+def test_it_reports_a_closed_port_as_refused(lab):
+    error = failure(make_host(lab, faults.REFUSED))
+    assert error.error_class == ErrorClass.REFUSED
+    assert error.retryable
+
+
+def test_it_stops_a_silent_server_at_the_deadline(lab):
+    started = time.monotonic()
+    error = failure(make_host(lab, faults.HANG), deadline_s=1.5)
+    assert error.error_class == ErrorClass.TIMEOUT
+    assert time.monotonic() - started < 3
+
+
+def test_it_bounds_endless_operation_timeouts(lab):
+    started = time.monotonic()
+    error = failure(make_host(lab, faults.OPERATION_TIMEOUT), deadline_s=2)
+    assert error.error_class == ErrorClass.TIMEOUT
+    assert time.monotonic() - started < 3.5
+
+
+def test_it_reports_a_non_soap_answer_as_protocol_error(lab):
+    error = failure(make_host(lab, faults.GARBAGE))
+    assert error.error_class == ErrorClass.PROTOCOL_ERROR
+    assert "not WS-Management" in error.detail
+
+
+def test_it_reports_a_connection_dropped_mid_answer_as_protocol_error(lab):
+    error = failure(make_host(lab, faults.DISCONNECT))
+    assert error.error_class == ErrorClass.PROTOCOL_ERROR
+
+
+def test_it_caps_huge_output(lab, monkeypatch):
+    monkeypatch.setattr(winrm, "MAX_OUTPUT", 1024 * 1024)
+    result = collect_winrm(make_host(lab, faults.HUGE), probes=[WINDOWS["ver"]])
+    out = result.probes["ver"]
+    assert out.truncated
+    assert len(out.stdout) == 1024 * 1024
+
+
+def test_it_cuts_a_slow_command_at_its_timeout_and_goes_on(lab):
+    slow = probe("slow_ver", "ver", timeout=1)
+    result = collect_winrm(make_host(lab, "slow"), probes=[slow, WINDOWS["env"]])
+    assert result.probes["slow_ver"].rc is None
+    assert b"timed out" in result.probes["slow_ver"].stderr
+    assert result.probes["env"].rc == 0
+
+
+def test_it_fails_with_timeout_when_no_command_finishes(lab):
+    error = failure(make_host(lab, "slow"), probes=[probe("v", "ver", timeout=1)])
+    assert error.error_class == ErrorClass.TIMEOUT
+
+
+def test_it_needs_a_credential(lab):
+    host = Host(name="nocred", address="127.0.0.1", os_family="windows")
+    assert failure(host).error_class == ErrorClass.NO_CREDENTIAL
+
+
+def test_it_tries_5985_then_80_without_a_port():
+    host = Host(name="h", address="10.0.0.1", winrm_scheme="http")
+    assert [e.port for e in candidates(host)] == [5985, 80]
+
+
+def test_it_tries_5986_then_443_over_https():
+    host = Host(name="h", address="10.0.0.1", winrm_scheme="https")
+    assert [e.url for e in candidates(host)] == [
+        "https://10.0.0.1:5986/wsman",
+        "https://10.0.0.1:443/wsman",
+    ]
+
+
+def test_it_uses_only_the_configured_port():
+    host = Host(name="h", address="10.0.0.1", winrm_scheme="http", winrm_port=8080)
+    assert [e.port for e in candidates(host)] == [8080]
+
+
+def test_its_http_connections_set_tcp_nodelay():
+    nodelay = (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    assert nodelay in urllib3.connection.HTTPConnection.default_socket_options
+
+
+def test_the_lab_profiles_cover_every_windows_probe():
+    # No public systeminfo of a 2008-generation server exists; those hosts answer 9009.
+    assert set(WINDOWS) <= set(profiles()["windows_2003_x86"].probes)
+    for profile in profiles().values():
+        if profile.os_family == "windows":
+            assert set(WINDOWS) - {"systeminfo"} <= set(profile.probes), profile.name
