@@ -3,7 +3,7 @@
 The workers are separate processes, so they must see the test's rows: these tests commit
 (`transaction=True`) into the PostgreSQL test database and hand its name to the workers.
 Run locally with e.g. `REDIS_URL=redis://127.0.0.1:6379/2
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/p2c_jobs pytest tests/assessments/test_worker_redis.py`.
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/p2c_jobs pytest <this file>`.
 """
 
 import os
@@ -49,9 +49,10 @@ def services(transactional_db) -> dict[str, str]:
     auth = quote(db["USER"] or "", safe="")
     if db["PASSWORD"]:
         auth += ":" + quote(db["PASSWORD"], safe="")
+    address = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        DATABASE_URL=f"postgres://{auth}@{address}/{db['NAME']}",
         REDIS_URL=settings.REDIS_URL,
         FLEET_ENCRYPTION_KEY=",".join(settings.FLEET_ENCRYPTION_KEYS),
         SECRET_KEY=settings.SECRET_KEY,
