@@ -8,10 +8,12 @@ import base64
 import os
 import secrets
 import warnings
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 
 from p2c.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
@@ -132,6 +134,15 @@ if not FLEET_ENCRYPTION_KEY:
 # Several keys, comma-separated, newest first: data encrypted with any of them is readable,
 # new data is written with the first (see `manage.py rotate_credentials`).
 FLEET_ENCRYPTION_KEYS = [key.strip() for key in FLEET_ENCRYPTION_KEY.split(",") if key.strip()]
+for _position, _key in enumerate(FLEET_ENCRYPTION_KEYS, start=1):
+    try:
+        Fernet(_key.encode())
+    except (ValueError, TypeError):
+        # Never echo the value: it is a secret.
+        raise ConfigurationError(
+            f"FLEET_ENCRYPTION_KEY: key {_position} is not a Fernet key "
+            "(32 url-safe base64-encoded bytes)"
+        ) from None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -145,6 +156,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE") or "UTC"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ConfigurationError(
+        f"TIME_ZONE must be an IANA time zone like Europe/Paris, not {TIME_ZONE!r}"
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
@@ -178,11 +195,16 @@ if not DEBUG and env_bool("FLEET_HTTPS", default=True) and SECRET_KEY and env_st
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+LOG_LEVEL = (env_str("LOG_LEVEL") or "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ConfigurationError(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"paramiko": {"level": "WARNING"}, "asyncssh": {"level": "WARNING"}},
 }

@@ -23,12 +23,27 @@ def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.Completed
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("DEBUG", "maybe"), ("REDIS_URL", "localhost:6379"), ("DATABASE_URL", "nonsense://x")],
+    [
+        ("DEBUG", "maybe"),
+        ("REDIS_URL", "localhost:6379"),
+        ("DATABASE_URL", "nonsense://x"),
+        ("TIME_ZONE", "Mars/Olympus_Mons"),
+        ("LOG_LEVEL", "LOUD"),
+        ("SCAN_CONCURRENCY", "many"),
+    ],
 )
 def test_it_names_the_malformed_variable(variable: str, value: str, tmp_path: Path) -> None:
     result = run_check({variable: value, "FLEET_VAR_DIR": str(tmp_path)})
     assert result.returncode != 0
     assert variable in result.stderr
+
+
+def test_a_malformed_encryption_key_is_named_but_never_echoed(tmp_path: Path) -> None:
+    result = run_check(
+        {"FLEET_ENCRYPTION_KEY": "hunter2-not-a-key", "FLEET_VAR_DIR": str(tmp_path)}
+    )
+    assert result.returncode != 0
+    assert "FLEET_ENCRYPTION_KEY" in result.stderr and "hunter2" not in result.stderr
 
 
 def test_check_deploy_is_clean_with_production_variables(tmp_path: Path) -> None:
