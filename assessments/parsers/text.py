@@ -69,7 +69,8 @@ def _strip_leading_banner(raw: bytes) -> bytes:
     # UTF-16LE text (NUL in every odd byte) begins again.
     for offset in range(0, min(len(rest), 6)):
         candidate = rest[offset:]
-        if candidate.startswith(b"\xff\xfe") or _looks_utf16le(candidate):
+        aligned = candidate[1:2] == b"\x00" and candidate[:1] != b"\x00"
+        if candidate.startswith(b"\xff\xfe") or (aligned and _looks_utf16le(candidate)):
             return candidate
     return rest
 

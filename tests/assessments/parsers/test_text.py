@@ -24,8 +24,16 @@ def test_it_decodes_utf16le_without_bom():
 def test_it_strips_the_wmic_banner_that_replaced_the_bom():
     body = "\r\n\r\nDriveType=3\r\nFileSystem=NTFS\r\n".encode("utf-16-le")
     text = decode(BANNER + b"\r\n" + body)
-    assert "Please wait" not in text
-    assert "DriveType=3" in text.split("\n")
+    assert text.lstrip("\n").startswith("DriveType=3\nFileSystem=NTFS")
+
+
+def test_it_strips_the_wmic_banner_followed_by_a_bom():
+    body = "\r\nDriveType=3\r\n".encode("utf-16-le")
+    assert decode(BANNER + b"\r\n\xff\xfe" + body).strip() == "DriveType=3"
+
+
+def test_it_strips_the_wmic_banner_glued_to_utf16_text():
+    assert decode(BANNER + "Version=5.2\r\n".encode("utf-16-le")).strip() == "Version=5.2"
 
 
 def test_it_strips_the_wmic_banner_in_a_piped_stream():
