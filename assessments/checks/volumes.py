@@ -55,7 +55,11 @@ class WindowsVolumeFileSystems(Check):
                 0,
                 self.finding(
                     Severity.PASS,
-                    f"All {len(local)} local volumes are NTFS{note}",
+                    (
+                        f"All {len(local)} local volumes are NTFS{note}"
+                        if len(local) > 1
+                        else f"The local volume {local[0].name} is NTFS{note}"
+                    ),
                     _shown(local),
                 )
                 if local

@@ -76,7 +76,9 @@ def test_a_removable_fat_drive_is_not_a_blocker():
         "DeviceID=C:\nDriveType=3\nFileSystem=NTFS\n\n\n"
         "DeviceID=F:\nDriveType=2\nFileSystem=FAT32\n"
     )
-    assert severities(volumes(wmic_logicaldisk=out)) == ["pass", "info"]
+    findings = volumes(wmic_logicaldisk=out)
+    assert severities(findings) == ["pass", "info"]
+    assert findings[0].title == "The local volume C: is NTFS"
 
 
 def test_letters_wmic_volume_lacks_are_taken_from_logicaldisk():
