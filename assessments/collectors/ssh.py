@@ -173,6 +173,9 @@ def open_transport(
         key = transport.get_remote_server_key()
         verify(pins, PresentedKey(key.get_name(), key.asbytes()))
     except BaseException:
+        # A handshake that never completed leaves paramiko's handshake Timer thread running
+        # for its full timeout; cancel it so failing hosts do not pile up threads.
+        transport.packetizer.complete_handshake()
         transport.close()
         raise
     return transport

@@ -179,43 +179,55 @@ async def _connect(
     tunnel: asyncssh.SSHClientConnection | None,
 ) -> asyncssh.SSHClientConnection:
     where = str(endpoint)
-    options: dict[str, Any]
+    options: dict[str, Any] = await _auth_options(login)
     if tunnel is not None:
-        options = {"tunnel": tunnel, "host": endpoint.host, "port": endpoint.port}
+        options.update(tunnel=tunnel, host=endpoint.host, port=endpoint.port)
     else:
         # Our own connect: TCP_NODELAY and the TCP step's deadline, as on the modern path.
-        options = {"sock": connect_tcp(endpoint, deadline)}
-    limit = deadline.step(HANDSHAKE_TIMEOUT + AUTH_TIMEOUT, "SSH handshake", where)
+        options["sock"] = connect_tcp(endpoint, deadline)
     preferred = pins.preferred_types()
-    host_key_algs = sorted(HOST_KEY_ALGS, key=lambda alg: alg not in preferred)
-    connecting = asyncssh.connect(
-        username=endpoint.username,
-        known_hosts=([], [], []),  # empty trusted lists: every key goes to the pinning client
-        client_factory=lambda: _PinningClient(pins, seen, where),
-        config=None,
-        kex_algs=KEX_ALGS,
-        server_host_key_algs=host_key_algs,
-        encryption_algs=ENCRYPTION_ALGS,
-        mac_algs=MAC_ALGS,
-        signature_algs=SIGNATURE_ALGS,
-        compression_algs=None,
-        connect_timeout=limit,
-        login_timeout=limit,
-        **options,
-        **(await _auth_options(login)),
-    )
+    limit = HANDSHAKE_TIMEOUT + AUTH_TIMEOUT
     try:
+        limit = deadline.step(HANDSHAKE_TIMEOUT + AUTH_TIMEOUT, "SSH handshake", where)
+        connecting = asyncssh.connect(
+            username=endpoint.username,
+            known_hosts=([], [], []),  # empty trusted lists: every key goes to the pinning client
+            client_factory=lambda: _PinningClient(pins, seen, where),
+            config=None,
+            kex_algs=KEX_ALGS,
+            server_host_key_algs=sorted(HOST_KEY_ALGS, key=lambda alg: alg not in preferred),
+            encryption_algs=ENCRYPTION_ALGS,
+            mac_algs=MAC_ALGS,
+            signature_algs=SIGNATURE_ALGS,
+            compression_algs=None,
+            connect_timeout=limit,
+            login_timeout=limit,
+            **options,
+        )
         return await asyncio.wait_for(connecting, limit)
-    except TimeoutError:
-        raise errors.timeout("SSH handshake and authentication", where, limit) from None
-    except asyncssh.PermissionDenied:
-        raise errors.auth_failed(where, endpoint.username, "wrong password or key") from None
-    except asyncssh.KeyExchangeFailed as exc:
-        raise errors.incompatible(where, exc.reason, True) from None
-    except asyncssh.HostKeyNotVerifiable as exc:
-        raise seen.refusal() or errors.protocol(where, exc.reason, False) from None
-    except (asyncssh.DisconnectError, OSError) as exc:
-        raise errors.protocol(where, f"the SSH connection failed: {exc}") from None
+    except BaseException as exc:
+        if "sock" in options:
+            options["sock"].close()  # asyncssh may not own it yet; closing twice is harmless
+        raise _connect_error(exc, endpoint, seen, limit) from None
+
+
+def _connect_error(
+    exc: BaseException, endpoint: Endpoint, seen: _Seen, limit: float
+) -> BaseException:
+    where = str(endpoint)
+    if isinstance(exc, CollectError | asyncio.CancelledError):
+        return exc
+    if isinstance(exc, TimeoutError):
+        return errors.timeout("SSH handshake and authentication", where, limit)
+    if isinstance(exc, asyncssh.PermissionDenied):
+        return errors.auth_failed(where, endpoint.username, "wrong password or key")
+    if isinstance(exc, asyncssh.KeyExchangeFailed):
+        return errors.incompatible(where, exc.reason, True)
+    if isinstance(exc, asyncssh.HostKeyNotVerifiable):
+        return seen.refusal() or errors.protocol(where, exc.reason, False)
+    if isinstance(exc, asyncssh.DisconnectError | OSError):
+        return errors.protocol(where, f"the SSH connection failed: {exc}")
+    return exc
 
 
 async def _auth_options(login: Login) -> dict[str, Any]:
@@ -231,8 +243,15 @@ async def _auth_options(login: Login) -> dict[str, Any]:
                 "passphrase, or an unsupported format)",
             ) from None
         return {"client_keys": [key], "agent_path": None, "password": None}
-    async with asyncssh.connect_agent(os.environ.get("SSH_AUTH_SOCK", "")) as agent:
-        keys = await agent.get_keys()
+    try:
+        async with asyncssh.connect_agent(os.environ.get("SSH_AUTH_SOCK", "")) as agent:
+            keys = await agent.get_keys()
+    except (OSError, asyncssh.Error, ValueError) as exc:
+        raise CollectError(
+            ErrorClass.AUTH_FAILED, f"the worker's SSH agent could not be used: {exc}"
+        ) from None
+    if not keys:
+        raise CollectError(ErrorClass.AUTH_FAILED, "the worker's SSH agent holds no keys")
     return {"client_keys": keys, "agent_path": None, "password": None}
 
 

@@ -1,5 +1,8 @@
 """The paramiko SSH collector against a real OpenSSH sshd on loopback."""
 
+import contextlib
+import gc
+import os
 import socket
 import subprocess
 import threading
@@ -174,15 +177,27 @@ def test_it_reports_a_target_the_jump_host_cannot_reach(sshd, bastion_sshd):
     assert failure(host).error_class in (ErrorClass.REFUSED, ErrorClass.UNREACHABLE)
 
 
-def test_it_leaves_no_thread_running(sshd):
-    host = make_host(sshd)
-    collect(host)
-    before = threading.active_count()
-    for _ in range(3):
-        collect(host)
-    failure(make_host(sshd, credential=make_credential(secret="nope")))
+def _open_files() -> int:
+    gc.collect()
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_it_leaves_no_thread_or_socket_open(sshd, legacy_sshd):
+    hosts = [
+        make_host(sshd),
+        make_host(legacy_sshd, allow_legacy_ssh=True),
+        make_host(sshd, credential=make_credential(secret="nope")),
+    ]
+    for host in hosts:  # warm up: imports, the database connection
+        with contextlib.suppress(CollectError):
+            collect(host)
+    threads, files = threading.active_count(), _open_files()
+    for host in hosts:
+        with contextlib.suppress(CollectError):
+            collect(host)
     time.sleep(0.2)
-    assert threading.active_count() <= before
+    assert threading.active_count() <= threads
+    assert _open_files() <= files
 
 
 def _local_addresses() -> set[str]:
