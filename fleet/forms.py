@@ -49,7 +49,10 @@ class CredentialAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     private_key = forms.CharField(
         required=False,
         widget=WriteOnlyTextarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}),
-        help_text="SSH private key (OpenSSH or PEM). Never shown; empty keeps the stored one.",
+        help_text=(
+            "SSH private key (OpenSSH or PEM). Never shown; empty keeps the stored one. "
+            "A key credential with no key uses the SSH agent of the workers."
+        ),
     )
     passphrase = forms.CharField(
         required=False,
@@ -78,8 +81,7 @@ class CredentialAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     def _check_key(self, data: dict[str, Any], stored: bool) -> None:
         key = data.get("private_key") or ""
         if not key and not (stored and self.instance.has_secret):
-            self.add_error("private_key", "A private key is required.")
-            return
+            return  # no key at all: the workers' SSH agent logs in
         if not key and not data.get("passphrase"):
             return
         if data.get("clear_passphrase"):

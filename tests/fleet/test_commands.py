@@ -125,6 +125,11 @@ def test_add_credential_checks_the_key_file(piped, tmp_path: Path, ed25519_pem: 
         )
 
 
+def test_add_credential_without_a_key_file_leaves_login_to_the_agent(piped) -> None:  # type: ignore[no-untyped-def]
+    output = run("add_credential", "agent", "--kind", "ssh_key", "--username", "root")
+    assert "SSH agent" in output and not Credential.objects.get().has_secret
+
+
 def test_add_credential_takes_the_passphrase_from_stdin(
     piped, tmp_path: Path, encrypted_rsa_pem: str
 ) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,8 @@ class Command(BaseCommand):
     The password (ssh_password, winrm) or the key's passphrase (ssh_key) is read from
     standard input when it is not a terminal, else from a silent prompt: never from the
     command line, where every user of the machine could read it. Updating an existing
-    credential with an empty secret keeps the stored one.
+    credential with an empty secret keeps the stored one. An ssh_key credential without
+    --key-file stores no key: collectors then use the SSH agent of the worker.
     """
 
     help = "Create or update a credential (secret from stdin or a prompt, never from argv)."
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             credential.winrm_transport = options["transport"]
         credential.validate_certificate = not options["no_verify_cert"]
         if kind == CredentialKind.SSH_KEY:
-            self._set_key(credential, options["key_file"], existing is None or kind_changed)
+            self._set_key(credential, options["key_file"])
         else:
             if options["key_file"]:
                 raise CommandError("--key-file is only for --kind ssh_key")
@@ -65,10 +66,12 @@ class Command(BaseCommand):
             credential.set_secret(password)
         credential.set_passphrase("")
 
-    def _set_key(self, credential: Credential, key_file: str | None, required: bool) -> None:
+    def _set_key(self, credential: Credential, key_file: str | None) -> None:
         if not key_file:
-            if required:
-                raise CommandError("--key-file is required for a new ssh_key credential")
+            if not credential.has_secret:
+                self.stdout.write(
+                    "no key stored: the SSH agent of each worker (SSH_AUTH_SOCK) will be used"
+                )
             return
         try:
             key_text = Path(key_file).read_text()
