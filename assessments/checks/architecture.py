@@ -20,6 +20,10 @@ from assessments.parsers.windows.systeminfo import parse_systeminfo
 from assessments.probes import label
 
 _NAMES = {X86: "32-bit (x86)", X64: "64-bit (x64)", IA64: "Itanium (IA-64)", ARM64: "ARM64"}
+_BY_HAND = (
+    'Run `reg query "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment" '
+    "/v PROCESSOR_ARCHITECTURE` on the host."
+)
 _REMEDIATION = (
     "Migrate to a destination node of the same bitness; otherwise the applications must be "
     "re-installed on a Windows of the other bitness (a rebuild, not a migration)."
@@ -87,7 +91,7 @@ class WindowsBitness(Check):
         readings, missing = parsed_from(facts, SOURCES)
         if not readings:
             reasons = "; ".join(m.reason for m in missing)
-            return [self.unknown(Unavailable("reg_processor_arch", reasons))]
+            return [self.unknown(Unavailable("reg_processor_arch", reasons), _BY_HAND)]
         shown = "\n".join(evidence(label("windows", p), r.lines) for p, r in readings)
         bits = {r.bits for _, r in readings}
         if len(bits) > 1:
@@ -97,8 +101,7 @@ class WindowsBitness(Check):
                     Severity.UNKNOWN,
                     f"Sources disagree on the bitness ({values})",
                     shown,
-                    'Check `reg query "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session '
-                    'Manager\\Environment" /v PROCESSOR_ARCHITECTURE` by hand.',
+                    _BY_HAND,
                 )
             ]
         specific = [r.architecture for _, r in readings if r.architecture in (IA64, ARM64)]

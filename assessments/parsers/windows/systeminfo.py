@@ -20,6 +20,21 @@ _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)\s*(.*?)\s*$")
 _SYSTEM_TYPE = re.compile(r"^(x86|x64|amd64|itanium|ia64|arm64|arm)\b.*based", re.IGNORECASE)
 _LABEL = re.compile(r"^(\S[^:]*(?::[^:]+)?):\s+\S")
 _NAME_FIELD, _CONFIGURATION_FIELD = 1, 4
+# OS Configuration values in English, French, German, Spanish, Italian (checked in order).
+_CONFIGURATIONS = [
+    (
+        re.compile(
+            r"domain controller|contr[ôo]leur de domaine|dom[äa]nencontroller"
+            r"|controlador de dominio|controller di dominio"
+        ),
+        DOMAIN_CONTROLLER,
+    ),
+    (re.compile(r"server|serveur|servidor"), SERVER),
+    (
+        re.compile(r"workstation|station de travail|arbeitsstation|estaci[óo]n de trabajo"),
+        WORKSTATION,
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -85,14 +100,11 @@ def _fields(text: str) -> list[tuple[str, str, str]]:
 
 
 def _product_type(configuration: str) -> int | None:
-    """From "Standalone Server", "Primary Domain Controller"... (English only)."""
+    """From "Standalone Server", "Primary Domain Controller", "Serveur membre"..."""
     lowered = configuration.lower()
-    if "domain controller" in lowered:
-        return DOMAIN_CONTROLLER
-    if "server" in lowered:
-        return SERVER
-    if "workstation" in lowered:
-        return WORKSTATION
+    for pattern, kind in _CONFIGURATIONS:
+        if pattern.search(lowered):
+            return kind
     return None
 
 

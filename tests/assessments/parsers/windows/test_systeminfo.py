@@ -3,7 +3,7 @@
 import pytest
 
 from assessments.facts import ProbeUnavailable
-from assessments.parsers.windows.release import SERVER, WORKSTATION
+from assessments.parsers.windows.release import DOMAIN_CONTROLLER, SERVER, WORKSTATION
 from assessments.parsers.windows.systeminfo import parse_systeminfo
 from tests.assessments.parsers.windows.samples import crlf, sample
 
@@ -38,9 +38,20 @@ def test_it_reads_localised_labels_by_value_shape():
     info = parse_systeminfo(out)
     assert info.release.caption == "Microsoft Windows Server 2008 R2 Standard"
     assert (info.release.version, info.architecture) == ("6.1.7601", "x64")
-    assert info.release.is_server
+    assert info.release.product_type == SERVER
 
 
 def test_it_reports_output_without_fields():
     with pytest.raises(ProbeUnavailable):
         parse_systeminfo(crlf("ERROR: RPC server unavailable\n"))
+
+
+def test_it_reads_a_localised_domain_controller_configuration():
+    out = crlf(
+        "\nHost Name:                 DC01\n"
+        "OS Name:                   Microsoft Windows Server 2003, Standard Edition\n"
+        "OS Version:                5.2.3790 Service Pack 2 Build 3790\n"
+        "OS Manufacturer:           Microsoft Corporation\n"
+        "OS Configuration:          Contrôleur de domaine principal\n"
+    )
+    assert parse_systeminfo(out).release.product_type == DOMAIN_CONTROLLER
