@@ -12,6 +12,7 @@ otherwise it fails with `incompatible_ssh`. Thread-safe: nothing is shared betwe
 """
 
 import io
+import logging
 import select
 import socket
 import threading
@@ -52,6 +53,12 @@ from assessments.probes.framing import new_token
 from fleet.models import Host
 
 COMMAND = "/bin/sh -s"
+# paramiko logs a traceback at ERROR for every failed handshake (every legacy-only host, every
+# timeout), although each failure already ends as an error class on the HostScan. Quiet by
+# default; configure this logger (e.g. DEBUG) in LOGGING to see paramiko's own log.
+PARAMIKO_LOG = "assessments.collectors.ssh.paramiko"
+if logging.getLogger(PARAMIKO_LOG).level == logging.NOTSET:
+    logging.getLogger(PARAMIKO_LOG).setLevel(logging.CRITICAL)
 _KEY_CLASSES: tuple[type[paramiko.PKey], ...] = (
     paramiko.Ed25519Key,
     paramiko.ECDSAKey,
@@ -158,6 +165,7 @@ def open_transport(
     """An SSH transport after key exchange whose host key the pins accept."""
     where = str(endpoint)
     transport = paramiko.Transport(sock)
+    transport.set_log_channel(PARAMIKO_LOG)
     try:
         _prefer_key_types(transport, pins.preferred_types())
         limit = deadline.step(HANDSHAKE_TIMEOUT, "SSH handshake", where)
