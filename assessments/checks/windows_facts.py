@@ -65,6 +65,8 @@ def display(release: Release) -> str:
     gen = generation(release)
     if gen in DESTINATION_GENERATIONS:
         return DESTINATION_GENERATIONS[gen]
+    if gen == "2000":
+        return "Windows 2000 Server"
     if gen.startswith("nt"):
         return f"Windows NT {release.major}.{release.minor}"
     name = gen.replace("r2", " R2").replace("+", " or later")
