@@ -131,7 +131,8 @@ class Acceptor:
     def stop(self) -> None:
         self._stopped.set()
         self._wake_w.send(b"x")
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
         with self._lock:
             for conn in self._active:
                 try:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from assessments.lab import faults as fault_kinds
 from assessments.lab.acceptor import Acceptor
-from assessments.lab.model import LabCredentials, LabHost, ed25519_key, private_key_text
+from assessments.lab.model import LabCredentials, LabHost, ed25519_key, ed25519_pem
 from assessments.lab.profiles import MIX, profiles
 from assessments.lab.ssh_server import SshHostServer
 from assessments.lab.wsman_server import WsmanHost, command_map
@@ -125,6 +125,7 @@ def start_lab(
         username=USERNAME,
         password=secret.hex()[:24],
         client_key=ed25519_key(secret, "client"),
+        client_key_pem=ed25519_pem(secret, "client"),
     )
     acceptor = Acceptor(workers=workers)
     ssh = SshHostServer(credentials, huge_bytes=huge_bytes)
@@ -169,7 +170,7 @@ def ensure_credentials(lab: Lab) -> None:
 
     rows = [
         (SSH_CREDENTIAL, CredentialKind.SSH_PASSWORD, lab.credentials.password),
-        (SSH_KEY_CREDENTIAL, CredentialKind.SSH_KEY, private_key_text(lab.credentials.client_key)),
+        (SSH_KEY_CREDENTIAL, CredentialKind.SSH_KEY, lab.credentials.client_key_pem),
         (WINRM_CREDENTIAL, CredentialKind.WINRM, lab.credentials.password),
     ]
     for name, kind, secret in rows:

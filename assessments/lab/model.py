@@ -13,26 +13,23 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from assessments.facts import ProbeOutput
 
 
-def ed25519_key(secret: bytes, label: str) -> paramiko.Ed25519Key:
-    """A deterministic Ed25519 key: the same lab secret and label give the same key.
+def ed25519_pem(secret: bytes, label: str) -> str:
+    """A deterministic Ed25519 private key (OpenSSH PEM): same secret and label, same key.
 
     Deriving keys (one hash, no prime search) keeps 1,000 hosts' keys cheap and, with a
     stored secret, stable across restarts.
     """
     seed = hmac.new(secret, label.encode(), hashlib.sha256).digest()
     private = Ed25519PrivateKey.from_private_bytes(seed)
-    pem = private.private_bytes(
+    return private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.OpenSSH,
         serialization.NoEncryption(),
     ).decode()
-    return paramiko.Ed25519Key.from_private_key(io.StringIO(pem))
 
 
-def private_key_text(key: paramiko.PKey) -> str:
-    out = io.StringIO()
-    key.write_private_key(out)
-    return out.getvalue()
+def ed25519_key(secret: bytes, label: str) -> paramiko.Ed25519Key:
+    return paramiko.Ed25519Key.from_private_key(io.StringIO(ed25519_pem(secret, label)))
 
 
 @dataclass(frozen=True)
@@ -40,8 +37,9 @@ class LabCredentials:
     """The one login every simulated host accepts (password or key for SSH, Basic for WinRM)."""
 
     username: str
-    password: str
+    password: str = field(repr=False)
     client_key: paramiko.Ed25519Key
+    client_key_pem: str = field(repr=False, default="")
 
     def password_ok(self, username: str, password: str) -> bool:
         return username == self.username and hmac.compare_digest(

@@ -1,0 +1,70 @@
+"""The lab's profiles: real samples, every probe answered, the verdicts they stand for."""
+
+from pathlib import Path
+
+import pytest
+
+from assessments.engine import assess
+from assessments.facts import Facts
+from assessments.lab.profiles import DATA, MIX, block, mountinfo_from_mounts, profiles
+from assessments.probes import LINUX
+
+SAMPLES = Path(__file__).parents[2] / "samples"
+EXPECTED = {
+    "linux_clean": "ready",
+    "linux_selinux": "conditional",
+    "linux_raw_devices": "not_ready",
+    "linux_multi_ip": "conditional",
+    "linux_vlan_bond": "conditional",
+    "linux_quotas": "conditional",
+    "linux_xattrs": "conditional",
+    "linux_flexlm": "conditional",
+    "windows_2003_x86": "ready",
+    "windows_2008_fat32": "not_ready",
+    "windows_2008_fr": "ready",
+    "windows_2008r2_qos": "conditional",
+    "windows_2008r2_clean": "ready",
+}
+
+
+def judge(name: str) -> str:
+    profile = profiles()[name]
+    return assess(Facts(profile.os_family, profile.for_host("h1"), hostname="h1")).verdict
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_profile_comes_out_as_intended(name):
+    assert judge(name) == EXPECTED[name]
+
+
+def test_every_linux_profile_answers_every_linux_probe():
+    for profile in profiles().values():
+        if profile.os_family == "linux":
+            assert set(LINUX) <= set(profile.probes), profile.name
+
+
+def test_the_mix_names_existing_profiles_with_some_windows():
+    names = [name for name, _ in MIX]
+    assert set(names) <= set(profiles())
+    assert any(profiles()[name].os_family == "windows" for name in names)
+
+
+def test_real_data_files_are_unchanged_copies_of_the_samples():
+    for path in DATA.glob("*.txt"):
+        if not path.name.startswith("synthetic-"):
+            assert path.read_bytes() == (SAMPLES / path.name).read_bytes(), path.name
+
+
+def test_every_data_file_has_a_provenance_row():
+    sources = (DATA / "SOURCES.md").read_text()
+    for path in DATA.glob("*.txt"):
+        assert f"`{path.name}`" in sources, path.name
+
+
+def test_it_splits_multi_block_samples():
+    assert block("linux-quotaon-ap-ubuntu-on-off.txt", 1).endswith(b"is off\n")
+
+
+def test_it_derives_mountinfo_from_mounts():
+    mounts = b"rootfs / rootfs rw 0 0\n/dev/sda1 / ext4 rw,relatime 0 0\n"
+    assert mountinfo_from_mounts(mounts).split(b" - ")[1] == b"ext4 /dev/sda1 rw,relatime\n"
