@@ -157,3 +157,17 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_line(names: None) -> None:
 def test_a_value_too_long_for_the_database_is_an_error(names: None) -> None:
     report = import_hosts("h.csv", csv_bytes("a," + "x" * 300, header="name,address"))
     assert "address" in report.errors[0].message and report.errors[0].line == 2
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/inventory.md"])
+def test_the_documented_csv_example_imports(document: str) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / document).read_text()
+    example = text.split("```csv\n", 1)[1].split("```", 1)[0]
+    for name in ("root-key", "domain-admin"):
+        make_credential(name)
+    make_target("vz-node-1")
+    report = import_hosts("example.csv", example.encode())
+    assert report.ok, report.errors
+    assert report.counts()["created"] == 2
