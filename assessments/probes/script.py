@@ -8,9 +8,9 @@ no text reaches a shell on our side. The script must run on dash, on busybox-les
   (so `sudo`'s env_reset or secure_path cannot undo them), stdin from /dev/null (the script
   itself arrives on stdin: a probe reading stdin would eat it);
 - runs under `nice -n 19` and `ionice -c3` when they work for this user;
-- runs through `sudo -n` only when `use_sudo` is set AND the probe `needs_root` AND we are
-  not root: least privilege, and the sudoers rule only has to allow `/bin/sh` (or `perl`,
-  see below) for those probes;
+- runs through `sudo -n /bin/sh` only when `use_sudo` is set AND the probe `needs_root` AND
+  we are not root: least privilege for the other probes, and one sudoers rule (`/bin/sh`,
+  i.e. in effect root) for these;
 - gets its own time limit (`Probe.timeout`): a perl wrapper (perl is in every base install
   of the target distributions) that puts the probe in its own process group and kills the
   whole group, so a stuck child cannot keep the output pipes open; else GNU `timeout`; else a
@@ -126,16 +126,18 @@ p2c_run() {{
   [ -n "$p2c_tmp" ] || return 0
   rm -f "$p2c_tmp/out" "$p2c_tmp/err" "$p2c_tmp/rc" "$p2c_tmp/timedout"
   set --
-  if [ "$p2c_root" = 1 ] && [ "$p2c_sudo" = 1 ] && [ "$p2c_uid" != 0 ]; then
-    set -- sudo -n
-  fi
   [ -n "$p2c_nice" ] && set -- "$@" nice -n 19
   [ -n "$p2c_ionice" ] && set -- "$@" ionice -c3
   case $p2c_wd in
     perl) set -- "$@" perl -e "$p2c_perl" "$p2c_t" "$p2c_tmp/timedout" ;;
     timeout) set -- "$@" timeout -k 2 "$p2c_t" ;;
-    *) set -- p2c_watch "$@" ;;
   esac
+  # Under sudo the whole chain runs as root (so the watchdog may kill the probe), and the
+  # command sudo sees is always /bin/sh: one sudoers rule covers every probe.
+  if [ "$p2c_root" = 1 ] && [ "$p2c_sudo" = 1 ] && [ "$p2c_uid" != 0 ]; then
+    set -- sudo -n /bin/sh -c 'exec "$@"' p2c "$@"
+  fi
+  [ "$p2c_wd" = sh ] && set -- p2c_watch "$@"
   {{ {{ "$@" /bin/sh -c "$p2c_frag" 2>&1 1>&3 3>&-; echo $? >"$p2c_tmp/rc"; }} |
     head -c {max_stderr + 1} >"$p2c_tmp/err" 3>&-; }} 3>&1 </dev/null |
     head -c {max_stdout + 1} >"$p2c_tmp/out"

@@ -14,6 +14,7 @@ from assessments.probes.base import Probe
 from assessments.probes.framing import new_token, parse_framed
 from assessments.probes.script import MAX_STDOUT, build_linux_script
 from tests.conftest import missing_service
+from tests.sshd import TEST_USER, ensure_user
 
 TOKEN = "0123456789abcdef"
 # The two scans that walk whole file systems; the rest of the real probes take a second.
@@ -174,3 +175,29 @@ def test_it_runs_the_real_probes_under_rhel_style_bash_as_sh():
     outputs = run(probes, shell=("bash", "--posix", "-s"), prefix=unprivileged())
     assert set(outputs) == {p.id for p in probes}
     assert outputs["uname"].rc == 0
+
+
+def sudo_user() -> list[str]:
+    prefix = unprivileged()
+    if not shutil.which("sudo"):
+        missing_service("sudo is not installed")
+    ensure_user(TEST_USER, sudo=True)
+    return [prefix[0], "-u", TEST_USER, "--"]
+
+
+def test_it_runs_only_root_probes_through_sudo():
+    outputs = run(
+        [probe("plain", "id -u"), probe("rooted", "id -u; echo $LC_ALL", needs_root=True)],
+        use_sudo=True,
+        prefix=sudo_user(),
+    )
+    assert outputs["plain"].stdout.strip() != b"0"
+    assert outputs["rooted"].stdout == b"0\nC\n"
+
+
+def test_it_stops_a_slow_probe_running_under_sudo():
+    started = time.monotonic()
+    slow = probe("slow", "sleep 30", timeout=1, needs_root=True)
+    outputs = run([slow, probe("next", "true")], use_sudo=True, prefix=sudo_user())
+    assert outputs["slow"].rc == 124 and outputs["next"].rc == 0
+    assert time.monotonic() - started < 10
