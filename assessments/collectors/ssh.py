@@ -214,7 +214,7 @@ def authenticate(
         elif login.private_key:
             transport.auth_publickey(username, load_private_key(login))
         else:
-            _auth_agent(transport, username, where)
+            _auth_agent(transport, username, where, deadline)
     except BadAuthenticationType as exc:
         allowed = ", ".join(exc.allowed_types)
         raise errors.auth_failed(where, username, f"the server only allows {allowed}") from None
@@ -247,13 +247,16 @@ def load_private_key(login: Login) -> paramiko.PKey:
     )
 
 
-def _auth_agent(transport: paramiko.Transport, username: str, where: str) -> None:
+def _auth_agent(
+    transport: paramiko.Transport, username: str, where: str, deadline: Deadline
+) -> None:
     agent = paramiko.Agent()
     try:
         keys = agent.get_keys()
         if not keys:
             raise errors.auth_failed(where, username, "the SSH agent holds no keys")
         for key in keys:
+            transport.auth_timeout = deadline.step(AUTH_TIMEOUT, "authentication", where)
             try:
                 transport.auth_publickey(username, key)
                 return

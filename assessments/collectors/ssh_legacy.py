@@ -16,9 +16,10 @@ import asyncio
 import os
 import socket
 import warnings
+from collections.abc import Coroutine
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncssh
 
@@ -40,6 +41,9 @@ from assessments.collectors.ssh_target import (
     Transcript,
     to_result,
 )
+
+T = TypeVar("T")
+CLOSE_GRACE = 5.0  # seconds past the host's deadline allowed for closing the connection
 
 # Finite-field DH is exactly what these hosts need; the warning would repeat per host.
 warnings.filterwarnings("ignore", message="Diffie-Hellman over finite fields")
@@ -137,7 +141,9 @@ class _PinningClient(asyncssh.SSHClient):
 def collect_legacy(target: Target, text: str, token: str, deadline: Deadline) -> CollectResult:
     seen = _Seen()
     try:
-        transcript, algorithms = asyncio.run(_session(target, text, deadline, seen))
+        transcript, algorithms = asyncio.run(
+            _bounded(_session(target, text, deadline, seen), deadline)
+        )
     except CollectError as exc:
         failure: CollectError = exc
     except (TimeoutError, asyncssh.Error, OSError) as exc:
@@ -152,6 +158,11 @@ def collect_legacy(target: Target, text: str, token: str, deadline: Deadline) ->
 def _record(seen: _Seen) -> None:
     for pins, key, outcome in seen.keys:
         record(pins, key, outcome)
+
+
+async def _bounded(session: Coroutine[Any, Any, T], deadline: Deadline) -> T:
+    # Every step has its own limit; this is the net under them (closing a stuck connection).
+    return await asyncio.wait_for(session, max(0.0, deadline.left()) + CLOSE_GRACE)
 
 
 async def _session(
