@@ -204,7 +204,8 @@ async def _connect(
             username=endpoint.username,
             known_hosts=([], [], []),  # empty trusted lists: every key goes to the pinning client
             client_factory=lambda: _PinningClient(pins, seen, where),
-            config=None,
+            config=None,  # never ~/.ssh/config of the worker
+            gss_host=None,  # no Kerberos attempts
             kex_algs=KEX_ALGS,
             server_host_key_algs=sorted(HOST_KEY_ALGS, key=lambda alg: alg not in preferred),
             encryption_algs=ENCRYPTION_ALGS,
