@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 SSHD = "/usr/sbin/sshd"
@@ -103,7 +103,6 @@ class Sshd:
     process: subprocess.Popen[bytes]
     log_path: Path
     host: str = "127.0.0.1"
-    extra: dict[str, str] = field(default_factory=dict)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -65,7 +65,8 @@ class Endpoint:
     username: str
 
     def __str__(self) -> str:
-        return f"{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
 
 
 def parse_jump(spec: str, default_user: str) -> Endpoint:
