@@ -12,6 +12,7 @@ import os
 import random
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 # Seconds before retry n (1-based) of a transient failure; jitter spreads a fleet's retries.
 BACKOFF_BASE = 2.0
+# A retry needs at least this much of the host's deadline left to be worth starting.
+MIN_ATTEMPT_SECONDS = 5.0
 
 
 def backoff_delay(attempt: int) -> float:
@@ -155,13 +158,24 @@ class Batch:
         finish_if_complete(self.scan_id)
 
     def _scan_and_save(self, pk: int) -> str | None:
+        """Collect with retries inside one host deadline, then save the outcome."""
         host = Host.objects.select_related("credential", "target").get(host_scans__pk=pk)
         attempt = HostScan.objects.values_list("attempts", flat=True).get(pk=pk)
+        # Retries share the host's deadline: a host that timed out is not tried again (that
+        # would only multiply the wait), one that failed fast (refused, reset) is.
+        deadline = time.monotonic() + settings.SCAN_HOST_DEADLINE
         while True:
-            outcome = self._collect(host)
+            outcome = self._collect(host, deadline - time.monotonic())
             if isinstance(outcome, CollectResult):
                 return "done" if results.save_result(pk, outcome, owner=self.owner) else None
-            if not outcome.retryable or attempt >= MAX_ATTEMPTS or self._wait_for_retry(attempt):
+            delay = backoff_delay(attempt)
+            left_after_delay = deadline - time.monotonic() - delay
+            if (
+                not outcome.retryable
+                or attempt >= MAX_ATTEMPTS
+                or left_after_delay < MIN_ATTEMPT_SECONDS
+                or self._wait_for_retry(delay)
+            ):
                 saved = results.save_failure(
                     pk, outcome.error_class, outcome.detail, owner=self.owner
                 )
@@ -171,17 +185,16 @@ class Batch:
                 attempts=attempt, heartbeat=timezone.now()
             )
 
-    def _collect(self, host: Host) -> CollectResult | CollectError:
-        deadline = float(settings.SCAN_HOST_DEADLINE)
+    def _collect(self, host: Host, seconds: float) -> CollectResult | CollectError:
         try:
-            return collectors.collect(host, deadline)
+            return collectors.collect(host, seconds)
         except CollectError as exc:
             return exc
 
-    def _wait_for_retry(self, attempt: int) -> bool:
+    def _wait_for_retry(self, delay: float) -> bool:
         """Sleep before the next attempt; True when the scan was cancelled meanwhile."""
         return (
-            self.cancelled.wait(backoff_delay(attempt))
+            self.cancelled.wait(delay)
             or Scan.objects.filter(pk=self.scan_id, cancel_requested=True).exists()
         )
 

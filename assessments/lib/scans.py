@@ -87,10 +87,10 @@ def scan_queue() -> Queue:
 
 
 def batch_timeout(batch_len: int) -> int:
-    """RQ timeout of a batch job: every round of the pool may use a whole host deadline per
-    attempt, plus the retry back-off and some slack for saving results."""
+    """RQ timeout of a batch job: each round of the pool takes at most one host deadline
+    (retries share it), plus slack for the last back-off and for saving results."""
     rounds = math.ceil(batch_len / max(1, settings.SCAN_CONCURRENCY))
-    return rounds * MAX_ATTEMPTS * (settings.SCAN_HOST_DEADLINE + 10) + 60
+    return rounds * (settings.SCAN_HOST_DEADLINE + 30) + 60
 
 
 def enqueue_batches(scan_id: int, host_scan_ids: Sequence[int]) -> list[str]:

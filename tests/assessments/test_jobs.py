@@ -182,3 +182,11 @@ def test_it_scans_hosts_of_a_batch_concurrently(fake_collect, settings, monkeypa
     run_batch(scan)
     assert time.monotonic() - started < 2.5  # 8 x 0.5 s one after another would be 4 s
     assert scan_progress(scan)["done"] == 8
+
+
+def test_it_does_not_retry_when_the_host_deadline_is_used_up(fake_collect, settings):
+    settings.SCAN_HOST_DEADLINE = 4  # less than a retry needs
+    make_host("web1")
+    fake_collect.on("web1", CollectError(ErrorClass.TIMEOUT, "no answer", retryable=True))
+    run_batch(start_scan({"all": True}))
+    assert fake_collect.calls == ["web1"]
