@@ -291,15 +291,52 @@ class _Resolver:
 def _apply(parsed: ParsedInventory, report: ImportReport) -> None:
     groups, parents = _ensure_groups(parsed, report)
     resolver = _Resolver(parsed.hosts)
-    tags = {tag.name: tag for tag in Tag.objects.all()}
+    links = _Links({tag.name: tag for tag in Tag.objects.all()})
     done: set[str] = set()
     for spec in parsed.hosts:
         if spec.name in done:  # a duplicate row, already reported
             continue
         done.add(spec.name)
-        row = _apply_host(spec, resolver, groups, parents, tags, report)
+        row = _apply_host(spec, resolver, groups, parents, links, report)
         if row:
             report.rows.append(row)
+    if not report.errors:
+        links.write()
+
+
+class _Links:
+    """Group and tag memberships to replace, written in bulk at the end.
+
+    Per-host `.set()` costs several queries each; on thousands of hosts that is most of the
+    import's time.
+    """
+
+    def __init__(self, tags: dict[str, Tag]) -> None:
+        self.tags = tags
+        self.host_groups: dict[int, set[int]] = {}
+        self.host_tags: dict[int, set[int]] = {}
+
+    def tag_ids(self, names: list[str]) -> set[int]:
+        for name in names:
+            if name not in self.tags:
+                self.tags[name] = Tag.objects.create(name=name)
+        return {self.tags[name].pk for name in names}
+
+    def write(self) -> None:
+        self._replace(Host.groups.through, "hostgroup_id", self.host_groups)
+        self._replace(Host.tags.through, "tag_id", self.host_tags)
+
+    @staticmethod
+    def _replace(through: Any, column: str, pending: dict[int, set[int]]) -> None:
+        host_ids = list(pending)
+        for start in range(0, len(host_ids), 500):
+            through.objects.filter(host_id__in=host_ids[start : start + 500]).delete()
+        rows = [
+            through(host_id=host_id, **{column: other})
+            for host_id, others in pending.items()
+            for other in others
+        ]
+        through.objects.bulk_create(rows, batch_size=500)
 
 
 def _ensure_groups(
@@ -320,9 +357,10 @@ def _ensure_groups(
             groups[name] = HostGroup.objects.create(name=name)
             report.groups_created.append(name)
     parents: dict[str, list[str]] = {name: [] for name in groups}
+    by_pk = {group.pk: name for name, group in groups.items()}
     for name, group in groups.items():
-        if group.parent_id:
-            parents[name].append(next(g.name for g in groups.values() if g.pk == group.parent_id))
+        if group.parent_id in by_pk:
+            parents[name].append(by_pk[group.parent_id])
     for group_spec in parsed.groups:
         if group_spec.parents and group_spec.name in groups:
             group = groups[group_spec.name]
@@ -352,7 +390,7 @@ def _apply_host(
     resolver: _Resolver,
     groups: dict[str, HostGroup],
     parents: dict[str, list[str]],
-    tags: dict[str, Tag],
+    links: _Links,
     report: ImportReport,
 ) -> RowResult | None:
     errors: list[str] = []
@@ -402,7 +440,7 @@ def _apply_host(
     ]
     if created or changes:
         host.save()
-    changes += _set_relations(host, spec, groups, parents, tags, created)
+    changes += _set_relations(host, spec, groups, parents, links, created)
     action = "created" if created else ("updated" if changes else "unchanged")
     return RowResult(spec.line, spec.name, action, [] if created else changes, warnings)
 
@@ -412,23 +450,22 @@ def _set_relations(
     spec: HostSpec,
     groups: dict[str, HostGroup],
     parents: dict[str, list[str]],
-    tags: dict[str, Tag],
+    links: _Links,
     created: bool,
 ) -> list[str]:
     changes = []
     if spec.groups is not None:
-        names = {g for name in spec.groups for g in ancestors(name, parents)}
-        current = set() if created else {g.name for g in host.groups.all()}
-        if names != current:
-            host.groups.set([groups[name] for name in names])
+        every = {g for name in spec.groups for g in ancestors(name, parents)}
+        wanted = {groups[g].pk for g in every if g in groups}  # the rest were reported
+        current = set() if created else {g.pk for g in host.groups.all()}
+        if wanted != current:
+            links.host_groups[host.pk] = wanted
             changes.append("groups")
     if spec.tags is not None:
-        for name in spec.tags:
-            if name not in tags:
-                tags[name] = Tag.objects.create(name=name)
-        current = set() if created else {t.name for t in host.tags.all()}
-        if set(spec.tags) != current:
-            host.tags.set([tags[name] for name in spec.tags])
+        wanted = links.tag_ids(spec.tags)
+        current = set() if created else {t.pk for t in host.tags.all()}
+        if wanted != current:
+            links.host_tags[host.pk] = wanted
             changes.append("tags")
     return changes
 

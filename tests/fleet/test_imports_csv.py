@@ -171,3 +171,22 @@ def test_the_documented_csv_example_imports(document: str) -> None:
     report = import_hosts("example.csv", example.encode())
     assert report.ok, report.errors
     assert report.counts()["created"] == 2
+
+
+def test_an_import_costs_about_one_query_per_new_host(
+    names: None, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    rows = [f"h{i},10.0.0.{i},web;prod,t1;t2" for i in range(40)]
+    with django_assert_max_num_queries(60):
+        report = import_hosts("h.csv", csv_bytes(*rows, header="name,address,groups,tags"))
+    assert report.counts()["created"] == 40
+    assert Host.objects.get(name="h7").groups.count() == 2
+
+
+def test_reimporting_unchanged_hosts_writes_nothing(
+    names: None, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    data = csv_bytes(*[f"h{i},web" for i in range(40)], header="name,groups")
+    import_hosts("h.csv", data)
+    with django_assert_max_num_queries(12):
+        import_hosts("h.csv", data)
