@@ -17,20 +17,29 @@ import os
 import re
 import stat
 import tarfile
-import zipfile
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from assessments.facts import Destination, Facts, ProbeOutput
+from assessments.lib.capture_archives import (
+    LIMITS,
+    MANIFEST,
+    PROBE_FILE,
+    CaptureError,
+    Files,
+    Limits,
+    is_tar,
+    read_directory,
+    read_tar,
+    read_zip,
+)
 from assessments.parsers.text import decode
 from assessments.probes import LINUX, WINDOWS
 
 FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
 OS_FAMILIES = ("linux", "windows")
 
 # Probe ids of design.md: enough to tell the family of a capture without a manifest.
@@ -39,26 +48,6 @@ LINUX_IDS = frozenset(
     " getfattr os_release uname".split()
 )
 WINDOWS_IDS = frozenset("wmic_os wmic_logicaldisk wmic_volume env systeminfo sc_psched".split())
-
-_PROBE_FILE = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]{0,63})\.(txt|err|rc)")
-
-
-class CaptureError(ValueError):
-    """The file is not a usable capture; the message says why, for users."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Caps on what a capture may hold (defaults fit the biggest real hosts we know)."""
-
-    archive_bytes: int = 64 * 1024 * 1024  # the compressed file as uploaded
-    file_bytes: int = 32 * 1024 * 1024  # one probe's output; more is cut, marked truncated
-    total_bytes: int = 256 * 1024 * 1024  # everything unpacked; more is an error
-    members: int = 2000
-    manifest_bytes: int = 64 * 1024
-
-
-LIMITS = Limits()
 
 
 @dataclass
@@ -96,7 +85,7 @@ def read_capture(path: str | os.PathLike[str], limits: Limits = LIMITS) -> Loade
     except OSError as exc:
         raise CaptureError(f"{path}: {exc.strerror or exc}") from None
     if stat.S_ISDIR(st.st_mode):
-        return _build(_read_directory(path, limits), limits, name=path.name)
+        return _build(read_directory(path, limits), limits, name=path.name)
     if not stat.S_ISREG(st.st_mode):
         raise CaptureError(f"{path}: not a directory or a regular file")
     if st.st_size > limits.archive_bytes:
@@ -116,9 +105,9 @@ def read_capture_bytes(data: bytes, limits: Limits = LIMITS, name: str = "") -> 
     if not data:
         raise CaptureError("the capture file is empty")
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        files = _read_zip(data, limits)
-    elif _is_tar(data):
-        files = _read_tar(data, limits)
+        files = read_zip(data, limits)
+    elif is_tar(data):
+        files = read_tar(data, limits)
     else:
         raise CaptureError(
             "not a capture: expected a directory, a .tar.gz or a .zip of probe outputs"
@@ -126,146 +115,10 @@ def read_capture_bytes(data: bytes, limits: Limits = LIMITS, name: str = "") -> 
     return _build(files, limits, name=name)
 
 
-def _is_tar(data: bytes) -> bool:
-    compressed = data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00"))
-    return compressed or data[257:262] == b"ustar"
-
-
-class _Files:
-    """Member name -> content, with the size budget and the notes of a read in progress."""
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        self.content: dict[str, bytes] = {}
-        self.truncated: set[str] = set()
-        self.notes: list[str] = []
-        self.total = 0
-        self.members = 0
-        self.folder = ""  # the directory read, when it was one
-
-    def count_member(self) -> None:
-        self.members += 1
-        if self.members > self.limits.members:
-            raise CaptureError(f"the capture holds more than {self.limits.members} files")
-
-    def reserve(self, name: str, size: int) -> int:
-        """Book `size` bytes against the total; returns how many to read for this file."""
-        if name in self.content:
-            raise CaptureError(f"the capture holds {name} twice")
-        # The declared size counts in full: skipping the rest of a member still unpacks it.
-        self.total += size
-        if size < 0 or self.total > self.limits.total_bytes:
-            raise CaptureError(
-                f"the capture unpacks to more than {self.limits.total_bytes} bytes (archive bomb?)"
-            )
-        return min(size, self.limits.file_bytes)
-
-    def add(self, name: str, data: bytes, cut: bool) -> None:
-        self.content[name] = data
-        if cut:
-            self.truncated.add(name)
-            self.notes.append(f"{name} was cut to {self.limits.file_bytes} bytes")
-
-
-def _member_name(raw: str) -> str:
-    """The normalised path of an archive member, or CaptureError if it points anywhere odd."""
-    name = raw.replace("\\", "/")
-    if name.startswith("/") or re.match(r"[A-Za-z]:", name):
-        raise CaptureError(f"the capture holds an absolute path: {raw!r}")
-    parts = [part for part in PurePosixPath(name).parts if part not in ("", ".")]
-    if ".." in parts:
-        raise CaptureError(f"the capture holds a path leaving its folder: {raw!r}")
-    if any("\x00" in part for part in parts):
-        raise CaptureError(f"the capture holds a file name with a NUL byte: {raw!r}")
-    return "/".join(parts)
-
-
-def _read_tar(data: bytes, limits: Limits) -> _Files:
-    files = _Files(limits)
-    try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
-            # Iterating reads one header at a time, so a bomb is refused before it unpacks.
-            for member in archive:
-                files.count_member()
-                name = _member_name(member.name)
-                if member.isdir():
-                    continue
-                if not member.isreg():
-                    kind = "link" if member.issym() or member.islnk() else "special file"
-                    raise CaptureError(f"the capture holds a {kind}: {member.name!r}")
-                want = files.reserve(name, member.size)
-                handle = archive.extractfile(member)
-                content = handle.read(want) if handle else b""
-                if len(content) < want:
-                    raise CaptureError(f"the capture is truncated (in {name})")
-                files.add(name, content, member.size > want)
-    except CaptureError:
-        raise
-    except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
-        raise CaptureError(f"the archive is damaged or truncated: {exc}") from None
-    return files
-
-
-def _read_zip(data: bytes, limits: Limits) -> _Files:
-    files = _Files(limits)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                files.count_member()
-                name = _member_name(info.filename)
-                mode = info.external_attr >> 16
-                if info.is_dir():
-                    continue
-                if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
-                    kind = "link" if stat.S_ISLNK(mode) else "special file"
-                    raise CaptureError(f"the capture holds a {kind}: {info.filename!r}")
-                if info.flag_bits & 0x1:
-                    raise CaptureError(f"the capture holds an encrypted file: {info.filename!r}")
-                want = files.reserve(name, info.file_size)
-                with archive.open(info) as handle:
-                    content = handle.read(want)
-                files.add(name, content, info.file_size > want)
-    except CaptureError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error) as exc:
-        raise CaptureError(f"the zip file is damaged or truncated: {exc}") from None
-    except (ValueError, NotImplementedError, RuntimeError) as exc:
-        raise CaptureError(f"the zip file cannot be read: {exc}") from None
-    return files
-
-
-def _read_directory(path: Path, limits: Limits) -> _Files:
-    files = _Files(limits)
-    files.folder = path.name
-    with os.scandir(path) as scan:
-        entries = sorted(scan, key=lambda entry: entry.name)
-    names = {entry.name for entry in entries}
-    if not names & {MANIFEST} and not any(_PROBE_FILE.fullmatch(n) for n in names):
-        subdirs = [e for e in entries if e.is_dir(follow_symlinks=False)]
-        if len(subdirs) == 1:
-            return _read_directory(Path(subdirs[0].path), limits)
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            continue
-        files.count_member()
-        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
-            raise CaptureError(f"{entry.path}: a link or special file, not a probe output")
-        if entry.name != MANIFEST and not _PROBE_FILE.fullmatch(entry.name):
-            files.notes.append(f"ignored {entry.name}")
-            continue
-        size = entry.stat(follow_symlinks=False).st_size
-        want = files.reserve(entry.name, size)
-        fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            content = handle.read(want)
-        files.add(entry.name, content, size > want)
-    return files
-
-
 # -- from files to a capture -----------------------------------------------------------------
 
 
-def _strip_folder(files: _Files) -> tuple[str, dict[str, bytes]]:
+def _strip_folder(files: Files) -> tuple[str, dict[str, bytes]]:
     """The top-level folder (or "") and the files by base name."""
     tops = {name.split("/", 1)[0] for name in files.content if "/" in name}
     flat = {name for name in files.content if "/" not in name}
@@ -282,12 +135,12 @@ def _strip_folder(files: _Files) -> tuple[str, dict[str, bytes]]:
     return prefix.rstrip("/"), result
 
 
-def _build(files: _Files, limits: Limits, name: str = "") -> LoadedCapture:
+def _build(files: Files, limits: Limits, name: str = "") -> LoadedCapture:
     folder, content = _strip_folder(files)
     manifest = _manifest(content.get(MANIFEST), limits)
     outputs: dict[str, dict[str, bytes]] = {}
     for filename, data in content.items():
-        match = _PROBE_FILE.fullmatch(filename)
+        match = PROBE_FILE.fullmatch(filename)
         if match:
             outputs.setdefault(match.group(1), {})[match.group(2)] = data
         elif filename != MANIFEST:
@@ -422,7 +275,7 @@ def capture_to_targz(
     mtime = int((collected_at or datetime.now(UTC)).timestamp())
     members: list[tuple[str, bytes]] = [(MANIFEST, json.dumps(manifest, indent=1).encode())]
     for probe_id, out in sorted(probes.items()):
-        if not _PROBE_FILE.fullmatch(f"{probe_id}.txt"):
+        if not PROBE_FILE.fullmatch(f"{probe_id}.txt"):
             raise ValueError(f"probe id {probe_id!r} cannot name a capture file")
         members.append((f"{probe_id}.txt", out.stdout))
         if out.stderr:
