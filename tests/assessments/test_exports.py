@@ -85,7 +85,7 @@ def test_it_marks_waived_findings(viewer_client, hosts):
 
     create_waiver(hosts[0], "selinux.enforcing", "selinux", reason="ok", owner="me")
     _, body = download(viewer_client)
-    web_row = [r for r in rows_of(body) if r[0] == "web1"][0]
+    web_row = next(r for r in rows_of(body) if r[0] == "web1")
     assert web_row[11] == "true" and web_row[4] == "conditional"
 
 
@@ -130,7 +130,10 @@ def test_it_refuses_a_user_without_a_role(client, hosts):
     assert client.get(reverse("export-blockers")).status_code == 403
 
 
-def test_its_query_count_does_not_grow_with_the_fleet(viewer_client, same_queries_with_more_hosts):
+def test_its_query_count_does_not_grow_with_the_fleet(
+    viewer_client,
+    same_queries_with_more_hosts,  # noqa: F811
+):
     same_queries_with_more_hosts(viewer_client, reverse("export-blockers"))
 
 
