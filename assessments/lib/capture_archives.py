@@ -60,17 +60,21 @@ class Files:
         if self.members > self.limits.members:
             raise CaptureError(f"the capture holds more than {self.limits.members} files")
 
-    def reserve(self, name: str, size: int) -> int:
-        """Book `size` bytes against the total; returns how many to read for this file."""
+    def reserve(self, name: str, size: int, *, skipping_unpacks: bool = False) -> int:
+        """Book a file of `size` bytes against the total; how many bytes to read of it.
+
+        In a compressed tar, skipping the rest of a member still unpacks it, so there the
+        declared size counts in full; elsewhere only what is read counts.
+        """
         if name in self.content:
             raise CaptureError(f"the capture holds {name} twice")
-        # The declared size counts in full: skipping the rest of a member still unpacks it.
-        self.total += size
+        want = min(size, self.limits.file_bytes)
+        self.total += size if skipping_unpacks else want
         if size < 0 or self.total > self.limits.total_bytes:
             raise CaptureError(
                 f"the capture unpacks to more than {self.limits.total_bytes} bytes (archive bomb?)"
             )
-        return min(size, self.limits.file_bytes)
+        return want
 
     def add(self, name: str, data: bytes, cut: bool) -> None:
         self.content[name] = data
@@ -105,7 +109,7 @@ def read_tar(data: bytes, limits: Limits) -> Files:
                 if not member.isreg():
                     kind = "link" if member.issym() or member.islnk() else "special file"
                     raise CaptureError(f"the capture holds a {kind}: {member.name!r}")
-                want = files.reserve(name, member.size)
+                want = files.reserve(name, member.size, skipping_unpacks=True)
                 handle = archive.extractfile(member)
                 content = handle.read(want) if handle else b""
                 if len(content) < want:

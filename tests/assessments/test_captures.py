@@ -328,3 +328,9 @@ def test_it_writes_nothing_while_reading_hostile_archives(tmp_path, monkeypatch)
             read_capture_bytes(data)
     assert os.listdir(tmp_path) == []
     assert sorted(os.listdir(tmp_path.parent)) == before
+
+
+def test_it_cuts_a_huge_file_in_a_directory_without_refusing_the_capture(tmp_path):
+    folder = write_dir(tmp_path / "c", {"getfattr.txt": b"x" * 5000, "df.txt": b"y"})
+    capture = read_capture(folder, Limits(file_bytes=1000, total_bytes=3000))
+    assert capture.probes["getfattr"].truncated and capture.probes["df"].stdout == b"y"
