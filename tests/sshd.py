@@ -16,9 +16,12 @@ Test users are real local accounts created on demand (`ensure_user`); `TEST_USER
 from __future__ import annotations
 
 import base64
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -180,6 +183,7 @@ def start_sshd(
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
     sshd = Sshd(
         port=port,
@@ -196,6 +200,15 @@ def start_sshd(
         sshd.stop()
         raise
     return sshd
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, so no sshd outlives a killed run."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _wait_for_banner(sshd: Sshd, timeout: float = 10.0) -> None:
