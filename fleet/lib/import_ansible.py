@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from fleet.choices import OsFamily, WinrmScheme, WinrmTransport
-from fleet.lib.imports import (
+from fleet.lib.import_spec import (
     ANSIBLE_INI,
     ANSIBLE_YAML,
     GroupSpec,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fleet.choices import OsFamily, WinrmScheme, WinrmTransport
-from fleet.lib.imports import CSV, HostSpec, ParsedInventory, Problem, split_list
+from fleet.lib.import_spec import CSV, HostSpec, ParsedInventory, Problem, split_list
 
 REQUIRED = ["name"]
 COLUMNS = [
