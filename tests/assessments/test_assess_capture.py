@@ -147,3 +147,16 @@ def test_it_reports_a_bad_capture_on_stderr_without_a_traceback(tmp_path):
     assert result.returncode == 2
     assert "damaged" in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_it_keeps_notes_out_of_the_json(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "proc_mounts.txt").write_bytes(
+        sample_bytes("linux-proc-mounts-rhel7-xfs-noquota.txt")
+    )
+    (folder / "proc_mounts.rc").write_text("zero")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("assess_capture", str(folder), "--json", stdout=out, stderr=err)
+    assert json.loads(out.getvalue())["os_family"] == "linux"
+    assert "proc_mounts.rc does not hold an exit code" in err.getvalue()

@@ -87,6 +87,8 @@ class Command(BaseCommand):
             raise CommandError(f"{options['path']}: {exc}", returncode=2) from None
         assessment = assess(capture.facts(self._destination(capture, options)))
         if options["json"]:
+            for note in capture.notes:  # stdout stays pure JSON
+                self.stderr.write(f"note: {note}")
             self.stdout.write(json.dumps(assessment.as_dict(), indent=2))
         else:
             self.stdout.write(render_text(assessment, capture.notes))
