@@ -39,6 +39,17 @@ from assessments.lib.capture_archives import (
 from assessments.parsers.text import decode
 from assessments.probes import LINUX, WINDOWS
 
+__all__ = [
+    "LIMITS",
+    "CaptureError",
+    "Limits",
+    "LoadedCapture",
+    "capture_to_targz",
+    "facts_from_capture",
+    "read_capture",
+    "read_capture_bytes",
+]
+
 FORMAT_VERSION = 1
 OS_FAMILIES = ("linux", "windows")
 
