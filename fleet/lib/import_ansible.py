@@ -29,6 +29,7 @@ from fleet.lib.import_spec import (
     ParsedInventory,
     Problem,
     ancestors,
+    check_jump_host,
     split_list,
 )
 
@@ -340,7 +341,7 @@ def _apply_vars(spec: HostSpec, variables: dict[str, Any]) -> None:
     }
     jump = _jump_host(_text(variables, "ansible_ssh_common_args", "ansible_ssh_extra_args"))
     if jump:
-        spec.values["jump_host"] = jump
+        spec.values["jump_host"] = check_jump_host(jump)
     for field_name in ("owner", "site", "notes"):
         value = _text(variables, f"p2c_{field_name}")
         if value is not None:

@@ -11,7 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from fleet.choices import OsFamily, WinrmScheme, WinrmTransport
-from fleet.lib.import_spec import CSV, HostSpec, ParsedInventory, Problem, split_list
+from fleet.lib.import_spec import (
+    CSV,
+    HostSpec,
+    ParsedInventory,
+    Problem,
+    check_jump_host,
+    split_list,
+)
 
 REQUIRED = ["name"]
 COLUMNS = [
@@ -69,8 +76,9 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
     "os_family": choice(list(OsFamily.values), "os_family"),
     "winrm_scheme": choice(list(WinrmScheme.values), "winrm_scheme"),
     "winrm_transport": choice(list(WinrmTransport.values), "winrm_transport"),
+    "jump_host": check_jump_host,
 }
-TEXT = ["address", "jump_host", "owner", "site", "notes"]
+TEXT = ["address", "owner", "site", "notes"]
 
 
 def _delimiter(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,3 +152,14 @@ def ancestors(name: str, parents: dict[str, list[str]]) -> list[str]:
 def split_list(value: str) -> list[str]:
     """`a; b;;c` -> ["a", "b", "c"], keeping order, each once."""
     return list(dict.fromkeys(item.strip() for item in value.split(";") if item.strip()))
+
+
+# The form the SSH collector accepts (assessments/collectors/ssh_target.py): one hop.
+JUMP_HOST = re.compile(r"^(?:[^@\s]+@)?(?:\[[^\]]+\]|[^:@\s,]+)(?::\d{1,5})?$")
+
+
+def check_jump_host(value: str) -> str:
+    """`[user@]host[:port]` (IPv6 in brackets), a single hop."""
+    if not JUMP_HOST.match(value):
+        raise ValueError(f"jump host {value!r} is not [user@]host[:port] (one hop)")
+    return value

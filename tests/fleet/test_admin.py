@@ -123,3 +123,13 @@ def test_every_inventory_list_works_for_an_admin(admin_staff, name: str) -> None
     make_host()
     response = admin_staff.get(reverse(f"admin:fleet_{name}_changelist") + "?q=h")
     assert response.status_code == 200
+
+
+def test_the_change_history_names_fields_not_secrets(admin_staff) -> None:  # type: ignore[no-untyped-def]
+    admin_staff.post(reverse("admin:fleet_credential_add"), credential_form(password=PLAINTEXT))
+    credential = Credential.objects.get()
+    admin_staff.post(change_url(credential), credential_form(password=PLAINTEXT + "2"))
+    url = reverse("admin:fleet_credential_history", args=[credential.pk])
+    page = admin_staff.get(url).content.decode()
+    assert "Changed Password" in page or "Changed password" in page
+    assert PLAINTEXT not in page

@@ -106,6 +106,7 @@ def test_dry_run_reports_without_changing(names: None) -> None:
         ("x,,,,,,,,,maybe", "'maybe' is not a boolean"),
         ("x,,,,,,,,,,,ftp", "winrm_scheme 'ftp'"),
         (",10.0.0.1", "empty name"),
+        ("x,,,,,,,,jump host:22", "not [user@]host[:port]"),
     ],
 )
 def test_a_bad_row_is_reported_with_its_line_and_changes_nothing(
