@@ -119,15 +119,17 @@ def collect_winrm(
     )
     results: dict[str, ProbeOutput] = {}
     timed_out: set[str] = set()
+    session = _Session(protocol, clock)
     try:
         for probe in WINDOWS.values() if probes is None else probes:
             results[probe.id], expired = _guarded(
-                lambda p=probe: run_probe(protocol, p, clock),  # type: ignore[misc]
+                lambda p=probe: session.run(p),  # type: ignore[misc]
                 endpoint,
                 clock,
             )
             if expired:
                 timed_out.add(probe.id)
+        _guarded(session.close, endpoint, clock)
     finally:
         protocol.transport.close_session()
     if results and timed_out == set(results):
@@ -193,63 +195,82 @@ def _socket_error(exc: OSError, endpoint: Endpoint, seconds: float) -> CollectEr
     return errors.from_socket_error(exc, where, "connecting", seconds)
 
 
-def run_probe(protocol: Protocol, probe: Probe, clock: _Clock) -> tuple[ProbeOutput, bool]:
-    """One command in a shell of its own, and whether it ran out of time.
+class _Session:
+    """Commands of one host in one cmd shell, reopened after a command that went wrong.
 
-    A command out of time keeps what it printed, marked truncated with rc None.
+    Every command is a process of its own (WinRS does not share state between commands of a
+    shell, as Ansible relies on); each one is released with a Signal when it ends. Reusing
+    the shell halves the round trips compared with a shell per command. A command cut short
+    (timeout, output cap) gets its shell deleted and the next command a fresh one.
     """
-    clock.start_command(probe.timeout)
-    shell_id = command_id = ""
-    try:
-        shell_id = _call(protocol, clock, protocol.open_shell)
-        command_id = _call(protocol, clock, protocol.run_command, shell_id, probe.script)
-        out = _receive(protocol, shell_id, command_id, clock)
-        expired_now = False
-    except _CommandExpired as expired:
-        if clock.host_expired():
-            raise errors.timeout(
-                "the commands", protocol.transport.endpoint, clock.seconds
-            ) from None
-        note = f"p2c: timed out after {probe.timeout}s\n".encode()
-        out = ProbeOutput(bytes(expired.stdout), bytes(expired.stderr) + note, None, True)
-        expired_now = True
-    if shell_id:
-        _close(protocol, shell_id, command_id, clock)
-    return out, expired_now
 
+    def __init__(self, protocol: Protocol, clock: _Clock) -> None:
+        self.protocol = protocol
+        self.clock = clock
+        self.shell_id = ""
 
-def _receive(protocol: Protocol, shell_id: str, command_id: str, clock: _Clock) -> ProbeOutput:
-    stdout, stderr = bytearray(), bytearray()
-    while True:
+    def run(self, probe: Probe) -> tuple[ProbeOutput, bool]:
+        """A probe's output and whether it ran out of time (then rc None, truncated)."""
+        self.clock.start_command(probe.timeout)
+        command_id = ""
         try:
-            out, err, rc, done = _call(
-                protocol, clock, protocol.get_command_output_raw, shell_id, command_id
-            )
-        except WinRMOperationTimeoutError:
-            continue  # still running; our clock, not pywinrm, decides how long to wait
-        except _CommandExpired as expired:
-            expired.stdout, expired.stderr = stdout, stderr
-            raise
-        stdout += out
-        stderr += err[: max(0, MAX_STDERR - len(stderr))]
-        if len(stdout) > MAX_OUTPUT:
-            return ProbeOutput(bytes(stdout[:MAX_OUTPUT]), bytes(stderr), None, True)
-        if done:
-            return ProbeOutput(bytes(stdout), bytes(stderr), rc)
+            if not self.shell_id:
+                self.shell_id = self._call(self.protocol.open_shell)
+            command_id = self._call(self.protocol.run_command, self.shell_id, probe.script)
+            out = self._receive(command_id)
+            expired = False
+        except _CommandExpired as exc:
+            if self.clock.host_expired():
+                raise self._timeout() from None
+            note = f"p2c: timed out after {probe.timeout}s\n".encode()
+            out = ProbeOutput(bytes(exc.stdout), bytes(exc.stderr) + note, None, True)
+            expired = True
+        self._release(command_id, keep_shell=not out.truncated)
+        return out, expired
 
+    def close(self) -> None:
+        self._release("", keep_shell=False)
 
-def _close(protocol: Protocol, shell_id: str, command_id: str, clock: _Clock) -> None:
-    """Stop the command and delete the shell: a command cut short would keep running."""
-    clock.start_command(CONNECT_TIMEOUT)
-    try:
-        if command_id:
-            _call(protocol, clock, protocol.cleanup_command, shell_id, command_id)
-        _call(protocol, clock, protocol.close_shell, shell_id, close_session=False)
-    except _CommandExpired:
-        if clock.host_expired():
-            raise errors.timeout(
-                "the commands", protocol.transport.endpoint, clock.seconds
-            ) from None
+    def _receive(self, command_id: str) -> ProbeOutput:
+        stdout, stderr = bytearray(), bytearray()
+        while True:
+            try:
+                out, err, rc, done = self._call(
+                    self.protocol.get_command_output_raw, self.shell_id, command_id
+                )
+            except WinRMOperationTimeoutError:
+                continue  # still running; our clock, not pywinrm, decides how long to wait
+            except _CommandExpired as exc:
+                exc.stdout, exc.stderr = stdout, stderr
+                raise
+            stdout += out
+            stderr += err[: max(0, MAX_STDERR - len(stderr))]
+            if len(stdout) > MAX_OUTPUT:
+                return ProbeOutput(bytes(stdout[:MAX_OUTPUT]), bytes(stderr), None, True)
+            if done:
+                return ProbeOutput(bytes(stdout), bytes(stderr), rc)
+
+    def _release(self, command_id: str, keep_shell: bool) -> None:
+        """Signal the command to end; delete the shell unless it is to be reused."""
+        if not self.shell_id:
+            return
+        self.clock.start_command(CONNECT_TIMEOUT)
+        try:
+            if command_id:
+                self._call(self.protocol.cleanup_command, self.shell_id, command_id)
+            if not keep_shell:
+                shell_id, self.shell_id = self.shell_id, ""
+                self._call(self.protocol.close_shell, shell_id, close_session=False)
+        except _CommandExpired:
+            self.shell_id = ""
+            if self.clock.host_expired():
+                raise self._timeout() from None
+
+    def _timeout(self) -> CollectError:
+        return errors.timeout("the commands", self.protocol.transport.endpoint, self.clock.seconds)
+
+    def _call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return _call(self.protocol, self.clock, function, *args, **kwargs)
 
 
 def _call(
@@ -294,8 +315,9 @@ def _guarded(call: Callable[[], T], endpoint: Endpoint, clock: _Clock) -> T:
         raise errors.protocol(
             endpoint.url, f"HTTP {exc.code} instead of a WS-Management answer"
         ) from None
-    except _NOT_WSMAN:
-        raise errors.protocol(endpoint.url, "the answer is not WS-Management (SOAP)") from None
+    except _NOT_WSMAN as exc:
+        reason = f"the answer is not WS-Management (SOAP): {type(exc).__name__} {_first_line(exc)}"
+        raise errors.protocol(endpoint.url, reason.strip()) from None
     except WinRMError as exc:
         raise CollectError(ErrorClass.INTERNAL, f"WinRM client: {exc}") from None
 

@@ -36,6 +36,7 @@ class Acceptor:
         self._held: set[socket.socket] = set()
         self._active: set[socket.socket] = set()
         self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_w.setblocking(False)
         self._selector.register(self._wake_r, selectors.EVENT_READ, None)
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="lab-accept", daemon=True)
@@ -68,7 +69,13 @@ class Acceptor:
     def _register(self, sock: socket.socket, data: object) -> None:
         with self._lock:
             self._selector.register(sock, selectors.EVENT_READ, data)
-        self._wake_w.send(b"x")
+        self._wake()
+
+    def _wake(self) -> None:
+        try:
+            self._wake_w.send(b"x")
+        except BlockingIOError:
+            pass  # a wake-up is already pending
 
     def _loop(self) -> None:
         while not self._stopped.is_set():
@@ -130,7 +137,7 @@ class Acceptor:
 
     def stop(self) -> None:
         self._stopped.set()
-        self._wake_w.send(b"x")
+        self._wake()
         if self._thread.is_alive():
             self._thread.join(timeout=5)
         with self._lock:

@@ -76,7 +76,6 @@ def not_recognized(command: str) -> ProbeOutput:
 class _Command:
     output: ProbeOutput
     sent: int = 0
-    waited: bool = False
 
 
 class WsmanHost:
@@ -146,6 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 30
     disable_nagle_algorithm = True
     server: WsmanHost  # type: ignore[assignment]
+    latency_paid = False
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("lab wsman %s: " + format, self.server.host.name, *args)
@@ -246,9 +246,11 @@ class _Handler(BaseHTTPRequestHandler):
                 500, operation_timeout_fault(message_id, lab.host.name), "application/soap+xml"
             )
             return
-        if not command.waited and lab.host.latency_ms:
+        # The host's latency is paid once per connection, like the SSH hosts pay it once per
+        # exec: a collector keeping its HTTP connection open does not pay it per command.
+        if not self.latency_paid and lab.host.latency_ms:
             time.sleep(lab.host.latency_ms / 1000)
-        command.waited = True
+        self.latency_paid = True
         self._send_output(message_id, command_id, command)
 
     def _send_output(self, message_id: str, command_id: str, command: _Command) -> None:
