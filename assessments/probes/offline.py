@@ -132,10 +132,11 @@ def build_windows_collector(probes: list[Probe]) -> str:
         '%P2C_NOW:~10,2%:%P2C_NOW:~12,2%"',
         'set "P2C_DIR=%P2C_OUT%\\p2c-capture-%COMPUTERNAME%-%P2C_NOW:~0,8%-%P2C_NOW:~8,6%"',
         'if not exist "%P2C_DIR%\\" mkdir "%P2C_DIR%"',
-        'if not exist "%P2C_DIR%\\" (',
-        "  echo p2c: cannot create the folder %P2C_DIR%",
-        "  exit /b 1",
-        ")",
+        # goto, not a ( ) block: a folder like "Program Files (x86)" would end the block.
+        'if exist "%P2C_DIR%\\" goto p2c_collect',
+        'echo p2c: cannot create the folder "%P2C_DIR%"',
+        "exit /b 1",
+        ":p2c_collect",
     ]
     for probe in probes:
         lines.extend(_windows_step(probe))
