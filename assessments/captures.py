@@ -188,7 +188,7 @@ def _manifest(raw: bytes | None, limits: Limits) -> dict[str, Any]:
         raise CaptureError(f"manifest.json is larger than {limits.manifest_bytes} bytes")
     try:
         manifest = json.loads(decode(raw))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise CaptureError(f"manifest.json is not valid JSON: {exc}") from None
     if not isinstance(manifest, dict):
         raise CaptureError("manifest.json must hold a JSON object")

@@ -222,6 +222,8 @@ def test_it_refuses_malformed_data_with_a_clear_error(data, message):
         (b'{"os_family": "solaris"}', "linux or windows"),
         (b'{"hostname": 42}', "hostname must be a string"),
         (b"\xff\xfe\x00\xd8", "not valid JSON"),
+        (b"[" * 60000, "not valid JSON"),
+        (b" " * 70000, "larger than"),
     ],
 )
 def test_it_refuses_a_bad_manifest(manifest, message):
