@@ -122,8 +122,23 @@ def read_tar(data: bytes, limits: Limits) -> Files:
     return files
 
 
+def zip_entries(data: bytes) -> int:
+    """The entry count the zip's end record declares (0 if there is none to read)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65536 - 22))
+    if end < 0 or end + 12 > len(data):
+        return 0
+    count = int.from_bytes(data[end + 10 : end + 12], "little")
+    zip64 = data.rfind(b"PK\x06\x06", 0, end)
+    if count == 0xFFFF and zip64 >= 0:
+        count = int.from_bytes(data[zip64 + 32 : zip64 + 40], "little")
+    return count
+
+
 def read_zip(data: bytes, limits: Limits) -> Files:
     files = Files(limits)
+    # ZipFile reads the whole central directory at once: refuse a huge one before it does.
+    if zip_entries(data) > limits.members:
+        raise CaptureError(f"the capture holds more than {limits.members} files")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():

@@ -19,6 +19,7 @@ from assessments.captures import (
     read_capture_bytes,
 )
 from assessments.facts import ProbeOutput
+from assessments.lib.capture_archives import zip_entries
 from tests.conftest import sample_bytes
 
 CAPTURES = Path(__file__).parent.parent / "captures"
@@ -291,9 +292,14 @@ def test_it_refuses_a_zip_bomb():
     assert "archive bomb" in error_of(bomb, Limits(total_bytes=1_000_000))
 
 
-def test_it_refuses_too_many_members():
-    many = make_tar({f"p{i}.txt": b"" for i in range(30)})
+@pytest.mark.parametrize("make", [make_tar, make_zip])
+def test_it_refuses_too_many_members(make):
+    many = make({f"p{i}.txt": b"" for i in range(30)})
     assert "more than 20 files" in error_of(many, Limits(members=20))
+
+
+def test_it_counts_zip_entries_from_the_end_record():
+    assert zip_entries(make_zip({f"p{i}.txt": b"" for i in range(30)})) == 30
 
 
 def test_it_refuses_an_oversized_archive(tmp_path):
