@@ -6,7 +6,9 @@ unpacked); links, devices, absolute paths, `..`, duplicate names and too many me
 refused with a `CaptureError` in words a user can act on.
 """
 
+import bz2
 import io
+import lzma
 import os
 import re
 import stat
@@ -15,6 +17,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 MANIFEST = "manifest.json"
 PROBE_FILE = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]{0,63})\.(txt|err|rc)")
@@ -30,7 +33,7 @@ class Limits:
 
     archive_bytes: int = 64 * 1024 * 1024  # the compressed file as uploaded
     file_bytes: int = 32 * 1024 * 1024  # one probe's output; more is cut, marked truncated
-    total_bytes: int = 256 * 1024 * 1024  # everything unpacked; more is an error
+    total_bytes: int = 128 * 1024 * 1024  # everything unpacked; more is an error
     members: int = 2000
     manifest_bytes: int = 64 * 1024
 
@@ -96,11 +99,44 @@ def member_name(raw: str) -> str:
     return "/".join(parts)
 
 
+# Room for tar headers (512 bytes each, more for long names) per member allowed.
+HEADER_BYTES = 2048
+
+
+def decompress(data: bytes, limit: int) -> bytes:
+    """The tar inside gzip/bzip2/xz, unpacked in memory and never past `limit` bytes.
+
+    tarfile itself would read a PAX header of any declared size into memory, so the whole
+    stream is bounded here first.
+    """
+    if data.startswith(b"\x1f\x8b"):
+        make: Any = lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)  # noqa: E731
+    elif data.startswith(b"BZh"):
+        make = bz2.BZ2Decompressor
+    elif data.startswith(b"\xfd7zXZ\x00"):
+        make = lzma.LZMADecompressor
+    else:
+        return data
+    out = bytearray()
+    rest = data
+    while rest.strip(b"\0"):  # gzip allows several members, and zero padding after them
+        unpacker = make()
+        out += unpacker.decompress(rest, limit + 1 - len(out))
+        if len(out) > limit:
+            raise CaptureError(f"the capture unpacks to more than {limit} bytes (archive bomb?)")
+        if not unpacker.eof:
+            raise CaptureError(
+                "the archive is damaged or truncated: the compressed data ends early"
+            )
+        rest = unpacker.unused_data
+    return bytes(out)
+
+
 def read_tar(data: bytes, limits: Limits) -> Files:
     files = Files(limits)
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
-            # Iterating reads one header at a time, so a bomb is refused before it unpacks.
+        plain = decompress(data, limits.total_bytes + limits.members * HEADER_BYTES)
+        with tarfile.open(fileobj=io.BytesIO(plain), mode="r:") as archive:
             for member in archive:
                 files.count_member()
                 name = member_name(member.name)
@@ -117,7 +153,7 @@ def read_tar(data: bytes, limits: Limits) -> Files:
                 files.add(name, content, member.size > want)
     except CaptureError:
         raise
-    except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
+    except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError) as exc:
         raise CaptureError(f"the archive is damaged or truncated: {exc}") from None
     return files
 

@@ -287,6 +287,23 @@ def test_it_refuses_a_tar_bomb_before_unpacking_it():
     assert "archive bomb" in error_of(bomb, Limits(total_bytes=1_000_000))
 
 
+def test_it_refuses_a_gzip_bomb_whatever_the_tar_headers_claim():
+    bomb = gzip.compress(b"\0" * 5_000_000)
+    assert "archive bomb" in error_of(bomb, Limits(total_bytes=1_000_000, members=10))
+
+
+@pytest.mark.parametrize("mode", ["w:bz2", "w:xz"])
+def test_it_reads_tars_in_other_compressions(mode):
+    data = make_tar({"df.txt": MOUNTS}, mode=mode)
+    assert read_capture_bytes(data).probes["df"].stdout == MOUNTS
+
+
+def test_it_reads_a_gzip_of_several_members():
+    plain = make_tar({"df.txt": MOUNTS}, mode="w")
+    data = gzip.compress(plain[:700]) + gzip.compress(plain[700:])
+    assert read_capture_bytes(data).probes["df"].stdout == MOUNTS
+
+
 def test_it_refuses_a_zip_bomb():
     bomb = make_zip({f"p{i}.txt": b"\0" * 600_000 for i in range(3)})
     assert "archive bomb" in error_of(bomb, Limits(total_bytes=1_000_000))
