@@ -23,6 +23,7 @@ from assessments.lab.acceptor import Acceptor
 from assessments.lab.model import LabCredentials, LabHost, ed25519_key, ed25519_pem
 from assessments.lab.profiles import MIX, profiles
 from assessments.lab.ssh_server import SshHostServer
+from assessments.lab.tls import LabTls
 from assessments.lab.wsman_server import WsmanHost, command_map
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class HostSpec:
     fault: str = ""
     name: str = ""
     latency_ms: int | None = None
+    https: bool = False  # WinRM over TLS with the lab's self-signed certificate
 
 
 def plan(
@@ -79,16 +81,27 @@ def _lab_secret(state_dir: Path | None) -> bytes:
 class Lab:
     """A running simulated fleet; `stop()` (or leaving the `with` block) ends it."""
 
-    def __init__(self, hosts: list[LabHost], credentials: LabCredentials, acceptor: Acceptor):
+    def __init__(
+        self,
+        hosts: list[LabHost],
+        credentials: LabCredentials,
+        acceptor: Acceptor,
+        tls: LabTls | None = None,
+    ) -> None:
         self.hosts = hosts
         self.credentials = credentials
         self._acceptor = acceptor
+        self._tls = tls
+        # The self-signed certificate (PEM) of the HTTPS hosts, to trust it in tests.
+        self.certificate = tls.certificate if tls else None
 
     def host(self, name: str) -> LabHost:
         return next(host for host in self.hosts if host.name == name)
 
     def stop(self) -> None:
         self._acceptor.stop()
+        if self._tls:
+            self._tls.close()
 
     def __enter__(self) -> "Lab":
         return self
@@ -128,6 +141,7 @@ def start_lab(
         client_key_pem=ed25519_pem(secret, "client"),
     )
     acceptor = Acceptor(workers=workers)
+    tls = LabTls() if any(spec.https for spec in specs) else None
     ssh = SshHostServer(credentials, huge_bytes=huge_bytes)
     commands = command_map()
     lab_hosts = []
@@ -144,6 +158,7 @@ def start_lab(
                 latency_ms=latency_ms if spec.latency_ms is None else spec.latency_ms,
                 host_key=ed25519_key(secret, f"host:{name}"),
                 rotated_key=ed25519_key(secret, f"rotated:{name}"),
+                https=spec.https,
             )
             port = base_port + index if base_port else 0
             if host.fault == fault_kinds.REFUSED:
@@ -153,14 +168,17 @@ def start_lab(
             elif host.os_family == "linux":
                 host.port = acceptor.listen(host.address, port, ssh.handler(host))
             else:
-                wsman = WsmanHost(host, credentials, commands, huge_bytes=huge_bytes)
+                context = tls.context if tls and host.https else None
+                wsman = WsmanHost(host, credentials, commands, huge_bytes, context)
                 host.port = acceptor.listen(host.address, port, wsman.handle)
             lab_hosts.append(host)
     except BaseException:
         acceptor.stop()
+        if tls:
+            tls.close()
         raise
     acceptor.start()
-    return Lab(lab_hosts, credentials, acceptor)
+    return Lab(lab_hosts, credentials, acceptor, tls)
 
 
 def ensure_credentials(lab: Lab) -> None:
@@ -210,7 +228,7 @@ def inventory_rows(lab: Lab) -> list[dict[str, str]]:
                 "jump_host": "",
                 "use_sudo": "false",
                 "allow_legacy_ssh": "false",
-                "winrm_scheme": "" if linux else "http",
+                "winrm_scheme": "" if linux else ("https" if host.https else "http"),
                 "winrm_port": "" if linux else str(host.port),
                 "winrm_transport": "" if linux else "basic",
             }

@@ -62,6 +62,7 @@ class LabHost:
     port: int = 0
     fault: str = ""
     latency_ms: int = 0
+    https: bool = False
     host_key: paramiko.PKey | None = None
     rotated_key: paramiko.PKey | None = None
     connections: int = 0

@@ -15,6 +15,7 @@ have (`'x' is not recognized ...`, exit 9009).
 import base64
 import logging
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -87,8 +88,10 @@ class WsmanHost:
         credentials: LabCredentials,
         commands: dict[str, str],
         huge_bytes: int = 32 * 1024 * 1024,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.host = host
+        self.tls = tls
         self.credentials = credentials
         self.commands = commands
         self.huge_bytes = huge_bytes
@@ -96,7 +99,17 @@ class WsmanHost:
         self.lock = threading.Lock()
 
     def handle(self, conn: socket.socket) -> None:
-        _Handler(conn, ("127.0.0.1", 0), self)  # type: ignore[arg-type]
+        if self.tls is not None:
+            conn.settimeout(_Handler.timeout)
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except (ssl.SSLError, OSError) as exc:
+                log.debug("lab wsman %s: TLS handshake failed: %s", self.host.name, exc)
+                return
+        try:
+            _Handler(conn, ("127.0.0.1", 0), self)  # type: ignore[arg-type]
+        finally:
+            conn.close()
 
     def run(self, command_line: str) -> ProbeOutput:
         probe = self.commands.get(normalise(command_line))

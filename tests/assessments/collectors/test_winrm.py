@@ -36,14 +36,18 @@ def lab():
     ]
     specs += [HostSpec("windows_2008r2_clean", fault=fault, name=fault) for fault in FAULTS]
     specs.append(HostSpec("windows_2008r2_clean", name="slow", latency_ms=1500))
+    specs.append(HostSpec("windows_2008r2_clean", name="tls", https=True))
     with start_lab(hosts=specs, huge_bytes=3 * 1024 * 1024, workers=16) as running:
         yield running
 
 
-def make_host(lab, name: str, password: str | None = None, **overrides) -> Host:
+def make_host(
+    lab, name: str, password: str | None = None, validate: bool = True, **overrides
+) -> Host:
     """An unsaved Host with an unsaved credential: the collector needs no database."""
     credential = Credential(name="lab", kind="winrm", username=lab.credentials.username)
     credential.winrm_transport = "basic"
+    credential.validate_certificate = validate
     credential.set_secret(password or lab.credentials.password)
     fields = {
         "name": name,
@@ -103,6 +107,24 @@ def test_it_keeps_cmd_errors_of_unknown_commands(lab):
 def test_it_notes_basic_auth_over_plain_http(lab):
     result = collect_winrm(make_host(lab, "w2008r2"), probes=[WINDOWS["ver"]])
     assert any("plain HTTP" in note for note in result.notes)
+
+
+def test_it_refuses_an_untrusted_certificate(lab):
+    error = failure(make_host(lab, "tls", winrm_scheme="https"))
+    assert error.error_class == ErrorClass.PROTOCOL_ERROR
+    assert "TLS failed" in error.detail
+
+
+def test_it_trusts_the_ca_bundle_of_the_environment(lab, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(lab.certificate))
+    result = collect_winrm(make_host(lab, "tls", winrm_scheme="https"), probes=[WINDOWS["ver"]])
+    assert result.algorithms.startswith("https://127.0.0.1:")
+    assert result.notes == []
+
+
+def test_it_skips_certificate_checks_when_the_credential_says_so(lab):
+    host = make_host(lab, "tls", validate=False, winrm_scheme="https")
+    assert collect_winrm(host, probes=[WINDOWS["ver"]]).probes["ver"].rc == 0
 
 
 def test_it_reports_a_wrong_password_as_auth_failed(lab):

@@ -64,6 +64,14 @@ def test_its_rows_point_ssh_at_port_and_winrm_at_winrm_port(tmp_path):
     assert linux["groups"] == GROUP
 
 
+def test_it_writes_https_for_tls_hosts():
+    with start_lab(hosts=[HostSpec("windows_2003_x86", https=True)]) as lab:
+        (row,) = inventory_rows(lab)
+        assert lab.certificate.exists()
+    assert row["winrm_scheme"] == "https"
+    assert not lab.certificate.exists()
+
+
 def test_it_tags_hosts_with_profile_and_fault():
     with start_lab(hosts=[HostSpec("linux_clean", fault=faults.HANG)]) as lab:
         (row,) = inventory_rows(lab)
