@@ -122,11 +122,11 @@ def _header_ok(header: list[str], parsed: ParsedInventory) -> bool:
         parsed.errors.append(Problem(1, "the file is empty: the first line must be the header"))
         return False
     for column in header:
-        if column not in COLUMNS:
+        if column and column not in COLUMNS:
             parsed.errors.append(
                 Problem(1, f"unknown column {column!r} (known: {', '.join(COLUMNS)})")
             )
-    for column in sorted({c for c in header if header.count(c) > 1}):
+    for column in sorted({c for c in header if c and header.count(c) > 1}):
         parsed.errors.append(Problem(1, f"column {column!r} appears more than once"))
     for column in REQUIRED:
         if column not in header:
@@ -137,10 +137,14 @@ def _header_ok(header: list[str], parsed: ParsedInventory) -> bool:
 def _row(
     header: list[str], cells: list[str], line: int, parsed: ParsedInventory
 ) -> HostSpec | None:
-    if len(cells) > len(header):
+    # Spreadsheets pad rows and headers with empty cells: only a value there is a mistake.
+    if any(cell.strip() for cell in cells[len(header) :]):
         parsed.errors.append(
             Problem(line, f"{len(cells)} cells but the header has {len(header)} columns")
         )
+        return None
+    if any(cells[i].strip() for i, column in enumerate(header) if not column and i < len(cells)):
+        parsed.errors.append(Problem(line, "a value in a column without a name in the header"))
         return None
     # Missing trailing cells are empty, so they mean the default like any empty cell.
     row = {column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(header)}

@@ -191,3 +191,14 @@ def test_reimporting_unchanged_hosts_writes_nothing(
     import_hosts("h.csv", data)
     with django_assert_max_num_queries(12):
         import_hosts("h.csv", data)
+
+
+def test_empty_cells_padding_rows_and_header_are_ignored(names: None) -> None:
+    report = import_hosts("h.csv", b"name,address,,\nweb1,10.0.0.1,,\nweb2,10.0.0.2,,,\n")
+    assert report.ok, report.errors
+    assert Host.objects.count() == 2
+
+
+def test_a_value_beyond_the_header_is_an_error(names: None) -> None:
+    report = import_hosts("h.csv", b"name,address,\nweb1,10.0.0.1,oops\nweb2,1,,extra\n")
+    assert [p.line for p in report.errors] == [2, 3]
