@@ -79,6 +79,13 @@ def runner(*, use_sudo: bool, max_stdout: int, max_stderr: int) -> str:
 {PROBE_ENV}umask 077
 p2c_sudo={1 if use_sudo else 0}
 p2c_uid=$(id -u 2>/dev/null)
+# sudo before 1.7 (RHEL 5 before 5.5) has no -n: read the password from /dev/null instead,
+# which fails at once rather than waiting for a terminal.
+p2c_sudo_n=1
+if [ "$p2c_sudo" = 1 ] && [ "$p2c_uid" != 0 ]; then
+  sudo -n -V >/dev/null 2>&1 || p2c_sudo_n=""
+fi
+[ "${{P2C_OLD_SUDO:-}}" = 1 ] && p2c_sudo_n=""  # for tests of that path on a newer sudo
 p2c_perl={shlex.quote(_PERL_WATCHDOG)}
 p2c_wd=sh
 if command -v perl >/dev/null 2>&1 && perl -e 'exit 0' >/dev/null 2>&1; then
@@ -124,7 +131,8 @@ p2c_run() {{
   p2c_rc=125
   p2c_trunc=""
   [ -n "$p2c_tmp" ] || return 0
-  rm -f "$p2c_tmp/out" "$p2c_tmp/err" "$p2c_tmp/rc" "$p2c_tmp/timedout"
+  rm -f "$p2c_tmp/out" "$p2c_tmp/err" "$p2c_tmp/rc" "$p2c_tmp/timedout" "$p2c_tmp/asroot"
+  p2c_via_sudo=""
   set --
   [ -n "$p2c_nice" ] && set -- "$@" nice -n 19
   [ -n "$p2c_ionice" ] && set -- "$@" ionice -c3
@@ -135,13 +143,20 @@ p2c_run() {{
   # Under sudo the whole chain runs as root (so the watchdog may kill the probe), and the
   # command sudo sees is always /bin/sh: one sudoers rule covers every probe.
   if [ "$p2c_root" = 1 ] && [ "$p2c_sudo" = 1 ] && [ "$p2c_uid" != 0 ]; then
-    set -- sudo -n /bin/sh -c 'exec "$@"' p2c "$@"
+    p2c_via_sudo=1
+    # The root shell leaves a mark, so a refusal sudo words oddly is still recognised.
+    set -- /bin/sh -c ': >"$0"; exec "$@"' "$p2c_tmp/asroot" "$@"
+    if [ -n "$p2c_sudo_n" ]; then set -- sudo -n "$@"; else set -- sudo -S -p "" "$@"; fi
   fi
   [ "$p2c_wd" = sh ] && set -- p2c_watch "$@"
   {{ {{ "$@" /bin/sh -c "$p2c_frag" 2>&1 1>&3 3>&-; echo $? >"$p2c_tmp/rc"; }} |
     head -c {max_stderr + 1} >"$p2c_tmp/err" 3>&-; }} 3>&1 </dev/null |
     head -c {max_stdout + 1} >"$p2c_tmp/out"
   p2c_rc=$(cat "$p2c_tmp/rc" 2>/dev/null)
+  if [ -n "$p2c_via_sudo" ] && [ ! -f "$p2c_tmp/asroot" ]; then
+    # e.g. "sorry, you must have a tty to run sudo" (requiretty): never an empty success.
+    echo "p2c: sudo did not run the probe as root: Permission denied" >>"$p2c_tmp/err"
+  fi
   [ -n "$p2c_rc" ] || p2c_rc=125
   if [ "$p2c_wd" = timeout ] && [ "$p2c_rc" = 124 ]; then : >"$p2c_tmp/timedout"; fi
   if [ -f "$p2c_tmp/timedout" ]; then

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assessments.parsers.text import failure_reason
 from assessments.probes import LINUX
 from assessments.probes.base import Probe
 from assessments.probes.framing import new_token, parse_framed
@@ -153,7 +154,8 @@ def test_it_runs_as_an_unprivileged_user_with_sudo_only_for_root_probes():
     )
     assert outputs["plain"].stdout == b"65534\n"
     assert outputs["rooted"].stdout == b"" and outputs["rooted"].rc not in (0, None)
-    assert b"sudo" in outputs["rooted"].stderr
+    assert b"p2c: sudo did not run the probe as root" in outputs["rooted"].stderr
+    assert "sudo" in failure_reason(outputs["rooted"])
 
 
 def test_it_stops_a_slow_probe_as_an_unprivileged_user():
@@ -193,6 +195,13 @@ def test_it_runs_only_root_probes_through_sudo():
     )
     assert outputs["plain"].stdout.strip() != b"0"
     assert outputs["rooted"].stdout == b"0\nC\n"
+
+
+@pytest.mark.parametrize("old_sudo", ["0", "1"])
+def test_it_runs_root_probes_through_sudo_with_or_without_dash_n(old_sudo):
+    rooted = probe("rooted", "id -u", needs_root=True)
+    outputs = run([rooted], use_sudo=True, prefix=sudo_user(), env={"P2C_OLD_SUDO": old_sudo})
+    assert (outputs["rooted"].stdout, outputs["rooted"].stderr) == (b"0\n", b"")
 
 
 def test_it_stops_a_slow_probe_running_under_sudo():
