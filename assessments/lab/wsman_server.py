@@ -39,6 +39,7 @@ NS = {
 SHELL = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell"
 TRANSFER = "http://schemas.xmlsoap.org/ws/2004/09/transfer"
 CHUNK_BYTES = 1024 * 1024  # stdout per Receive answer
+MAX_SHELLS = 64  # per host; real WinRM's MaxShellsPerUser is 30 on 2008 R2
 # The design's command forms, used for probe ids the registry does not define (yet).
 DEFAULT_COMMANDS = {
     "wmic os get /value": "wmic_os",
@@ -216,7 +217,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _create(self, root: ET.Element, message_id: str, shell_id: str) -> None:
         new_id = str(uuid.uuid4()).upper()
         with self.server.lock:
-            self.server.shells[new_id] = {}
+            shells = self.server.shells
+            if len(shells) >= MAX_SHELLS:  # clients that never deleted theirs
+                del shells[next(iter(shells))]
+            shells[new_id] = {}
         body = (
             "<x:ResourceCreated><a:Address>http://127.0.0.1/wsman</a:Address>"
             f"<a:ReferenceParameters><w:ResourceURI>{SHELL}/cmd</w:ResourceURI><w:SelectorSet>"
