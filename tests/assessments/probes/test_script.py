@@ -210,3 +210,22 @@ def test_it_stops_a_slow_probe_running_under_sudo():
     outputs = run([slow, probe("next", "true")], use_sudo=True, prefix=sudo_user())
     assert outputs["slow"].rc == 124 and outputs["next"].rc == 0
     assert time.monotonic() - started < 10
+
+
+def test_it_reports_every_probe_unknown_without_a_writable_temporary_directory():
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        missing_service("read-only /tmp needs root and unshare (mount namespaces)")
+    readonly = "; ".join(
+        f"mount -t tmpfs -o ro tmpfs {d}" for d in ("/tmp", "/var/tmp", "/dev/shm")
+    )
+    inner = f"{readonly} || exit 99; exec /bin/sh -s"
+    check = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if check.returncode != 0:
+        missing_service("mount namespaces (unshare -m) are not permitted here")
+    outputs = run(
+        [probe("p", "echo data")],
+        shell=("unshare", "-m", "/bin/sh", "-c", inner),
+        env={"HOME": "/proc", "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"},
+    )
+    assert outputs["p"].stdout == b"" and outputs["p"].rc == 125
+    assert failure_reason(outputs["p"]) == "permission denied"
