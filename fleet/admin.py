@@ -17,6 +17,10 @@ from fleet.forms import CredentialAdminForm
 from fleet.lib.roles import ADMIN, OPERATOR, VIEWER, has_role
 from fleet.models import Credential, Host, HostGroup, HostKey, Tag, TargetNode
 
+admin.site.site_header = "P2C readiness administration"
+admin.site.site_title = "P2C readiness admin"
+admin.site.index_title = "Inventory, credentials and users"
+
 
 class RoleAdminMixin:
     """Permissions from the user's role: `view_role` to look, `change_role` to change."""

@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from fleet.lib.import_csv import COLUMNS
 from fleet.models import Host
 
 URL = reverse("host-import")
@@ -15,7 +16,8 @@ def test_it_shows_the_form_and_the_formats(operator_client) -> None:  # type: ig
     response = operator_client.get(URL)
     assert response.status_code == 200
     assert b'type="file"' in response.content
-    assert b"name,address,port,os_family,groups,tags,credential,target" in response.content
+    for column in COLUMNS:
+        assert f"<code>{column}</code>".encode() in response.content
     assert b"ansible_connection" in response.content
 
 
