@@ -109,12 +109,16 @@ def read_capture(path: str | os.PathLike[str], limits: Limits = LIMITS) -> Loade
     return read_capture_bytes(data, limits, name=path.name)
 
 
-def read_capture_bytes(data: bytes, limits: Limits = LIMITS, name: str = "") -> LoadedCapture:
-    """A capture from the bytes of an archive (an upload, or `Capture.data`)."""
+def read_capture_bytes(
+    data: bytes | bytearray | memoryview, limits: Limits = LIMITS, name: str = ""
+) -> LoadedCapture:
+    """A capture from the bytes of an archive (an upload, or `Capture.data`, which PostgreSQL
+    hands back as a memoryview)."""
     if len(data) > limits.archive_bytes:
         raise CaptureError(f"the capture is larger than {limits.archive_bytes} bytes")
     if not data:
         raise CaptureError("the capture file is empty")
+    data = bytes(data)
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         files = read_zip(data, limits)
     elif is_tar(data):

@@ -117,6 +117,11 @@ def test_it_reads_a_zip_of_the_windows_folder_with_backslashes():
     assert capture.hostname == "W2K3"
 
 
+def test_it_reads_a_memoryview_as_postgresql_returns_binary_fields():
+    data = memoryview(capture_to_targz("linux", "web01", {"df": ProbeOutput(b"x")}))
+    assert read_capture_bytes(data).probes["df"].stdout == b"x"
+
+
 def test_it_reads_a_plain_tar_and_a_tgz_file_on_disk(tmp_path):
     path = tmp_path / "c.tar"
     path.write_bytes(make_tar({"./proc_mounts.txt": MOUNTS}, mode="w"))
