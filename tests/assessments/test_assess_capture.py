@@ -160,3 +160,10 @@ def test_it_keeps_notes_out_of_the_json(tmp_path):
     call_command("assess_capture", str(folder), "--json", stdout=out, stderr=err)
     assert json.loads(out.getvalue())["os_family"] == "linux"
     assert "proc_mounts.rc does not hold an exit code" in err.getvalue()
+
+
+def test_it_compares_the_data_with_the_free_space_given():
+    small = by_check(assess_json(LINUX, "--target-os", "linux", "--target-free", "10G"))
+    large = by_check(assess_json(LINUX, "--target-os", "linux", "--target-free", "2T"))
+    assert small["filesystems.capacity"]["severity"] == "blocker"
+    assert large["filesystems.capacity"]["severity"] in ("pass", "info")
