@@ -180,6 +180,14 @@ def parse_yaml(text: str) -> ParsedInventory:
         inventory.errors.append(Problem(1, "the inventory is empty"))
     elif not isinstance(root, yaml.MappingNode):
         inventory.errors.append(Problem(_line(root), "expected groups at the top (like all:)"))
+    elif any(_scalar(key) == "plugin" for key, _ in root.value):
+        inventory.errors.append(
+            Problem(
+                1,
+                "this is a dynamic inventory (plugin:); export it first with "
+                "`ansible-inventory -i FILE --list --yaml > hosts.yml` and import that",
+            )
+        )
     else:
         for key, value in root.value:
             _yaml_group(inventory, _scalar(key), value, _line(key))

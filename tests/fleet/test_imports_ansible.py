@@ -194,3 +194,8 @@ def test_a_yaml_dry_run_changes_nothing() -> None:
 )
 def test_the_format_is_detected_by_extension_then_content(name: str, text: str, fmt: str) -> None:
     assert detect_format(name, text) == fmt
+
+
+def test_a_dynamic_inventory_plugin_file_says_how_to_export_it() -> None:
+    report = import_hosts("aws_ec2.yml", b"plugin: amazon.aws.aws_ec2\nregions: [eu-west-1]\n")
+    assert "ansible-inventory" in report.errors[0].message
