@@ -12,8 +12,10 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 
-from fleet.forms import CredentialAdminForm
+from fleet.forms import SECRET_FIELDS, CredentialAdminForm
 from fleet.lib.roles import ADMIN, OPERATOR, VIEWER, has_role
 from fleet.models import Credential, Host, HostGroup, HostKey, Tag, TargetNode
 
@@ -161,6 +163,11 @@ class CredentialAdmin(RoleAdminMixin, admin.ModelAdmin):  # type: ignore[type-ar
         ("WinRM", {"fields": ["winrm_transport", "validate_certificate"]}),
         ("History", {"fields": ["created", "updated"]}),
     ]
+
+    @method_decorator(sensitive_post_parameters(*SECRET_FIELDS))
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Error reports (DEBUG pages, mailed tracebacks) then mask what was typed.
+        return super().changeform_view(request, *args, **kwargs)
 
     @admin.display(boolean=True, description="has secret")
     def secret_stored(self, obj: Credential) -> bool:

@@ -10,6 +10,7 @@ from fleet.lib.imports import FORMATS
 from fleet.models import Credential
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+SECRET_FIELDS = ("password", "private_key", "passphrase")
 
 
 class ImportForm(forms.Form):

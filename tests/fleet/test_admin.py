@@ -133,3 +133,13 @@ def test_the_change_history_names_fields_not_secrets(admin_staff) -> None:  # ty
     page = admin_staff.get(url).content.decode()
     assert "Changed Password" in page or "Changed password" in page
     assert PLAINTEXT not in page
+
+
+def test_error_reports_would_mask_the_typed_secrets(admin_staff) -> None:  # type: ignore[no-untyped-def]
+    from django.views.debug import SafeExceptionReporterFilter
+
+    response = admin_staff.post(
+        reverse("admin:fleet_credential_add"), credential_form(password=PLAINTEXT)
+    )
+    masked = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert masked["password"] != PLAINTEXT and masked["username"] == "root"
