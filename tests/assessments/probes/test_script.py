@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from assessments.captures import capture_to_targz, read_capture_bytes
+from assessments.engine import assess
 from assessments.parsers.text import failure_reason
 from assessments.probes import LINUX
 from assessments.probes.base import Probe
 from assessments.probes.framing import new_token, parse_framed
 from assessments.probes.script import MAX_STDOUT, build_linux_script
+from tests.assessments.probes.test_offline import global_addresses, local_mounts
 from tests.conftest import missing_service
 from tests.sshd import TEST_USER, ensure_user
 
@@ -229,3 +232,14 @@ def test_it_reports_every_probe_unknown_without_a_writable_temporary_directory()
     )
     assert outputs["p"].stdout == b"" and outputs["p"].rc == 125
     assert failure_reason(outputs["p"]) == "permission denied"
+
+
+def test_a_live_run_stored_as_a_capture_judges_this_machine(tmp_path):
+    if not shutil.which("ip"):
+        missing_service("iproute2 (ip) is needed to compare addresses")
+    outputs = run([p for p in LINUX.values() if p.id not in SLOW], env={"TMPDIR": str(tmp_path)})
+    stored = read_capture_bytes(capture_to_targz("linux", "self", outputs))
+    findings = {f.check: f for f in assess(stored.facts()).findings}
+    listed = re.findall(r"^(/\S*) \(", findings["filesystems.local_count"].evidence, re.M)
+    assert set(listed) == local_mounts()
+    assert all(a in findings["ip_addresses.venet"].evidence for a in global_addresses())
