@@ -116,9 +116,8 @@ class TargetNodeAdmin(RoleAdminMixin, admin.ModelAdmin):  # type: ignore[type-ar
 
 @admin.register(HostKey)
 class HostKeyAdmin(RoleAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    """Pinned SSH host keys: trusting or rejecting one is an admin decision."""
+    """Pinned SSH host keys; operators approve them, as on the host page."""
 
-    change_role = ADMIN
     list_display = ["host", "key_type", "fingerprint", "state", "first_seen", "last_seen"]
     list_filter = ["state", "key_type"]
     search_fields = ["host__name", "fingerprint"]
