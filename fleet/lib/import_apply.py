@@ -163,12 +163,12 @@ def _apply_host(
         host.credential = credential
     elif spec.credential_user:
         credential = resolver.credential_for_user(spec)
-        if credential is None:
+        if credential is None and host.credential_id is None:
             warnings.append(
                 f"no credential for user {spec.credential_user!r}: create one named "
                 f"{spec.credential_user!r} (manage.py add_credential) and import again"
             )
-        else:
+        elif credential is not None:
             host.credential = credential
     if spec.target is not None:
         target = resolver.targets.get(spec.target) if spec.target else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import codecs
 from pathlib import PurePath
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from fleet.lib import import_ansible, import_csv
 from fleet.lib.import_apply import apply
@@ -131,8 +131,14 @@ def import_hosts(
                 raise ImportFailed
             if dry_run:
                 transaction.set_rollback(True)
+    except IntegrityError:
+        # Another import (or an admin edit) created the same host, group or tag meanwhile.
+        report.errors.append(
+            Problem(None, "the inventory changed during the import; nothing was saved, try again")
+        )
     except ImportFailed:
         report.errors.sort(key=_problem_order)
+    if report.errors:
         report.rows = []
         report.groups_created = []
     return report

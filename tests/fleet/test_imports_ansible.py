@@ -199,3 +199,11 @@ def test_the_format_is_detected_by_extension_then_content(name: str, text: str, 
 def test_a_dynamic_inventory_plugin_file_says_how_to_export_it() -> None:
     report = import_hosts("aws_ec2.yml", b"plugin: amazon.aws.aws_ec2\nregions: [eu-west-1]\n")
     assert "ansible-inventory" in report.errors[0].message
+
+
+def test_a_credential_set_by_hand_is_kept_without_a_warning() -> None:
+    credential = make_credential("by-hand", username="someone")
+    make_host("app1", credential=credential)
+    report = import_hosts("inventory.yml", YAML)
+    assert Host.objects.get(name="app1").credential == credential
+    assert not next(r for r in report.rows if r.name == "app1").warnings

@@ -202,3 +202,15 @@ def test_empty_cells_padding_rows_and_header_are_ignored(names: None) -> None:
 def test_a_value_beyond_the_header_is_an_error(names: None) -> None:
     report = import_hosts("h.csv", b"name,address,\nweb1,10.0.0.1,oops\nweb2,1,,extra\n")
     assert [p.line for p in report.errors] == [2, 3]
+
+
+def test_a_concurrent_change_is_reported_and_rolled_back(names: None, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db import IntegrityError
+
+    def collide(**fields: object) -> None:
+        raise IntegrityError("UNIQUE constraint failed: fleet_hostgroup.name")
+
+    monkeypatch.setattr(HostGroup.objects, "create", collide)
+    report = import_hosts("h.csv", csv_bytes("a,,,,newgroup"))
+    assert "changed during the import" in report.errors[0].message
+    assert not report.rows and Host.objects.count() == 0
