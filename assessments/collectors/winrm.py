@@ -3,8 +3,10 @@
 One HTTP session and one cmd shell per host: every command is a process of its own in that
 shell, released with a Signal when it ends (as Ansible's WinRM plugin does), and a command
 cut short gets the shell replaced. Each command is short: old WinRM services cut any single
-operation at about 60 s, which our per-command deadlines stay under. Ports: the host's `winrm_port` if set,
-else 5985 (HTTP) / 5986 (HTTPS) first, then the WinRM 1.x listeners' 80 / 443. Transports:
+operation at about 60 s, which our per-command deadlines stay under.
+
+Ports: the host's `winrm_port` if set, else 5985 (HTTP) / 5986 (HTTPS) first, then the
+WinRM 1.x listeners' 80 / 443. Transports:
 ntlm, kerberos, credssp or basic, from the host or else its credential; plain HTTP with NTLM,
 Kerberos or CredSSP has its messages encrypted by pywinrm (old Windows lacks TLS 1.2).
 
