@@ -143,3 +143,13 @@ def test_error_reports_would_mask_the_typed_secrets(admin_staff) -> None:  # typ
     )
     masked = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert masked["password"] != PLAINTEXT and masked["username"] == "root"
+
+
+def test_the_host_list_costs_the_same_queries_for_many_hosts(
+    admin_staff, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    credential = make_credential()
+    for i in range(30):
+        make_host(f"h{i}", credential=credential)
+    with django_assert_max_num_queries(15):
+        assert admin_staff.get(reverse("admin:fleet_host_changelist")).status_code == 200
