@@ -79,7 +79,8 @@ def verdict_bars(
     figure = go.Figure(
         layout=_layout(
             barmode="stack",
-            height=max(200, 110 + 30 * len(categories)),
+            # Room below the bars for a legend of up to five verdicts, one per line if narrow.
+            height=170 + 32 * len(categories),
             yaxis={"automargin": True, "autorange": "reversed"},
             legend={"orientation": "h", "y": -0.15, "yanchor": "top", "traceorder": "normal"},
             margin={"l": 10, "r": 10, "t": 10, "b": 10},

@@ -8,7 +8,6 @@ stays flat however large the fleet.
 import csv
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from django.db.models import QuerySet
 
@@ -35,11 +34,12 @@ BOM = "\ufeff"
 CHUNK = 2000
 # A spreadsheet evaluates a cell that starts with one of these as a formula (or DDE).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FIRST = frozenset(FORMULA_PREFIXES)
 
 
 def neutralise(value: str) -> str:
     """`value` made inert for spreadsheets: a leading formula character gets a `'` in front."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return "'" + value if value[:1] in _FIRST else value
 
 
 def _groups_by_host(hosts: QuerySet[Host]) -> dict[int, str]:
@@ -79,11 +79,14 @@ def blocker_rows(hosts: QuerySet[Host], include_warnings: bool = False) -> Itera
             "host_scan__finished",
         )
     )
-    for row in findings.iterator(chunk_size=CHUNK):
-        host_id, *values, waived, finished = row
-        cells: list[Any] = [*values[:3], groups.get(host_id, ""), *values[3:]]
-        cells += ["true" if waived else "false", finished.isoformat() if finished else ""]
-        yield [neutralise(str(cell)) for cell in cells]
+    for host_id, name, address, os_family, *judged, waived, finished in findings.iterator(
+        chunk_size=CHUNK
+    ):
+        cells = [name, address, os_family, groups.get(host_id, ""), *judged]
+        row = ["'" + cell if cell[:1] in _FIRST else cell for cell in cells]
+        # Ours, never user text: no formula can start them.
+        row += ["true" if waived else "false", finished.isoformat() if finished else ""]
+        yield row
 
 
 class _Line:

@@ -8,6 +8,7 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -29,9 +30,10 @@ STALE_DAYS = 30
 
 def latest_findings(hosts: QuerySet[Host]) -> QuerySet[Finding]:
     """Findings of the latest scan of each host in `hosts`."""
-    return Finding.objects.filter(
-        host__in=hosts.values("pk"), host_scan_id=F("host__latest_scan_id")
-    )
+    # A semi-join on the scan ids: PostgreSQL hashes the hosts' latest scans once, instead
+    # of joining every finding to its host and comparing two columns (badly estimated).
+    latest = hosts.filter(latest_scan__isnull=False).order_by().values("latest_scan_id")
+    return Finding.objects.filter(host_scan_id__in=latest)
 
 
 def verdict_counts(hosts: QuerySet[Host]) -> dict[str, int]:
@@ -44,16 +46,23 @@ def verdict_counts(hosts: QuerySet[Host]) -> dict[str, int]:
 def restriction_counts(hosts: QuerySet[Host]) -> dict[str, dict[str, int]]:
     """Per restriction class: hosts with an unwaived blocker, a warning, a waived finding."""
     out: dict[str, dict[str, int]] = defaultdict(lambda: {"blocker": 0, "warning": 0, "waived": 0})
-    rows = (
+    pairs = (
         latest_findings(hosts)
         .filter(severity__in=[Severity.BLOCKER, Severity.WARNING])
         .order_by()
-        .values("restriction", "severity", "waived")
-        .annotate(n=Count("host_id", distinct=True))
+        .values("restriction", "severity", "waived", "host_id")
+        .distinct()
     )
-    for row in rows:
-        key = "waived" if row["waived"] else row["severity"]
-        out[row["restriction"]][key] += row["n"]
+    # DISTINCT then GROUP BY hashes twice; COUNT(DISTINCT) would sort 100,000 rows on disk.
+    sql, params = pairs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.restriction, t.severity, t.waived, COUNT(*) "  # noqa: S608 (our own SQL)
+            f"FROM ({sql}) t GROUP BY t.restriction, t.severity, t.waived",
+            params,
+        )
+        for restriction, severity, waived, count in cursor.fetchall():
+            out[restriction]["waived" if waived else severity] += count
     return dict(out)
 
 
@@ -129,6 +138,27 @@ def _count_of(severity: str) -> Subquery:
         .values("n"),
         output_field=IntegerField(),
     )
+
+
+def attach_counts(hosts: list[Host]) -> None:
+    """Set `blockers` and `warnings` (unwaived, latest scan) on each of a page of hosts."""
+    by_scan: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Finding.objects.filter(
+            host_scan_id__in=[h.latest_scan_id for h in hosts if h.latest_scan_id],
+            severity__in=[Severity.BLOCKER, Severity.WARNING],
+            waived=False,
+        )
+        .order_by()
+        .values_list("host_scan_id", "severity")
+        .annotate(n=Count("pk"))
+    )
+    for scan_id, severity, count in rows:
+        by_scan[scan_id][severity] = count
+    for host in hosts:
+        counts = by_scan.get(host.latest_scan_id or 0, {})
+        host.blockers = counts.get(Severity.BLOCKER, 0)  # type: ignore[attr-defined]
+        host.warnings = counts.get(Severity.WARNING, 0)  # type: ignore[attr-defined]
 
 
 def with_counts(hosts: QuerySet[Host]) -> QuerySet[Host]:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from assessments.choices import Severity
 from fleet.choices import Verdict
@@ -56,7 +56,7 @@ def verdict_badge(verdict: str) -> SafeString:
 def severity_badge(severity: str, waived: bool = False) -> SafeString:
     label = Severity(severity).label if severity in Severity.values else severity
     icon = SEVERITY_ICONS.get(severity, "?")
-    extra = format_html(' <span class="badge waived">waived</span>') if waived else ""
+    extra = mark_safe(' <span class="badge waived">waived</span>') if waived else ""
     return format_html(
         '<span class="badge s-{}"><span aria-hidden="true">{}</span> {}</span>{}',
         severity,

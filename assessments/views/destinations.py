@@ -75,8 +75,12 @@ def destination_list(request: HttpRequest) -> HttpResponse:
     for host in hosts:
         if host.pk not in placeable:
             platform = platforms.get(host.pk, Platform())
-            reasons = sorted({r for node in nodes for r in fit(host, platform, node)})
-            homeless.append(Fit(host, platform, reasons or ["no destination node defined"]))
+            same = [node for node in nodes if node.os_family == host.os_family]
+            reasons = sorted({r for node in same for r in fit(host, platform, node)})
+            if host.pk not in platforms:
+                reasons.insert(0, "no capture to read (scan failed?)")
+            family = host.get_os_family_display()
+            homeless.append(Fit(host, platform, reasons or [f"no {family} destination node"]))
     context = {
         "columns": columns,
         "homeless": homeless,
