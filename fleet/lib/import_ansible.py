@@ -38,6 +38,7 @@ WINDOWS_CONNECTIONS = {"winrm", "psrp"}
 LINUX_CONNECTIONS = {"ssh", "paramiko", "smart", "local", "paramiko_ssh"}
 TRUE = {"true", "yes", "on", "1"}
 FALSE = {"false", "no", "off", "0"}
+BAD_HOST_CHARACTERS = re.compile(r"[\s,;/\\\"'=]")
 RANGE = re.compile(r"\[([0-9a-zA-Z]+):([0-9a-zA-Z]+)(?::([0-9]+))?\]")
 
 
@@ -58,6 +59,12 @@ class Inventory:
         self.group_lines.setdefault(name, line)
 
     def add_host(self, name: str, group: str, line: int, variables: dict[str, Any]) -> None:
+        if BAD_HOST_CHARACTERS.search(name):
+            raise ValueError(
+                f"{name!r} is not a host name (a CSV file needs a header with a name column)"
+                if "," in name
+                else f"{name!r} is not a host name"
+            )
         self.host_lines.setdefault(name, line)
         self.host_vars.setdefault(name, {}).update(variables)
         groups = self.memberships.setdefault(name, [])

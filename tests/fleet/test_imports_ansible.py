@@ -151,6 +151,7 @@ def test_p2c_vars_name_credentials_and_targets() -> None:
         (b"[web]\nh1 ansible_become=perhaps\n", 2, "not a boolean"),
         (b"[web]\nh1 ansible_host='{{ lookup }}'\n", 2, "Jinja template"),
         (b"[web]\nh1 ansible_ssh_common_args='-J a,b'\n", 2, "one hop"),
+        (b"host,ip\nh1,10.0.0.1\n", 1, "needs a header with a name column"),
         (b"[a:children]\nb\n[b:children]\na\n[b]\nh1\n", 1, "its own ancestor"),
     ],
 )
