@@ -28,6 +28,7 @@ from fleet.lib.import_spec import (
     HostSpec,
     ParsedInventory,
     Problem,
+    VarFiles,
     ancestors,
     check_jump_host,
     split_list,
@@ -54,6 +55,14 @@ class Inventory:
     host_lines: dict[str, int] = field(default_factory=dict)
     host_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
     memberships: dict[str, list[str]] = field(default_factory=dict)
+    var_files: VarFiles = field(default_factory=VarFiles)
+
+    def vars_of_group(self, name: str) -> dict[str, Any]:
+        # As in Ansible, group_vars/ files win over the inventory's own group vars.
+        return {**self.group_vars.get(name, {}), **self.var_files.group_vars.get(name, {})}
+
+    def vars_of_host(self, name: str) -> dict[str, Any]:
+        return {**self.host_vars.get(name, {}), **self.var_files.host_vars.get(name, {})}
 
     def add_group(self, name: str, line: int) -> None:
         self.group_lines.setdefault(name, line)
@@ -106,8 +115,8 @@ def _ini_value(raw: str) -> Any:
         return raw
 
 
-def parse_ini(text: str) -> ParsedInventory:
-    inventory = Inventory(ANSIBLE_INI)
+def parse_ini(text: str, var_files: VarFiles | None = None) -> ParsedInventory:
+    inventory = Inventory(ANSIBLE_INI, var_files=var_files or VarFiles())
     group, kind = "ungrouped", "hosts"
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -173,8 +182,8 @@ def _split_port(pattern: str, variables: dict[str, Any]) -> str:
     return pattern
 
 
-def parse_yaml(text: str) -> ParsedInventory:
-    inventory = Inventory(ANSIBLE_YAML)
+def parse_yaml(text: str, var_files: VarFiles | None = None) -> ParsedInventory:
+    inventory = Inventory(ANSIBLE_YAML, var_files=var_files or VarFiles())
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -283,10 +292,10 @@ def _to_parsed(inventory: Inventory) -> ParsedInventory:
         direct = inventory.memberships.get(name, [])
         every = {g for group in direct for g in ancestors(group, parents)}
         ordered = sorted(every - {"all"}, key=lambda g: (depth.get(g, 0), g))
-        variables: dict[str, Any] = dict(inventory.group_vars.get("all", {}))
+        variables: dict[str, Any] = inventory.vars_of_group("all")
         for group in ordered:
-            variables.update(inventory.group_vars.get(group, {}))
-        variables.update(inventory.host_vars.get(name, {}))
+            variables.update(inventory.vars_of_group(group))
+        variables.update(inventory.vars_of_host(name))
         spec = HostSpec(name=name, line=line, groups=[g for g in direct if g not in IMPLICIT])
         try:
             _apply_vars(spec, variables)

@@ -81,6 +81,14 @@ class ParsedInventory:
 
 
 @dataclass
+class VarFiles:
+    """Ansible `group_vars/` and `host_vars/` found next to an inventory (command only)."""
+
+    group_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
+    host_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
 class RowResult:
     """What the import did (or would do) to one host."""
 

@@ -34,6 +34,7 @@ from fleet.lib.import_spec import (
     ParsedInventory,
     Problem,
     RowResult,
+    VarFiles,
     ancestors,
     split_list,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "ParsedInventory",
     "Problem",
     "RowResult",
+    "VarFiles",
     "ancestors",
     "decode",
     "detect_format",
@@ -100,7 +102,9 @@ def detect_format(filename: str, text: str) -> str:
     return ANSIBLE_INI
 
 
-def parse(filename: str, data: bytes, fmt: str | None = None) -> ParsedInventory:
+def parse(
+    filename: str, data: bytes, fmt: str | None = None, var_files: VarFiles | None = None
+) -> ParsedInventory:
     """Decode, detect the format and parse; never touches the database."""
     try:
         text = decode(data)
@@ -110,15 +114,23 @@ def parse(filename: str, data: bytes, fmt: str | None = None) -> ParsedInventory
     if fmt == CSV:
         return import_csv.parse(text)
     if fmt == ANSIBLE_YAML:
-        return import_ansible.parse_yaml(text)
-    return import_ansible.parse_ini(text)
+        return import_ansible.parse_yaml(text, var_files)
+    return import_ansible.parse_ini(text, var_files)
 
 
 def import_hosts(
-    filename: str, data: bytes, *, dry_run: bool = False, fmt: str | None = None
+    filename: str,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    fmt: str | None = None,
+    var_files: VarFiles | None = None,
 ) -> ImportReport:
-    """Parse and apply a file: the one entry point of the command and the upload page."""
-    parsed = parse(filename, data, fmt)
+    """Parse and apply a file: the one entry point of the command and the upload page.
+
+    `var_files`: Ansible group_vars/host_vars read from beside the inventory (the command).
+    """
+    parsed = parse(filename, data, fmt, var_files)
     report = ImportReport(parsed.format, dry_run)
     _check_duplicates(parsed)
     report.errors = list(parsed.errors)

@@ -181,3 +181,42 @@ def test_create_login_refuses_a_weak_password(piped) -> None:  # type: ignore[no
     with pytest.raises(CommandError, match="too short"):
         run("create_login", "v", "--role", "viewer")
     assert not User.objects.filter(username="v").exists()
+
+
+def ansible_tree(root: Path) -> Path:
+    (root / "group_vars" / "windows").mkdir(parents=True)
+    (root / "host_vars").mkdir()
+    (root / "hosts").write_text("[linux]\nl1\n[windows]\nw1\n")
+    (root / "group_vars" / "all.yml").write_text("ansible_user: deploy\nansible_port: 2200\n")
+    (root / "group_vars" / "windows" / "conn.yml").write_text("ansible_connection: winrm\n")
+    (root / "group_vars" / "windows" / "vault.yml").write_text("$ANSIBLE_VAULT;1.1;AES256\n6162\n")
+    (root / "host_vars" / "l1.yaml").write_text("ansible_host: 10.0.0.9\n")
+    return root
+
+
+def test_import_hosts_reads_group_vars_and_host_vars_beside_the_inventory(tmp_path: Path) -> None:
+    make_credential("deploy", username="deploy")
+    run("import_hosts", str(ansible_tree(tmp_path) / "hosts"))
+    linux, windows = Host.objects.get(name="l1"), Host.objects.get(name="w1")
+    assert (linux.address, linux.port, linux.credential.name) == ("10.0.0.9", 2200, "deploy")
+    assert (windows.os_family, windows.winrm_port) == ("windows", 2200)
+
+
+def test_import_hosts_takes_an_inventory_directory(tmp_path: Path) -> None:
+    run("import_hosts", str(ansible_tree(tmp_path)))
+    assert Host.objects.get(name="w1").os_family == "windows"
+
+
+def test_a_directory_with_several_inventories_is_refused(tmp_path: Path) -> None:
+    ansible_tree(tmp_path)
+    (tmp_path / "staging").write_text("[web]\ns1\n")
+    with pytest.raises(CommandError, match=r"exactly one inventory file.*hosts, staging"):
+        run("import_hosts", str(tmp_path))
+
+
+def test_a_broken_group_vars_file_is_named(tmp_path: Path) -> None:
+    ansible_tree(tmp_path)
+    (tmp_path / "group_vars" / "linux.yml").write_text("ansible_user: [oops\n")
+    with pytest.raises(CommandError, match=r"group_vars/linux.yml line \d: unparsable YAML"):
+        run("import_hosts", str(tmp_path / "hosts"))
+    assert not Host.objects.exists()
