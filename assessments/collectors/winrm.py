@@ -302,6 +302,10 @@ def _guarded(call: Callable[[], T], endpoint: Endpoint, clock: _Clock) -> T:
         raise
     except (AuthenticationError, WSManFaultError) as exc:
         raise _server_error(exc, endpoint) from None
+    except PermissionError:  # requests_ntlm: the server sent no NTLM challenge
+        raise CollectError(
+            ErrorClass.AUTH_FAILED, f"{endpoint.url} did not offer an NTLM challenge"
+        ) from None
     except requests.exceptions.SSLError as exc:
         raise errors.protocol(endpoint.url, f"TLS failed: {_first_line(exc)}", False) from None
     except requests.exceptions.Timeout:

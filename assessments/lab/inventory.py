@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from assessments.lab import faults as fault_kinds
+from assessments.lab import ntlm
 from assessments.lab.acceptor import Acceptor
 from assessments.lab.model import LabCredentials, LabHost, ed25519_key, ed25519_pem
 from assessments.lab.profiles import MIX, profiles
@@ -141,6 +142,8 @@ def start_lab(
         client_key_pem=ed25519_pem(secret, "client"),
     )
     acceptor = Acceptor(workers=workers)
+    if any(profiles()[spec.profile].os_family == "windows" for spec in specs):
+        ntlm.register(credentials.username, credentials.password)
     tls = LabTls() if any(spec.https for spec in specs) else None
     ssh = SshHostServer(credentials, huge_bytes=huge_bytes)
     commands = command_map()

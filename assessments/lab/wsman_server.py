@@ -3,8 +3,8 @@
 Create a cmd shell, Command, Receive (base64 stdout/stderr streams, then CommandState Done
 with an ExitCode), Signal and Delete, shaped like the real pywinrm receive sample
 (`data/` has no XML; see tests/samples/windows-winrm-soap-receive-response-pywinrm.xml.txt).
-Authentication: HTTP Basic over plain HTTP only (no NTLM, Kerberos, CredSSP or TLS): enough
-for the collector's protocol paths; real Windows servers remain the test of those transports.
+Authentication: HTTP Basic, or NTLM with WinRM message encryption (`ntlm.py`), over plain
+HTTP or TLS; no Kerberos or CredSSP (real Windows servers remain the test of those).
 
 A received command line is mapped to a probe through the scripts of
 `assessments.probes.WINDOWS` (falling back to the design's command forms for ids not yet
@@ -25,8 +25,9 @@ from http.server import BaseHTTPRequestHandler
 from xml.sax.saxutils import escape
 
 from assessments.facts import ProbeOutput
-from assessments.lab import faults
+from assessments.lab import faults, ntlm
 from assessments.lab.model import LabCredentials, LabHost
+from assessments.lab.ntlm import NtlmConnection, NtlmError
 
 log = logging.getLogger(__name__)
 
@@ -160,23 +161,60 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: WsmanHost  # type: ignore[assignment]
     latency_paid = False
+    ntlm: NtlmConnection | None = None  # set once a client starts NTLM on this connection
+    encrypted = False  # the current request came sealed, so its answer goes sealed
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("lab wsman %s: " + format, self.server.host.name, *args)
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        lab = self.server
+        self.encrypted = False
         if self.path.split("?")[0].rstrip("/").lower() != "/wsman":
             self._send(404, b"", "text/plain")
-        elif not self._authorised():
-            self._send(401, b"", "text/plain", {"WWW-Authenticate": 'Basic realm="WSMAN"'})
-        elif lab.host.fault == faults.GARBAGE:
+            return
+        token = ntlm.token(self.headers.get("Authorization") or "")
+        if token is not None:
+            if not self._ntlm_step(token):
+                return
+        elif not (self.ntlm and self.ntlm.complete) and not self._basic_ok():
+            self._reject()
+            return
+        if (self.headers.get("Content-Type") or "").startswith("multipart/encrypted"):
+            if not (self.ntlm and self.ntlm.complete):
+                self._send(400, b"", "text/plain")
+                return
+            body, self.encrypted = self.ntlm.decrypt(body), True
+        if self.server.host.fault == faults.GARBAGE:
             self._send(200, b"<html><body><h1>It works!</h1></body></html>", "text/html")
+        elif not body:
+            self._send(200, b"", "application/soap+xml;charset=UTF-8")  # pywinrm's NTLM set-up
         else:
             self._dispatch(body)
 
-    def _authorised(self) -> bool:
+    def _reject(self) -> None:
+        self.ntlm = None
+        self._send(401, b"", "text/plain", {"WWW-Authenticate": 'NTLM, Basic realm="WSMAN"'})
+
+    def _ntlm_step(self, token: bytes) -> bool:
+        """One round of the NTLM handshake; True once this request is authenticated."""
+        if self.ntlm is None or self.ntlm.complete:
+            self.ntlm = NtlmConnection()
+        try:
+            answer = self.ntlm.step(token)
+        except NtlmError:
+            self._reject()
+            return False
+        if not self.ntlm.complete:
+            challenge = f"NTLM {base64.b64encode(answer or b'').decode()}"
+            self._send(401, b"", "text/plain", {"WWW-Authenticate": challenge})
+            return False
+        if self.server.host.fault == faults.AUTH_FAILURE:
+            self._reject()
+            return False
+        return True
+
+    def _basic_ok(self) -> bool:
         if self.server.host.fault == faults.AUTH_FAILURE:
             return False
         scheme, _, value = (self.headers.get("Authorization") or "").partition(" ")
@@ -301,8 +339,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._soap(answer)
 
     def _send_partial(self, answer: bytes) -> None:
+        content_type = "application/soap+xml;charset=UTF-8"
+        if self.encrypted and self.ntlm:
+            answer, content_type = self.ntlm.encrypt(answer), ntlm.CONTENT_TYPE
         self.send_response(200)
-        self.send_header("Content-Type", "application/soap+xml;charset=UTF-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
         self.wfile.write(answer[: len(answer) // 2])
@@ -328,6 +369,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
     ) -> None:
+        if self.encrypted and self.ntlm and body:
+            body, content_type = self.ntlm.encrypt(body), ntlm.CONTENT_TYPE
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

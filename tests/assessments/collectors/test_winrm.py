@@ -42,11 +42,16 @@ def lab():
 
 
 def make_host(
-    lab, name: str, password: str | None = None, validate: bool = True, **overrides
+    lab,
+    name: str,
+    password: str | None = None,
+    validate: bool = True,
+    transport: str = "basic",
+    **overrides,
 ) -> Host:
     """An unsaved Host with an unsaved credential: the collector needs no database."""
     credential = Credential(name="lab", kind="winrm", username=lab.credentials.username)
-    credential.winrm_transport = "basic"
+    credential.winrm_transport = transport
     credential.validate_certificate = validate
     credential.set_secret(password or lab.credentials.password)
     fields = {
@@ -107,6 +112,29 @@ def test_it_keeps_cmd_errors_of_unknown_commands(lab):
 def test_it_notes_basic_auth_over_plain_http(lab):
     result = collect_winrm(make_host(lab, "w2008r2"), probes=[WINDOWS["ver"]])
     assert any("plain HTTP" in note for note in result.notes)
+
+
+def test_it_speaks_ntlm_with_message_encryption(lab):
+    result = collect_winrm(make_host(lab, "w2003", transport="ntlm"))
+    assert result.algorithms.endswith(" ntlm")
+    assert result.notes == []
+    for probe_id, out in lab.host("w2003").probes.items():
+        assert result.probes[probe_id].stdout == out.stdout, probe_id
+
+
+def test_it_takes_the_hosts_transport_over_the_credentials(lab):
+    host = make_host(lab, "w2008r2", transport="basic", winrm_transport="ntlm")
+    assert collect_winrm(host, probes=[WINDOWS["ver"]]).algorithms.endswith(" ntlm")
+
+
+def test_it_reports_a_wrong_ntlm_password_as_auth_failed(lab):
+    host = make_host(lab, "w2008r2", password="wrong-password", transport="ntlm")
+    assert failure(host).error_class == ErrorClass.AUTH_FAILED
+
+
+def test_it_reports_an_ntlm_rejection_as_auth_failed(lab):
+    host = make_host(lab, faults.AUTH_FAILURE, transport="ntlm")
+    assert failure(host).error_class == ErrorClass.AUTH_FAILED
 
 
 def test_it_refuses_an_untrusted_certificate(lab):
