@@ -57,12 +57,16 @@ class Inventory:
     memberships: dict[str, list[str]] = field(default_factory=dict)
     var_files: VarFiles = field(default_factory=VarFiles)
 
-    def vars_of_group(self, name: str) -> dict[str, Any]:
-        # As in Ansible, group_vars/ files win over the inventory's own group vars.
-        return {**self.group_vars.get(name, {}), **self.var_files.group_vars.get(name, {})}
-
-    def vars_of_host(self, name: str) -> dict[str, Any]:
-        return {**self.host_vars.get(name, {}), **self.var_files.host_vars.get(name, {})}
+    def variables(self, host: str, groups: list[str]) -> dict[str, Any]:
+        """Ansible's precedence: the inventory's group vars, then group_vars/ files (each
+        `all` first, then `groups` shallow to deep), the inventory's host vars, host_vars/."""
+        merged: dict[str, Any] = {}
+        for source in (self.group_vars, self.var_files.group_vars):
+            for group in ["all", *groups]:
+                merged.update(source.get(group, {}))
+        merged.update(self.host_vars.get(host, {}))
+        merged.update(self.var_files.host_vars.get(host, {}))
+        return merged
 
     def add_group(self, name: str, line: int) -> None:
         self.group_lines.setdefault(name, line)
@@ -292,10 +296,7 @@ def _to_parsed(inventory: Inventory) -> ParsedInventory:
         direct = inventory.memberships.get(name, [])
         every = {g for group in direct for g in ancestors(group, parents)}
         ordered = sorted(every - {"all"}, key=lambda g: (depth.get(g, 0), g))
-        variables: dict[str, Any] = inventory.vars_of_group("all")
-        for group in ordered:
-            variables.update(inventory.vars_of_group(group))
-        variables.update(inventory.vars_of_host(name))
+        variables = inventory.variables(name, ordered)
         spec = HostSpec(name=name, line=line, groups=[g for g in direct if g not in IMPLICIT])
         try:
             _apply_vars(spec, variables)

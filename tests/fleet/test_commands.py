@@ -220,3 +220,10 @@ def test_a_broken_group_vars_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"group_vars/linux.yml line \d: unparsable YAML"):
         run("import_hosts", str(tmp_path / "hosts"))
     assert not Host.objects.exists()
+
+
+def test_group_vars_files_win_over_the_inventorys_group_vars(tmp_path: Path) -> None:
+    ansible_tree(tmp_path)
+    (tmp_path / "hosts").write_text("[linux]\nl1\n[linux:vars]\nansible_port=2222\n")
+    run("import_hosts", str(tmp_path / "hosts"))
+    assert Host.objects.get(name="l1").port == 2200
