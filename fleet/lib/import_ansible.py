@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from fleet.choices import OsFamily, WinrmScheme, WinrmTransport
+from fleet.lib.import_ansible_vars import apply_vars
 from fleet.lib.import_spec import (
     ANSIBLE_INI,
     ANSIBLE_YAML,
@@ -30,15 +30,9 @@ from fleet.lib.import_spec import (
     Problem,
     VarFiles,
     ancestors,
-    check_jump_host,
-    split_list,
 )
 
 IMPLICIT = {"all", "ungrouped"}
-WINDOWS_CONNECTIONS = {"winrm", "psrp"}
-LINUX_CONNECTIONS = {"ssh", "paramiko", "smart", "local", "paramiko_ssh"}
-TRUE = {"true", "yes", "on", "1"}
-FALSE = {"false", "no", "off", "0"}
 BAD_HOST_CHARACTERS = re.compile(r"[\s,;/\\\"'=]")
 RANGE = re.compile(r"\[([0-9a-zA-Z]+):([0-9a-zA-Z]+)(?::([0-9]+))?\]")
 
@@ -299,7 +293,7 @@ def _to_parsed(inventory: Inventory) -> ParsedInventory:
         variables = inventory.variables(name, ordered)
         spec = HostSpec(name=name, line=line, groups=[g for g in direct if g not in IMPLICIT])
         try:
-            _apply_vars(spec, variables)
+            apply_vars(spec, variables)
         except ValueError as exc:
             parsed.errors.append(Problem(line, f"{name}: {exc}"))
         parsed.hosts.append(spec)
@@ -314,107 +308,3 @@ def _check_cycles(inventory: Inventory, parents: dict[str, list[str]]) -> None:
             inventory.errors.append(
                 Problem(inventory.group_lines.get(name), f"group {name!r} is its own ancestor")
             )
-
-
-def _text(variables: dict[str, Any], *keys: str) -> str | None:
-    for key in keys:
-        if key in variables and variables[key] is not None:
-            value = str(variables[key]).strip()
-            if "{{" in value or "{%" in value:
-                raise ValueError(f"{key} is a Jinja template ({value!r}); give the value itself")
-            return value
-    return None
-
-
-def _bool(value: str | None, key: str) -> bool | None:
-    if value is None:
-        return None
-    if value.lower() in TRUE:
-        return True
-    if value.lower() in FALSE:
-        return False
-    raise ValueError(f"{key} {value!r} is not a boolean")
-
-
-def _port(value: str | None, key: str) -> int | None:
-    if value is None:
-        return None
-    if not value.isdigit() or not 1 <= int(value) <= 65535:
-        raise ValueError(f"{key} {value!r} is not a port number (1-65535)")
-    return int(value)
-
-
-def _apply_vars(spec: HostSpec, variables: dict[str, Any]) -> None:
-    connection = (_text(variables, "ansible_connection") or "ssh").lower()
-    if connection in WINDOWS_CONNECTIONS:
-        os_family = OsFamily.WINDOWS
-    elif connection in LINUX_CONNECTIONS:
-        os_family = OsFamily.LINUX
-    else:
-        raise ValueError(f"ansible_connection {connection!r} is neither SSH nor WinRM")
-    port = _port(_text(variables, "ansible_port", "ansible_ssh_port"), "ansible_port")
-    windows = os_family == OsFamily.WINDOWS
-    spec.values = {
-        "address": _text(variables, "ansible_host", "ansible_ssh_host") or spec.name,
-        "os_family": os_family,
-        "port": None if windows else port,
-        "winrm_port": _port(_text(variables, "ansible_winrm_port"), "ansible_winrm_port")
-        or (port if windows else None),
-        "use_sudo": _bool(_text(variables, "ansible_become"), "ansible_become"),
-        "winrm_scheme": _winrm_scheme(_text(variables, "ansible_winrm_scheme")),
-        "winrm_transport": _winrm_transport(variables.get("ansible_winrm_transport")),
-    }
-    jump = _jump_host(_text(variables, "ansible_ssh_common_args", "ansible_ssh_extra_args"))
-    if jump:
-        spec.values["jump_host"] = check_jump_host(jump)
-    for field_name in ("owner", "site", "notes"):
-        value = _text(variables, f"p2c_{field_name}")
-        if value is not None:
-            spec.values[field_name] = value
-    spec.credential_user = _text(variables, "ansible_user", "ansible_ssh_user")
-    spec.credential = _text(variables, "p2c_credential")
-    spec.target = _text(variables, "p2c_target")
-    tags = _text(variables, "p2c_tags")
-    if tags is not None:
-        spec.tags = split_list(tags.replace(",", ";"))
-
-
-def _winrm_scheme(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if value.lower() not in WinrmScheme.values:
-        raise ValueError(f"ansible_winrm_scheme {value!r} is not http or https")
-    return value.lower()
-
-
-def _winrm_transport(value: Any) -> str | None:
-    if value is None:
-        return None
-    items = value if isinstance(value, list) else str(value).split(",")
-    for item in items:
-        if str(item).strip().lower() in WinrmTransport.values:
-            return str(item).strip().lower()
-    raise ValueError(
-        f"ansible_winrm_transport {value!r} has none of {', '.join(WinrmTransport.values)}"
-    )
-
-
-def _jump_host(args: str | None) -> str | None:
-    if not args:
-        return None
-    try:
-        words = shlex.split(args)
-    except ValueError:
-        return None
-    for index, arg in enumerate(words):
-        if arg == "-J" and index + 1 < len(words):
-            return words[index + 1]
-        if arg.startswith("-J") and len(arg) > 2:
-            return arg[2:]
-        if arg.lower().startswith("proxyjump="):
-            return arg.split("=", 1)[1]
-        if arg == "-o" and index + 1 < len(words):
-            option = words[index + 1]
-            if option.lower().startswith("proxyjump="):
-                return option.split("=", 1)[1]
-    return None
