@@ -324,8 +324,9 @@ def _guarded(call: Callable[[], T], endpoint: Endpoint, clock: _Clock) -> T:
             endpoint.url, f"HTTP {exc.code} instead of a WS-Management answer"
         ) from None
     except _NOT_WSMAN as exc:
-        reason = f"the answer is not WS-Management (SOAP): {type(exc).__name__} {_first_line(exc)}"
-        raise errors.protocol(endpoint.url, reason.strip()) from None
+        what = " ".join(dict.fromkeys([type(exc).__name__, _first_line(exc)]))
+        reason = f"the answer is not WS-Management (SOAP) ({what})"
+        raise errors.protocol(endpoint.url, reason) from None
     except WinRMError as exc:
         raise CollectError(ErrorClass.INTERNAL, f"WinRM client: {exc}") from None
 
