@@ -142,6 +142,15 @@ class Batch:
 
     def work_host(self, pk: int) -> None:
         """Scan one host and save the outcome; never raises (one bad host stays alone)."""
+        try:
+            self._work_host(pk)
+        except Exception:
+            # The database itself failed (connection limit, restart): the host stays queued
+            # or running, and `recover_lost` hands it to another batch later.
+            log.exception("scan #%s: host scan %s could not be worked", self.scan_id, pk)
+            self.count("skipped")
+
+    def _work_host(self, pk: int) -> None:
         if not self.claim(pk):
             self.count("skipped")
             return
@@ -155,19 +164,18 @@ class Batch:
             outcome = "failed" if failed else None
         if outcome is not None:
             self.count(outcome)
-        finish_if_complete(self.scan_id)
 
     def _scan_and_save(self, pk: int) -> str | None:
         """Collect with retries inside one host deadline, then save the outcome."""
-        host = Host.objects.select_related("credential", "target").get(host_scans__pk=pk)
-        attempt = HostScan.objects.values_list("attempts", flat=True).get(pk=pk)
+        hs = HostScan.objects.select_related("host__credential", "host__target").get(pk=pk)
+        host, attempt = hs.host, hs.attempts
         # Retries share the host's deadline: a host that timed out is not tried again (that
         # would only multiply the wait), one that failed fast (refused, reset) is.
         deadline = time.monotonic() + settings.SCAN_HOST_DEADLINE
         while True:
             outcome = self._collect(host, deadline - time.monotonic())
             if isinstance(outcome, CollectResult):
-                return "done" if results.save_result(pk, outcome, owner=self.owner) else None
+                return "done" if results.save_result(hs, outcome, owner=self.owner) else None
             delay = backoff_delay(attempt)
             left_after_delay = deadline - time.monotonic() - delay
             if (

@@ -43,14 +43,21 @@ def destination_of(host: Host) -> Destination | None:
 
 
 def save_result(
-    host_scan_id: int,
+    host_scan: HostScan | int,
     result: CollectResult,
     *,
     owner: str,
     collected_at: datetime | None = None,
 ) -> bool:
-    """Store what a collector brought back; False when `owner` no longer holds the HostScan."""
-    hs = HostScan.objects.select_related("host__target").get(pk=host_scan_id)
+    """Store what a collector brought back; False when `owner` no longer holds the HostScan.
+
+    A HostScan object must come with its host (and the host's target) loaded.
+    """
+    hs = (
+        host_scan
+        if isinstance(host_scan, HostScan)
+        else HostScan.objects.select_related("host__target").get(pk=host_scan)
+    )
     host = hs.host
     facts = Facts(
         os_family=result.os_family,

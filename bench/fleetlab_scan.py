@@ -1,0 +1,112 @@
+"""Benchmarks (b) and (c): a 1,000-host fleet lab scan with two workers; worker memory.
+
+The fleet lab (in this process) simulates 1,000 hosts, each answering after 300 ms, Linux over
+SSH and Windows over WS-Man, from the real samples. Two forking `rqworker` processes scan
+them all through the real pipeline (Redis, PostgreSQL, collectors, parsing, checks). Prints
+the wall time of the whole scan (required: <= 20 s on this 2-core machine) and the RSS of
+each worker (main process + its work horse) sampled every 0.5 s, to show that it stays flat.
+
+    .venv/bin/python bench/fleetlab_scan.py [--hosts 1000] [--latency-ms 300]
+"""
+
+import argparse
+import statistics
+import sys
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import scanning
+
+
+class RssSampler:
+    """Samples each worker's RSS (with its work horse) in a thread."""
+
+    def __init__(self, pids: list[int], every: float = 0.5) -> None:
+        self.pids, self.every = pids, every
+        self.samples: dict[int, list[int]] = {pid: [] for pid in pids}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self.stop.wait(self.every):
+            for pid in self.pids:
+                self.samples[pid].append(scanning.rss_kib(pid))
+
+    def __enter__(self) -> "RssSampler":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def scan_once(hosts: int) -> tuple[float, dict[str, int]]:
+    from collections import Counter
+
+    from assessments.lib.scans import scan_progress, start_scan
+    from assessments.models import HostScan
+
+    scan = start_scan({"groups": ["fleetlab"]})
+    seconds = scanning.wait_for(scan.pk, timeout=300)
+    progress = scan_progress(scan)
+    errors = Counter(
+        HostScan.objects.filter(scan=scan, status="failed").values_list("error_class", flat=True)
+    )
+    if errors:
+        print(f"  failed hosts by error: {dict(errors)}")
+    return seconds, progress
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hosts", type=int, default=1000)
+    parser.add_argument("--latency-ms", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    env = scanning.setup_django(
+        SCAN_CONCURRENCY=args.concurrency, SCAN_BATCH_SIZE=args.batch, SCAN_HOST_DEADLINE=60
+    )
+    from assessments.lab.inventory import create_hosts, start_lab
+
+    scanning.reset_inventory()
+    lab = start_lab(args.hosts, latency_ms=args.latency_ms, seed=1, faults={}, workers=512)
+    create_hosts(lab)
+    workers = scanning.start_workers(args.workers, env)
+    try:
+        scanning.wait_idle(args.workers)
+        with RssSampler([w.pid for w in workers]) as rss:
+            results = [scan_once(args.hosts) for _ in range(args.rounds)]
+    finally:
+        scanning.stop_workers(workers)
+        lab.stop()
+    print(
+        f"hosts {args.hosts}, latency {args.latency_ms} ms, workers {args.workers}, "
+        f"batch {args.batch}, threads per batch {args.concurrency}"
+    )
+    for number, (seconds, progress) in enumerate(results, 1):
+        verdict = "PASS" if seconds <= 20 and progress["done"] == args.hosts else "FAIL"
+        print(
+            f"scan {number}: {seconds:.2f} s, {progress['done']} done, "
+            f"{progress['failed']} failed, {args.hosts / seconds:.0f} hosts/s "
+            f"(required <= 20 s): {verdict}"
+        )
+    for pid, samples in rss.samples.items():
+        if not samples:
+            continue
+        third = max(1, len(samples) // 3)
+        print(
+            f"worker {pid} RSS MiB: min {min(samples) / 1024:.0f}, "
+            f"median {statistics.median(samples) / 1024:.0f}, max {max(samples) / 1024:.0f}; "
+            f"first third max {max(samples[:third]) / 1024:.0f}, "
+            f"last third max {max(samples[-third:]) / 1024:.0f} ({len(samples)} samples)"
+        )
+
+
+if __name__ == "__main__":
+    main()
