@@ -6,8 +6,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint format typecheck install clean
 
+# Debian's python3 lacks ensurepip unless python3-venv is installed: then make the venv
+# without pip and fetch pip with get-pip.py (the install needs the network anyway).
+GET_PIP_URL ?= https://bootstrap.pypa.io/get-pip.py
+
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || $(PYTHON) -m venv --without-pip $(VENV)
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || { \
+	  $(BIN)/python -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \
+	    '$(GET_PIP_URL)' $(VENV)/get-pip.py && $(BIN)/python $(VENV)/get-pip.py --quiet; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
