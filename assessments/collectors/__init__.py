@@ -20,15 +20,15 @@ _NO_SSH_HERE = {"refused", "unreachable", "timeout", "protocol_error", "incompat
 
 
 def collect_ssh(host: "Host", deadline_s: float) -> CollectResult:
-    from assessments.collectors import ssh
+    from assessments.collectors.ssh import collect_ssh as over_ssh
 
-    return ssh.collect_ssh(host, deadline_s=deadline_s)
+    return over_ssh(host, deadline_s=deadline_s)
 
 
 def collect_winrm(host: "Host", deadline_s: float) -> CollectResult:
-    from assessments.collectors import winrm
+    from assessments.collectors.winrm import collect_winrm as over_winrm
 
-    return winrm.collect_winrm(host, deadline_s=deadline_s)
+    return over_winrm(host, deadline_s=deadline_s)
 
 
 def collect(host: "Host", deadline_s: float) -> CollectResult:
