@@ -1,9 +1,10 @@
 """Badges for verdicts and severities: an icon, the words and a colour, never colour alone."""
 
+import inspect
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.choices import Severity
@@ -75,3 +76,10 @@ def label(value: str) -> str:
 @register.filter
 def get(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def paragraphs(text: str) -> SafeString:
+    """A docstring as HTML paragraphs: its hard-wrapped lines joined, blank lines kept."""
+    blocks = [" ".join(block.split()) for block in inspect.cleandoc(text or "").split("\n\n")]
+    return format_html_join("", "<p>{}</p>", ((block,) for block in blocks if block))

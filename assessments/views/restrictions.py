@@ -45,16 +45,18 @@ def restriction_detail(request: HttpRequest, restriction: str) -> HttpResponse:
         affected = affected.filter(severity=severity)
     summary = {
         row["severity"]: row["n"]
-        for row in findings.order_by().values("severity").annotate(n=Count("host_id"))
+        for row in findings.order_by().values("severity").annotate(n=Count("host_id", distinct=True))
     }
     affected = affected.select_related("host").order_by("severity", "host__name", "check_id")
     page = Paginator(affected, 50).get_page(request.GET.get("page"))
+    remediations = list(dict.fromkeys(f.remediation for f in page if f.remediation))[:6]
     context = {
         "restriction": restriction,
         "os": "Linux" if restriction in LINUX_RESTRICTIONS else "Windows",
         "checks": [c for c in REGISTRY.values() if c.restriction == restriction],
         "summary": summary,
         "page": page,
+        "remediations": remediations,
         "filter": filterset,
         "querystring": querystring,
     }

@@ -68,6 +68,7 @@ def test_the_restriction_page_lists_affected_hosts_with_evidence(viewer_client, 
     assert [f.host.name for f in response.context["page"]] == [h.name for h in fleet]
     assert response.context["summary"] == {"blocker": 3}
     assert "$ probe" in response.content.decode()
+    assert "Fix it before the migration." in response.content.decode()
 
 
 def test_an_unknown_restriction_is_not_found(viewer_client):
