@@ -1,7 +1,7 @@
 """One page per restriction class: what the document says, who is affected, what to do."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -11,6 +11,8 @@ from assessments.choices import Severity
 from assessments.lib import queries
 from assessments.views.common import hosts_for
 from fleet.lib.roles import VIEWER, role_required
+
+SEVERITY_ORDER = [Severity.BLOCKER, Severity.WARNING, Severity.UNKNOWN, Severity.INFO]
 
 
 @role_required(VIEWER)
@@ -45,9 +47,15 @@ def restriction_detail(request: HttpRequest, restriction: str) -> HttpResponse:
         affected = affected.filter(severity=severity)
     summary = {
         row["severity"]: row["n"]
-        for row in findings.order_by().values("severity").annotate(n=Count("host_id", distinct=True))
+        for row in findings.order_by()
+        .values("severity")
+        .annotate(n=Count("host_id", distinct=True))
     }
-    affected = affected.select_related("host").order_by("severity", "host__name", "check_id")
+    rank = Case(
+        *(When(severity=s, then=Value(i)) for i, s in enumerate(SEVERITY_ORDER)),
+        default=Value(len(SEVERITY_ORDER)),
+    )
+    affected = affected.select_related("host").order_by(rank, "host__name", "check_id")
     page = Paginator(affected, 50).get_page(request.GET.get("page"))
     remediations = list(dict.fromkeys(f.remediation for f in page if f.remediation))[:6]
     context = {

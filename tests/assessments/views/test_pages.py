@@ -258,3 +258,10 @@ def test_a_broken_capture_is_refused_with_a_message(operator_client, db):
     upload = SimpleUploadedFile("capture.tar.gz", b"not a tarball")
     response = operator_client.post(reverse("capture-upload"), {"host": host.pk, "capture": upload})
     assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_the_restriction_page_lists_blockers_before_warnings(viewer_client, db):
+    for name, severity in [("a-info", "info"), ("b-warn", "warning"), ("c-block", "blocker")]:
+        make_scan_result(make_host(name=name), [("quotas", "quotas.on", severity)])
+    response = viewer_client.get(reverse("restriction-detail", args=["quotas"]))
+    assert [f.host.name for f in response.context["page"]] == ["c-block", "b-warn", "a-info"]
