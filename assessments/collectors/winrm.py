@@ -51,6 +51,7 @@ CONNECT_TIMEOUT = 10.0
 OPERATION_TIMEOUT = 20  # seconds a Receive may be held by the server (old services cap ~60)
 MAX_OUTPUT = 16 * 1024 * 1024
 MAX_STDERR = 1024 * 1024
+MAX_SILENT_TIMEOUTS = 2
 # Answers that are not WS-Management at all (an HTML page, truncated XML, a missing element).
 _NOT_WSMAN = (ET.ParseError, StopIteration, KeyError, ValueError, Base64Error, AssertionError)
 T = TypeVar("T")
@@ -123,6 +124,7 @@ def collect_winrm(
     )
     results: dict[str, ProbeOutput] = {}
     timed_out: set[str] = set()
+    streak = 0
     session = _Session(protocol, clock)
     try:
         for probe in WINDOWS.values() if probes is None else probes:
@@ -133,6 +135,16 @@ def collect_winrm(
             )
             if expired:
                 timed_out.add(probe.id)
+            streak = streak + 1 if expired and not results[probe.id].stdout else 0
+            if streak >= MAX_SILENT_TIMEOUTS:
+                # A host that prints nothing for two commands in a row is stuck, not slow:
+                # stop here rather than hold the batch until the host's deadline.
+                raise CollectError(
+                    ErrorClass.TIMEOUT,
+                    f"{endpoint.url}: {streak} commands in a row gave no output in time "
+                    f"(last: {probe.label})",
+                    retryable=True,
+                )
         _guarded(session.close, endpoint, clock)
     finally:
         protocol.transport.close_session()

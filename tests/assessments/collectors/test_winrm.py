@@ -217,6 +217,15 @@ def test_it_fails_with_timeout_when_no_command_finishes(lab):
     assert error.error_class == ErrorClass.TIMEOUT
 
 
+def test_it_gives_up_after_two_silent_timeouts_in_a_row(lab):
+    slow = [probe(f"v{i}", "ver", timeout=1) for i in range(4)]
+    started = time.monotonic()
+    error = failure(make_host(lab, faults.OPERATION_TIMEOUT), deadline_s=30, probes=slow)
+    assert error.error_class == ErrorClass.TIMEOUT
+    assert "2 commands in a row" in error.detail
+    assert time.monotonic() - started < 4
+
+
 def test_it_needs_a_credential(lab):
     host = Host(name="nocred", address="127.0.0.1", os_family="windows")
     assert failure(host).error_class == ErrorClass.NO_CREDENTIAL
