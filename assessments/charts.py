@@ -31,6 +31,8 @@ def _layout(**extra: Any) -> dict[str, Any]:
         "height": 300,
         "legend": {"orientation": "h", "y": -0.2},
         "font": {"family": "system-ui, sans-serif", "size": 12},
+        # A number too small to read inside its bar is hidden (the tables have them all).
+        "uniformtext": {"minsize": 10, "mode": "hide"},
     }
     layout.update(extra)
     return layout
