@@ -8,7 +8,7 @@ Windows 2003 `wmic os`), a small synthetic file fills the gap; those files are n
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -74,18 +74,30 @@ class Profile:
     tags: tuple[str, ...] = field(default=())
 
     def for_host(self, hostname: str) -> dict[str, ProbeOutput]:
-        """The probes as a host named `hostname` answers them (its name in uname/hostname)."""
+        """The probes as a host named `hostname` answers them (its own name where one shows)."""
         probes = dict(self.probes)
-        old, new = self.hostname.encode(), hostname.encode()
-        for probe_id in ("uname", "hostname"):
-            out = probes.get(probe_id)
-            if out is not None:
-                probes[probe_id] = ProbeOutput(
-                    out.stdout.replace(old, new), out.stderr, out.rc, out.truncated
-                )
-        if "hostname" not in probes and self.os_family == "linux":
-            probes["hostname"] = ok(new + b"\n")
+        if self.os_family == "linux":
+            old, new = self.hostname.encode(), hostname.encode()
+            _rewrite(probes, "uname", lambda text: text.replace(old, new))
+            probes.setdefault("hostname", ok(new + b"\n"))
+        else:
+            # NetBIOS names: upper case, at most 15 characters.
+            name = hostname.upper().encode()[:15]
+            _rewrite(probes, "env", lambda text: _COMPUTERNAME.sub(b"COMPUTERNAME=" + name, text))
+            _rewrite(probes, "systeminfo", lambda text: _HOST_NAME.sub(rb"\g<1>" + name, text))
         return probes
+
+
+_COMPUTERNAME = re.compile(rb"(?m)^COMPUTERNAME=[^\r\n]*")
+_HOST_NAME = re.compile(rb"(?m)^(Host Name: +)[^\r\n]*")
+
+
+def _rewrite(
+    probes: dict[str, ProbeOutput], probe_id: str, change: Callable[[bytes], bytes]
+) -> None:
+    out = probes.get(probe_id)
+    if out is not None:
+        probes[probe_id] = ProbeOutput(change(out.stdout), out.stderr, out.rc, out.truncated)
 
 
 def missing_reg_key() -> ProbeOutput:

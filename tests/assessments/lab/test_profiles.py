@@ -68,3 +68,9 @@ def test_it_splits_multi_block_samples():
 def test_it_derives_mountinfo_from_mounts():
     mounts = b"rootfs / rootfs rw 0 0\n/dev/sda1 / ext4 rw,relatime 0 0\n"
     assert mountinfo_from_mounts(mounts).split(b" - ")[1] == b"ext4 /dev/sda1 rw,relatime\n"
+
+
+def test_a_windows_host_answers_with_its_own_name():
+    probes = profiles()["windows_2003_x86"].for_host("lab-0042")
+    assert b"COMPUTERNAME=LAB-0042\r\n" in probes["env"].stdout
+    assert b"Host Name:                 LAB-0042\n" in probes["systeminfo"].stdout
