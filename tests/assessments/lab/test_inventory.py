@@ -2,6 +2,7 @@
 
 import csv
 import io
+import time
 
 import pytest
 from django.core.management import call_command
@@ -143,3 +144,10 @@ def test_the_command_never_prints_the_password(tmp_path):
     secret = Credential.objects.get(name="fleetlab-ssh").secret()
     assert secret not in out.getvalue()
     assert secret not in (tmp_path / "f.csv").read_text()
+
+
+def test_it_starts_hundreds_of_hosts_quickly():
+    started = time.monotonic()
+    with start_lab(300, seed=1) as lab:
+        assert len({host.port for host in lab.hosts}) == 300
+    assert time.monotonic() - started < 5
