@@ -1,6 +1,6 @@
 """The fleet overview: where the fleet stands, what blocks it, what changed over time."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -14,9 +14,12 @@ from fleet.lib.roles import VIEWER, role_required
 
 
 def _with(base: str, querystring: str, **extra: str) -> str:
-    parts = [querystring] if querystring else []
-    parts += [f"{key}={value}" for key, value in extra.items()]
-    return base + ("?" + "&".join(parts) if parts else "")
+    """`base` with the current filters, `extra` replacing any filter of the same name."""
+    params = QueryDict(querystring, mutable=True)
+    for key, value in extra.items():
+        params[key] = value
+    encoded = params.urlencode()
+    return f"{base}?{encoded}" if encoded else base
 
 
 @role_required(VIEWER)

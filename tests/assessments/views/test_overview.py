@@ -55,3 +55,9 @@ def test_its_query_count_does_not_grow_with_the_fleet(
     with django_assert_max_num_queries(14):
         viewer_client.get(reverse("overview"))
     assert count <= 14
+
+
+def test_its_verdict_links_replace_the_current_verdict_filter(viewer_client, fleet):
+    response = viewer_client.get(reverse("overview"), {"verdict": "ready", "q": "fleet"})
+    link = response.context["verdict_links"]["not_ready"]
+    assert link.count("verdict=") == 1 and "verdict=not_ready" in link and "q=fleet" in link

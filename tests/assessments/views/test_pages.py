@@ -265,3 +265,8 @@ def test_the_restriction_page_lists_blockers_before_warnings(viewer_client, db):
         make_scan_result(make_host(name=name), [("quotas", "quotas.on", severity)])
     response = viewer_client.get(reverse("restriction-detail", args=["quotas"]))
     assert [f.host.name for f in response.context["page"]] == ["c-block", "b-warn", "a-info"]
+
+
+@pytest.mark.parametrize("name", ["destination-list", "waiver-list", "schedule-list"])
+def test_other_lists_keep_their_query_count_flat(viewer_client, same_queries_with_more_hosts, name):
+    same_queries_with_more_hosts(viewer_client, reverse(name))
