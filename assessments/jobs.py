@@ -9,11 +9,11 @@ result as soon as that host is done. A heartbeat thread keeps the reservation fr
 
 import logging
 import os
+import queue
 import random
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import close_old_connections, connections
@@ -99,12 +99,27 @@ class Batch:
             for pk in self.ids:
                 self.work_host(pk)
             return
-        with ThreadPoolExecutor(threads, thread_name_prefix=f"scan{self.scan_id}") as pool:
-            list(pool.map(self._work_host_in_thread, self.ids))
+        todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for pk in self.ids:
+            todo.put(pk)
+        pool = [
+            threading.Thread(target=self._work_queue, args=(todo,), name=f"scan{self.scan_id}-{n}")
+            for n in range(threads)
+        ]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
 
-    def _work_host_in_thread(self, pk: int) -> None:
+    def _work_queue(self, todo: "queue.SimpleQueue[int]") -> None:
+        """One pool thread: hosts one after another on one database connection."""
         try:
-            self.work_host(pk)
+            while True:
+                try:
+                    pk = todo.get_nowait()
+                except queue.Empty:
+                    return
+                self.work_host(pk)
         finally:
             connections.close_all()  # this thread's connections only
 

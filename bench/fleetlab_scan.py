@@ -13,6 +13,7 @@ import argparse
 import statistics
 import sys
 import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -80,8 +81,12 @@ def main() -> None:
     workers = scanning.start_workers(args.workers, env)
     try:
         scanning.wait_idle(args.workers)
+        lab_cpu = time.process_time()
+        workers_cpu = sum(scanning.cpu_seconds(w.pid) for w in workers)
         with RssSampler([w.pid for w in workers]) as rss:
             results = [scan_once(args.hosts) for _ in range(args.rounds)]
+        lab_cpu = time.process_time() - lab_cpu
+        workers_cpu = sum(scanning.cpu_seconds(w.pid) for w in workers) - workers_cpu
     finally:
         scanning.stop_workers(workers)
         lab.stop()
@@ -96,6 +101,11 @@ def main() -> None:
             f"{progress['failed']} failed, {args.hosts / seconds:.0f} hosts/s "
             f"(required <= 20 s): {verdict}"
         )
+    print(
+        f"CPU over all rounds: workers {workers_cpu:.1f} s, fleet lab (this process) "
+        f"{lab_cpu:.1f} s; {1000 * workers_cpu / (args.hosts * args.rounds):.1f} ms of "
+        "worker CPU per host"
+    )
     for pid, samples in rss.samples.items():
         if not samples:
             continue

@@ -136,3 +136,10 @@ def _descendants(pid: int) -> list[int]:
     for child in list(result):
         result += _descendants(child)
     return result
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its reaped children (work horses), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from assessments.captures import read_capture_bytes
 from assessments.lib import results
 from assessments.lib.scans import start_scan
-from assessments.models import Capture, HostScan
+from assessments.models import Capture, HostScan, Waiver
 from tests.assessments.scan_helpers import linux_result, make_host
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +66,22 @@ def test_it_keeps_a_newer_result_as_latest_when_an_older_scan_finishes_late():
     older.host.refresh_from_db()
     assert older.host.latest_scan_id == newer.pk
     assert older.host.verdict == "not_ready"
+
+
+def test_it_applies_waivers_in_force_to_a_new_result():
+    first = running()
+    results.save_result(first.pk, linux_result(), owner="w1")
+    blocker = first.findings.get(severity="blocker")
+    Waiver.objects.create(
+        host=first.host,
+        restriction=blocker.restriction,
+        check_id=blocker.check_id,
+        reason="raw devices moved to files before migration",
+        owner="dba team",
+    )
+    again = running()
+    results.save_result(again.pk, linux_result(), owner="w1")
+    again.refresh_from_db()
+    assert again.findings.get(severity="blocker").waived
+    assert again.verdict != "not_ready"
+    assert again.host.verdict == again.verdict
