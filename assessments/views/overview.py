@@ -11,6 +11,7 @@ from assessments.lib.waivers import expire_waivers
 from assessments.templatetags.readiness import RESTRICTION_NAMES
 from assessments.views.common import hosts_for
 from fleet.lib.roles import VIEWER, role_required
+from fleet.models import HostGroup
 
 
 def _with(base: str, querystring: str, **extra: str) -> str:
@@ -44,7 +45,15 @@ def overview(request: HttpRequest) -> HttpResponse:
         "chart-os": charts.verdict_bars(
             by_os, {os: _with(host_list, querystring, os_family=os) for os in by_os}
         ),
-        "chart-groups": charts.verdict_bars(by_group),
+        "chart-groups": charts.verdict_bars(
+            by_group,
+            {
+                name: _with(host_list, querystring, group=str(pk))
+                for name, pk in HostGroup.objects.filter(name__in=list(by_group)).values_list(
+                    "name", "pk"
+                )
+            },
+        ),
         "chart-time": charts.verdicts_over_time(over_time),
     }
     context = {
