@@ -9,7 +9,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.lab import faults
-from assessments.lab.inventory import GROUP, Lab, ensure_credentials, start_lab, write_inventory
+from assessments.lab.inventory import (
+    GROUP,
+    SSH_CREDENTIAL,
+    SSH_KEY_CREDENTIAL,
+    WINRM_CREDENTIAL,
+    Lab,
+    ensure_credentials,
+    start_lab,
+    write_inventory,
+)
 
 
 class Command(BaseCommand):
@@ -85,6 +94,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Inventory: {inventory} (group {GROUP!r}). Next: "
             f"python manage.py import_hosts {inventory} && python manage.py scan --group {GROUP}"
+        )
+        self.stdout.write(
+            f"Credentials: {SSH_CREDENTIAL}, {SSH_KEY_CREDENTIAL}, {WINRM_CREDENTIAL} "
+            f"(user {lab.credentials.username}; secrets only in the database)"
         )
         self.stdout.write("Running; Ctrl-C stops the lab.")
 
