@@ -130,6 +130,8 @@ def main() -> int:
     client.force_login(user)
     hosts, findings = Host.objects.count(), Finding.objects.count()
     print(f"{connection.vendor}: {hosts} hosts, {findings} findings")
+    # Timings are only comparable on a quiet machine: say how busy this one is.
+    print("load average before: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     host = Host.objects.filter(verdict="not_ready").order_by("pk").first()
     group = HostGroup.objects.order_by("pk").first()
     pages = [
@@ -155,6 +157,7 @@ def main() -> int:
         f"({figures['rows'] / figures['seconds']:.0f} rows/s); Python peak "
         f"{figures['peak_mb']:.1f} MB, RSS growth {figures['rss_growth_mb']:.1f} MB"
     )
+    print("load average after: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     ok = worst <= 300 and figures["seconds"] <= 10 * max(1, figures["rows"] / 100_000)
     ok = ok and max(figures["peak_mb"], figures["rss_growth_mb"]) <= 100
     print("targets met" if ok else "TARGETS MISSED")
