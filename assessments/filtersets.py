@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.checks.base import RESTRICTIONS
 from assessments.choices import Severity
+from assessments.lib.labels import RESTRICTION_NAMES
 from assessments.models import Finding
 from fleet.choices import OsFamily, Verdict
 from fleet.models import Host, HostGroup, Tag, TargetNode
@@ -20,7 +21,7 @@ AGE_CHOICES = [
     ("older_7", "Not scanned for 7 days or more"),
     ("older_30", "Not scanned for 30 days or more"),
 ]
-RESTRICTION_CHOICES = [(r, r.replace("_", " ").capitalize()) for r in RESTRICTIONS]
+RESTRICTION_CHOICES = [(r, RESTRICTION_NAMES.get(r, r)) for r in RESTRICTIONS]
 # Every querystring key the filters understand; charts and CSV links carry exactly these.
 FILTER_KEYS = (
     "q",
@@ -40,26 +41,36 @@ class HostFilterSet(django_filters.FilterSet):  # type: ignore[misc]
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
     group = django_filters.ModelChoiceFilter(
-        queryset=HostGroup.objects.all(), method="filter_group", label="Group"
+        queryset=HostGroup.objects.all(), method="filter_group", label="Group", empty_label="Any"
     )
     tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), method="filter_tag", label="Tag"
+        queryset=Tag.objects.all(), method="filter_tag", label="Tag", empty_label="Any"
     )
-    os_family = django_filters.ChoiceFilter(choices=OsFamily.choices, label="OS family")
-    verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label="Verdict")
+    os_family = django_filters.ChoiceFilter(
+        choices=OsFamily.choices, label="OS family", empty_label="Any"
+    )
+    verdict = django_filters.ChoiceFilter(
+        choices=Verdict.choices, label="Verdict", empty_label="Any"
+    )
     restriction = django_filters.ChoiceFilter(
-        choices=RESTRICTION_CHOICES, method="filter_noop", label="Restriction class"
+        choices=RESTRICTION_CHOICES,
+        method="filter_noop",
+        label="Restriction class",
+        empty_label="Any",
     )
     severity = django_filters.ChoiceFilter(
-        choices=Severity.choices, method="filter_noop", label="Severity"
+        choices=Severity.choices, method="filter_noop", label="Severity", empty_label="Any"
     )
     destination = django_filters.ModelChoiceFilter(
         queryset=TargetNode.objects.all(),
         field_name="target",
         null_label="No destination",
+        empty_label="Any",
         label="Destination",
     )
-    age = django_filters.ChoiceFilter(choices=AGE_CHOICES, method="filter_age", label="Last scan")
+    age = django_filters.ChoiceFilter(
+        choices=AGE_CHOICES, method="filter_age", label="Last scan", empty_label="Any"
+    )
 
     class Meta:
         model = Host

@@ -8,24 +8,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.choices import Severity
+from assessments.lib.labels import RESTRICTION_NAMES
 from fleet.choices import Verdict
 
 register = template.Library()
 
-RESTRICTION_NAMES = {
-    "filesystems": "File systems",
-    "ip_addresses": "IP addresses",
-    "quotas": "Disk quotas",
-    "selinux": "SELinux",
-    "xattrs": "Extended attributes",
-    "raw_devices": "Raw devices",
-    "mac_binding": "MAC-bound software",
-    "transfer": "Data transfer",
-    "os_version": "Windows version",
-    "volumes": "Volumes",
-    "qos": "QoS Packet Scheduler",
-    "architecture": "Architecture",
-}
 
 VERDICT_ICONS: dict[str, str] = {
     Verdict.NOT_READY: "✖",

@@ -7,8 +7,8 @@ from django.urls import reverse
 from assessments import charts
 from assessments.checks.base import RESTRICTIONS
 from assessments.lib import queries
+from assessments.lib.labels import RESTRICTION_NAMES
 from assessments.lib.waivers import expire_waivers
-from assessments.templatetags.readiness import RESTRICTION_NAMES
 from assessments.views.common import hosts_for
 from fleet.lib.roles import VIEWER, role_required
 from fleet.models import HostGroup

@@ -1,0 +1,17 @@
+"""Words for ids shown to users."""
+
+# The restriction classes of design.md, as the pages name them.
+RESTRICTION_NAMES = {
+    "filesystems": "File systems",
+    "ip_addresses": "IP addresses",
+    "quotas": "Disk quotas",
+    "selinux": "SELinux",
+    "xattrs": "Extended attributes",
+    "raw_devices": "Raw devices",
+    "mac_binding": "MAC-bound software",
+    "transfer": "Data transfer",
+    "os_version": "Windows version",
+    "volumes": "Volumes",
+    "qos": "QoS Packet Scheduler",
+    "architecture": "Architecture",
+}
