@@ -21,6 +21,7 @@ urlpatterns = [
     path("restrictions/<str:restriction>/", views.restriction_detail, name="restriction-detail"),
     path("scans/", views.scan_list, name="scan-list"),
     path("scans/start/", views.scan_start, name="scan-start"),
+    path("scans/start-filtered/", views.scan_filtered, name="scan-filtered"),
     path("scans/<int:pk>/", views.scan_detail, name="scan-detail"),
     path("scans/<int:pk>/progress/", views.scan_progress_partial, name="scan-progress"),
     path("scans/<int:pk>/cancel/", views.scan_cancel, name="scan-cancel"),

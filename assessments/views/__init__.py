@@ -15,6 +15,7 @@ from assessments.views.restrictions import restriction_detail, restriction_list
 from assessments.views.scans import (
     scan_cancel,
     scan_detail,
+    scan_filtered,
     scan_list,
     scan_progress_partial,
     scan_start,
@@ -38,6 +39,7 @@ __all__ = [
     "restriction_list",
     "scan_cancel",
     "scan_detail",
+    "scan_filtered",
     "scan_list",
     "scan_progress_partial",
     "scan_start",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from assessments.choices import HostScanStatus, Severity
+from assessments.filtersets import FILTER_KEYS
 from assessments.forms import DestinationForm, WaiverForm
 from assessments.lib import queries
 from assessments.lib.hostfacts import SHOWN_PROBES, probe_texts, shown
@@ -43,7 +44,13 @@ def host_list(request: HttpRequest) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     if not sort_by_counts:
         queries.attach_counts([row.record for row in table.page.object_list])
-    context = {"filter": filterset, "table": table, "querystring": querystring}
+    filter_items = [(k, v) for k in FILTER_KEYS for v in request.GET.getlist(k) if v]
+    context = {
+        "filter": filterset,
+        "table": table,
+        "querystring": querystring,
+        "filter_items": filter_items,
+    }
     return render(request, "assessments/host_list.html", context)
 
 

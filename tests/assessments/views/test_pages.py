@@ -270,3 +270,37 @@ def test_the_restriction_page_lists_blockers_before_warnings(viewer_client, db):
 @pytest.mark.parametrize("name", ["destination-list", "waiver-list", "schedule-list"])
 def test_other_lists_keep_their_query_count_flat(viewer_client, same_queries_with_more_hosts, name):
     same_queries_with_more_hosts(viewer_client, reverse(name))
+
+
+def test_an_operator_scans_the_hosts_the_filters_select(
+    operator_client, fleet, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        response = operator_client.post(reverse("scan-filtered"), {"q": "fleet-001"})
+    scan = Scan.objects.latest("pk")
+    assert response.url == reverse("scan-detail", args=[scan.pk])
+    assert scan.selection == {"hosts": ["fleet-001"]}
+
+
+def test_without_filters_it_scans_all_hosts(
+    operator_client, fleet, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        operator_client.post(reverse("scan-filtered"))
+    assert Scan.objects.latest("pk").selection == {"all": True}
+
+
+def test_a_filter_matching_nothing_starts_no_scan(operator_client, fleet):
+    before = Scan.objects.count()
+    operator_client.post(reverse("scan-filtered"), {"q": "nothing-matches"})
+    assert Scan.objects.count() == before
+
+
+def test_viewers_cannot_scan_filtered_hosts(viewer_client, fleet):
+    assert viewer_client.post(reverse("scan-filtered")).status_code == 403
+
+
+def test_the_hosts_list_carries_the_filters_into_the_scan_form(operator_client, fleet):
+    content = operator_client.get(reverse("host-list"), {"q": "fleet"}).content.decode()
+    assert '<input type="hidden" name="q" value="fleet">' in content
+    assert "Scan these 3 hosts" in content
