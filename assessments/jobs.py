@@ -74,7 +74,7 @@ class Batch:
 
     def run(self) -> dict[str, int]:
         # Hosts left behind by a worker that died are picked up by whichever batch runs next.
-        recover_lost()
+        recover_lost(orphans=False)
         if not Scan.objects.filter(pk=self.scan_id).exists():
             return self.outcomes
         reserved = HostScan.objects.filter(

@@ -201,9 +201,12 @@ def recover_lost(
     *,
     stale_after: float = STALE_AFTER,
     now: datetime | None = None,
+    orphans: bool = True,
 ) -> dict[str, int]:
     """Find hosts whose worker died and re-queue them, or fail them as lost after
-    MAX_ATTEMPTS; then re-enqueue hosts of running scans whose batch job vanished.
+    MAX_ATTEMPTS; then (with `orphans`) re-enqueue hosts of running scans whose batch job
+    vanished from Redis, which means reading every pending job: the scheduler and
+    `scan --wait` do it, batch jobs skip it.
 
     Safe to run from many processes at once: every change is a conditional UPDATE.
     """
@@ -223,8 +226,8 @@ def recover_lost(
             failed += _fail_lost(mine, hs, now)
         elif mine.update(status=HostScanStatus.QUEUED, heartbeat=None, worker=""):
             requeue.setdefault(hs.scan_id, []).append(hs.pk)
-    orphans = _orphaned_queued(scan, now - timedelta(seconds=stale_after))
-    for scan_id, ids in orphans.items():
+    lost_jobs = _orphaned_queued(scan, now - timedelta(seconds=stale_after)) if orphans else {}
+    for scan_id, ids in lost_jobs.items():
         requeue.setdefault(scan_id, []).extend(ids)
     for scan_id, ids in requeue.items():
         log.warning("scan #%s: re-queueing %d hosts of a lost worker", scan_id, len(ids))
