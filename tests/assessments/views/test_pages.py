@@ -304,3 +304,16 @@ def test_the_hosts_list_carries_the_filters_into_the_scan_form(operator_client, 
     content = operator_client.get(reverse("host-list"), {"q": "fleet"}).content.decode()
     assert '<input type="hidden" name="q" value="fleet">' in content
     assert "Scan these 3 hosts" in content
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/hosts/", "/restrictions/quotas/", "/scans/", "/destinations/", "/waivers/"],
+)
+def test_pages_have_no_inline_script_and_send_a_csp(operator_client, fleet, url):
+    import re
+
+    response = operator_client.get(url)
+    scripts = re.findall(r"<script\b[^>]*>", response.content.decode())
+    assert all("src=" in tag or 'type="application/json"' in tag for tag in scripts)
+    assert "script-src 'self'" in response["Content-Security-Policy"]
