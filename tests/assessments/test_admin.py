@@ -14,6 +14,7 @@ def staff_client(client, admin_user):
     client.force_login(admin_user)
     return client
 
+
 MODELS = ["scan", "hostscan", "capture", "finding", "waiver", "scanschedule"]
 
 
