@@ -22,6 +22,7 @@ Outputs stay raw bytes (the console's OEM code page: the parsers decode them).
 import os
 import re
 import socket
+import threading
 import time
 import xml.etree.ElementTree as ET
 from binascii import Error as Base64Error
@@ -38,6 +39,7 @@ from winrm.exceptions import (
     WSManFaultError,
 )
 from winrm.protocol import Protocol
+from winrm.transport import Transport as WinrmTransport
 
 from assessments.choices import ErrorClass, Transport
 from assessments.collectors import errors
@@ -127,6 +129,7 @@ def collect_winrm(
     streak = 0
     session = _Session(protocol, clock)
     try:
+        _guarded(lambda: build_session(protocol.transport, clock), endpoint, clock)
         for probe in WINDOWS.values() if probes is None else probes:
             results[probe.id], expired = _guarded(
                 lambda p=probe: session.run(p),  # type: ignore[misc]
@@ -209,6 +212,35 @@ def _socket_error(exc: OSError, endpoint: Endpoint, seconds: float) -> CollectEr
     if isinstance(exc, ConnectionRefusedError):
         return CollectError(ErrorClass.REFUSED, f"{where} refused the connection", True)
     return errors.from_socket_error(exc, where, "connecting", seconds)
+
+
+# pywinrm builds its requests session with proxy=None by putting `no_proxy` into os.environ
+# and deleting it again (requests' `set_environ`): two hosts doing that at once in one worker
+# race (KeyError 'no_proxy'). The in-memory part is serialised; the network part is not.
+_BUILD_LOCK = threading.Lock()
+
+
+def build_session(transport: WinrmTransport, clock: _Clock) -> None:
+    """pywinrm's `build_session()`, with its message-encryption handshake out of the lock."""
+    wanted = transport.message_encryption
+    with _BUILD_LOCK:
+        transport.message_encryption = "never"
+        try:
+            session = transport.build_session()
+        finally:
+            transport.message_encryption = wanted
+    auth = session.auth
+    if transport.auth_method == "ntlm":
+        available = hasattr(auth, "session_security")
+    elif transport.auth_method == "kerberos":
+        available = bool(getattr(auth, "winrm_encryption_available", False))
+    else:
+        available = transport.auth_method == "credssp"
+    plain_http = not transport.endpoint.lower().startswith("https")
+    if available and (wanted == "always" or (wanted == "auto" and plain_http)):
+        clock.start_command(CONNECT_TIMEOUT)
+        transport.read_timeout_sec = max(0.1, min(CONNECT_TIMEOUT, clock.left()))  # type: ignore[assignment]
+        transport.setup_encryption(session)
 
 
 class _Session:

@@ -1,15 +1,17 @@
 """The WinRM collector through real pywinrm against the fleet lab's WS-Man server."""
 
 import socket
+import threading
 import time
 
 import pytest
 import urllib3.connection
+from winrm.protocol import Protocol
 
 from assessments.choices import ErrorClass
 from assessments.collectors import winrm
 from assessments.collectors.base import CollectError
-from assessments.collectors.winrm import candidates, collect_winrm
+from assessments.collectors.winrm import build_session, candidates, collect_winrm
 from assessments.lab import faults
 from assessments.lab.inventory import HostSpec, start_lab
 from assessments.lab.profiles import profiles
@@ -260,3 +262,33 @@ def test_the_lab_profiles_cover_every_windows_probe():
     for profile in profiles().values():
         if profile.os_family == "windows":
             assert set(WINDOWS) - {"systeminfo"} <= set(profile.probes), profile.name
+
+
+def test_it_builds_http_sessions_safely_from_many_threads(monkeypatch):
+    # pywinrm toggles os.environ["no_proxy"] while building a session; unserialised, some
+    # of these builds fail with KeyError('no_proxy').
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    failures = []
+
+    def build_many():
+        for _ in range(300):
+            protocol = Protocol(
+                "http://127.0.0.1:1/wsman",
+                transport="basic",
+                username="u",
+                password="p",
+                proxy=None,
+                ca_trust_path=None,
+            )
+            try:
+                build_session(protocol.transport, winrm._Clock(5))
+            except KeyError as exc:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=build_many) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
