@@ -8,9 +8,14 @@ the architecture and the space in use. Anything it cannot read is simply absent.
 import io
 import re
 import tarfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
+from assessments.facts import ProbeOutput
 from assessments.parsers.text import decode
+
+T = TypeVar("T")
 
 SHOWN_PROBES = {
     "linux": ["os_release", "uname", "df", "proc_mounts", "ip_addr", "ifconfig"],
@@ -33,7 +38,12 @@ class Platform:
 
 def probe_texts(data: bytes, probes: list[str]) -> dict[str, str]:
     """Decoded text of the wanted `<probe>.txt` members of a capture archive."""
-    texts: dict[str, str] = {}
+    return {probe: decode(raw) for probe, raw in probe_bytes(data, probes).items()}
+
+
+def probe_bytes(data: bytes, probes: list[str]) -> dict[str, bytes]:
+    """Raw bytes of the wanted `<probe>.txt` members of a capture archive (each capped)."""
+    texts: dict[str, bytes] = {}
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
             for member in archive.getmembers():
@@ -42,7 +52,7 @@ def probe_texts(data: bytes, probes: list[str]) -> dict[str, str]:
                     continue
                 handle = archive.extractfile(member)
                 if handle is not None:
-                    texts[probe] = decode(handle.read(MAX_MEMBER_BYTES))
+                    texts[probe] = handle.read(MAX_MEMBER_BYTES)
     except (tarfile.TarError, OSError, EOFError):
         return {}
     return texts
@@ -131,3 +141,75 @@ def platform_of(os_family: str, data: bytes | None) -> Platform:
         return Platform()
     texts = probe_texts(data, [*SHOWN_PROBES.get(os_family, []), "env"])
     return windows_platform(texts) if os_family == "windows" else linux_platform(texts)
+
+
+@dataclass
+class Summary:
+    """What the host page lists about a host: OS, file systems, addresses, volumes."""
+
+    os: str = ""
+    filesystems: list[tuple[str, str, int, int]] = field(default_factory=list)  # bytes
+    addresses: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _quietly(parse: Callable[[], T]) -> T | None:
+    # Showing facts must never break the page: a parser that cannot read an output (old
+    # format, error text, missing probe) leaves that part out; the raw output stays shown.
+    try:
+        return parse()
+    except Exception:
+        return None
+
+
+def summary(os_family: str, raw: dict[str, bytes]) -> Summary:
+    """Facts parsed from the capture's probes with the project's own parsers."""
+    result = Summary()
+    if os_family == "windows":
+        _windows_summary(raw, result)
+    else:
+        _linux_summary(raw, result)
+    return result
+
+
+def _linux_summary(raw: dict[str, bytes], result: Summary) -> None:
+    from assessments.parsers.linux.addresses import parse_ifconfig, parse_ip_addr
+    from assessments.parsers.linux.df import parse_df
+    from assessments.parsers.linux.os_release import parse_os_release
+
+    if "os_release" in raw:
+        release = _quietly(lambda: parse_os_release(ProbeOutput(raw["os_release"])))
+        result.os = release.pretty_name if release else ""
+    if "df" in raw:
+        rows = _quietly(lambda: parse_df(ProbeOutput(raw["df"]))) or []
+        result.filesystems = [
+            (r.target, r.source, r.total * 1024, r.used * 1024)
+            for r in rows
+            if not PSEUDO_FS.match(r.source)
+        ]
+    for probe, parser in (("ip_addr", parse_ip_addr), ("ifconfig", parse_ifconfig)):
+        if probe in raw and not result.addresses:
+            found = _quietly(lambda p=probe, f=parser: f(ProbeOutput(raw[p])))  # type: ignore[misc]
+            if found is not None:
+                result.addresses = [
+                    (a.label, f"{a.address}/{a.prefix}" if a.prefix is not None else a.address)
+                    for a in found.addresses
+                    if a.scope != "host"
+                ]
+
+
+def _windows_summary(raw: dict[str, bytes], result: Summary) -> None:
+    from assessments.parsers.windows.disks import parse_logicaldisks
+
+    texts = {probe: decode(data) for probe, data in raw.items()}
+    caption = " ".join(_wmic_values(texts.get("wmic_os", "")).get("Caption", []))
+    platform = windows_platform(texts)
+    result.os = " ".join(filter(None, [caption.strip(), platform.architecture]))
+    if "wmic_logicaldisk" in raw:
+        volumes = _quietly(lambda: parse_logicaldisks(ProbeOutput(raw["wmic_logicaldisk"])))
+        disks = _wmic_values(texts["wmic_logicaldisk"])
+        free = dict(zip(disks.get("DeviceID", []), disks.get("FreeSpace", []), strict=False))
+        for volume in volumes or []:
+            if volume.local and volume.size is not None:
+                spare = free.get(volume.name, "")
+                used = volume.size - int(spare) if spare.isdigit() else 0
+                result.filesystems.append((volume.name, volume.file_system, volume.size, used))

@@ -14,9 +14,10 @@ from assessments.choices import HostScanStatus, Severity
 from assessments.filtersets import FILTER_KEYS
 from assessments.forms import DestinationForm, WaiverForm
 from assessments.lib import queries
-from assessments.lib.hostfacts import SHOWN_PROBES, probe_texts, shown
+from assessments.lib.hostfacts import SHOWN_PROBES, probe_bytes, shown, summary
 from assessments.lib.waivers import expire_waivers
 from assessments.models import Capture, Finding, HostScan, Waiver
+from assessments.parsers.text import decode
 from assessments.tables import HostTable
 from assessments.views.common import host_or_404, hosts_for, optional
 from fleet.choices import HostKeyState
@@ -109,12 +110,15 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if previous_scan is not None:
             previous = list(Finding.objects.filter(host_scan=previous_scan))
     facts: dict[str, str] = {}
+    facts_summary = None
     capture = None
     if latest is not None:
         capture = Capture.objects.filter(host_scan=latest).first()
         if capture is not None:
-            probes = SHOWN_PROBES.get(latest.os_family or host.os_family, [])
-            facts = shown(probe_texts(bytes(capture.data), probes))
+            family = latest.os_family or host.os_family
+            raw = probe_bytes(bytes(capture.data), SHOWN_PROBES.get(family, []))
+            facts = shown({probe: decode(data) for probe, data in raw.items()})
+            facts_summary = summary(family, raw)
     waivers = list(
         Waiver.objects.filter(host=host)
         .select_related("created_by")
@@ -132,6 +136,7 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": HostScan.objects.filter(host=host).select_related("scan")[:20],
         "capture": capture,
         "facts": facts,
+        "summary": facts_summary,
         "active_waivers": {w.check_id: w for w in waivers if w.active},
         "waivers": waivers,
         "host_keys": list(HostKey.objects.filter(host=host).exclude(state=HostKeyState.REJECTED)),

@@ -54,3 +54,18 @@ def test_it_reads_probe_files_from_a_capture_and_cuts_long_output():
 def test_a_broken_capture_gives_no_facts():
     assert probe_texts(b"not a tarball", ["df"]) == {}
     assert platform_of("linux", b"garbage").used_bytes is None
+
+
+def test_the_windows_summary_names_the_os_and_lists_local_volumes():
+    from assessments.lib.hostfacts import summary
+
+    raw = {
+        "wmic_os": sample_bytes("windows-wmic-os-list-2008r2-crcrlf.txt"),
+        "wmic_logicaldisk": sample_bytes("windows-wmic-logicaldisk-list-2008-fr-utf16le.txt"),
+    }
+    facts = summary("windows", raw)
+    assert facts.os == "Microsoft Windows Server 2008 R2 Standard x64"
+    assert [(name, size) for name, _, size, _ in facts.filesystems] == [
+        ("C:", 42949668864),
+        ("D:", 10735316992),
+    ]

@@ -210,3 +210,26 @@ def test_a_viewer_cannot_approve_a_host_key(viewer_client, fleet):
     )
     url = reverse("host-key-approve", args=[fleet[0].pk, key.pk])
     assert viewer_client.post(url).status_code == 403
+
+
+def test_the_host_page_lists_file_systems_and_addresses_from_the_capture(viewer_client, db):
+    from tests.conftest import sample_bytes
+
+    host = make_host(name="parsed")
+    capture = {
+        "df": sample_bytes("linux-df-centos7.txt"),
+        "ip_addr": sample_bytes("linux-ip-addr-show-rhel6era.txt"),
+        "os_release": b'PRETTY_NAME="CentOS Linux 7 (Core)"\n',
+    }
+    make_scan_result(host, [], capture=capture)
+    summary = viewer_client.get(reverse("host-detail", args=[host.pk])).context["summary"]
+    assert summary.os == "CentOS Linux 7 (Core)"
+    assert "/" in [target for target, *_ in summary.filesystems]
+    assert not any(source == "tmpfs" for _, source, *_ in summary.filesystems)
+    assert summary.addresses
+
+
+def test_the_host_page_survives_unreadable_facts(viewer_client, db):
+    host = make_host(name="garbled")
+    make_scan_result(host, [], capture={"df": b"\x00\xff garbage", "ip_addr": b"nonsense"})
+    assert viewer_client.get(reverse("host-detail", args=[host.pk])).status_code == 200
