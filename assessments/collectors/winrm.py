@@ -214,9 +214,11 @@ def _socket_error(exc: OSError, endpoint: Endpoint, seconds: float) -> CollectEr
     return errors.from_socket_error(exc, where, "connecting", seconds)
 
 
-# pywinrm builds its requests session with proxy=None by putting `no_proxy` into os.environ
-# and deleting it again (requests' `set_environ`): two hosts doing that at once in one worker
-# race (KeyError 'no_proxy'). The in-memory part is serialised; the network part is not.
+# With proxy=None pywinrm gives its requests session `no_proxy: *`, and requests then puts
+# `no_proxy` into os.environ and deletes it again on every build and every send
+# (`set_environ`): hosts doing that at once in one worker race (KeyError 'no_proxy'). So the
+# build is serialised and the session stops reading the environment (`trust_env`), which
+# also keeps environment proxies out.
 _BUILD_LOCK = threading.Lock()
 
 
@@ -227,6 +229,7 @@ def build_session(transport: WinrmTransport, clock: _Clock) -> None:
         transport.message_encryption = "never"
         try:
             session = transport.build_session()
+            session.trust_env = False
         finally:
             transport.message_encryption = wanted
     auth = session.auth

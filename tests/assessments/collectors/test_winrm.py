@@ -1,17 +1,16 @@
 """The WinRM collector through real pywinrm against the fleet lab's WS-Man server."""
 
 import socket
-import threading
 import time
 
 import pytest
+import requests
 import urllib3.connection
-from winrm.protocol import Protocol
 
 from assessments.choices import ErrorClass
 from assessments.collectors import winrm
 from assessments.collectors.base import CollectError
-from assessments.collectors.winrm import build_session, candidates, collect_winrm
+from assessments.collectors.winrm import candidates, collect_winrm
 from assessments.lab import faults
 from assessments.lab.inventory import HostSpec, start_lab
 from assessments.lab.profiles import profiles
@@ -264,31 +263,18 @@ def test_the_lab_profiles_cover_every_windows_probe():
             assert set(WINDOWS) - {"systeminfo"} <= set(profile.probes), profile.name
 
 
-def test_it_builds_http_sessions_safely_from_many_threads(monkeypatch):
-    # pywinrm toggles os.environ["no_proxy"] while building a session; unserialised, some
-    # of these builds fail with KeyError('no_proxy').
-    monkeypatch.delenv("no_proxy", raising=False)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    failures = []
+def test_it_touches_the_environment_only_under_the_build_lock(lab, monkeypatch):
+    # requests writes os.environ["no_proxy"] for pywinrm's `no_proxy: *` session, on build
+    # and on every send; hosts scanned in parallel threads then race (KeyError).
+    writes = []
+    real = requests.utils.set_environ
 
-    def build_many():
-        for _ in range(300):
-            protocol = Protocol(
-                "http://127.0.0.1:1/wsman",
-                transport="basic",
-                username="u",
-                password="p",
-                proxy=None,
-                ca_trust_path=None,
-            )
-            try:
-                build_session(protocol.transport, winrm._Clock(5))
-            except KeyError as exc:
-                failures.append(exc)
+    def spy(name, value):
+        if value is not None:
+            writes.append(winrm._BUILD_LOCK.locked())
+        return real(name, value)
 
-    threads = [threading.Thread(target=build_many) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    monkeypatch.setattr(requests.utils, "set_environ", spy)
+    collect_winrm(make_host(lab, "w2008r2", transport="ntlm"), probes=[WINDOWS["ver"]])
+    assert writes
+    assert all(writes)
