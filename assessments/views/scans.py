@@ -67,7 +67,11 @@ def scan_start(request: HttpRequest) -> HttpResponse:
 @role_required(OPERATOR)
 def scan_filtered(request: HttpRequest) -> HttpResponse:
     """Scan the hosts the hosts-list filters select (all hosts when there is no filter)."""
-    _, hosts = filtered_hosts(request.POST)
+    filterset, hosts = filtered_hosts(request.POST)
+    if not filterset.is_valid():
+        # An unknown group or tag must not widen the scan to the whole fleet.
+        messages.error(request, "No scan started: the filters are not valid.")
+        return redirect("host-list")
     start_scan = optional("assessments.lib.scans", "start_scan")
     if start_scan is None:
         messages.error(request, "Scanning is not available yet.")

@@ -317,3 +317,9 @@ def test_pages_have_no_inline_script_and_send_a_csp(operator_client, fleet, url)
     scripts = re.findall(r"<script\b[^>]*>", response.content.decode())
     assert all("src=" in tag or 'type="application/json"' in tag for tag in scripts)
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_an_invalid_filter_never_widens_a_scan_to_the_fleet(operator_client, fleet):
+    before = Scan.objects.count()
+    operator_client.post(reverse("scan-filtered"), {"group": "99999"})
+    assert Scan.objects.count() == before
