@@ -12,6 +12,7 @@ Prints hosts/s of each and their ratio (required: pipeline >= 0.8 x baseline). R
 
 import argparse
 import socket
+import statistics
 import sys
 import tempfile
 import time
@@ -128,13 +129,19 @@ def main() -> None:
         scanning.stop_workers(workers)
         sshd.stop()
     best_pipeline, best_baseline = min(pipeline), min(baseline)
+    ratios = [b / p for p, b in zip(pipeline, baseline, strict=True)]
     print(f"hosts {args.hosts}, concurrent sessions {args.concurrency}, rounds {args.rounds}")
     print("pipeline  s: " + ", ".join(f"{s:.2f}" for s in pipeline))
     print("baseline  s: " + ", ".join(f"{s:.2f}" for s in baseline))
+    print(
+        "ratio per round (pipeline throughput / baseline): " + ", ".join(f"{r:.2f}" for r in ratios)
+    )
     print(f"pipeline  {args.hosts / best_pipeline:.1f} hosts/s (best round)")
     print(f"baseline  {args.hosts / best_baseline:.1f} hosts/s (best round)")
     ratio = best_baseline / best_pipeline
-    print(f"ratio     {ratio:.2f} (required >= 0.80): {'PASS' if ratio >= 0.8 else 'FAIL'}")
+    median = statistics.median(ratios)
+    verdict = "PASS" if min(ratio, median) >= 0.8 else "FAIL"
+    print(f"ratio     best rounds {ratio:.2f}, median {median:.2f} (required >= 0.80): {verdict}")
 
 
 if __name__ == "__main__":
