@@ -220,9 +220,3 @@ class Batch:
             self.cancelled.wait(delay)
             or Scan.objects.filter(pk=self.scan_id, cancel_requested=True).exists()
         )
-
-
-def run_inline(scan: Scan) -> None:
-    """Work every queued host of a scan in this process, without RQ (tests, `import`)."""
-    ids = list(scan.host_scans.filter(status=HostScanStatus.QUEUED).values_list("pk", flat=True))
-    Batch(scan.pk, ids, owner=f"{socket.gethostname()}:{os.getpid()}:inline").run()

@@ -24,7 +24,7 @@ from assessments.checks.base import RULESET_VERSION
 from assessments.choices import ErrorClass, HostScanStatus, ScanStatus, ScanTrigger
 from assessments.models import HostScan, Scan, ScanSchedule
 from fleet.choices import Verdict
-from fleet.models import Host
+from fleet.models import Host, HostGroup
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,6 @@ def select_hosts(selection: dict[str, Any]) -> QuerySet[Host]:
     groups = [str(g) for g in selection.get("groups") or []]
     names = [str(h) for h in selection.get("hosts") or []]
     _check_names(Host.objects.filter(name__in=names).values_list("name", flat=True), names, "host")
-    from fleet.models import HostGroup
-
     known_groups = HostGroup.objects.filter(name__in=groups).values_list("name", flat=True)
     _check_names(known_groups, groups, "group")
     query = Q(pk__in=[])

@@ -124,16 +124,6 @@ def _failed_scan(schedule: ScanSchedule, error: str, now: datetime) -> Scan:
     )
 
 
-def upcoming(schedule: ScanSchedule, count: int = 5, now: datetime | None = None) -> list[datetime]:
-    """The next `count` runs, for showing in the UI."""
-    runs: list[datetime] = []
-    after = now or timezone.now()
-    for _ in range(count):
-        after = next_run_after(schedule.cron, schedule.timezone, after)
-        runs.append(after)
-    return runs
-
-
 def seconds_until_next(now: datetime | None = None, cap: float = 30.0) -> float:
     """How long a dispatcher may sleep before the earliest due schedule (1 s to `cap`)."""
     now = now or timezone.now()
