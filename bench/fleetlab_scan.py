@@ -66,8 +66,8 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=1000)
     parser.add_argument("--latency-ms", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=45)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     env = scanning.setup_django(
