@@ -101,6 +101,12 @@ _FAILURES: list[tuple[re.Pattern[str], str, bool]] = [
         "the user may not run this command with sudo",
         False,
     ),
+    (
+        # RHEL 5/6 ship `Defaults requiretty`: sudo refuses without a terminal.
+        re.compile(r"sudo: sorry, you must have a tty to run sudo"),
+        "sudo requires a terminal (requiretty): add `Defaults:<user> !requiretty` to sudoers",
+        False,
+    ),
     (re.compile(r"Permission denied|Operation not permitted"), "permission denied", False),
     (
         re.compile(

@@ -124,3 +124,8 @@ def test_require_data_raises_with_the_reason():
 
 def test_require_data_returns_decoded_text():
     assert require_data(ProbeOutput(b"ok\r\n", b"", 0)) == "ok\n"
+
+
+def test_it_explains_sudo_requiretty_of_rhel5_and_6():
+    out = ProbeOutput(b"", b"sudo: sorry, you must have a tty to run sudo\n", 1)
+    assert "requiretty" in (failure_reason(out) or "")
