@@ -178,7 +178,8 @@ STORAGES = {
 # it has (the Docker image), only STATIC_ROOT, with its gzip copies.
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.is_dir()
 if not STATIC_ROOT.is_dir():
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    # WhiteNoise warns with the caller as the module (Django's handler), so match the text only.
+    warnings.filterwarnings("ignore", message="No directory at: .*staticfiles")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
