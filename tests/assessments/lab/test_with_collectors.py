@@ -13,6 +13,7 @@ FAULTS = (
     faults.CHANGED_HOST_KEY,
     faults.LEGACY_ONLY,
     faults.GARBAGE,
+    faults.DISCONNECT,
 )
 
 
@@ -62,3 +63,9 @@ def test_a_changed_host_key_stops_the_second_scan(hosts):
     rows, _ = hosts
     collect(rows[faults.CHANGED_HOST_KEY], 5)
     assert error_of(rows[faults.CHANGED_HOST_KEY]) == "host_key_changed"
+
+
+def test_a_connection_dropped_mid_answer_keeps_what_arrived_and_says_so(hosts):
+    rows, _ = hosts
+    result = collect(rows[faults.DISCONNECT], 10)
+    assert "the connection closed before the probe script finished" in result.notes
