@@ -150,10 +150,21 @@ def bastion_host(endpoint: Endpoint, for_host: Host) -> Host:
     return bastion
 
 
+def group_policies(host: Host) -> tuple[bool, bool]:
+    """`(host.trusts_first_host_key(), host.legacy_ssh_allowed())` in one query, not two
+    (a fleet scan asks for every host)."""
+    rows = host.groups.filter(Q(trust_first_host_key=True) | Q(allow_legacy_ssh=True))
+    flags = list(rows.values_list("trust_first_host_key", "allow_legacy_ssh"))
+    trust_first = any(trust for trust, _ in flags)
+    legacy = host.allow_legacy_ssh or any(legacy for _, legacy in flags)
+    return trust_first, legacy
+
+
 def load_target(host: Host) -> Target:
     login = load_login(host)
     endpoint = Endpoint(host.address, host.port or 22, login.username)
-    pins = load_policy(host)
+    trust_first, legacy_allowed = group_policies(host)
+    pins = load_policy(host, trust_first=trust_first)
     jump = jump_pins = None
     if host.jump_host.strip():
         jump = parse_jump(host.jump_host, login.username)
@@ -167,7 +178,7 @@ def load_target(host: Host) -> Target:
         login=login,
         pins=pins,
         use_sudo=host.use_sudo,
-        legacy_allowed=host.legacy_ssh_allowed(),
+        legacy_allowed=legacy_allowed,
         jump=jump,
         jump_pins=jump_pins,
     )
@@ -220,6 +231,9 @@ def to_result(
         notes.append("the probe script did not finish before the host's deadline")
     if transcript.overflowed:
         notes.append(f"output passed {MAX_OUTPUT // 2**20} MiB; the rest was not read")
+    if not (transcript.timed_out or transcript.overflowed) and transcript.rc in (None, -1):
+        # paramiko reports -1 when the channel closed without an exit status.
+        notes.append("the connection closed before the probe script finished")
     return CollectResult(
         os_family=OsFamily.LINUX,
         probes=probes,

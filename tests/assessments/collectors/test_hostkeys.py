@@ -145,3 +145,26 @@ class TestAgainstARealServer:
         with pytest.raises(CollectError) as caught:
             collect_ssh(host, script=tiny_script)
         assert "rejected" in caught.value.detail
+
+
+@pytest.mark.django_db
+def test_it_touches_a_trusted_key_in_one_query(db, django_assert_num_queries):
+    host = make_host(trust=False)
+    verify(load_policy(host, trust_first=True), OLD)
+    row = HostKey.objects.get(host=host)
+    HostKey.objects.filter(pk=row.pk).update(last_seen=row.first_seen.replace(year=2020))
+    pins = load_policy(host)
+    with django_assert_num_queries(1):
+        verify(pins, OLD)
+    row.refresh_from_db()
+    assert row.last_seen.year != 2020 and row.state == HostKeyState.TRUSTED
+
+
+@pytest.mark.django_db
+def test_it_records_a_trusted_key_again_if_it_was_deleted_meanwhile(db):
+    host = make_host(trust=False)
+    verify(load_policy(host, trust_first=True), OLD)
+    pins = load_policy(host)
+    HostKey.objects.filter(host=host).delete()
+    verify(pins, OLD)
+    assert HostKey.objects.get(host=host).state == HostKeyState.PENDING

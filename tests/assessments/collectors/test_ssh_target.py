@@ -13,6 +13,7 @@ from assessments.collectors.ssh_target import (
     Login,
     Target,
     Transcript,
+    group_policies,
     parse_jump,
     to_result,
 )
@@ -106,3 +107,31 @@ def test_output_without_frames_is_a_protocol_error_quoting_stderr():
         result(Transcript(b"", b"sh: 1: Syntax error\n", 2))
     assert caught.value.error_class == ErrorClass.PROTOCOL_ERROR
     assert "Syntax error" in caught.value.detail
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("host_legacy", "groups"),
+    [
+        (False, []),
+        (True, []),
+        (False, [(True, False)]),
+        (False, [(False, True)]),
+        (False, [(False, False), (True, True)]),
+    ],
+)
+def test_group_policies_agree_with_the_host_model_in_one_query(
+    host_legacy, groups, django_assert_num_queries
+):
+    from fleet.models import HostGroup
+    from tests.assessments.collectors.conftest import make_host
+
+    host = make_host(trust=False, allow_legacy_ssh=host_legacy)
+    for number, (trust, legacy) in enumerate(groups):
+        group = HostGroup.objects.create(
+            name=f"g{number}", trust_first_host_key=trust, allow_legacy_ssh=legacy
+        )
+        host.groups.add(group)
+    with django_assert_num_queries(1):
+        flags = group_policies(host)
+    assert flags == (host.trusts_first_host_key(), host.legacy_ssh_allowed())
