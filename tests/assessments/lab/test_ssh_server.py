@@ -166,6 +166,12 @@ def test_it_offers_only_sha1_key_exchange_with_the_legacy_fault(lab):
         connect(lab, faults.LEGACY_ONLY)
 
 
+def test_it_offers_no_post_quantum_key_exchange_so_clients_pick_curve25519(lab):
+    others = [kex for kex in paramiko.Transport._preferred_kex if not kex.startswith("mlkem")]
+    with pytest.raises(paramiko.SSHException, match="kex"):
+        connect(lab, "clean", disabled_algorithms={"kex": others})
+
+
 def test_it_answers_after_the_latency(lab):
     started = time.monotonic()
     scan(lab, "slow")
