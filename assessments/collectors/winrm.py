@@ -42,7 +42,7 @@ from winrm.protocol import Protocol
 from winrm.transport import Transport as WinrmTransport
 
 from assessments.choices import ErrorClass, Transport
-from assessments.collectors import errors
+from assessments.collectors import errors, wsman_xml
 from assessments.collectors.base import CollectError, CollectResult
 from assessments.facts import ProbeOutput
 from assessments.probes.base import Probe
@@ -58,6 +58,8 @@ MAX_SILENT_TIMEOUTS = 2
 _NOT_WSMAN = (ET.ParseError, StopIteration, KeyError, ValueError, Base64Error, AssertionError)
 T = TypeVar("T")
 _COMPUTERNAME = re.compile(rb"^COMPUTERNAME=([^\r\n]+)", re.MULTILINE)
+# pywinrm's requests built without xmltodict's slow name checks (same bytes; see wsman_xml).
+wsman_xml.install()
 
 
 @dataclass(frozen=True)
