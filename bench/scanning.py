@@ -52,6 +52,8 @@ def _create_database(url: str) -> None:
 
 def reset_inventory() -> None:
     """Forget the hosts and scans of earlier runs, and the jobs they left in the queue."""
+    from django.db import connection
+
     from assessments.lib.scans import scan_queue
     from assessments.models import Scan
     from fleet.models import Host, HostKey
@@ -60,6 +62,11 @@ def reset_inventory() -> None:
     Scan.objects.all().delete()
     HostKey.objects.all().delete()
     Host.objects.all().delete()
+    if connection.vendor == "postgresql":
+        # Each run deletes some 25,000 rows; without this, dead rows pile up run after run
+        # (138 MB of findings after a dozen runs) and later runs measure the bloat.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
