@@ -164,7 +164,7 @@ def open_transport(
 ) -> paramiko.Transport:
     """An SSH transport after key exchange whose host key the pins accept."""
     where = str(endpoint)
-    transport = paramiko.Transport(sock)
+    transport = _Transport(sock)
     transport.set_log_channel(PARAMIKO_LOG)
     try:
         _prefer_key_types(transport, pins.preferred_types())
@@ -326,13 +326,27 @@ def _drain_stderr(channel: paramiko.Channel, err: bytearray) -> None:
             err += data[: MAX_STDERR - len(err)]
 
 
+class _Transport(paramiko.Transport):
+    """A paramiko Transport that remembers the key exchange it agreed on.
+
+    paramiko drops its kex engine once the exchange is done, so the name is taken while the
+    engine exists: the first of our preferred names served by the engine's class.
+    """
+
+    agreed_kex = ""
+
+    def _parse_kex_init(self, m: paramiko.Message) -> None:
+        super()._parse_kex_init(m)  # type: ignore[misc]
+        engine_class = type(self.kex_engine)
+        table: dict[str, type] = getattr(self, "_kex_info", {})
+        self.agreed_kex = next(
+            (name for name in self.preferred_kex if table.get(name) is engine_class), ""
+        )
+
+
 def algorithms(transport: paramiko.Transport) -> str:
     """`kex=... hostkey=... cipher=... mac=...` as negotiated (stored on the HostScan)."""
-    engine = transport.kex_engine
-    kex = getattr(engine, "name", "")
-    if not kex:
-        table: dict[str, type] = getattr(transport, "_kex_info", {})
-        kex = next((name for name, cls in table.items() if type(engine) is cls), "?")
+    kex = getattr(transport, "agreed_kex", "") or "?"
     return (
         f"kex={kex} hostkey={transport.host_key_type} "
         f"cipher={transport.local_cipher} mac={transport.local_mac}"
