@@ -4,9 +4,11 @@ Each helper prefers the richer probe and falls back to the older one (mountinfo,
 /proc/mounts; `ip`, then `ifconfig`), and returns the evidence label of the probe it used.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from assessments.facts import Facts, Unavailable
+from assessments.facts import Facts, ProbeOutput, Unavailable
 from assessments.parsers.linux.addresses import Interfaces, parse_ifconfig, parse_ip_addr
 from assessments.parsers.linux.df import DfRow, parse_df
 from assessments.parsers.linux.mounts import Kind, Mount, parse_mountinfo, parse_proc_mounts
@@ -14,6 +16,7 @@ from assessments.parsers.text import decode
 from assessments.probes import label
 
 DISK_KINDS = (Kind.LOCAL, Kind.LOOP)
+T = TypeVar("T")
 
 
 def probe_label(probe: str) -> str:
@@ -33,15 +36,25 @@ class MountTable:
         return [mount for mount in self.mounts if mount.kind in DISK_KINDS]
 
 
+def _preferred(
+    facts: Facts,
+    preferred: tuple[str, Callable[[ProbeOutput], T]],
+    fallback: tuple[str, Callable[[ProbeOutput], T]],
+) -> tuple[T, str] | Unavailable:
+    """The preferred probe's data when usable, else the fallback's, with the probe used."""
+    first = facts.parsed(*preferred)
+    if not isinstance(first, Unavailable):
+        return first, preferred[0]
+    second = facts.parsed(*fallback)
+    if isinstance(second, Unavailable):
+        return Unavailable(fallback[0], f"{second.reason}; {preferred[0]}: {first.reason}")
+    return second, fallback[0]
+
+
 def mount_table(facts: Facts) -> MountTable | Unavailable:
     """mountinfo when collected and usable, else /proc/mounts."""
-    info = facts.parsed("mountinfo", parse_mountinfo)
-    if not isinstance(info, Unavailable):
-        return MountTable(info, "mountinfo")
-    mounts = facts.parsed("proc_mounts", parse_proc_mounts)
-    if isinstance(mounts, Unavailable):
-        return Unavailable("proc_mounts", f"{mounts.reason}; mountinfo: {info.reason}")
-    return MountTable(mounts, "proc_mounts")
+    found = _preferred(facts, ("mountinfo", parse_mountinfo), ("proc_mounts", parse_proc_mounts))
+    return found if isinstance(found, Unavailable) else MountTable(*found)
 
 
 @dataclass(frozen=True)
@@ -77,13 +90,8 @@ class InterfaceData:
 
 def interfaces(facts: Facts) -> InterfaceData | Unavailable:
     """`ip addr` when usable, else `ifconfig -a`."""
-    ip = facts.parsed("ip_addr", parse_ip_addr)
-    if not isinstance(ip, Unavailable):
-        return InterfaceData(ip, "ip_addr")
-    ifconfig = facts.parsed("ifconfig", parse_ifconfig)
-    if isinstance(ifconfig, Unavailable):
-        return Unavailable("ip_addr", f"{ip.reason}; ifconfig: {ifconfig.reason}")
-    return InterfaceData(ifconfig, "ifconfig")
+    found = _preferred(facts, ("ip_addr", parse_ip_addr), ("ifconfig", parse_ifconfig))
+    return found if isinstance(found, Unavailable) else InterfaceData(*found)
 
 
 def tool_missing(facts: Facts, probe: str) -> bool:
