@@ -11,7 +11,7 @@ and in total (an error); links, devices, absolute paths, `..`, duplicate names a
 members are refused with a `CaptureError` in words a user can act on.
 """
 
-import io
+import gzip
 import json
 import os
 import re
@@ -289,23 +289,60 @@ def capture_to_targz(
     if truncated:
         manifest["truncated"] = truncated
     mtime = int((collected_at or datetime.now(UTC)).timestamp())
-    members: list[tuple[str, bytes]] = [(MANIFEST, json.dumps(manifest, indent=1).encode())]
+    parts = [_tar_member(MANIFEST, json.dumps(manifest, indent=1).encode(), mtime)]
     for probe_id, out in sorted(probes.items()):
         if not PROBE_FILE.fullmatch(f"{probe_id}.txt"):
             raise ValueError(f"probe id {probe_id!r} cannot name a capture file")
-        members.append((f"{probe_id}.txt", out.stdout))
+        parts.append(_tar_member(f"{probe_id}.txt", out.stdout, mtime))
         if out.stderr:
-            members.append((f"{probe_id}.err", out.stderr))
+            parts.append(_tar_member(f"{probe_id}.err", out.stderr, mtime))
         if out.rc is not None:
-            members.append((f"{probe_id}.rc", f"{out.rc}\n".encode()))
-    buffer = io.BytesIO()
+            parts.append(_tar_member(f"{probe_id}.rc", f"{out.rc}\n".encode(), mtime))
+    size = sum(len(part) for part in parts) + 2 * _BLOCK
+    parts.append(bytes(2 * _BLOCK + -size % _RECORD))  # end-of-archive blocks, whole records
     # zlib's default level 6, not tarfile's 9: on a capture of a few KiB level 9 costs 60 %
-    # more CPU (2.4 ms against 1.5 ms for a Linux host) for 3 % fewer bytes.
-    with tarfile.open(
-        fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=CAPTURE_GZIP_LEVEL
-    ) as archive:
-        for name, data in members:
-            info = tarfile.TarInfo(name)
-            info.size, info.mtime, info.mode = len(data), mtime, 0o600
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
+    # more CPU (2.4 ms against 1.5 ms for a Linux host) for 3 % fewer bytes. The gzip header
+    # carries no time (tar members have theirs), so a capture always gives the same bytes.
+    return gzip.compress(b"".join(parts), compresslevel=CAPTURE_GZIP_LEVEL, mtime=0)
+
+
+_BLOCK = tarfile.BLOCKSIZE
+_RECORD = tarfile.RECORDSIZE
+_USTAR_MAX = 8**11  # what the 12-byte size and mtime fields of a ustar header can hold
+
+
+def _tar_member(name: str, data: bytes, mtime: int) -> bytes:
+    """One regular file (mode 0600, owner 0) exactly as `TarFile.addfile` writes it, padded."""
+    if 0 <= mtime < _USTAR_MAX and len(data) < _USTAR_MAX:
+        header = _ustar_header(name, len(data), mtime)
+    else:  # a capture dated before 1970 (imported ones carry their own date): a PAX header
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode = len(data), mtime, 0o600
+        header = info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+    return b"".join((header, data, bytes(-len(data) % _BLOCK)))
+
+
+def _ustar_header(name: str, size: int, mtime: int) -> bytes:
+    """The header tarfile's PAX format writes for a short ASCII name (`PROBE_FILE`).
+
+    Written by hand: tarfile spends about 40 us per member building it from a dict of
+    fields we never vary, and a Linux capture has some 50 members.
+    """
+    header = b"".join(
+        (
+            name.encode("ascii").ljust(100, b"\0"),
+            b"0000600\0",  # mode
+            b"0000000\0",  # uid
+            b"0000000\0",  # gid
+            b"%011o\0" % size,
+            b"%011o\0" % mtime,
+            b"        ",  # the checksum, summed as spaces
+            tarfile.REGTYPE,
+            bytes(100),  # link name
+            tarfile.POSIX_MAGIC,
+            bytes(64),  # user and group names
+            bytes(16),  # device numbers: none for a regular file
+            bytes(167),  # prefix, then padding to the block
+        )
+    )
+    return b"%s%06o\0%s" % (header[:148], sum(header), header[155:])

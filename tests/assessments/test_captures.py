@@ -104,6 +104,47 @@ def test_it_round_trips_a_capture_through_targz():
     assert (capture.hostname, capture.collected_at) == ("web01", when)
 
 
+def tarfile_capture(probes: dict[str, ProbeOutput], manifest: bytes, mtime: int) -> bytes:
+    """What `capture_to_targz` wrote with `TarFile.addfile`, uncompressed."""
+    members = [("manifest.json", manifest)]
+    for probe_id, out in sorted(probes.items()):
+        members.append((f"{probe_id}.txt", out.stdout))
+        if out.stderr:
+            members.append((f"{probe_id}.err", out.stderr))
+        if out.rc is not None:
+            members.append((f"{probe_id}.rc", f"{out.rc}\n".encode()))
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), mtime, 0o600
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("year", [2026, 1969])
+def test_it_writes_the_tar_bytes_tarfile_would_write(year):
+    probes = {
+        "proc_mounts": ProbeOutput(MOUNTS, rc=0),
+        "getfattr": ProbeOutput(b"# file: /x\n", b"denied\n", 124, truncated=True),
+        "raw": ProbeOutput(b"x" * 512, rc=-1),
+        "empty": ProbeOutput(b""),
+    }
+    when = datetime(year, 11, 20, 10, tzinfo=UTC)
+    written = gzip.decompress(capture_to_targz("linux", "web01", probes, when))
+    manifest = tarfile.open(fileobj=io.BytesIO(written)).extractfile("manifest.json")
+    assert manifest is not None
+    assert written == tarfile_capture(probes, manifest.read(), int(when.timestamp()))
+
+
+def test_it_writes_the_same_bytes_for_the_same_capture():
+    probes = {"df": ProbeOutput(b"x", rc=0)}
+    when = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    assert capture_to_targz("linux", "a", probes, when) == capture_to_targz(
+        "linux", "a", probes, when
+    )
+
+
 def test_it_reads_a_zip_of_the_windows_folder_with_backslashes():
     data = make_zip(
         {
