@@ -93,11 +93,15 @@ class Lab:
         self.credentials = credentials
         self._acceptor = acceptor
         self._tls = tls
+        self.wsman_hosts: dict[str, WsmanHost] = {}  # the WS-Man state of Windows hosts
         # The self-signed certificate (PEM) of the HTTPS hosts, to trust it in tests.
         self.certificate = tls.certificate if tls else None
 
     def host(self, name: str) -> LabHost:
         return next(host for host in self.hosts if host.name == name)
+
+    def wsman(self, name: str) -> WsmanHost:
+        return self.wsman_hosts[name]
 
     def stop(self) -> None:
         self._acceptor.stop()
@@ -148,6 +152,7 @@ def start_lab(
     ssh = SshHostServer(credentials, huge_bytes=huge_bytes)
     commands = command_map()
     lab_hosts = []
+    wsman_hosts = {}
     try:
         for index, spec in enumerate(specs):
             profile = profiles()[spec.profile]
@@ -174,6 +179,7 @@ def start_lab(
                 context = tls.context if tls and host.https else None
                 wsman = WsmanHost(host, credentials, commands, huge_bytes, context)
                 host.port = acceptor.listen(host.address, port, wsman.handle)
+                wsman_hosts[name] = wsman
             lab_hosts.append(host)
     except BaseException:
         acceptor.stop()
@@ -181,7 +187,9 @@ def start_lab(
             tls.close()
         raise
     acceptor.start()
-    return Lab(lab_hosts, credentials, acceptor, tls)
+    lab = Lab(lab_hosts, credentials, acceptor, tls)
+    lab.wsman_hosts = wsman_hosts
+    return lab
 
 
 def ensure_credentials(lab: Lab) -> None:

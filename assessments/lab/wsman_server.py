@@ -9,7 +9,8 @@ HTTP or TLS; no Kerberos or CredSSP (real Windows servers remain the test of tho
 A received command line is mapped to a probe through the scripts of
 `assessments.probes.WINDOWS` (falling back to the design's command forms for ids not yet
 registered); the host answers from its profile, or as cmd.exe does for a command it does not
-have (`'x' is not recognized ...`, exit 9009).
+have (`'x' is not recognized ...`, exit 9009). A `cmd ... /c` line (the collector's batches
+of probes) is run the way cmd.exe would (`cmdexe`).
 """
 
 import base64
@@ -25,7 +26,7 @@ from http.server import BaseHTTPRequestHandler
 from xml.sax.saxutils import escape
 
 from assessments.facts import ProbeOutput
-from assessments.lab import faults, ntlm
+from assessments.lab import cmdexe, faults, ntlm
 from assessments.lab.model import LabCredentials, LabHost
 from assessments.lab.ntlm import NtlmConnection, NtlmError
 
@@ -114,19 +115,25 @@ class WsmanHost:
             conn.close()
 
     def run(self, command_line: str) -> ProbeOutput:
-        probe = self.commands.get(normalise(command_line))
-        if probe is not None and probe in self.host.probes:
-            out = self.host.probes[probe]
-        elif probe is not None and normalise(command_line).startswith("reg "):
-            message = (
-                b"ERROR: The system was unable to find the specified registry key or value.\r\n"
-            )
-            out = ProbeOutput(b"", message, 1)
+        if cmdexe.is_cmd(command_line):
+            out = cmdexe.run_cmd(command_line, self.answer)
         else:
-            out = not_recognized(command_line)
+            out = self.answer(command_line)
         if self.host.fault == faults.HUGE:
             out = ProbeOutput(b"x" * self.huge_bytes, out.stderr, out.rc)
         return out
+
+    def answer(self, command_line: str) -> ProbeOutput:
+        """One command's output from the host's profile, or cmd.exe's error for it."""
+        probe = self.commands.get(normalise(command_line))
+        if probe is not None and probe in self.host.probes:
+            return self.host.probes[probe]
+        if probe is not None and normalise(command_line).startswith("reg "):
+            message = (
+                b"ERROR: The system was unable to find the specified registry key or value.\r\n"
+            )
+            return ProbeOutput(b"", message, 1)
+        return not_recognized(command_line)
 
 
 def envelope(action: str, relates_to: str, body: str) -> bytes:

@@ -6,6 +6,7 @@ import time
 import pytest
 import requests
 import urllib3.connection
+from winrm.exceptions import WSManFaultError
 
 from assessments.choices import ErrorClass
 from assessments.collectors import winrm
@@ -83,6 +84,54 @@ def test_it_returns_every_probe_byte_exact(lab):
     for probe_id, out in expected.items():
         assert result.probes[probe_id].stdout == out.stdout, probe_id
         assert result.probes[probe_id].rc == out.rc, probe_id
+
+
+def count_messages(monkeypatch) -> list[str]:
+    """The WS-Man actions the collector sends (one HTTP round trip each)."""
+    sent: list[str] = []
+    real = winrm.Protocol.send_message
+
+    def spy(self, message):
+        sent.append(message.split("<a:Action", 1)[1].split("</a:Action>")[0].rsplit("/", 1)[1])
+        return real(self, message)
+
+    monkeypatch.setattr(winrm.Protocol, "send_message", spy)
+    return sent
+
+
+def test_it_runs_the_probes_in_one_command(lab, monkeypatch):
+    sent = count_messages(monkeypatch)
+    result = collect_winrm(make_host(lab, "w2003"))
+    assert set(result.probes) == set(WINDOWS)
+    assert sent == ["Create", "Command", "Receive", "Signal", "Delete"]
+
+
+def test_it_runs_the_probes_one_by_one_where_cmd_does_not_take_the_batch(lab, monkeypatch):
+    # A cmd.exe that does not run the batch line as meant: here, one without `cmd` itself.
+    wsman = lab.wsman("w2003")
+    monkeypatch.setattr(wsman, "run", wsman.answer)
+    sent = count_messages(monkeypatch)
+    result = collect_winrm(make_host(lab, "w2003"))
+    assert sent.count("Command") == 1 + len(WINDOWS)
+    for probe_id, out in lab.host("w2003").probes.items():
+        assert result.probes[probe_id].stdout == out.stdout, probe_id
+        assert result.probes[probe_id].rc == out.rc, probe_id
+
+
+def test_it_runs_the_probes_one_by_one_where_the_server_refuses_the_batch(lab, monkeypatch):
+    real = winrm.Protocol.run_command
+
+    def refuse_long_lines(self, shell_id, command, *args, **kwargs):
+        if command.startswith("cmd /d /v:on"):
+            raise WSManFaultError(
+                500, "", "", "The command line is too long.", wsman_fault_code=206
+            )
+        return real(self, shell_id, command, *args, **kwargs)
+
+    monkeypatch.setattr(winrm.Protocol, "run_command", refuse_long_lines)
+    result = collect_winrm(make_host(lab, "w2008r2"))
+    assert set(result.probes) == set(WINDOWS)
+    assert result.probes["ver"].stdout == lab.host("w2008r2").probes["ver"].stdout
 
 
 def test_it_keeps_utf16_output_raw(lab):
