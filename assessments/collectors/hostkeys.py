@@ -83,8 +83,8 @@ class PinPolicy:
         """Key types already trusted, to ask the server for those first (fewer false alarms)."""
         return sorted({key.key_type for key in self.trusted})
 
-    def decide(self, key: PresentedKey) -> Outcome:
-        match = next(
+    def match(self, key: PresentedKey) -> KnownKey | None:
+        return next(
             (
                 known
                 for known in self.known
@@ -92,6 +92,12 @@ class PinPolicy:
             ),
             None,
         )
+
+    def knows(self, key: PresentedKey) -> bool:
+        return self.match(key) is not None
+
+    def decide(self, key: PresentedKey) -> Outcome:
+        match = self.match(key)
         if match is not None and match.state == HostKeyState.TRUSTED:
             return Outcome.TRUSTED
         if match is not None and match.state == HostKeyState.REJECTED:
@@ -142,6 +148,8 @@ def record(policy: PinPolicy, key: PresentedKey, outcome: Outcome) -> None:
     if outcome is Outcome.TRUSTED and _touch(policy, key):
         return
     state = HostKeyState.TRUSTED if outcome is Outcome.TRUST_FIRST else HostKeyState.PENDING
+    if not policy.knows(key) and _insert(policy, key, state):
+        return
     try:
         with transaction.atomic():
             row, created = HostKey.objects.get_or_create(
@@ -158,6 +166,23 @@ def record(policy: PinPolicy, key: PresentedKey, outcome: Outcome) -> None:
     except IntegrityError:
         # Another worker recorded the same key at the same moment: nothing left to store.
         return
+
+
+def _insert(policy: PinPolicy, key: PresentedKey, state: str) -> bool:
+    """Store a key the loaded pins did not have in one INSERT (a fleet's first scan meets
+    every key for the first time). False when another worker stored it meanwhile."""
+    try:
+        with transaction.atomic():
+            HostKey.objects.create(
+                host_id=policy.host_id,
+                key_type=key.key_type,
+                public_key=key.public_key,
+                fingerprint=key.fingerprint,
+                state=state,
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def _touch(policy: PinPolicy, key: PresentedKey) -> bool:

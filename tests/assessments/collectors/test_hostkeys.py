@@ -168,3 +168,27 @@ def test_it_records_a_trusted_key_again_if_it_was_deleted_meanwhile(db):
     HostKey.objects.filter(host=host).delete()
     verify(pins, OLD)
     assert HostKey.objects.get(host=host).state == HostKeyState.PENDING
+
+
+@pytest.mark.django_db
+def test_it_stores_a_first_key_without_looking_it_up_again(db, django_assert_num_queries):
+    host = make_host(trust=False)
+    pins = load_policy(host, trust_first=True)
+    with django_assert_num_queries(3):  # SAVEPOINT, INSERT, RELEASE (get_or_create: 6)
+        verify(pins, NEW)
+    assert HostKey.objects.get(host=host).state == HostKeyState.TRUSTED
+
+
+@pytest.mark.django_db
+def test_a_first_key_another_worker_stored_meanwhile_is_trusted_once(db):
+    host = make_host(trust=False)
+    pins = load_policy(host, trust_first=True)
+    HostKey.objects.create(
+        host=host,
+        key_type=NEW.key_type,
+        public_key=NEW.public_key,
+        fingerprint=NEW.fingerprint,
+        state=HostKeyState.PENDING,
+    )
+    verify(pins, NEW)
+    assert HostKey.objects.get(host=host).state == HostKeyState.TRUSTED
