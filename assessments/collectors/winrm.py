@@ -1,9 +1,11 @@
-"""The WinRM collector: each Windows probe as one cmd.exe command, over pywinrm, no PowerShell.
+"""The WinRM collector: the Windows probes as cmd.exe commands, over pywinrm, no PowerShell.
 
-One HTTP session and one cmd shell per host: every command is a process of its own in that
-shell, released with a Signal when it ends (as Ansible's WinRM plugin does), and a command
-cut short gets the shell replaced. Each command is short: old WinRM services cut any single
-operation at about 60 s, which our per-command deadlines stay under.
+One HTTP session and one cmd shell per host. The probes run in one command line, each in a
+cmd.exe of its own between markers that split the outputs back (`cmdbatch`), or one command
+each where a host does not run that line as meant. A command is released with a Signal when
+it ends (as Ansible's WinRM plugin does), and a command cut short gets the shell replaced.
+Each HTTP operation is short: old WinRM services cut any single operation (a Receive held
+open) at about 60 s, which our operation timeouts stay under.
 
 Ports: the host's `winrm_port` if set, else 5985 (HTTP) / 5986 (HTTPS) first, then the
 WinRM 1.x listeners' 80 / 443. Transports:
