@@ -19,8 +19,9 @@ from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger, Transpo
 from assessments.collectors.base import CollectResult
 from assessments.engine import assess, verdict
 from assessments.facts import Destination, Facts
-from assessments.lib.verdicts import active_waiver_checks, refresh_host_verdict
-from assessments.models import Capture, Finding, HostScan, Scan
+from assessments.lib import result_sql
+from assessments.lib.verdicts import refresh_host_verdict
+from assessments.models import Capture, HostScan, Scan
 from fleet.choices import OsFamily, Verdict
 from fleet.models import Host
 
@@ -66,16 +67,18 @@ def save_result(
         destination=destination_of(host),
     )
     assessment = assess(facts)
-    waived = active_waiver_checks(host)
-    host_verdict = verdict((str(f.severity), f.check in waived) for f in assessment.findings)
     now = timezone.now()
+    waived = result_sql.in_force_waivers(host.pk, timezone.localdate(now))
+    host_verdict = verdict((str(f.severity), f.check in waived) for f in assessment.findings)
     collected_at = collected_at or now
     archive = captures.capture_to_targz(
         result.os_family, result.hostname or host.name, result.probes, collected_at
     )
     with transaction.atomic():
-        mine = HostScan.objects.filter(pk=hs.pk, status=HostScanStatus.RUNNING, worker=owner)
-        if not mine.update(
+        if not result_sql.finish_if_owned(
+            hs.pk,
+            owner,
+            HostScanStatus.RUNNING,
             status=HostScanStatus.DONE,
             transport=result.transport,
             algorithms=result.algorithms[:300],
@@ -87,24 +90,26 @@ def save_result(
             finished=now,
         ):
             return False
-        Capture.objects.create(
-            host_scan=hs,
-            data=archive,
-            size=len(archive),
-            hostname=result.hostname[:255],
-            collected=collected_at,
+        result_sql.insert_capture(
+            Capture(
+                host_scan_id=hs.pk,
+                data=archive,
+                size=len(archive),
+                hostname=result.hostname[:255],
+                collected=collected_at,
+            )
         )
-        Finding.objects.bulk_create(
-            Finding(
-                host_scan=hs,
-                host=host,
-                restriction=f.restriction,
-                check_id=f.check,
-                severity=str(f.severity),
-                title=f.title[:500],
-                evidence=f.evidence,
-                remediation=f.remediation,
-                waived=f.check in waived,
+        result_sql.insert_findings(
+            (
+                hs.pk,
+                host.pk,
+                f.restriction,
+                f.check,
+                str(f.severity),
+                f.title[:500],
+                f.evidence,
+                f.remediation,
+                f.check in waived,
             )
             for f in assessment.findings
         )
@@ -112,9 +117,7 @@ def save_result(
             Host.objects.filter(pk=host.pk).update(os_family=result.os_family)
         # What `refresh_host_verdict` does, in one UPDATE (a fleet scan saves thousands):
         # the host takes this verdict unless a newer result of it is already stored.
-        Host.objects.filter(pk=host.pk).exclude(latest_scan__finished__gt=now).update(
-            verdict=host_verdict, latest_scan=hs, last_scanned=now
-        )
+        result_sql.make_latest(host.pk, hs.pk, host_verdict, now)
     return True
 
 

@@ -6,12 +6,16 @@ import pytest
 from django.utils import timezone
 
 from assessments.captures import read_capture_bytes
+from assessments.checks.base import RULESET_VERSION
+from assessments.engine import assess
+from assessments.facts import Facts
 from assessments.lib import results
 from assessments.lib.scans import start_scan
 from assessments.models import Capture, HostScan, Waiver
 from tests.assessments.scan_helpers import linux_result, make_host
 
 pytestmark = pytest.mark.django_db
+RAW_CHECK = "raw_devices.bindings"
 
 
 def running(name: str = "web1", owner: str = "w1", **host_fields) -> HostScan:
@@ -85,3 +89,72 @@ def test_it_applies_waivers_in_force_to_a_new_result():
     assert again.findings.get(severity="blocker").waived
     assert again.verdict != "not_ready"
     assert again.host.verdict == again.verdict
+
+
+def test_it_stores_dates_and_bytes_as_the_orm_reads_them_back():
+    hs = running()
+    when = timezone.now() - timedelta(hours=1)
+    result = linux_result("web1.example")
+    result.notes = ["slow", "partial"]
+    assert results.save_result(hs.pk, result, owner="w1", collected_at=when)
+    hs.refresh_from_db()
+    capture = Capture.objects.get(host_scan=hs)
+    assert (capture.collected, capture.size) == (when, len(capture.data))
+    assert capture.created >= hs.finished > when
+    assert (hs.error_detail, hs.algorithms, hs.ruleset) == (
+        "slow; partial",
+        "kex=test",
+        RULESET_VERSION,
+    )
+    assert hs.host.last_scanned == hs.finished
+
+
+def test_it_stores_every_finding_with_its_host_and_scan():
+    hs = running()
+    results.save_result(hs.pk, linux_result(), owner="w1")
+    expected = assess(Facts(os_family="linux", probes=linux_result().probes, hostname="web1"))
+    stored = hs.findings.order_by("check_id")
+    assert [(f.check_id, f.severity, f.title, f.evidence, f.waived) for f in stored] == sorted(
+        (f.check, str(f.severity), f.title, f.evidence, False) for f in expected.findings
+    )
+    assert {(f.host_id, f.host_scan_id) for f in stored} == {(hs.host_id, hs.pk)}
+
+
+def test_it_inserts_many_findings_in_several_statements(monkeypatch):
+    monkeypatch.setattr("assessments.lib.result_sql.FINDINGS_PER_INSERT", 2)
+    hs = running()
+    results.save_result(hs.pk, linux_result(), owner="w1")
+    expected = assess(Facts(os_family="linux", probes=linux_result().probes, hostname="web1"))
+    assert hs.findings.count() == len(expected.findings) > 2
+
+
+def test_it_keeps_a_newer_result_as_latest_when_an_older_result_is_saved_late():
+    older = running()
+    newer = running()
+    results.save_result(newer.pk, linux_result(raw=b""), owner="w1")
+    HostScan.objects.filter(pk=newer.pk).update(finished=timezone.now() + timedelta(minutes=5))
+    assert results.save_result(older.pk, linux_result(), owner="w1")
+    older.host.refresh_from_db()
+    newer.refresh_from_db()
+    assert newer.verdict != "not_ready"  # what the older, raw-bound result says
+    assert (older.host.latest_scan_id, older.host.verdict) == (newer.pk, newer.verdict)
+
+
+@pytest.mark.parametrize(
+    ("active", "expires_in_days", "waived"),
+    [(True, None, True), (True, 0, True), (True, -1, False), (False, None, False)],
+)
+def test_it_applies_only_waivers_in_force(active, expires_in_days, waived):
+    hs = running()
+    expires = None if expires_in_days is None else timezone.localdate() + timedelta(expires_in_days)
+    Waiver.objects.create(
+        host=hs.host,
+        restriction="raw_devices",
+        check_id=RAW_CHECK,
+        reason="moved to files",
+        owner="dba team",
+        expires=expires,
+        active=active,
+    )
+    results.save_result(hs.pk, linux_result(), owner="w1")
+    assert hs.findings.get(check_id=RAW_CHECK).waived is waived
