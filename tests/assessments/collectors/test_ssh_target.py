@@ -135,3 +135,14 @@ def test_group_policies_agree_with_the_host_model_in_one_query(
     with django_assert_num_queries(1):
         flags = group_policies(host)
     assert flags == (host.trusts_first_host_key(), host.legacy_ssh_allowed())
+
+
+@pytest.mark.django_db
+def test_group_policies_ignore_groups_the_host_is_not_in():
+    from fleet.models import HostGroup
+    from tests.assessments.collectors.conftest import make_host
+
+    host = make_host(trust=False)
+    other = make_host(trust=False)
+    other.groups.add(HostGroup.objects.create(name="g", trust_first_host_key=True))
+    assert group_policies(host) == (False, False)
