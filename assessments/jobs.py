@@ -17,14 +17,13 @@ import time
 
 from django.conf import settings
 from django.db import close_old_connections, connections
-from django.db.models import F
 from django.utils import timezone
 from rq import get_current_job
 
 from assessments import collectors
 from assessments.choices import ErrorClass, HostScanStatus
 from assessments.collectors.base import CollectError, CollectResult
-from assessments.lib import results
+from assessments.lib import result_sql, results
 from assessments.lib.scans import (
     ACTIVE,
     HEARTBEAT_INTERVAL,
@@ -70,6 +69,7 @@ class Batch:
         self.cancelled = threading.Event()
         self.stopped = threading.Event()
         self.outcomes: dict[str, int] = {"done": 0, "failed": 0, "skipped": 0}
+        self.host_scans: dict[int, HostScan] = {}
         self.lock = threading.Lock()
 
     def run(self) -> dict[str, int]:
@@ -83,6 +83,11 @@ class Batch:
         if not reserved:
             return self.outcomes
         mark_started(self.scan_id)
+        # The batch's hosts, credentials and targets in one query, as they are now (a host
+        # edited during the batch is scanned as it was when the batch started).
+        self.host_scans = HostScan.objects.select_related(
+            "host__credential", "host__target"
+        ).in_bulk(self.ids)
         beat = threading.Thread(target=self._heartbeat, name="scan-heartbeat", daemon=True)
         beat.start()
         try:
@@ -140,19 +145,13 @@ class Batch:
         with self.lock:
             self.outcomes[outcome] += 1
 
-    def claim(self, pk: int) -> bool:
-        """QUEUED -> RUNNING for this owner, or False when another worker or a cancel won."""
+    def claim(self, pk: int) -> int | None:
+        """QUEUED -> RUNNING for this owner: the attempt number, or None when another worker
+        or a cancel won."""
         if self.cancelled.is_set():
-            return False
-        now = timezone.now()
-        return bool(
-            HostScan.objects.filter(pk=pk, status=HostScanStatus.QUEUED).update(
-                status=HostScanStatus.RUNNING,
-                worker=self.owner,
-                heartbeat=now,
-                started=now,
-                attempts=F("attempts") + 1,
-            )
+            return None
+        return result_sql.claim(
+            pk, self.owner, HostScanStatus.QUEUED, HostScanStatus.RUNNING, timezone.now()
         )
 
     def work_host(self, pk: int) -> None:
@@ -166,11 +165,12 @@ class Batch:
             self.count("skipped")
 
     def _work_host(self, pk: int) -> None:
-        if not self.claim(pk):
+        attempt = self.claim(pk)
+        if attempt is None:
             self.count("skipped")
             return
         try:
-            outcome = self._scan_and_save(pk)
+            outcome = self._scan_and_save(pk, attempt)
         except Exception as exc:  # a bug in saving one host must not stop the batch
             log.exception("scan #%s: host scan %s crashed", self.scan_id, pk)
             failed = results.save_failure(
@@ -180,10 +180,12 @@ class Batch:
         if outcome is not None:
             self.count(outcome)
 
-    def _scan_and_save(self, pk: int) -> str | None:
+    def _scan_and_save(self, pk: int, attempt: int) -> str | None:
         """Collect with retries inside one host deadline, then save the outcome."""
-        hs = HostScan.objects.select_related("host__credential", "host__target").get(pk=pk)
-        host, attempt = hs.host, hs.attempts
+        hs = self.host_scans.get(pk)
+        if hs is None:  # claimed by this batch but not among its hosts: read it now
+            hs = HostScan.objects.select_related("host__credential", "host__target").get(pk=pk)
+        host = hs.host
         # Retries share the host's deadline: a host that timed out is not tried again (that
         # would only multiply the wait), one that failed fast (refused, reset) is.
         deadline = time.monotonic() + settings.SCAN_HOST_DEADLINE

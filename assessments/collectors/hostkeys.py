@@ -17,7 +17,7 @@ import base64
 from dataclasses import dataclass, field
 from enum import Enum
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from assessments.choices import ErrorClass
@@ -129,12 +129,15 @@ class PinPolicy:
         )
 
 
+# As SQL text: building the queryset cost 1 ms of worker CPU per SSH host of a fleet scan.
+HOST_KEYS = "SELECT key_type, public_key, fingerprint, state FROM fleet_hostkey WHERE host_id = %s"
+
+
 def load_policy(host: Host, *, trust_first: bool | None = None) -> PinPolicy:
     """Read the pins of `host`; `trust_first` overrides the host's group policy when given."""
-    known = [
-        KnownKey(k.key_type, k.public_key, k.fingerprint, k.state)
-        for k in HostKey.objects.filter(host=host)
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(HOST_KEYS, [host.pk])
+        known = [KnownKey(*row) for row in cursor.fetchall()]
     return PinPolicy(
         host_id=host.pk,
         host_name=host.name,

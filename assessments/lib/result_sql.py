@@ -1,4 +1,4 @@
-"""The statements of `save_result` as SQL text: one host's result in a few cheap statements.
+"""The per-host statements of a scan as SQL text: the claim, and `save_result`'s few writes.
 
 A fleet scan saves thousands of results, and on this path the ORM cost the worker more CPU
 than the statements themselves: building and compiling a queryset took 0.4-1.3 ms per
@@ -50,7 +50,25 @@ WHERE id = %s AND NOT EXISTS (
 )
 """
 
+# A batch's claim of one host (QUEUED -> RUNNING for this owner), which also says the attempt.
+CLAIM = """
+UPDATE assessments_hostscan
+SET status = %s, worker = %s, heartbeat = %s, started = %s, attempts = attempts + 1
+WHERE id = %s AND status = %s
+RETURNING attempts
+"""
+
 FindingRow = tuple[int, int, str, str, str, str, str, str, bool]
+
+
+def claim(host_scan_id: int, owner: str, queued: str, running: str, now: datetime) -> int | None:
+    """Take a queued HostScan for `owner`: its attempt number, or None when another worker
+    (or a cancel) got there first."""
+    when = _datetime(HostScan, "started", now)
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM, [running, owner, when, when, host_scan_id, queued])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def in_force_waivers(host_id: int, today: date) -> set[str]:

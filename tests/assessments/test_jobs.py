@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessments import jobs
 from assessments.choices import ErrorClass
@@ -82,6 +83,17 @@ def test_it_never_scans_a_host_twice_when_the_same_batch_runs_twice(fake_collect
     run_batch(scan)
     assert run_batch(scan) == {"done": 0, "failed": 0, "skipped": 0}
     assert fake_collect.calls == ["web1"]
+
+
+def test_it_reads_its_hosts_in_one_query_and_numbers_attempts_from_the_claim(fake_collect):
+    for name in ("web1", "web2", "web3"):
+        make_host(name)
+    scan = start_scan({"all": True})
+    with CaptureQueriesContext(connection) as queries:
+        run_batch(scan)
+    host_reads = [q["sql"] for q in queries if 'JOIN "fleet_host"' in q["sql"]]
+    assert len(host_reads) == 1
+    assert set(scan.host_scans.values_list("status", "attempts")) == {("done", 1)}
 
 
 def test_it_retries_a_transient_failure_then_succeeds(fake_collect):
