@@ -17,6 +17,7 @@ Run = Callable[[str], ProbeOutput]
 _SWITCH = re.compile(r"^(/[a-zA-Z](?::[a-zA-Z]+)?)\s*")
 _TO_STDERR = re.compile(r"(?:^|\s)1?>&2(?:\s|$)")
 _STDIN_NUL = re.compile(r"\s*<\s*nul\s*$", re.IGNORECASE)
+_TOKENS = re.compile(r'"[^"]*"?|[^"&]+|&')  # a quoted run, plain text, or a lone `&`
 
 
 def is_cmd(command_line: str) -> bool:
@@ -71,12 +72,13 @@ def run_line(line: str, run: Run, delayed: bool = False) -> ProbeOutput:
 
 def split_commands(line: str) -> list[str]:
     """`a & "b & c" & d` -> ["a ", ' "b & c" ', " d"]: `&` outside double quotes."""
-    parts, start, quoted = [], 0, False
-    for index, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif char == "&" and not quoted and not line[index - 1 : index] == ">":
-            parts.append(line[start:index])
-            start = index + 1
-    parts.append(line[start:])
+    parts: list[str] = []
+    current: list[str] = []
+    for token in _TOKENS.findall(line):
+        if token == "&" and not (current and current[-1].endswith(">")):  # not `>&2`
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(token)
+    parts.append("".join(current))
     return parts
