@@ -4,19 +4,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.engine import verdict
-from assessments.models import Finding, HostScan, Waiver
+from assessments.lib import result_sql
+from assessments.models import Finding, HostScan
 from fleet.choices import Verdict
 from fleet.models import Host
 
 
 def active_waiver_checks(host: Host) -> set[str]:
-    """Check ids of the host's waivers in force today."""
-    today = timezone.localdate()
-    return {
-        w.check_id
-        for w in Waiver.objects.filter(host=host, active=True).only("check_id", "expires")
-        if w.expires is None or w.expires >= today
-    }
+    """Check ids of the host's waivers in force today (the same query `save_result` uses)."""
+    return result_sql.in_force_waivers(host.pk, timezone.localdate())
 
 
 @transaction.atomic
