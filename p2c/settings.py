@@ -123,6 +123,8 @@ RQ = {"COMMIT_MODE": "on_db_commit"}
 SCAN_BATCH_SIZE = env_int("SCAN_BATCH_SIZE", 25, minimum=1)
 SCAN_CONCURRENCY = env_int("SCAN_CONCURRENCY", 25, minimum=1)
 SCAN_HOST_DEADLINE = env_int("SCAN_HOST_DEADLINE", 120, minimum=1)
+# Run a Windows host's probes in one cmd.exe command (false: one WinRM command per probe).
+WINRM_BATCH_PROBES = env_bool("WINRM_BATCH_PROBES", default=True)
 
 FLEET_ENCRYPTION_KEY = env_str("FLEET_ENCRYPTION_KEY")
 if not FLEET_ENCRYPTION_KEY:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import requests
+from django.conf import settings
 from winrm.exceptions import (
     AuthenticationError,
     WinRMError,
@@ -264,7 +265,7 @@ class _Session:
         self.protocol = protocol
         self.clock = clock
         self.shell_id = ""
-        self.batching = True
+        self.batching = settings.WINRM_BATCH_PROBES
 
     def run_all(
         self, probes: list[Probe], endpoint: Endpoint

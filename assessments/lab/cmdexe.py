@@ -17,7 +17,7 @@ Run = Callable[[str], ProbeOutput]
 _SWITCH = re.compile(r"^(/[a-zA-Z](?::[a-zA-Z]+)?)\s*")
 _TO_STDERR = re.compile(r"(?:^|\s)1?>&2(?:\s|$)")
 _STDIN_NUL = re.compile(r"\s*<\s*nul\s*$", re.IGNORECASE)
-_TOKENS = re.compile(r'"[^"]*"?|[^"&]+|&')  # a quoted run, plain text, or a lone `&`
+_PIECES = re.compile(r'"[^"]*"?|[^"&]+|&')  # a quoted run, plain text, or a lone `&`
 
 
 def is_cmd(command_line: str) -> bool:
@@ -74,11 +74,11 @@ def split_commands(line: str) -> list[str]:
     """`a & "b & c" & d` -> ["a ", ' "b & c" ', " d"]: `&` outside double quotes."""
     parts: list[str] = []
     current: list[str] = []
-    for token in _TOKENS.findall(line):
-        if token == "&" and not (current and current[-1].endswith(">")):  # not `>&2`
+    for piece in _PIECES.findall(line):
+        if piece == "&" and not (current and current[-1].endswith(">")):  # not `>&2`
             parts.append("".join(current))
             current = []
         else:
-            current.append(token)
+            current.append(piece)
     parts.append("".join(current))
     return parts

@@ -134,6 +134,14 @@ def test_it_runs_the_probes_one_by_one_where_the_server_refuses_the_batch(lab, m
     assert result.probes["ver"].stdout == lab.host("w2008r2").probes["ver"].stdout
 
 
+def test_it_runs_one_command_per_probe_when_batches_are_turned_off(lab, monkeypatch, settings):
+    settings.WINRM_BATCH_PROBES = False
+    sent = count_messages(monkeypatch)
+    result = collect_winrm(make_host(lab, "w2003"))
+    assert sent.count("Command") == len(WINDOWS)
+    assert result.probes["ver"].stdout == lab.host("w2003").probes["ver"].stdout
+
+
 def test_it_keeps_utf16_output_raw(lab):
     result = collect_winrm(make_host(lab, "w2003"), probes=[WINDOWS["wmic_cpu"]])
     assert result.probes["wmic_cpu"].stdout.startswith(b"\xff\xfe")
