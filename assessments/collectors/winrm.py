@@ -313,7 +313,7 @@ class _Session:
         try:
             try:
                 command_id = self._start(cmdbatch.command_line(probes, token))
-            except WSManFaultError:
+            except (WSManFaultError, WinRMTransportError):
                 if not self.shell_id:
                     raise  # the shell itself was refused: no use trying one by one
                 self.batching = False  # this server refuses the line: one by one instead

@@ -6,7 +6,7 @@ import time
 import pytest
 import requests
 import urllib3.connection
-from winrm.exceptions import WSManFaultError
+from winrm.exceptions import WinRMTransportError, WSManFaultError
 
 from assessments.choices import ErrorClass
 from assessments.collectors import winrm
@@ -118,14 +118,21 @@ def test_it_runs_the_probes_one_by_one_where_cmd_does_not_take_the_batch(lab, mo
         assert result.probes[probe_id].rc == out.rc, probe_id
 
 
-def test_it_runs_the_probes_one_by_one_where_the_server_refuses_the_batch(lab, monkeypatch):
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        WSManFaultError(500, "", "", "The command line is too long.", wsman_fault_code=206),
+        WinRMTransportError("http", 413, "Request Entity Too Large"),
+    ],
+)
+def test_it_runs_the_probes_one_by_one_where_the_server_refuses_the_batch(
+    lab, monkeypatch, refusal
+):
     real = winrm.Protocol.run_command
 
     def refuse_long_lines(self, shell_id, command, *args, **kwargs):
         if command.startswith("cmd /d /v:on"):
-            raise WSManFaultError(
-                500, "", "", "The command line is too long.", wsman_fault_code=206
-            )
+            raise refusal
         return real(self, shell_id, command, *args, **kwargs)
 
     monkeypatch.setattr(winrm.Protocol, "run_command", refuse_long_lines)
