@@ -7,15 +7,15 @@ Run `python -m bench.webdata --hosts 60` (after `django.setup()` via manage.py s
 """
 
 import datetime
-import io
 import random
-import tarfile
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.captures import capture_to_targz
 from assessments.engine import verdict
+from assessments.facts import ProbeOutput
 from assessments.models import Capture, Finding, HostScan, Scan
 from fleet.models import Host, HostGroup, Tag, TargetNode
 
@@ -62,14 +62,9 @@ PROFILE_WEIGHTS = [3, 2, 1, 4, 0]
 HEAVY_WEIGHTS = [1, 1, 1, 1, 6]
 
 
-def _capture(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        for name, data in files.items():
-            info = tarfile.TarInfo(f"{name}.txt")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
+def _capture(os_family: str, files: dict[str, bytes]) -> bytes:
+    probes = {name: ProbeOutput(data, rc=0) for name, data in files.items()}
+    return capture_to_targz(os_family, f"bench-{os_family}", probes)
 
 
 def _address(number: int) -> str:
@@ -94,7 +89,7 @@ def sample_captures() -> dict[str, bytes]:
         "systeminfo": _sample("windows-systeminfo-2003sp2-x86.txt"),
         "wmic_logicaldisk": _sample("windows-wmic-logicaldisk-list-2008-fr-utf16le.txt"),
     }
-    return {"linux": _capture(linux), "windows": _capture(windows)}
+    return {"linux": _capture("linux", linux), "windows": _capture("windows", windows)}
 
 
 @transaction.atomic

@@ -104,8 +104,7 @@ class DestinationCapacity(Check):
     title = "Used space against the destination's free space"
 
     def evaluate(self, facts: Facts) -> list[Finding]:
-        table = mount_table(facts)
-        usage = local_usage(facts, None if isinstance(table, Unavailable) else table)
+        usage = local_usage(facts)
         if isinstance(usage, Unavailable):
             return [self.unknown(usage)]
         used = usage.used_kib

@@ -67,10 +67,14 @@ class Usage:
 
 
 def local_usage(facts: Facts, table: MountTable | None = None) -> Usage | Unavailable:
-    """df rows of the local disk-backed file systems (joined by mount point, not device)."""
+    """df rows of the local disk-backed file systems (joined by mount point, not device),
+    with `table` or else the host's own mount table when one was collected."""
     rows = facts.parsed("df", parse_df)
     if isinstance(rows, Unavailable):
         return rows
+    if table is None:
+        found = mount_table(facts)
+        table = None if isinstance(found, Unavailable) else found
     if table is not None:
         targets = {mount.target for mount in table.disk_backed()}
         return Usage([row for row in rows if row.target in targets])

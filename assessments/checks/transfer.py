@@ -1,7 +1,7 @@
 """L8: if the rsync transfer fails, /vz/private/CT_ID keeps the partial copy."""
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import local_usage, mount_table, probe_label, tool_missing
+from assessments.checks.linux_common import local_usage, probe_label, tool_missing
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.df import by_target, human_kib, parse_df
 from assessments.parsers.linux.rsync import parse_rsync
@@ -64,8 +64,7 @@ class TransferVolume(Check):
     title = "Data volume to transfer"
 
     def evaluate(self, facts: Facts) -> list[Finding]:
-        table = mount_table(facts)
-        usage = local_usage(facts, None if isinstance(table, Unavailable) else table)
+        usage = local_usage(facts)
         if isinstance(usage, Unavailable):
             return [self.unknown(usage)]
         used = usage.used_kib
