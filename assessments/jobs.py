@@ -182,9 +182,7 @@ class Batch:
 
     def _scan_and_save(self, pk: int, attempt: int) -> str | None:
         """Collect with retries inside one host deadline, then save the outcome."""
-        hs = self.host_scans.get(pk)
-        if hs is None:  # claimed by this batch but not among its hosts: read it now
-            hs = HostScan.objects.select_related("host__credential", "host__target").get(pk=pk)
+        hs = self.host_scans[pk]  # read when the batch started; the claim proved it exists
         host = hs.host
         # Retries share the host's deadline: a host that timed out is not tried again (that
         # would only multiply the wait), one that failed fast (refused, reset) is.

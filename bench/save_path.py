@@ -1,10 +1,11 @@
 """Benchmark: CPU and queries per host of the worker's per-host database work, in one thread.
 
 Collects every host of a fleet lab (no latency) once, then, in rounds, times the two parts of
-`Batch._scan_and_save` that do not touch the network: the reads before collecting (the
-HostScan with its host, then `load_target` for SSH hosts) and `save_result` on the results
-collected. CPU is this process's (`time.process_time`), so PostgreSQL's own work is not in it;
-queries are counted with `CaptureQueriesContext`. Also prints the capture archive alone.
+`Batch._scan_and_save` that do not touch the network: the reads before collecting
+(`load_target` for SSH hosts; the HostScans with their hosts are read once per batch, as the
+batch does) and `save_result` on the results collected. CPU is this process's
+(`time.process_time`), so PostgreSQL's own work is not in it; queries are counted with
+`CaptureQueriesContext`. Also prints the capture archive alone.
 
     .venv/bin/python bench/save_path.py [--hosts 200] [--rounds 3]
 
@@ -87,15 +88,11 @@ def one_round(collected: dict[int, "CollectResult"]) -> None:
 
     ids = running_scan(list(collected))
 
+    loaded = HostScan.objects.select_related("host__credential", "host__target").in_bulk(ids)
+
     def reads(pk: int) -> None:
-        hs = HostScan.objects.select_related("host__credential", "host__target").get(pk=pk)
-        if hs.host.os_family == "linux":
-            load_target(hs.host)
-
-    loaded: dict[int, HostScan] = {}
-
-    def load(pk: int) -> None:
-        loaded[pk] = HostScan.objects.select_related("host__credential", "host__target").get(pk=pk)
+        if loaded[pk].host.os_family == "linux":
+            load_target(loaded[pk].host)
 
     def save(pk: int) -> None:
         hs = loaded[pk]
@@ -104,9 +101,7 @@ def one_round(collected: dict[int, "CollectResult"]) -> None:
     def archive(result: "CollectResult") -> None:
         captures.capture_to_targz(result.os_family, result.hostname, result.probes)
 
-    measure("reads (HostScan + load_target)", ids, reads)
-    for pk in ids:
-        load(pk)
+    measure("reads (load_target)", ids, reads)
     measure("save_result", ids, save)
     measure("  of which capture_to_targz", list(collected.values()), archive)
 

@@ -88,12 +88,13 @@ class Lab:
         credentials: LabCredentials,
         acceptor: Acceptor,
         tls: LabTls | None = None,
+        wsman_hosts: dict[str, WsmanHost] | None = None,
     ) -> None:
         self.hosts = hosts
         self.credentials = credentials
         self._acceptor = acceptor
         self._tls = tls
-        self.wsman_hosts: dict[str, WsmanHost] = {}  # the WS-Man state of Windows hosts
+        self.wsman_hosts = wsman_hosts or {}  # the WS-Man state of the Windows hosts, by name
         # The self-signed certificate (PEM) of the HTTPS hosts, to trust it in tests.
         self.certificate = tls.certificate if tls else None
 
@@ -187,9 +188,7 @@ def start_lab(
             tls.close()
         raise
     acceptor.start()
-    lab = Lab(lab_hosts, credentials, acceptor, tls)
-    lab.wsman_hosts = wsman_hosts
-    return lab
+    return Lab(lab_hosts, credentials, acceptor, tls, wsman_hosts)
 
 
 def ensure_credentials(lab: Lab) -> None:
