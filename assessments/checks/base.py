@@ -94,7 +94,7 @@ class Check(ABC):
         return self.finding(
             Severity.UNKNOWN,
             f"Could not check: {missing.reason}",
-            f"probe {missing.probe}: {missing.reason}",
+            missing.evidence or f"probe {missing.probe}: {missing.reason}",
             remediation or "Collect this probe again (as root or with sudo), or check by hand.",
         )
 

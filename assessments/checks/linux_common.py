@@ -12,7 +12,6 @@ from assessments.facts import Facts, ProbeOutput, Unavailable
 from assessments.parsers.linux.addresses import Interfaces, parse_ifconfig, parse_ip_addr
 from assessments.parsers.linux.df import DfRow, parse_df
 from assessments.parsers.linux.mounts import Kind, Mount, parse_mountinfo, parse_proc_mounts
-from assessments.parsers.text import decode
 from assessments.probes import label
 
 DISK_KINDS = (Kind.LOCAL, Kind.LOOP)
@@ -96,17 +95,6 @@ def interfaces(facts: Facts) -> InterfaceData | Unavailable:
     """`ip addr` when usable, else `ifconfig -a`."""
     found = _preferred(facts, ("ip_addr", parse_ip_addr), ("ifconfig", parse_ifconfig))
     return found if isinstance(found, Unavailable) else InterfaceData(*found)
-
-
-def tool_missing(facts: Facts, probe: str) -> bool:
-    """True when the probe ran and its tool is not installed (exit 127 / "not found")."""
-    out = facts.output(probe)
-    if out is None:
-        return False
-    if out.rc == 127:
-        return True
-    err = decode(out.stderr)
-    return "command not found" in err or err.rstrip().endswith(": not found")
 
 
 def listing(items: list[str], limit: int = 8) -> str:

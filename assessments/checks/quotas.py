@@ -64,7 +64,7 @@ class QuotaPartitions(Check):
         states = facts.parsed("quotaon", parse_quotaon)
         notes: list[str] = []
         if isinstance(states, Unavailable):
-            notes.append(f"({probe_label('quotaon')}: {states.reason})")
+            notes.append(f"({states.reason})")
         else:
             for state in states:
                 lines.append(state.line)

@@ -1,7 +1,7 @@
 """L6: raw devices (and Oracle ASM disks) cannot be migrated."""
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import probe_label, tool_missing
+from assessments.checks.linux_common import probe_label
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.processes import matching, parse_ps
 from assessments.parsers.linux.raw import parse_oracleasm, parse_raw_qa, parse_rawdevices_config
@@ -34,17 +34,17 @@ class RawBindings(Check):
         checked = 0
         bindings = facts.parsed("raw", parse_raw_qa)
         if isinstance(bindings, Unavailable):
-            if tool_missing(facts, "raw"):
+            if facts.absent("raw"):
                 checked += 1  # no raw tool: raw driver gone (kernels >= 5.14) or unused
                 lines.append(f"{probe_label('raw')}: raw tool not installed")
             else:
-                lines.append(f"{probe_label('raw')}: {bindings.reason}")
+                lines.append(bindings.reason)
             bindings = []
         else:
             checked += 1
         config = facts.parsed("rawdevices_config", parse_rawdevices_config)
         if isinstance(config, Unavailable):
-            lines.append(f"{probe_label('rawdevices_config')}: {config.reason}")
+            lines.append(config.reason)
             config = []
         else:
             checked += 1
@@ -86,7 +86,7 @@ class OracleAsm(Check):
             return [self.unknown(disks)]
         lines: list[str] = []
         if isinstance(disks, Unavailable):
-            lines.append(f"{probe_label('oracleasm')}: {disks.reason}")
+            lines.append(disks.reason)
             disks = []
         lines.extend(f"ASM disk {disk}" for disk in disks)
         running = [] if isinstance(processes, Unavailable) else matching(processes, ASM_PROCESSES)

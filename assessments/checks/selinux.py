@@ -1,8 +1,8 @@
 """L4: SELinux kernels are not supported; SELinux features are lost in the container."""
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import mount_table, probe_label, tool_missing
-from assessments.facts import Facts, Unavailable
+from assessments.checks.linux_common import mount_table, probe_label
+from assessments.facts import Absent, Facts, Unavailable
 from assessments.parsers.linux.selinux import (
     parse_enforce_file,
     parse_getenforce,
@@ -35,36 +35,49 @@ class SELinuxMode(Check):
 
     def evaluate(self, facts: Facts) -> list[Finding]:
         runtime, source, lines = self._runtime(facts)
-        config = facts.parsed("selinux_config", parse_selinux_config)
-        configured = "unknown"
-        if isinstance(config, Unavailable):
-            lines.append(f"{probe_label('selinux_config')}: {config.reason}")
-        else:
-            configured = config.mode
-            lines.extend(config.lines)
-            if config.mode == "unknown":
-                lines.append(f"(configured value {config.raw_mode!r} is not a valid mode)")
+        configured = self._configured(facts, lines)
+        shown = evidence(f"{source or 'getenforce'}; {probe_label('selinux_config')}", lines)
         if runtime is None:
-            if configured in ("enforcing", "permissive"):
-                return [self._warning(f"configured {configured}", lines)]
-            missing = Unavailable("getenforce", "SELinux state could not be read")
+            if configured == "enforcing":
+                return [self._warning(f"configured {configured} (runtime mode unknown)", shown)]
+            missing = Unavailable("getenforce", "SELinux state could not be read", shown)
             return [self.unknown(missing)]
-        shown = evidence(source, lines)
-        if runtime in ("enforcing", "permissive"):
-            return [self._warning(f"{runtime} (configured: {configured})", lines)]
-        if configured in ("enforcing", "permissive"):
-            return [
-                self._warning(f"disabled now but configured {configured} for the next boot", lines)
-            ]
-        return [self.finding(Severity.PASS, f"SELinux is {runtime}", shown)]
+        if runtime == "enforcing":
+            return [self._warning(f"enforcing (configured: {configured})", shown)]
+        if runtime == "disabled" and configured == "enforcing":
+            return [self._warning("disabled now but configured enforcing for the next boot", shown)]
+        # restrictions.md L4: permissive and disabled are INFO (nothing is enforced now).
+        title = f"SELinux is {runtime} (configured: {configured}): nothing is enforced to lose"
+        return [
+            self.finding(Severity.INFO, title, shown, REMEDIATION if runtime != "disabled" else "")
+        ]
 
-    def _warning(self, state: str, lines: list[str]) -> Finding:
+    def _warning(self, state: str, shown: str) -> Finding:
         return self.finding(
             Severity.WARNING,
             f"SELinux is {state}; its protection will be lost in the container",
-            evidence("getenforce; sestatus; cat /etc/selinux/config", lines),
+            shown,
             REMEDIATION,
         )
+
+    @staticmethod
+    def _configured(facts: Facts, lines: list[str]) -> str:
+        """The mode configured for the next boot: /etc/selinux/config, else what sestatus
+        read from it ("Mode from config file"); "not configured" without a config file."""
+        config = facts.parsed("selinux_config", parse_selinux_config)
+        if not isinstance(config, Unavailable):
+            lines.extend(config.lines)
+            if config.mode != "unknown":
+                return config.mode
+            lines.append(f"(configured value {config.raw_mode!r} is not a valid mode)")
+        else:
+            lines.append(config.reason)
+        status = facts.parsed("sestatus", parse_sestatus)
+        if not isinstance(status, Unavailable) and status.config_mode != "unknown":
+            return status.config_mode
+        if isinstance(config, Absent):
+            return "not configured"
+        return "unknown"
 
     def _runtime(self, facts: Facts) -> tuple[str | None, str, list[str]]:
         """Runtime mode, the probe it came from, and the lines judged on."""
@@ -72,11 +85,11 @@ class SELinuxMode(Check):
         mode = facts.parsed("getenforce", parse_getenforce)
         if not isinstance(mode, Unavailable):
             return mode, probe_label("getenforce"), [f"getenforce: {mode}"]
-        notes.append(f"getenforce: {mode.reason}")
+        notes.append(mode.reason)
         status = facts.parsed("sestatus", parse_sestatus)
         if not isinstance(status, Unavailable):
             return status.current_mode, probe_label("sestatus"), [*notes, *status.lines]
-        notes.append(f"sestatus: {status.reason}")
+        notes.append(status.reason)
         table = mount_table(facts)
         selinuxfs = not isinstance(table, Unavailable) and any(
             mount.fstype == "selinuxfs" for mount in table.mounts
@@ -86,11 +99,7 @@ class SELinuxMode(Check):
             label = probe_label("selinux_enforce")
             return enforce, label, [*notes, f"enforce file: {enforce}"]
         # Debian/Ubuntu default: no SELinux tools and no selinuxfs means not installed.
-        if (
-            tool_missing(facts, "getenforce")
-            and not isinstance(table, Unavailable)
-            and not selinuxfs
-        ):
+        if facts.absent("getenforce") and not isinstance(table, Unavailable) and not selinuxfs:
             notes.append(f"no selinuxfs in {table.label}")
             return "disabled", "getenforce; mounts", [*notes, "SELinux is not installed"]
         return None, "", notes

@@ -1,7 +1,7 @@
 """L8: if the rsync transfer fails, /vz/private/CT_ID keeps the partial copy."""
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import local_usage, probe_label, tool_missing
+from assessments.checks.linux_common import local_usage, probe_label
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.df import by_target, human_kib, parse_df
 from assessments.parsers.linux.rsync import parse_rsync
@@ -30,7 +30,7 @@ class RsyncAvailable(Check):
         version = facts.parsed("rsync", parse_rsync)
         label = probe_label("rsync")
         if isinstance(version, Unavailable):
-            if tool_missing(facts, "rsync"):
+            if facts.absent("rsync"):
                 return [
                     self.finding(
                         Severity.WARNING,

@@ -76,6 +76,16 @@ class ExtendedAttributes(Check):
         label = probe_label("getfattr")
         header = [f"scanned: {', '.join(scan.scanned) or '(nothing)'}", *scan.notes]
         findings = self._by_kind(scan, label, header)
+        if not scan.scanned and not scan.files:
+            return [
+                self.finding(
+                    Severity.UNKNOWN,
+                    "Could not check: the scan reached no local file system",
+                    evidence(label, header),
+                    "Check that the local file systems are listed in /proc/mounts, or scan "
+                    "the data directories by hand with getfattr -R -d -m -.",
+                )
+            ]
         if scan.incomplete:
             return [*findings, self._incomplete(scan, label, header, bool(findings))]
         if findings:

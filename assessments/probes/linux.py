@@ -13,7 +13,8 @@ cap), so fragments do none of that. Constraints every fragment honours:
 - nothing is ever written on the host.
 """
 
-from assessments.probes.base import Probe
+from assessments.probes.base import Outcome, Probe, ProbeOutput
+from assessments.probes.outcomes import FILE_ABSENT, TOOL_ABSENT
 
 # File system types whose data is merged into the container (and worth an xattr scan).
 _DISK_TYPES = "ext[234]|xfs|btrfs|reiserfs|jfs|vfat|ntfs|ntfs3|fuseblk|zfs|f2fs"
@@ -137,38 +138,109 @@ done
 true
 )"""
 
+QUOTA_STATES = Outcome(
+    meaning="quota states printed (quotaon's exit status does not tell whether quota is on)",
+    pattern=r"^(user|group|project) quota on .+ \(.+\) is (on|off)",
+    in_stdout=True,
+    parse=True,
+    example=ProbeOutput(
+        b"group quota on / (/dev/sda1) is on\nuser quota on / (/dev/sda1) is on\n", b"", 1
+    ),
+    source="tests/samples/linux-quotaon-ap-ubuntu-on-off.txt with the exit status 1 that newer "
+    "quota-tools return while quota is on (restrictions.md L3: ignore exit codes, parse text)",
+)
+NO_RELEASE_FILE = Outcome(
+    meaning="no release file exists",
+    rcs=(1,),
+    pattern=r"no release file found",
+    example=ProbeOutput(b"", b"no release file found\n", 1),
+    source="the os_release fragment's own message when none of its files exists",
+)
+
 PROBES: list[Probe] = [
-    Probe("proc_mounts", "linux", "cat /proc/mounts", "cat /proc/mounts"),
+    Probe(
+        "proc_mounts",
+        "linux",
+        "cat /proc/mounts",
+        "cat /proc/mounts",
+        alternatives=("mountinfo",),
+    ),
     Probe(
         "mountinfo",
         "linux",
         "cat /proc/self/mountinfo",
         "cat /proc/self/mountinfo",
         description="Absent on 2.6.18 kernels (RHEL 5); proc_mounts is the fallback.",
+        benign=(FILE_ABSENT,),
+        alternatives=("proc_mounts",),
     ),
-    Probe("fstab", "linux", "cat /etc/fstab", "cat /etc/fstab"),
+    Probe("fstab", "linux", "cat /etc/fstab", "cat /etc/fstab", benign=(FILE_ABSENT,)),
     Probe("df", "linux", "df -P -k -l", "df -P -k -l", timeout=60),
     Probe("df_inodes", "linux", "df -P -i -l", "df -P -i -l", timeout=60),
-    Probe("ip_addr", "linux", _tool("ip", "ip -o addr show"), "ip -o addr show"),
-    Probe("ifconfig", "linux", _tool("ifconfig", "ifconfig -a"), "ifconfig -a"),
+    Probe(
+        "ip_addr",
+        "linux",
+        _tool("ip", "ip -o addr show"),
+        "ip -o addr show",
+        benign=(TOOL_ABSENT,),
+        alternatives=("ifconfig",),
+    ),
+    Probe(
+        "ifconfig",
+        "linux",
+        _tool("ifconfig", "ifconfig -a"),
+        "ifconfig -a",
+        benign=(TOOL_ABSENT,),
+        alternatives=("ip_addr",),
+    ),
     Probe(
         "mac_addresses",
         "linux",
         MAC_ADDRESSES,
         "cat /sys/class/net/*/address /proc/net/bonding/*",
     ),
-    Probe("sestatus", "linux", _tool("sestatus", "sestatus"), "sestatus"),
-    Probe("getenforce", "linux", _tool("getenforce", "getenforce"), "getenforce"),
-    Probe("selinux_enforce", "linux", SELINUX_ENFORCE, "cat /sys/fs/selinux/enforce"),
-    Probe("selinux_config", "linux", "cat /etc/selinux/config", "cat /etc/selinux/config"),
+    Probe(
+        "sestatus",
+        "linux",
+        _tool("sestatus", "sestatus"),
+        "sestatus",
+        benign=(TOOL_ABSENT,),
+        alternatives=("getenforce", "selinux_enforce", "selinux_config"),
+    ),
+    Probe(
+        "getenforce",
+        "linux",
+        _tool("getenforce", "getenforce"),
+        "getenforce",
+        benign=(TOOL_ABSENT,),
+        alternatives=("sestatus", "selinux_enforce"),
+    ),
+    Probe(
+        "selinux_enforce",
+        "linux",
+        SELINUX_ENFORCE,
+        "cat /sys/fs/selinux/enforce",
+        alternatives=("getenforce", "sestatus"),
+    ),
+    Probe(
+        "selinux_config",
+        "linux",
+        "cat /etc/selinux/config",
+        "cat /etc/selinux/config",
+        benign=(FILE_ABSENT,),
+        alternatives=("sestatus",),
+    ),
     Probe(
         "quotaon",
         "linux",
         _tool("quotaon", "quotaon -p -a"),
         "quotaon -p -a",
         needs_root=True,
+        benign=(TOOL_ABSENT, QUOTA_STATES),
     ),
-    Probe("raw", "linux", _tool("raw", "raw -qa"), "raw -qa", needs_root=True),
+    Probe(
+        "raw", "linux", _tool("raw", "raw -qa"), "raw -qa", needs_root=True, benign=(TOOL_ABSENT,)
+    ),
     Probe(
         "rawdevices_config",
         "linux",
@@ -184,6 +256,8 @@ PROBES: list[Probe] = [
         needs_root=True,
         timeout=300,
         description="Bounded xattr scan of the local disk-backed file systems.",
+        benign=(TOOL_ABSENT,),
+        partial=True,
     ),
     Probe(
         "license_scan",
@@ -194,7 +268,13 @@ PROBES: list[Probe] = [
         timeout=120,
     ),
     Probe("ps", "linux", "ps -eo user,pid,args", "ps -eo user,pid,args"),
-    Probe("rsync", "linux", _tool("rsync", "rsync --version | head -n 1"), "rsync --version"),
-    Probe("os_release", "linux", OS_RELEASE, "cat /etc/os-release"),
+    Probe(
+        "rsync",
+        "linux",
+        _tool("rsync", "rsync --version | head -n 1"),
+        "rsync --version",
+        benign=(TOOL_ABSENT,),
+    ),
+    Probe("os_release", "linux", OS_RELEASE, "cat /etc/os-release", benign=(NO_RELEASE_FILE,)),
     Probe("uname", "linux", "uname -a", "uname -a"),
 ]

@@ -9,13 +9,71 @@ Windows lacks by name (that makes the whole query fail): where such a property m
 offline `.cmd` collector alike; the ids of design.md keep their meaning.
 """
 
-from assessments.probes.base import Probe
+from assessments.probes.base import Outcome, Probe, ProbeOutput
+from assessments.probes.outcomes import WINDOWS_TOOL_ABSENT, WINDOWS_TOOL_ABSENT_NO_RC
 
 _CURRENT_VERSION = r'"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"'
 _ENVIRONMENT = r'"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment"'
 
 
-def _probe(probe_id: str, script: str, description: str, timeout: int = 30) -> Probe:
+_ERROR_LINE = r"^\s*(ERROR|ERREUR|FEHLER|ERRORE|ERRO|ОШИБКА)\b"
+_KEY_MISSING = b"ERROR: The system was unable to find the specified registry key or value.\r\n"
+KEY_ABSENT = Outcome(
+    meaning="the registry key or value does not exist",
+    rcs=(1,),
+    pattern=_ERROR_LINE,
+    in_stdout=True,
+    parse=True,
+    example=ProbeOutput(b"", _KEY_MISSING, 1),
+    source="reg.exe query of a missing key (exit status 1; restrictions.md 4: meaningful "
+    "for reg query (0/1)); the parser reads it as 'not found'",
+)
+KEY_ABSENT_NO_RC = Outcome(
+    meaning="the registry key or value does not exist",
+    pattern=_ERROR_LINE,
+    in_stdout=True,
+    parse=True,
+    example=ProbeOutput(_KEY_MISSING),
+    source="the same reg.exe message in an offline capture (stderr into stdout, no exit code)",
+)
+SERVICE_ABSENT = Outcome(
+    meaning="the service is not installed",
+    rcs=(1060,),
+    parse=True,
+    example=ProbeOutput(
+        b"[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n\r\n"
+        b"The specified service does not exist as an installed service.\r\n\r\n",
+        b"",
+        1060,
+    ),
+    source="sc.exe for a service that does not exist (exit status 1060, "
+    "ERROR_SERVICE_DOES_NOT_EXIST; restrictions.md 4: sc query 1060 = no such service)",
+)
+SERVICE_ABSENT_NO_RC = Outcome(
+    meaning="the service is not installed",
+    pattern=r"FAILED 1060\b",
+    in_stdout=True,
+    parse=True,
+    example=ProbeOutput(b"[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n"),
+    source="the same sc.exe message in an offline capture without exit code",
+)
+_TOOL = (WINDOWS_TOOL_ABSENT, WINDOWS_TOOL_ABSENT_NO_RC)
+
+
+def _probe(
+    probe_id: str,
+    script: str,
+    description: str,
+    timeout: int = 30,
+    benign: tuple[Outcome, ...] = (),
+    alternatives: tuple[str, ...] = (),
+) -> Probe:
+    if script.startswith(("wmic ", "systeminfo")):
+        benign = benign or _TOOL
+    elif script.startswith("reg query"):
+        benign = benign or (KEY_ABSENT, KEY_ABSENT_NO_RC)
+    elif script.startswith("sc "):
+        benign = benign or (SERVICE_ABSENT, SERVICE_ABSENT_NO_RC)
     return Probe(
         id=probe_id,
         os_family="windows",
@@ -23,6 +81,8 @@ def _probe(probe_id: str, script: str, description: str, timeout: int = 30) -> P
         label=script,
         timeout=timeout,
         description=description,
+        benign=benign,
+        alternatives=alternatives,
     )
 
 

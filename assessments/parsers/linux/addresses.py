@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.linux.files import require_output
+from assessments.parsers.text import decode
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ _WORDS_NOT_LABEL = {
 
 def parse_ip_addr(out: ProbeOutput) -> Interfaces:
     """`ip addr show` or `ip -o addr show` (also `ip -o a` with interleaved link lines)."""
-    text = require_output(out, "ip addr show")
+    text = decode(out.stdout)
     result = Interfaces()
     current: Link | None = None
     for raw in text.split("\n"):
@@ -165,7 +165,7 @@ _ENCAP = re.compile(r"Link encap:(\S+)")
 
 def parse_ifconfig(out: ProbeOutput) -> Interfaces:
     """`ifconfig -a`, net-tools 1.60 or 2.x, any locale."""
-    text = require_output(out, "ifconfig -a")
+    text = decode(out.stdout)
     result = Interfaces()
     current: Link | None = None
     for raw in text.split("\n"):

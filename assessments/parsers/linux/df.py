@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.linux.files import require_output
+from assessments.parsers.text import decode
 
 _ROW = re.compile(
     r"^(?P<source>\S+)\s+(?:(?P<type>[A-Za-z][\w.-]*)\s+)?"
@@ -32,7 +32,7 @@ def _int(value: str) -> int:
 
 
 def parse_df(out: ProbeOutput) -> list[DfRow]:
-    text = require_output(out, "df -P -k -l")
+    text = decode(out.stdout)
     rows: list[DfRow] = []
     pending = ""
     for raw in text.split("\n"):

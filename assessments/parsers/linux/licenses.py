@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput
-from assessments.parsers.linux.files import require_output
 from assessments.parsers.linux.macs import MAC_IN_TEXT, normalise_mac
 from assessments.parsers.linux.sections import split_sections
+from assessments.parsers.text import decode
 
 # FlexLM `SERVER host hostid [port]`, RLM `HOST host hostid [port]`.
 _SERVER = re.compile(r"^\s*(SERVER|HOST)\s+(\S+)\s+(\S+)", re.IGNORECASE)
@@ -91,7 +91,7 @@ def parse_lmhostid(lines: list[str]) -> list[str]:
 
 
 def parse_license_scan(out: ProbeOutput) -> LicenseScan:
-    text = require_output(out, "license file scan")
+    text = decode(out.stdout)
     scan = LicenseScan()
     for name, lines in split_sections(text):
         if name == "lmhostid":

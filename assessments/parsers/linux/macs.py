@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.linux.addresses import Link
-from assessments.parsers.linux.files import require_output
 from assessments.parsers.linux.sections import split_sections
+from assessments.parsers.text import decode
 
 _SEPARATED = re.compile(r"^[0-9a-f]{2}([:-])(?:[0-9a-f]{2}\1){4}[0-9a-f]{2}$")
 _CISCO = re.compile(r"^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$")
@@ -86,7 +86,7 @@ class MacInventory:
 def parse_sys_net(out: ProbeOutput) -> MacInventory:
     """The `mac_addresses` probe: `NAME ADDRESS TYPE` lines from /sys/class/net, then
     /proc/net/bonding/* files under `==> path <==` headers."""
-    text = require_output(out, "cat /sys/class/net/*/address")
+    text = decode(out.stdout)
     inventory = MacInventory()
     for name, lines in split_sections(text):
         if name.startswith("/proc/net/bonding/"):

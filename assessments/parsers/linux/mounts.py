@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.linux.files import require_output
+from assessments.parsers.text import decode
 
 
 class Kind(StrEnum):
@@ -92,7 +92,7 @@ def classify(mount: Mount) -> Kind:
 
 def parse_proc_mounts(out: ProbeOutput) -> list[Mount]:
     """`cat /proc/mounts`; later lines for the same target shadow earlier ones."""
-    text = require_output(out, "cat /proc/mounts")
+    text = decode(out.stdout)
     mounts: list[Mount] = []
     for line in text.split("\n"):
         fields = line.split()
@@ -117,7 +117,7 @@ def parse_proc_mounts(out: ProbeOutput) -> list[Mount]:
 
 def parse_mountinfo(out: ProbeOutput) -> list[Mount]:
     """`cat /proc/self/mountinfo` (absent on 2.6.18 kernels: RHEL 5)."""
-    text = require_output(out, "cat /proc/self/mountinfo")
+    text = decode(out.stdout)
     mounts: list[Mount] = []
     for line in text.split("\n"):
         if " - " not in line:
@@ -184,7 +184,7 @@ class FstabEntry:
 
 def parse_fstab(out: ProbeOutput) -> list[FstabEntry]:
     """`cat /etc/fstab`: configured mounts, including `noauto` ones."""
-    text = require_output(out, "cat /etc/fstab")
+    text = decode(out.stdout)
     entries: list[FstabEntry] = []
     for line in text.split("\n"):
         stripped = line.strip()

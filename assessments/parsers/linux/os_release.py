@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.linux.files import require_output
 from assessments.parsers.linux.sections import split_sections
+from assessments.parsers.text import decode
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class OsRelease:
 
 
 def parse_os_release(out: ProbeOutput) -> OsRelease:
-    text = require_output(out, "cat /etc/os-release")
+    text = decode(out.stdout)
     values: dict[str, str] = {}
     first_line = ""
     for name, lines in split_sections(text):

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.linux.files import require_output
+from assessments.parsers.text import decode
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Process:
 
 
 def parse_ps(out: ProbeOutput) -> list[Process]:
-    text = require_output(out, "ps -eo user,pid,args")
+    text = decode(out.stdout)
     processes: list[Process] = []
     for line in text.split("\n"):
         fields = line.split(None, 2)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput
-from assessments.parsers.linux.files import require_output
+from assessments.parsers.text import decode
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ _BOUND = re.compile(r"(/dev/raw/raw\d+):\s+bound to major (\d+),\s+minor (\d+)")
 
 
 def parse_raw_qa(out: ProbeOutput) -> list[RawBinding]:
-    text = require_output(out, "raw -qa")
+    text = decode(out.stdout)
     return [
         RawBinding(m[1], int(m[2]), int(m[3]), line.strip())
         for line in text.split("\n")
@@ -39,7 +39,7 @@ class RawConfig:
 
 def parse_rawdevices_config(out: ProbeOutput) -> list[RawConfig]:
     """`/etc/sysconfig/rawdevices` (RHEL 4/5) and udev rules calling `raw`: bindings set at boot."""
-    text = require_output(out, "cat /etc/sysconfig/rawdevices")
+    text = decode(out.stdout)
     entries: list[RawConfig] = []
     for line in text.split("\n"):
         stripped = line.strip()
@@ -56,6 +56,6 @@ def parse_rawdevices_config(out: ProbeOutput) -> list[RawConfig]:
 
 def parse_oracleasm(out: ProbeOutput) -> list[str]:
     """`oracleasm listdisks` (or the listing of /dev/oracleasm/disks): one ASM label per line."""
-    text = require_output(out, "oracleasm listdisks")
+    text = decode(out.stdout)
     labels = (line.strip() for line in text.split("\n"))
     return [label for label in labels if re.fullmatch(r"[A-Za-z0-9_.-]+", label)]

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.linux.files import require_output
+from assessments.parsers.text import decode
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class RsyncVersion:
 
 
 def parse_rsync(out: ProbeOutput) -> RsyncVersion:
-    text = require_output(out, "rsync --version")
+    text = decode(out.stdout)
     for line in text.split("\n"):
         match = re.search(r"rsync\s+version\s+v?(\S+)(?:\s+protocol version (\d+))?", line)
         if match:

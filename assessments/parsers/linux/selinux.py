@@ -7,7 +7,7 @@ invalid `SELINUX=enabled` some hosts carry) is `unknown`, never a crash.
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.linux.files import require_output
+from assessments.parsers.text import decode
 
 MODES = ("enforcing", "permissive", "disabled")
 
@@ -18,7 +18,7 @@ def _mode(value: str) -> str:
 
 
 def parse_getenforce(out: ProbeOutput) -> str:
-    text = require_output(out, "getenforce")
+    text = decode(out.stdout)
     for line in text.split("\n"):
         if line.strip():
             mode = _mode(line)
@@ -31,7 +31,7 @@ def parse_getenforce(out: ProbeOutput) -> str:
 def parse_enforce_file(out: ProbeOutput) -> str:
     """The `selinux_enforce` probe: the content of /sys/fs/selinux/enforce or
     /selinux/enforce (`1` enforcing, `0` permissive); empty when SELinux is not active."""
-    text = require_output(out, "cat /sys/fs/selinux/enforce").strip()
+    text = decode(out.stdout).strip()
     if text == "1":
         return "enforcing"
     if text == "0":
@@ -52,7 +52,7 @@ class SEStatus:
 
 def parse_sestatus(out: ProbeOutput) -> SEStatus:
     """`sestatus` (any version): `key: value` pairs up to the first blank line."""
-    text = require_output(out, "sestatus")
+    text = decode(out.stdout)
     values: dict[str, str] = {}
     kept: list[str] = []
     for line in text.split("\n"):
@@ -88,7 +88,7 @@ class SELinuxConfig:
 
 def parse_selinux_config(out: ProbeOutput) -> SELinuxConfig:
     """`/etc/selinux/config`; tolerates comments and invalid values."""
-    text = require_output(out, "cat /etc/selinux/config")
+    text = decode(out.stdout)
     raw_mode, policy = "", ""
     kept: list[str] = []
     for line in text.split("\n"):

@@ -9,7 +9,7 @@ the collector's time limit or output cap is incomplete too. Paths are relative u
 from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput
-from assessments.parsers.text import require_data
+from assessments.parsers.text import decode
 
 INCOMPLETE_MARK = "# p2c: scan incomplete:"
 SCANNED_MARK = "# p2c: scanning "
@@ -50,7 +50,7 @@ def kind_of(name: str) -> str:
 
 
 def parse_getfattr(out: ProbeOutput) -> XattrScan:
-    text = require_data(out, "getfattr")
+    text = decode(out.stdout)
     scan = XattrScan()
     path = ""
     names: list[str] = []

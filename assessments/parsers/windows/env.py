@@ -7,14 +7,14 @@ Names are case-insensitive on Windows, so they are kept upper-cased. A 32-bit pr
 import re
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.text import require_data
+from assessments.parsers.text import decode
 
 _VARIABLE = re.compile(r"^([^=\s][^=]*)=(.*)$")
 
 
 def parse_env(out: ProbeOutput, label: str = "set") -> dict[str, str]:
     """Variables by upper-cased name."""
-    text = require_data(out, label)
+    text = decode(out.stdout)
     variables: dict[str, str] = {}
     for line in text.split("\n"):
         match = _VARIABLE.match(line)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.text import require_data
+from assessments.parsers.text import decode
 
 _HEADER = re.compile(r"^(\S.*?):\s*$")
 _FIELD = re.compile(r"^\s+(.*?)[ .]*:\s*(.*?)\s*$")
@@ -38,7 +38,7 @@ class Adapter:
 
 
 def parse_ipconfig(out: ProbeOutput) -> list[Adapter]:
-    text = require_data(out, "ipconfig /all")
+    text = decode(out.stdout)
     adapters: list[Adapter] = []
     current: Adapter | None = None
     fields = 0

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.text import decode, failure_reason
+from assessments.parsers.text import decode
 
 _BANNER = re.compile(r"^\s*! REG\.EXE VERSION", re.IGNORECASE)
 _KEY = re.compile(r"^\s*(HKEY_[A-Z_]+|HKLM|HKCU|HKCR|HKU|HKCC)(\\.*)?$", re.IGNORECASE)
@@ -107,9 +107,6 @@ def _value(match: re.Match[str], line: str) -> RegValue:
 
 def parse_reg_query(out: ProbeOutput, label: str = "reg query") -> RegQuery:
     """Keys and values of one `reg query` probe; a missing key is data (found=False)."""
-    reason = failure_reason(out, label)
-    if reason:
-        raise ProbeUnavailable(reason)
     text = decode(out.stdout)
     if out.rc == 1 or (out.rc not in (0, None) and not text.strip()):
         err = decode(out.stderr) + text

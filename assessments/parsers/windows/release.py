@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.text import require_data
+from assessments.parsers.text import decode
 from assessments.parsers.windows.reg import parse_reg_query
 from assessments.parsers.windows.wmic import records
 
@@ -153,7 +153,7 @@ def parse_product_options(out: ProbeOutput) -> tuple[int, str]:
 
 def parse_ver(out: ProbeOutput) -> Release:
     """`ver`: `Microsoft Windows [Version 6.1.7601]` (the word "Version" is localised)."""
-    text = require_data(out, "ver")
+    text = decode(out.stdout)
     for line in text.split("\n"):
         match = _VERSION.search(line)
         if match and "[" in line:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.text import decode, failure_reason
+from assessments.parsers.text import decode
 
 STATE_NAMES = {
     1: "STOPPED",
@@ -67,9 +67,6 @@ def parse_sc(out: ProbeOutput, label: str = "sc query") -> ScResult:
     shown = tuple(line.rstrip() for line in text.split("\n") if line.strip())
     if out.rc == NOT_INSTALLED or (failed and int(failed.group(1)) == NOT_INSTALLED):
         return ScResult(installed=False, lines=shown)
-    reason = failure_reason(out, label)
-    if reason:
-        raise ProbeUnavailable(reason)
     if failed:
         code = int(failed.group(1))
         why = "access is denied" if code == 5 else f"sc failed with error {code}"

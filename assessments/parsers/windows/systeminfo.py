@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.text import require_data
+from assessments.parsers.text import decode
 from assessments.parsers.windows.release import DOMAIN_CONTROLLER, SERVER, WORKSTATION, Release
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)\s*(.*?)\s*$")
@@ -53,7 +53,7 @@ class SystemInfo:
 
 
 def parse_systeminfo(out: ProbeOutput) -> SystemInfo:
-    text = require_data(out, "systeminfo")
+    text = decode(out.stdout)
     fields = _fields(text)
     if len(fields) < 3:
         raise ProbeUnavailable("systeminfo: output has no aligned fields")

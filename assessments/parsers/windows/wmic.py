@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.text import require_data
+from assessments.parsers.text import decode
 
 _ERROR_DESCRIPTION = re.compile(r"^\s*Description\s*=\s*(.+?)\s*$")
 _KEY_VALUE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$")
@@ -80,7 +80,7 @@ def parse_records(text: str, label: str = "wmic") -> list[WmicRecord]:
 
 def records(out: ProbeOutput, label: str = "wmic") -> list[WmicRecord]:
     """Instances in a wmic probe's output."""
-    return parse_records(require_data(out, label), label)
+    return parse_records(decode(out.stdout), label)
 
 
 def _raise_on_error(text: str, label: str) -> None:

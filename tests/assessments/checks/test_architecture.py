@@ -92,4 +92,4 @@ def test_it_is_unknown_when_sources_disagree():
 def test_it_is_unknown_without_any_source():
     (finding,) = bitness(windows(node("2003", "x86"), wmic_os=not_recognized("wmic")))
     assert finding.severity == Severity.UNKNOWN
-    assert "command not found" in finding.title
+    assert "not installed" in finding.title

@@ -116,7 +116,7 @@ def test_ver_alone_cannot_tell_2008r2_from_windows_7():
 def test_it_is_unknown_when_no_probe_answered():
     (finding,) = generation(windows(node("2008"), wmic_os=not_recognized("wmic")))
     assert finding.severity == Severity.UNKNOWN
-    assert "command not found" in finding.title
+    assert "not installed" in finding.title
 
 
 def test_it_warns_about_a_domain_controller():

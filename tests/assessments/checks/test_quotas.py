@@ -14,7 +14,7 @@ def test_quotas_on_two_partitions_warn_that_only_one_keeps_its_limits():
     finding = evaluate(proc_mounts=mounts, quotaon=missing("quotaon"))
     assert (finding.check, finding.severity) == ("quotas.partitions", "warning")
     assert finding.title.startswith("Quotas on 2 file systems; only one keeps its limits")
-    assert "quotaon -p -a: command not found" in finding.evidence
+    assert "quotaon -p -a: the tool is not installed" in finding.evidence
 
 
 def test_quotaon_output_shows_quotas_missing_from_the_mount_options():

@@ -16,30 +16,41 @@ def test_enforcing_is_a_warning():
     assert "enforcing (configured: enforcing)" in finding.title
 
 
-def test_permissive_from_sestatus_is_a_warning():
+def test_permissive_from_sestatus_is_info_as_the_catalogue_says():
     finding = evaluate(
         getenforce=missing("getenforce"), sestatus=out("linux-sestatus-v-b-permissive.txt")
     )
-    assert finding.severity == "warning"
+    assert finding.severity == "info"
     assert "Current mode:                   permissive" in finding.evidence
 
 
-def test_a_debian_host_without_selinux_passes():
+def test_the_configured_mode_comes_from_sestatus_when_the_config_is_unreadable():
+    finding = evaluate(
+        getenforce=text("Permissive\n"),
+        sestatus=out("linux-sestatus-v-b-permissive.txt"),
+        selinux_config=text("", 1, "cat: /etc/selinux/config: Permission denied\n"),
+    )
+    assert "permissive (configured: permissive)" in finding.title
+    assert "permission denied" in finding.evidence
+
+
+def test_a_debian_host_without_selinux_is_info():
     finding = evaluate(
         getenforce=missing("getenforce"),
         sestatus=missing("sestatus"),
         selinux_config=NO_CONFIG,
         proc_mounts=NO_SELINUX_MOUNTS,
     )
-    assert finding.severity == "pass"
-    assert "file /etc/selinux/config not found" in finding.evidence
+    assert finding.severity == "info"
+    assert "configured: not configured" in finding.title
+    assert "cat /etc/selinux/config: the file does not exist" in finding.evidence
 
 
-def test_disabled_with_an_invalid_configured_mode_passes_and_says_so():
+def test_disabled_with_an_invalid_configured_mode_is_info_and_says_so():
     finding = evaluate(
         getenforce=text("Disabled\n"), selinux_config=out("linux-etc-selinux-config.txt")
     )
-    assert finding.severity == "pass"
+    assert finding.severity == "info"
     assert "'enabled' is not a valid mode" in finding.evidence
 
 

@@ -1,9 +1,6 @@
-"""Decoding raw output (encodings, BOMs, wmic's banner, line endings) and failure detection."""
+"""Decoding raw output: encodings, BOMs, wmic's banner, line endings."""
 
-import pytest
-
-from assessments.facts import ProbeOutput, ProbeUnavailable
-from assessments.parsers.text import decode, failure_reason, lines, require_data
+from assessments.parsers.text import decode, lines
 from tests.conftest import sample_bytes
 
 BANNER = b"Please wait while WMIC is being installed."
@@ -80,52 +77,3 @@ def test_it_keeps_utf8_text_as_utf8():
 
 def test_lines_splits_decoded_text():
     assert lines(b"a\r\nb\r\n") == ["a", "b", ""]
-
-
-def test_it_reports_cmd_exit_9009_as_command_not_found():
-    out = ProbeOutput(b"", b"'wmic' is not recognized as an internal or external command,", 9009)
-    assert failure_reason(out, "wmic os get /value") == "wmic os get /value: command not found"
-
-
-def test_it_reports_not_recognized_without_exit_code():
-    out = ProbeOutput(b"'wmic' is not recognized as an internal or external command,\r\n")
-    assert failure_reason(out) == "command not found"
-
-
-def test_it_reports_access_denied_from_stderr():
-    out = ProbeOutput(b"", b"ERROR: Access is denied.\r\n", 1)
-    assert failure_reason(out, "reg query") == "reg query: access is denied"
-
-
-def test_it_reports_localised_access_denied():
-    assert failure_reason(ProbeOutput(b"", "Accès refusé.\r\n".encode("cp850"), 5))
-    assert failure_reason(ProbeOutput(b"", b"Zugriff verweigert\r\n", 5))
-
-
-def test_it_reports_the_wmic_xsl_error():
-    out = ProbeOutput(sample_bytes("windows-wmic-error-invalid-xsl.txt")[:36], b"", 44210)
-    assert "get /value" in (failure_reason(out) or "")
-
-
-def test_it_keeps_long_data_that_mentions_a_failure_phrase():
-    data = b"".join(b"Description=Access is denied here\r\n" for _ in range(10))
-    assert failure_reason(ProbeOutput(data)) is None
-
-
-def test_it_keeps_linux_permission_denied_messages():
-    out = ProbeOutput(b"", b"cat: /etc/shadow: Permission denied\n", 1)
-    assert failure_reason(out) == "permission denied"
-
-
-def test_require_data_raises_with_the_reason():
-    with pytest.raises(ProbeUnavailable, match="command not found"):
-        require_data(ProbeOutput(b"", b"", 127), "raw -qa")
-
-
-def test_require_data_returns_decoded_text():
-    assert require_data(ProbeOutput(b"ok\r\n", b"", 0)) == "ok\n"
-
-
-def test_it_explains_sudo_requiretty_of_rhel5_and_6():
-    out = ProbeOutput(b"", b"sudo: sorry, you must have a tty to run sudo\n", 1)
-    assert "requiretty" in (failure_reason(out) or "")

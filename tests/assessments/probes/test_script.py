@@ -11,10 +11,10 @@ import pytest
 
 from assessments.captures import capture_to_targz, read_capture_bytes
 from assessments.engine import assess
-from assessments.parsers.text import failure_reason
 from assessments.probes import LINUX
 from assessments.probes.base import Probe
 from assessments.probes.framing import new_token, parse_framed
+from assessments.probes.outcomes import judge
 from assessments.probes.script import MAX_STDOUT, build_linux_script
 from tests.assessments.probes.test_offline import global_addresses, local_mounts
 from tests.conftest import missing_service
@@ -158,7 +158,7 @@ def test_it_runs_as_an_unprivileged_user_with_sudo_only_for_root_probes():
     assert outputs["plain"].stdout == b"65534\n"
     assert outputs["rooted"].stdout == b"" and outputs["rooted"].rc not in (0, None)
     assert b"p2c: sudo did not run the probe as root" in outputs["rooted"].stderr
-    assert "sudo" in failure_reason(outputs["rooted"])
+    assert "sudo" in judge(None, outputs["rooted"], "rooted").reason
 
 
 def test_it_stops_a_slow_probe_as_an_unprivileged_user():
@@ -231,7 +231,7 @@ def test_it_reports_every_probe_unknown_without_a_writable_temporary_directory()
         env={"HOME": "/proc", "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"},
     )
     assert outputs["p"].stdout == b"" and outputs["p"].rc == 125
-    assert failure_reason(outputs["p"]) == "permission denied"
+    assert judge(None, outputs["p"], "p").reason == "p failed: permission denied"
 
 
 def test_a_live_run_stored_as_a_capture_judges_this_machine(tmp_path):

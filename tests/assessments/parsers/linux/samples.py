@@ -1,6 +1,7 @@
 """Builders over the real samples: one block of a multi-block file as a ProbeOutput."""
 
 import re
+from collections.abc import Callable
 
 from assessments.checks.base import Finding
 from assessments.facts import Destination, Facts, ProbeOutput
@@ -34,3 +35,11 @@ def facts(destination: Destination | None = None, **probes: ProbeOutput) -> Fact
 
 def severities(findings: list[Finding]) -> list[str]:
     return [str(finding.severity) for finding in findings]
+
+
+def judged(
+    probe: str, output: ProbeOutput, parser: Callable[[ProbeOutput], object], family: str = "linux"
+) -> object:
+    """What a check gets for this output: the parser's result, or Unavailable / Absent when
+    the output was judged failed or benign before any parser saw it."""
+    return Facts(os_family=family, probes={probe: output}).parsed(probe, parser)

@@ -1,8 +1,6 @@
-import pytest
-
-from assessments.facts import ProbeUnavailable
+from assessments.facts import Absent
 from assessments.parsers.linux.addresses import parse_ifconfig, parse_ip_addr
-from tests.assessments.parsers.linux.samples import missing, out
+from tests.assessments.parsers.linux.samples import judged, missing, out
 
 
 def pairs(interfaces):
@@ -86,6 +84,6 @@ def test_it_reads_centos_5_ifconfig():
     assert ("eth0", "100.100.100.92") in pairs(data)
 
 
-def test_a_missing_ip_tool_is_unavailable():
-    with pytest.raises(ProbeUnavailable, match="command not found"):
-        parse_ip_addr(missing("ip"))
+def test_a_missing_ip_tool_is_absent():
+    result = judged("ip_addr", missing("ip"), parse_ip_addr)
+    assert isinstance(result, Absent) and "not installed" in result.reason

@@ -1,8 +1,6 @@
-import pytest
-
-from assessments.facts import ProbeUnavailable
+from assessments.facts import Unavailable
 from assessments.parsers.linux.df import human_kib, parse_df
-from tests.assessments.parsers.linux.samples import out, text
+from tests.assessments.parsers.linux.samples import judged, out, text
 
 
 def test_it_reads_long_lvm_device_names_of_debian_6():
@@ -32,8 +30,8 @@ def test_it_reads_the_centos_7_layout():
 
 
 def test_permission_denied_is_unavailable():
-    with pytest.raises(ProbeUnavailable, match="permission denied"):
-        parse_df(text("", 1, "df: /root: Permission denied\n"))
+    result = judged("df", text("", 1, "df: /root: Permission denied\n"), parse_df)
+    assert isinstance(result, Unavailable) and "permission denied" in result.reason
 
 
 def test_it_shows_sizes_for_people():
@@ -42,5 +40,5 @@ def test_it_shows_sizes_for_people():
 
 def test_a_df_stopped_by_the_time_limit_is_unavailable_not_half_a_table():
     partial = "Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 10 5 5 50% /\n"
-    with pytest.raises(ProbeUnavailable, match="timed out"):
-        parse_df(text(partial, 124, "p2c: timed out after 60s\n"))
+    result = judged("df", text(partial, 124, "p2c: timed out after 60s\n"), parse_df)
+    assert isinstance(result, Unavailable) and "timed out" in result.reason

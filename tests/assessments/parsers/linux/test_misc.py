@@ -1,11 +1,9 @@
-import pytest
-
-from assessments.facts import ProbeUnavailable
+from assessments.facts import Absent
 from assessments.parsers.linux.os_release import parse_os_release
 from assessments.parsers.linux.processes import matching, parse_ps
 from assessments.parsers.linux.rsync import parse_rsync
 from assessments.parsers.linux.sections import split_sections
-from tests.assessments.parsers.linux.samples import missing, out, text
+from tests.assessments.parsers.linux.samples import judged, missing, out, text
 
 
 def test_it_reads_os_release():
@@ -23,9 +21,8 @@ def test_it_reads_the_rsync_version_line():
     assert (version.version, version.protocol) == ("3.0.6", 30)
 
 
-def test_a_missing_rsync_is_unavailable():
-    with pytest.raises(ProbeUnavailable, match="command not found"):
-        parse_rsync(missing("rsync"))
+def test_a_missing_rsync_is_absent():
+    assert isinstance(judged("rsync", missing("rsync"), parse_rsync), Absent)
 
 
 def test_it_matches_processes_by_program_name():

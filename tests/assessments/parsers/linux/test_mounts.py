@@ -1,6 +1,4 @@
-import pytest
-
-from assessments.facts import ProbeUnavailable
+from assessments.facts import Absent
 from assessments.parsers.linux.mounts import (
     Kind,
     bind_mounts,
@@ -8,7 +6,7 @@ from assessments.parsers.linux.mounts import (
     parse_mountinfo,
     parse_proc_mounts,
 )
-from tests.assessments.parsers.linux.samples import out, text
+from tests.assessments.parsers.linux.samples import judged, out, text
 
 
 def by_target(mounts):
@@ -82,9 +80,10 @@ def test_it_reports_a_bind_mount_of_a_disk_backed_subtree():
     assert [m.target for m in binds] == ["/var/www"]
 
 
-def test_a_missing_mountinfo_is_unavailable_as_a_missing_file():
-    with pytest.raises(ProbeUnavailable, match="not found"):
-        parse_mountinfo(text("", 1, "cat: /proc/self/mountinfo: No such file or directory\n"))
+def test_a_missing_mountinfo_is_absent_as_a_missing_file():
+    gone = text("", 1, "cat: /proc/self/mountinfo: No such file or directory\n")
+    result = judged("mountinfo", gone, parse_mountinfo)
+    assert isinstance(result, Absent) and result.reason == "cat /proc/self/mountinfo: the file does not exist"
 
 
 def test_it_reads_fstab_without_comments():

@@ -1,8 +1,6 @@
-import pytest
-
-from assessments.facts import ProbeOutput, ProbeUnavailable
+from assessments.facts import Absent, ProbeOutput
 from assessments.parsers.linux.quotas import parse_quotaon, quota_options
-from tests.assessments.parsers.linux.samples import blocks, missing, out
+from tests.assessments.parsers.linux.samples import blocks, judged, missing, out
 
 
 def test_it_reads_quota_on_lines():
@@ -33,9 +31,8 @@ def test_it_reads_the_off_text_printed_on_stderr():
     assert len(parse_quotaon(ProbeOutput(b"", data, 0))) == 2
 
 
-def test_missing_quota_tools_are_unavailable():
-    with pytest.raises(ProbeUnavailable, match="command not found"):
-        parse_quotaon(missing("quotaon"))
+def test_missing_quota_tools_are_absent():
+    assert isinstance(judged("quotaon", missing("quotaon"), parse_quotaon), Absent)
 
 
 def test_noquota_is_no_quota_option():

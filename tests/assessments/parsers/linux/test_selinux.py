@@ -1,13 +1,11 @@
-import pytest
-
-from assessments.facts import ProbeUnavailable
+from assessments.facts import Absent
 from assessments.parsers.linux.selinux import (
     parse_enforce_file,
     parse_getenforce,
     parse_selinux_config,
     parse_sestatus,
 )
-from tests.assessments.parsers.linux.samples import missing, out, text
+from tests.assessments.parsers.linux.samples import judged, missing, out, text
 
 
 def test_an_invalid_configured_mode_is_unknown_without_crashing():
@@ -32,10 +30,9 @@ def test_getenforce_words_become_modes():
 
 
 def test_command_not_found_is_never_a_mode():
-    with pytest.raises(ProbeUnavailable, match="command not found"):
-        parse_getenforce(text("", 127, "bash: getenforce: command not found\n"))
-    with pytest.raises(ProbeUnavailable):
-        parse_getenforce(missing("getenforce"))
+    bash = text("", 127, "bash: getenforce: command not found\n")
+    assert isinstance(judged("getenforce", bash, parse_getenforce), Absent)
+    assert isinstance(judged("getenforce", missing("getenforce"), parse_getenforce), Absent)
 
 
 def test_the_enforce_file_gives_the_runtime_mode():
@@ -45,5 +42,6 @@ def test_the_enforce_file_gives_the_runtime_mode():
 
 
 def test_a_missing_config_file_is_reported_as_such():
-    with pytest.raises(ProbeUnavailable, match="file /etc/selinux/config not found"):
-        parse_selinux_config(text("", 1, "cat: /etc/selinux/config: No such file or directory\n"))
+    gone = text("", 1, "cat: /etc/selinux/config: No such file or directory\n")
+    result = judged("selinux_config", gone, parse_selinux_config)
+    assert isinstance(result, Absent) and "cat /etc/selinux/config" in result.evidence

@@ -2,8 +2,9 @@
 
 import pytest
 
-from assessments.facts import ProbeOutput, ProbeUnavailable
+from assessments.facts import ProbeOutput, ProbeUnavailable, Unavailable
 from assessments.parsers.windows.reg import parse_reg_query
+from tests.assessments.parsers.linux.samples import judged
 from tests.assessments.parsers.windows.samples import REG_NOT_FOUND, crlf, sample
 
 
@@ -52,8 +53,9 @@ def test_it_treats_a_localised_error_without_exit_code_as_a_missing_key():
 
 
 def test_it_reports_access_denied_rather_than_a_missing_key():
-    with pytest.raises(ProbeUnavailable, match="access is denied"):
-        parse_reg_query(ProbeOutput(b"", b"ERROR: Access is denied.\r\n", 1))
+    denied = ProbeOutput(b"", b"ERROR: Access is denied.\r\n", 1)
+    result = judged("reg_psched", denied, parse_reg_query, "windows")
+    assert isinstance(result, Unavailable) and "access is denied" in result.reason
 
 
 def test_it_reports_a_syntax_error():

@@ -2,8 +2,9 @@
 
 import pytest
 
-from assessments.facts import ProbeOutput, ProbeUnavailable
+from assessments.facts import Absent, ProbeOutput, ProbeUnavailable
 from assessments.parsers.windows.wmic import records
+from tests.assessments.parsers.linux.samples import judged
 from tests.assessments.parsers.windows.samples import crcrlf, not_recognized, sample
 
 
@@ -47,8 +48,8 @@ def test_it_reports_the_wmic_error_description():
 
 
 def test_it_reports_a_missing_wmic():
-    with pytest.raises(ProbeUnavailable, match="command not found"):
-        records(not_recognized("wmic"))
+    result = judged("wmic_os", not_recognized("wmic"), records, "windows")
+    assert isinstance(result, Absent) and "not installed" in result.reason
 
 
 def test_it_returns_no_records_when_wmic_found_no_instance():

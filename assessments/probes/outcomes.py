@@ -1,0 +1,219 @@
+"""The one place that decides whether a probe's output is usable.
+
+Every probe output is judged before any parser sees it:
+
+- `usable`: exit status 0 (or no exit code recorded and nothing says it failed): the parser
+  reads it as data;
+- `absent`: an outcome the probe declares benign (`Probe.benign`: tool not installed, file
+  absent, feature not configured), matched on exit code and on a pattern anywhere in the
+  text; the fact is "not there", and the parser never sees the output (unless the outcome
+  says the parser reads it: a missing registry key, quotaon's lying exit codes);
+- a probe that declares `partial` (a bounded scan) is read even when cut by the size or
+  time limit: its parser marks the result incomplete;
+- `failed`: anything else: a non-zero exit we do not recognise, a signal, a timeout, output
+  cut at the size limit, a recognised error (sudo wants a password, permission denied). The
+  checks that depend on the probe say `unknown`, quoting command, exit code and stderr.
+
+Fail closed: an exit code or message we have not seen before is a failure, never data.
+"""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from assessments.parsers.text import decode
+from assessments.probes.base import Outcome, Probe, ProbeOutput
+
+TIMED_OUT = 124  # the collectors' watchdogs (perl, GNU timeout, sh) exit with it
+SHORT = 3  # non-blank lines: a longer stdout is data that happens to mention a phrase
+KILLED = 128  # exit status 128 + N: the command died of signal N
+EVIDENCE_LINES = 8
+
+
+class State(StrEnum):
+    USABLE = "usable"
+    ABSENT = "absent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    state: State
+    reason: str = ""  # for users: why it is absent or failed
+    evidence: str = ""  # command, exit code, stderr and stdout heads
+    outcome: Outcome | None = None
+
+    @property
+    def parse(self) -> bool:
+        """Whether the parser reads the output (usable, or a benign outcome it interprets)."""
+        return self.state == State.USABLE or (self.outcome is not None and self.outcome.parse)
+
+
+USABLE = Judgement(State.USABLE)
+
+# Recognised failures: the reason in words users can act on. They make a probe failed even
+# when its exit code alone would not (reg.exe exits 1 for "key not found" and for "Access is
+# denied" alike), so they are tried before the benign outcomes.
+_FAILURES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"sudo: (a )?password is required|sudo: no tty present|a terminal is required"),
+        "sudo needs a password (configure NOPASSWD for the probe commands, or scan as root)",
+    ),
+    (
+        re.compile(r"is not in the sudoers file|not allowed to execute"),
+        "the user may not run this command with sudo",
+    ),
+    (
+        # RHEL 5/6 ship `Defaults requiretty`: sudo refuses without a terminal.
+        re.compile(r"sudo: sorry, you must have a tty to run sudo"),
+        "sudo requires a terminal (requiretty): add `Defaults:<user> !requiretty` to sudoers",
+    ),
+    (re.compile(r"Permission denied|Operation not permitted"), "permission denied"),
+    (
+        re.compile(
+            r"Access is denied|Access denied|Acc[eè]s refus[ée]|Zugriff verweigert"
+            r"|Acceso denegado|Accesso negato|Acesso negado|Отказано в доступе",
+            re.IGNORECASE,
+        ),
+        "access is denied",
+    ),
+    (
+        re.compile(r"Invalid XSL format"),
+        "wmic could not load its /format style sheet (system locale differs from the install "
+        "language); collect with `get /value` instead",
+    ),
+    (re.compile(r"p2c: timed out"), "timed out"),
+]
+
+# Reasons for failures that are not recognised errors, by what the text says.
+_HINTS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"command not found|: not found\b|is not recognized as an internal or external"
+            r"|n'est pas reconnu en tant que commande|no se reconoce como un comando"
+            r"|non è riconosciuto come comando|ist entweder falsch geschrieben",
+            re.IGNORECASE,
+        ),
+        "command not found",
+    ),
+    (re.compile(r"No such file or directory"), "a file it needs does not exist"),
+]
+
+# -- benign outcomes shared by many probes ---------------------------------------------------
+
+TOOL_ABSENT = Outcome(
+    meaning="the tool is not installed",
+    rcs=(127,),
+    pattern=r"command not found|: not found\b",
+    example=ProbeOutput(b"", b"sh: 1: raw: not found\n", 127),
+    source="dash(1) on Debian/Ubuntu for a command not on PATH; the probe script prints "
+    "'TOOL: command not found' with exit status 127 itself (assessments/probes/linux.py)",
+)
+FILE_ABSENT = Outcome(
+    meaning="the file does not exist",
+    rcs=(1,),
+    pattern=r"^(?:cat|ls|head): .+: No such file or directory\s*$",
+    example=ProbeOutput(b"", b"cat: /etc/selinux/config: No such file or directory\n", 1),
+    source="GNU coreutils cat(1) for a missing file (exit status 1)",
+)
+WINDOWS_TOOL_ABSENT = Outcome(
+    meaning="the tool is not installed",
+    rcs=(9009, 1),
+    pattern=r"is not recognized as an internal or external command"
+    r"|n'est pas reconnu en tant que commande interne"
+    r"|ist entweder falsch geschrieben oder\s+konnte nicht gefunden werden"
+    r"|no se reconoce como un comando interno o externo"
+    r"|non è riconosciuto come comando interno o esterno",
+    in_stdout=True,
+    example=ProbeOutput(
+        b"",
+        b"'wmic' is not recognized as an internal or external command,\r\n"
+        b"operable program or batch file.\r\n",
+        9009,
+    ),
+    source="cmd.exe on Windows Server 2025 / Windows 11 24H2, where wmic is a Feature on "
+    "Demand (restrictions.md 0.5: cmd exit 9009)",
+)
+WINDOWS_TOOL_ABSENT_NO_RC = Outcome(
+    meaning="the tool is not installed",
+    pattern=WINDOWS_TOOL_ABSENT.pattern,
+    in_stdout=True,
+    example=ProbeOutput(
+        b"'wmic' is not recognized as an internal or external command,\r\n"
+        b"operable program or batch file.\r\n"
+    ),
+    source="an offline capture of the same cmd.exe message, stderr redirected into stdout "
+    "and no exit code kept",
+)
+
+
+def judge(probe: Probe | None, out: ProbeOutput, probe_id: str = "") -> Judgement:
+    """Whether `out` is usable, absent or failed, with the reason and the evidence."""
+    label = probe.label if probe is not None else probe_id
+    stderr = decode(out.stderr) if out.stderr else ""
+    stdout = decode(out.stdout)
+    cut = out.truncated or out.rc == TIMED_OUT or (out.rc is not None and out.rc > KILLED)
+    if cut and probe is not None and probe.partial:
+        return USABLE
+    if out.truncated:
+        return _failed(label, out, stderr, stdout, "the output was cut (size or time limit)")
+    if out.rc == TIMED_OUT:
+        return _failed(label, out, stderr, stdout, "timed out")
+    if out.rc == 0:
+        return USABLE
+    short = len([line for line in stdout.split("\n") if line.strip()]) <= SHORT
+    recognised = _recognised(stderr) or (_recognised(stdout) if short else None)
+    if recognised is not None:
+        return _failed(label, out, stderr, stdout, recognised)
+    for outcome in probe.benign if probe is not None else ():
+        if outcome.matches(out.rc, stderr, stdout):
+            shown = _evidence(label, out, stderr, stdout)
+            return Judgement(State.ABSENT, f"{label}: {outcome.meaning}", shown, outcome)
+    if out.rc is None:
+        if not stdout.strip() and stderr.strip():
+            return _failed(label, out, stderr, stdout, "it printed only an error")
+        return USABLE
+    hint = _hint(stderr or stdout)
+    reason = f"exit status {out.rc}" + (f" ({hint})" if hint else "")
+    return _failed(label, out, stderr, stdout, reason)
+
+
+def _recognised(text: str) -> str | None:
+    for pattern, reason in _FAILURES:
+        if pattern.search(text):
+            return reason
+    return None
+
+
+def _hint(text: str) -> str:
+    for pattern, hint in _HINTS:
+        if pattern.search(text):
+            return hint
+    return ""
+
+
+def _failed(label: str, out: ProbeOutput, stderr: str, stdout: str, reason: str) -> Judgement:
+    return Judgement(
+        State.FAILED, f"{label} failed: {reason}", _evidence(label, out, stderr, stdout)
+    )
+
+
+def _evidence(label: str, out: ProbeOutput, stderr: str, stdout: str) -> str:
+    lines = [f"$ {label}", f"exit status: {'not recorded' if out.rc is None else out.rc}"]
+    if out.truncated:
+        lines.append("output truncated")
+    lines += _head("stderr", stderr)
+    lines += _head("stdout", stdout)
+    return "\n".join(lines)
+
+
+def _head(name: str, text: str) -> list[str]:
+    shown = [line.rstrip() for line in text.split("\n") if line.strip()]
+    if not shown:
+        return [f"{name}: (empty)"]
+    more = len(shown) - EVIDENCE_LINES
+    return [
+        f"{name}:",
+        *(f"  {line[:300]}" for line in shown[:EVIDENCE_LINES]),
+        *([f"  ... ({more} more lines)"] if more > 0 else []),
+    ]
