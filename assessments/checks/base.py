@@ -78,7 +78,14 @@ class Check(ABC):
     id: ClassVar[str]
     restriction: ClassVar[str]
     os_family: ClassVar[str]  # "linux" | "windows"
+    # The probes whose data decides the conclusion: when one the check read has failed, it
+    # says `unknown` (or a problem that other evidence proves), never pass or info.
     probes: ClassVar[Sequence[str]]
+    # Probes read for the evidence only (sizes shown next to a count): never the severity.
+    extras: ClassVar[Sequence[str]] = ()
+    # Groups of this check's probes that tell the same fact another way (beyond the probes'
+    # own `alternatives`): the check may use any one that answers.
+    alternatives: ClassVar[Sequence[Sequence[str]]] = ()
     title: ClassVar[str]  # short name of what is checked, for lists
 
     @abstractmethod
@@ -90,7 +97,16 @@ class Check(ABC):
     ) -> Finding:
         return Finding(self.restriction, self.id, severity, title, evidence, remediation)
 
-    def unknown(self, missing: Unavailable, remediation: str = "") -> Finding:
+    def unknown(
+        self, missing: Unavailable | Sequence[Unavailable], remediation: str = ""
+    ) -> Finding:
+        """`unknown`, quoting why each probe it needed is unavailable."""
+        if not isinstance(missing, Unavailable):
+            missing = Unavailable(
+                missing[0].probe,
+                "; ".join(m.reason for m in missing),
+                "\n".join(m.evidence or f"probe {m.probe}: {m.reason}" for m in missing),
+            )
         return self.finding(
             Severity.UNKNOWN,
             f"Could not check: {missing.reason}",

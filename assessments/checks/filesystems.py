@@ -41,7 +41,8 @@ class LocalFilesystems(Check):
     id = "filesystems.local_count"
     restriction = "filesystems"
     os_family = "linux"
-    probes = ("mountinfo", "proc_mounts", "df")
+    probes = ("mountinfo", "proc_mounts")
+    extras = ("df",)  # sizes shown next to each file system
     title = "Local file systems to be merged"
 
     def evaluate(self, facts: Facts) -> list[Finding]:
@@ -109,21 +110,14 @@ class DestinationCapacity(Check):
             return [self.unknown(usage)]
         used = usage.used_kib
         lines = [row.line for row in usage.rows] + [f"total used: {human_kib(used)}"]
+        lines += [usage.note] if usage.note else []
         destination = facts.destination
-        if destination is None or destination.free_bytes is None:
-            return [
-                self.finding(
-                    Severity.INFO,
-                    f"{human_kib(used)} of data to place in the container"
-                    " (no destination free space known)",
-                    evidence(probe_label("df"), lines),
-                    "Assign a target node with its free space to compare.",
-                )
-            ]
-        free_kib = destination.free_bytes // 1024
-        lines.append(f"free on {destination.name}: {human_kib(free_kib)}")
+        free_kib = None
+        if destination is not None and destination.free_bytes is not None:
+            free_kib = destination.free_bytes // 1024
+            lines.append(f"free on {destination.name}: {human_kib(free_kib)}")
         shown = evidence(probe_label("df"), lines)
-        if used > free_kib:
+        if destination is not None and free_kib is not None and used > free_kib:
             return [
                 self.finding(
                     Severity.BLOCKER,
@@ -132,6 +126,26 @@ class DestinationCapacity(Check):
                     shown,
                     "Free space on the destination, pick another node, or reduce the data "
                     "before migrating.",
+                )
+            ]
+        if not usage.complete:
+            return [
+                self.finding(
+                    Severity.UNKNOWN,
+                    f"Could not check: about {human_kib(used)} of data by df alone, but the "
+                    "mount table could not be read to tell which file systems are copied",
+                    shown,
+                    "Collect /proc/mounts (or /proc/self/mountinfo) with df and assess again.",
+                )
+            ]
+        if destination is None or free_kib is None:
+            return [
+                self.finding(
+                    Severity.INFO,
+                    f"{human_kib(used)} of data to place in the container"
+                    " (no destination free space known)",
+                    shown,
+                    "Assign a target node with its free space to compare.",
                 )
             ]
         return [

@@ -59,15 +59,25 @@ def mount_table(facts: Facts) -> MountTable | Unavailable:
 @dataclass(frozen=True)
 class Usage:
     rows: list[DfRow]  # df rows of disk-backed file systems
+    # False when no mount table could be read: the rows are df's block-device rows, an
+    # estimate (bind mounts counted twice) that may prove a problem but never its absence.
+    complete: bool = True
 
     @property
     def used_kib(self) -> int:
         return sum(row.used for row in self.rows)
 
+    @property
+    def note(self) -> str:
+        if self.complete:
+            return ""
+        return "(estimate from df alone: the mount table could not be read)"
+
 
 def local_usage(facts: Facts, table: MountTable | None = None) -> Usage | Unavailable:
     """df rows of the local disk-backed file systems (joined by mount point, not device),
-    with `table` or else the host's own mount table when one was collected."""
+    with `table` or else the host's own mount table when one was collected; Unavailable
+    when df lists none of them (nothing to measure is never 0 bytes)."""
     rows = facts.parsed("df", parse_df)
     if isinstance(rows, Unavailable):
         return rows
@@ -76,9 +86,25 @@ def local_usage(facts: Facts, table: MountTable | None = None) -> Usage | Unavai
         table = None if isinstance(found, Unavailable) else found
     if table is not None:
         targets = {mount.target for mount in table.disk_backed()}
-        return Usage([row for row in rows if row.target in targets])
-    # Without a mount table, trust block-device sources only.
-    return Usage([row for row in rows if row.source.startswith("/dev/")])
+        usage = Usage([row for row in rows if row.target in targets])
+    else:
+        # Without a mount table, trust block devices only; loop devices are images (snap
+        # squashfs, ISOs) whose backing files are counted where they live.
+        usage = Usage(
+            [r for r in rows if r.source.startswith("/dev/") and not _loop(r.source)],
+            complete=False,
+        )
+    if not usage.rows:
+        return Unavailable(
+            "df",
+            "df lists no local disk-backed file system to measure",
+            "\n".join([f"$ {probe_label('df')}", *(row.line for row in rows)]),
+        )
+    return usage
+
+
+def _loop(source: str) -> bool:
+    return source.startswith("/dev/loop")
 
 
 @dataclass(frozen=True)

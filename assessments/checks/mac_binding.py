@@ -59,6 +59,7 @@ class MacInLicenses(Check):
     restriction = "mac_binding"
     os_family = "linux"
     probes = ("license_scan", "mac_addresses", "ip_addr", "ifconfig")
+    alternatives = (("mac_addresses", "ip_addr", "ifconfig"),)  # the local MACs
     title = "MAC addresses in licence files and configuration"
 
     def evaluate(self, facts: Facts) -> list[Finding]:

@@ -48,7 +48,8 @@ class WindowsQosScheduler(Check):
     id = "qos.scheduler"
     restriction = "qos"
     os_family = "windows"
-    probes = ("sc_psched", "sc_qc_psched", "reg_qos_policies", "reg_psched")
+    probes = ("sc_psched", "reg_qos_policies", "reg_psched")
+    extras = ("sc_qc_psched",)  # the start type, shown next to the state
     title = "QoS Packet Scheduler and QoS policies"
 
     def evaluate(self, facts: Facts) -> list[Finding]:

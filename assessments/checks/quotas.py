@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from assessments.checks.base import Check, Finding, Severity, evidence
 from assessments.checks.linux_common import mount_table, probe_label
-from assessments.facts import Facts, Unavailable
+from assessments.facts import Absent, Facts, Unavailable
 from assessments.parsers.linux.mounts import parse_fstab
 from assessments.parsers.linux.quotas import parse_quotaon, quota_options
 
@@ -48,39 +48,52 @@ class QuotaPartitions(Check):
     restriction = "quotas"
     os_family = "linux"
     probes = ("mountinfo", "proc_mounts", "quotaon", "fstab")
+    # quotaon -p lists every file system mounted with quota options: either source tells
+    # which file systems have quotas.
+    alternatives = (("mountinfo", "proc_mounts", "quotaon"),)
     title = "Partitions with disk quotas"
 
     def evaluate(self, facts: Facts) -> list[Finding]:
         table = mount_table(facts)
-        if isinstance(table, Unavailable):
-            return [self.unknown(table)]
+        states = facts.parsed("quotaon", parse_quotaon)
+        usable_states = not isinstance(states, Unavailable)
+        if isinstance(table, Unavailable) and not usable_states:
+            return [self.unknown([table, states])]
         targets: dict[str, QuotaTarget] = {}
         lines: list[str] = []
-        for mount in table.disk_backed():
-            options = quota_options(mount.options)
-            if options:
-                targets.setdefault(mount.target, QuotaTarget(mount.target)).options = options
-                lines.append(mount.line)
-        states = facts.parsed("quotaon", parse_quotaon)
         notes: list[str] = []
+        failed: list[Unavailable] = []
+        if isinstance(table, Unavailable):
+            # quotaon -p names every file system mounted with quota options, and its state.
+            notes.append(f"({table.reason}; judged from quotaon alone)")
+        else:
+            for mount in table.disk_backed():
+                options = quota_options(mount.options)
+                if options:
+                    targets.setdefault(mount.target, QuotaTarget(mount.target)).options = options
+                    lines.append(mount.line)
         if isinstance(states, Unavailable):
             notes.append(f"({states.reason})")
         else:
             for state in states:
                 lines.append(state.line)
-                if state.on:
+                if state.on:  # quota switched off by quotaoff does not limit anyone today
                     entry = targets.setdefault(state.target, QuotaTarget(state.target))
                     mode = f" ({state.mode})" if state.mode else ""
                     entry.active.append(f"{state.kind}{mode}")
         fstab = facts.parsed("fstab", parse_fstab)
-        if not isinstance(fstab, Unavailable):
+        if isinstance(fstab, Unavailable):
+            notes.append(f"({fstab.reason})")
+            failed += [] if isinstance(fstab, Absent) else [fstab]
+        else:
             for configured in fstab:
                 if quota_options(configured.options) and configured.target not in targets:
                     targets[configured.target] = QuotaTarget(
                         configured.target, configured_only=True
                     )
                     lines.append(configured.line)
-        label = f"{table.label}; {probe_label('quotaon')}; {probe_label('fstab')}"
+        source = table.label if not isinstance(table, Unavailable) else "mounts"
+        label = f"{source}; {probe_label('quotaon')}; {probe_label('fstab')}"
         shown = evidence(label, lines + notes)
         project = [
             t.target
@@ -88,6 +101,8 @@ class QuotaPartitions(Check):
             if any(o.startswith(("prj", "pquota", "pqnoenforce")) for o in t.options)
             or any(a.startswith("project") for a in t.active)
         ]
+        if not targets and failed:
+            return [self.unknown(failed)]
         if not targets:
             return [self.finding(Severity.PASS, "No disk quotas configured", shown)]
         described = "; ".join(t.describe() for t in targets.values())

@@ -2,7 +2,7 @@
 
 from assessments.checks.base import Check, Finding, Severity, evidence
 from assessments.checks.linux_common import probe_label
-from assessments.facts import Facts, Unavailable
+from assessments.facts import Absent, Facts, Unavailable
 from assessments.parsers.linux.processes import matching, parse_ps
 from assessments.parsers.linux.raw import parse_oracleasm, parse_raw_qa, parse_rawdevices_config
 
@@ -31,23 +31,18 @@ class RawBindings(Check):
 
     def evaluate(self, facts: Facts) -> list[Finding]:
         lines: list[str] = []
-        checked = 0
+        failed: list[Unavailable] = []
         bindings = facts.parsed("raw", parse_raw_qa)
         if isinstance(bindings, Unavailable):
-            if facts.absent("raw"):
-                checked += 1  # no raw tool: raw driver gone (kernels >= 5.14) or unused
-                lines.append(f"{probe_label('raw')}: raw tool not installed")
-            else:
-                lines.append(bindings.reason)
+            # No raw tool (absent) means no raw driver (kernels >= 5.14) or none in use.
+            lines.append(bindings.reason)
+            failed += [] if isinstance(bindings, Absent) else [bindings]
             bindings = []
-        else:
-            checked += 1
         config = facts.parsed("rawdevices_config", parse_rawdevices_config)
         if isinstance(config, Unavailable):
             lines.append(config.reason)
+            failed.append(config)
             config = []
-        else:
-            checked += 1
         label = f"{probe_label('raw')}; {probe_label('rawdevices_config')}"
         bound = [b.line for b in bindings] + [c.line for c in config]
         if bound:
@@ -59,8 +54,8 @@ class RawBindings(Check):
                     REMEDIATION,
                 )
             ]
-        if not checked:
-            return [self.unknown(Unavailable("raw", "; ".join(lines)))]
+        if failed:
+            return [self.unknown(failed)]
         return [self.finding(Severity.PASS, "No raw device bindings", evidence(label, lines))]
 
 
@@ -82,25 +77,24 @@ class OracleAsm(Check):
     def evaluate(self, facts: Facts) -> list[Finding]:
         disks = facts.parsed("oracleasm", parse_oracleasm)
         processes = facts.parsed("ps", parse_ps)
-        if isinstance(disks, Unavailable) and isinstance(processes, Unavailable):
-            return [self.unknown(disks)]
-        lines: list[str] = []
-        if isinstance(disks, Unavailable):
-            lines.append(disks.reason)
-            disks = []
-        lines.extend(f"ASM disk {disk}" for disk in disks)
+        failed = [r for r in (disks, processes) if isinstance(r, Unavailable)]
+        lines = [r.reason for r in failed]
+        found = [] if isinstance(disks, Unavailable) else disks
+        lines.extend(f"ASM disk {disk}" for disk in found)
         running = [] if isinstance(processes, Unavailable) else matching(processes, ASM_PROCESSES)
         lines.extend(f"{what}: {proc.args}" for proc, what in running)
         label = f"{probe_label('oracleasm')}; {probe_label('ps')}"
-        if disks or running:
+        if found or running:
             return [
                 self.finding(
                     Severity.BLOCKER,
-                    f"Oracle ASM in use ({len(disks)} ASM disks, {len(running)} ASM processes)",
+                    f"Oracle ASM in use ({len(found)} ASM disks, {len(running)} ASM processes)",
                     evidence(label, lines),
                     REMEDIATION,
                 )
             ]
+        if failed:
+            return [self.unknown(failed)]
         return [self.finding(Severity.PASS, "No Oracle ASM disks", evidence(label, lines))]
 
 

@@ -60,7 +60,8 @@ class TransferVolume(Check):
     id = "transfer.volume"
     restriction = "transfer"
     os_family = "linux"
-    probes = ("df", "df_inodes", "mountinfo", "proc_mounts")
+    probes = ("df", "mountinfo", "proc_mounts")
+    extras = ("df_inodes",)  # the number of files, for the operator
     title = "Data volume to transfer"
 
     def evaluate(self, facts: Facts) -> list[Finding]:
@@ -69,6 +70,17 @@ class TransferVolume(Check):
             return [self.unknown(usage)]
         used = usage.used_kib
         lines = [row.line for row in usage.rows]
+        if not usage.complete:
+            lines.append(usage.note)
+            return [
+                self.finding(
+                    Severity.UNKNOWN,
+                    f"Could not check: about {human_kib(used)} to copy by df alone, but the "
+                    "mount table could not be read to tell which file systems are copied",
+                    evidence(probe_label("df"), lines),
+                    "Collect /proc/mounts (or /proc/self/mountinfo) with df and assess again.",
+                )
+            ]
         inodes = facts.parsed("df_inodes", parse_df)
         files = ""
         if not isinstance(inodes, Unavailable):

@@ -9,6 +9,8 @@ Windows lacks by name (that makes the whole query fail): where such a property m
 offline `.cmd` collector alike; the ids of design.md keep their meaning.
 """
 
+from dataclasses import replace
+
 from assessments.probes.base import Outcome, Probe, ProbeOutput
 from assessments.probes.outcomes import WINDOWS_TOOL_ABSENT, WINDOWS_TOOL_ABSENT_NO_RC
 
@@ -159,3 +161,18 @@ PROBES: list[Probe] = [
     ),
     _probe("ipconfig", "ipconfig /all", "network adapters, physical addresses and IP settings"),
 ]
+
+# Probes that tell the same fact another way: the checks take the first that answers.
+SAME_FACT: tuple[tuple[str, ...], ...] = (
+    ("wmic_os", "reg_product", "systeminfo", "ver", "reg_product_options"),  # release, role
+    ("reg_processor_arch", "wmic_os", "wmic_cpu", "env", "systeminfo", "reg_product"),  # bits
+    ("wmic_volume", "wmic_logicaldisk"),  # volumes and their file systems
+)
+
+
+def _with_alternatives(probe: Probe) -> Probe:
+    others = [other for group in SAME_FACT if probe.id in group for other in group]
+    return replace(probe, alternatives=tuple(dict.fromkeys(o for o in others if o != probe.id)))
+
+
+PROBES = [_with_alternatives(probe) for probe in PROBES]

@@ -37,8 +37,16 @@ class RawConfig:
     line: str
 
 
+# udev rules that bind (`RUN+="/bin/raw /dev/raw/raw1 %N"`, any path to raw, `%M %m`) or that
+# set up raw device nodes (`KERNEL=="raw1", OWNER="grid"`, `KERNEL=="raw[1-4]*"`): rawctl is
+# the control node every raw-capable kernel has, not a binding.
+_UDEV_BINDING = re.compile(r"RUN\+?=.*\braw\s+/dev/raw/raw")
+_UDEV_RAW_NODE = re.compile(r"KERNEL\s*==\s*\"raw(?!ctl)[^\"]*\"")
+
+
 def parse_rawdevices_config(out: ProbeOutput) -> list[RawConfig]:
-    """`/etc/sysconfig/rawdevices` (RHEL 4/5) and udev rules calling `raw`: bindings set at boot."""
+    """`/etc/sysconfig/rawdevices` (RHEL 4/5) and udev rules binding raw devices or owning
+    their nodes (Oracle guides give raw nodes to the grid user): bindings set at boot."""
     text = decode(out.stdout)
     entries: list[RawConfig] = []
     for line in text.split("\n"):
@@ -48,9 +56,10 @@ def parse_rawdevices_config(out: ProbeOutput) -> list[RawConfig]:
         fields = stripped.split()
         if len(fields) >= 2 and fields[0].startswith("/dev/raw/"):
             entries.append(RawConfig(fields[0], " ".join(fields[1:]), stripped))
-        elif re.search(r"RUN\+?=\"?\S*raw\s+/dev/raw/", stripped):
-            raw = re.search(r"(/dev/raw/raw\w+)", stripped)
-            entries.append(RawConfig(raw.group(1) if raw else "", "", stripped))
+        elif _UDEV_BINDING.search(stripped) or _UDEV_RAW_NODE.search(stripped):
+            raw = re.search(r"(/dev/raw/raw\w+)|KERNEL\s*==\s*\"(raw[^\"]*)\"", stripped)
+            name = (raw.group(1) or f"/dev/raw/{raw.group(2)}") if raw else ""
+            entries.append(RawConfig(name, "", stripped))
     return entries
 
 

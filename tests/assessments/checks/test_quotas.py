@@ -26,13 +26,15 @@ def test_quotaon_output_shows_quotas_missing_from_the_mount_options():
 
 def test_quotas_that_are_off_do_not_count():
     finding = evaluate(
-        proc_mounts=text(ROOT), quotaon=out("linux-quotaon-ap-ubuntu-on-off.txt", block=1)
+        proc_mounts=text(ROOT),
+        quotaon=out("linux-quotaon-ap-ubuntu-on-off.txt", block=1),
+        fstab=text(""),
     )
     assert finding.severity == "pass"
 
 
 def test_noquota_xfs_passes():
-    finding = evaluate(proc_mounts=out("linux-proc-mounts-rhel7-xfs-noquota.txt"))
+    finding = evaluate(proc_mounts=out("linux-proc-mounts-rhel7-xfs-noquota.txt"), fstab=text(""))
     assert finding.severity == "pass"
 
 
@@ -48,5 +50,19 @@ def test_quotas_configured_in_fstab_only_are_reported():
     assert "not mounted with quotas" in finding.title
 
 
-def test_without_mounts_it_is_unknown():
-    assert evaluate(quotaon=out("linux-quotaon-ap-ubuntu-on-off.txt")).severity == "unknown"
+def test_quotaon_alone_names_the_partitions_with_quotas():
+    finding = evaluate(quotaon=out("linux-quotaon-ap-ubuntu-on-off.txt"), fstab=text(""))
+    assert finding.severity == "warning"
+    assert "Quotas on one file system" in finding.title and "judged from quotaon alone" in (
+        finding.evidence
+    )
+
+
+def test_without_mounts_or_quotaon_it_is_unknown():
+    denied = text("", 1, "quotaon: Permission denied\n")
+    assert evaluate(quotaon=denied, fstab=text("")).severity == "unknown"
+
+
+def test_an_unreadable_fstab_without_other_quotas_is_unknown():
+    denied = text("", 1, "cat: /etc/fstab: Permission denied\n")
+    assert evaluate(proc_mounts=text(ROOT), fstab=denied).severity == "unknown"

@@ -83,7 +83,10 @@ def test_it_reports_a_bind_mount_of_a_disk_backed_subtree():
 def test_a_missing_mountinfo_is_absent_as_a_missing_file():
     gone = text("", 1, "cat: /proc/self/mountinfo: No such file or directory\n")
     result = judged("mountinfo", gone, parse_mountinfo)
-    assert isinstance(result, Absent) and result.reason == "cat /proc/self/mountinfo: the file does not exist"
+    assert (
+        isinstance(result, Absent)
+        and result.reason == "cat /proc/self/mountinfo: the file does not exist"
+    )
 
 
 def test_it_reads_fstab_without_comments():
