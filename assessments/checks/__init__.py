@@ -17,6 +17,7 @@ MODULES = [
     "raw_devices",
     "mac_binding",
     "transfer",
+    "nesting",
     "os_version",
     "volumes",
     "qos",

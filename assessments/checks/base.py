@@ -14,7 +14,7 @@ from typing import ClassVar
 from assessments.facts import Facts, Unavailable
 
 # Bumped whenever a check's logic changes; stamped on every result.
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.12.1"
 
 LINUX_RESTRICTIONS = (
     "filesystems",
@@ -25,9 +25,12 @@ LINUX_RESTRICTIONS = (
     "raw_devices",
     "mac_binding",
     "transfer",
+    "nesting",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
+# Restriction classes beyond the Parallels document (restrictions.md section 3).
+BEYOND_DOCUMENT = frozenset({"nesting"})
 
 
 class Severity(StrEnum):

@@ -68,7 +68,7 @@ class AddressesOnVenet(Check):
         if others:
             lines.append("not counted: " + ", ".join(others))
         shown = evidence(data.label, lines)
-        findings = self._already_container(data.interfaces, data.label)
+        findings: list[Finding] = []
         devices = {a.interface for copies in found.values() for a in copies}
         if not found:
             findings.append(
@@ -127,19 +127,6 @@ class AddressesOnVenet(Check):
             if address.interface.startswith((*HOST_BRIDGES, *VPN_PREFIXES)):
                 ignored.append(f"{address.address} on {address.label}")
         return ignored
-
-    def _already_container(self, data: Interfaces, label: str) -> list[Finding]:
-        venet = [name for name in data.links if name.split(":")[0] == "venet0"]
-        if not venet:
-            return []
-        return [
-            self.finding(
-                Severity.INFO,
-                "This source already is an OpenVZ/Virtuozzo container (it has venet0)",
-                evidence(label, [line for name in venet for line in data.links[name].lines]),
-                "Use container-to-container migration (vzmigrate/pmigrate) instead of P2C.",
-            )
-        ]
 
 
 CHECKS: list[type[Check]] = [AddressesOnVenet]

@@ -131,6 +131,7 @@ def _linux_base() -> dict[str, ProbeOutput]:
         "rsync": ok(data("synthetic-linux-rsync-version.txt")),
         "os_release": ok(data("linux-distfiles-rhel77.txt")),
         "uname": ok(data("synthetic-linux-uname-el7.txt").replace(b"lab-el7", b"lab-linux")),
+        "virt_markers": ok(b""),  # an ordinary server: none of the marker paths exists
     }
 
 
@@ -208,6 +209,24 @@ def _linux_profiles() -> list[Profile]:
             ps=ok(data("synthetic-linux-ps-flexlm.txt")),
             uname=ok(el6),
             os_release=ok(data("linux-distfiles-centos67.txt")),
+        ),
+        _linux(
+            "linux_openvz_ct",
+            "OpenVZ container (simfs root with quotas, venet0): a CT-to-CT migration",
+            **_mounts("synthetic-linux-proc-mounts-openvz-simfs.txt"),
+            df=ok(data("synthetic-linux-df-openvz-simfs.txt")),
+            ip_addr=not_found("ip"),
+            ifconfig=ok(data("linux-ifconfig-openvz-container-venet0.txt")),
+            virt_markers=ok(data("synthetic-linux-virt-markers-openvz-ct.txt")),
+            uname=ok(el6),
+        ),
+        _linux(
+            "linux_openvz_node",
+            "OpenVZ hardware node hosting containers (venet0 without addresses)",
+            ip_addr=not_found("ip"),
+            ifconfig=ok(data("linux-ifconfig-a-aliases-vlan-venet-ohai.txt")),
+            virt_markers=ok(data("synthetic-linux-virt-markers-openvz-node.txt")),
+            uname=ok(el6),
         ),
     ]
 
@@ -322,6 +341,8 @@ MIX: tuple[tuple[str, int], ...] = (
     ("linux_quotas", 6),
     ("linux_xattrs", 6),
     ("linux_flexlm", 3),
+    ("linux_openvz_ct", 2),
+    ("linux_openvz_node", 1),
     ("windows_2003_x86", 3),
     ("windows_2008_fat32", 3),
     ("windows_2008_fr", 2),

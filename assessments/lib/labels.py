@@ -10,6 +10,7 @@ RESTRICTION_NAMES = {
     "raw_devices": "Raw devices",
     "mac_binding": "MAC-bound software",
     "transfer": "Data transfer",
+    "nesting": "Source already a container (beyond the document)",
     "os_version": "Windows version",
     "volumes": "Volumes",
     "qos": "QoS Packet Scheduler",

@@ -158,6 +158,29 @@ NO_RELEASE_FILE = Outcome(
     source="the os_release fragment's own message when none of its files exists",
 )
 
+# Paths that tell containers, container nodes and hypervisors apart (design.md's list, with
+# /proc/bc/0, /vz/private and /etc/vz/vz.conf, which mark an OpenVZ hardware node).
+VIRT_PATHS = (
+    "/var/lib/docker",
+    "/var/lib/containerd",
+    "/var/lib/lxc",
+    "/proc/vz",
+    "/proc/bc",
+    "/proc/bc/0",
+    "/proc/user_beancounters",
+    "/.dockerenv",
+    "/dev/kvm",
+    "/dev/net/tun",
+    "/vz/private",
+    "/etc/vz/vz.conf",
+)
+VIRT_MARKERS = r"""(
+for p in {markers}; do
+  [ -e "$p" ] && echo "$p"
+done
+true
+)""".format(markers=" ".join(VIRT_PATHS))
+
 PROBES: list[Probe] = [
     Probe(
         "proc_mounts",
@@ -278,4 +301,11 @@ PROBES: list[Probe] = [
     ),
     Probe("os_release", "linux", OS_RELEASE, "cat /etc/os-release", benign=(NO_RELEASE_FILE,)),
     Probe("uname", "linux", "uname -a", "uname -a"),
+    Probe(
+        "virt_markers",
+        "linux",
+        VIRT_MARKERS,
+        "ls -d /proc/vz /proc/bc/0 /proc/user_beancounters /var/lib/docker ...",
+        description="Paths that tell containers, container nodes and hypervisors apart.",
+    ),
 ]

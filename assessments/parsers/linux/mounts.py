@@ -36,9 +36,11 @@ NETWORK_TYPES = frozenset(
     davfs fuse.s3fs 9p afs fuse.rclone fuse.davfs2 coda ncpfs""".split()
 )
 CLUSTER_TYPES = frozenset({"ocfs2", "gfs", "gfs2"})
+# simfs (OpenVZ) and vzfs (Parallels Virtuozzo Containers 4.x) are the root file systems of
+# containers: their data is what a migration copies. ploop images show as ext4 on /dev/ploopN.
 LOCAL_TYPES = frozenset(
     """ext2 ext3 ext4 ext4dev xfs btrfs reiserfs reiser4 jfs vfat msdos ntfs ntfs3 fuseblk
-    zfs f2fs nilfs2 hfsplus bcachefs""".split()
+    zfs f2fs nilfs2 hfsplus bcachefs simfs vzfs""".split()
 )
 # Types whose semantics differ enough to need a look (case, permissions, missing tools).
 ODD_LOCAL_TYPES = frozenset({"vfat", "msdos", "ntfs", "ntfs3", "fuseblk", "reiserfs", "jfs", "zfs"})
@@ -81,6 +83,8 @@ def classify(mount: Mount) -> Kind:
         return Kind.CLUSTER
     if fstype in NETWORK_TYPES or fstype.startswith(("nfs", "fuse.sshfs")):
         return Kind.NETWORK
+    if fstype in ("simfs", "vzfs"):
+        return Kind.LOCAL  # a container's root, whatever its source shows (/vz/private/101)
     if fstype in LOCAL_TYPES:
         if mount.source.startswith("/dev/loop") or (
             mount.source.startswith("/") and not mount.source.startswith("/dev/")

@@ -90,3 +90,46 @@ def test_a_cluster_file_system_is_a_blocker():
 def test_plain_local_mounts_pass():
     (finding,) = SpecialMounts().evaluate(facts(proc_mounts=SINGLE_ROOT))
     assert finding.severity == "pass"
+
+
+SIMFS = text("/dev/simfs / simfs rw,relatime,usrquota,grpquota 0 0\nproc /proc proc rw 0 0\n")
+SIMFS_DF = text(
+    "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+    "/dev/simfs 20971520 5242880 15728640 25% /\n"
+)
+SNAP_DF = (
+    "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+    "/dev/sda1 10485760 2097152 8388608 20% /\n"
+    "/dev/loop0 56320 56320 0 100% /snap/core18/1705\n"
+    "/dev/loop1 95232 95232 0 100% /snap/core/8935\n"
+)
+
+
+def test_an_openvz_container_root_on_simfs_is_its_one_file_system():
+    (finding,) = LocalFilesystems().evaluate(facts(proc_mounts=SIMFS))
+    assert finding.severity == "info" and "(/)" in finding.title
+
+
+def test_an_openvz_container_is_sized_from_its_simfs_root():
+    (finding,) = DestinationCapacity().evaluate(facts(node(100), proc_mounts=SIMFS, df=SIMFS_DF))
+    assert finding.severity == "pass" and finding.title.startswith("5.0 GiB of data fits")
+
+
+def test_capacity_never_passes_on_no_file_system_to_measure():
+    empty = text(
+        "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+        "tmpfs 1024 0 1024 0% /run\n"
+    )
+    (finding,) = DestinationCapacity().evaluate(facts(node(100), proc_mounts=SINGLE_ROOT, df=empty))
+    assert finding.severity == "unknown" and "no local disk-backed" in finding.title
+
+
+def test_without_a_mount_table_snap_loop_images_are_not_counted_as_data():
+    (finding,) = DestinationCapacity().evaluate(facts(node(0.001), df=text(SNAP_DF)))
+    assert finding.severity == "blocker" and finding.title.startswith("2.0 GiB of data")
+    assert "/dev/loop0" not in finding.evidence
+
+
+def test_without_a_mount_table_a_fit_is_unknown_not_pass():
+    (finding,) = DestinationCapacity().evaluate(facts(node(100), df=text(SNAP_DF)))
+    assert finding.severity == "unknown" and "about 2.0 GiB" in finding.title

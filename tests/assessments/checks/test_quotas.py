@@ -66,3 +66,9 @@ def test_without_mounts_or_quotaon_it_is_unknown():
 def test_an_unreadable_fstab_without_other_quotas_is_unknown():
     denied = text("", 1, "cat: /etc/fstab: Permission denied\n")
     assert evaluate(proc_mounts=text(ROOT), fstab=denied).severity == "unknown"
+
+
+def test_quotas_on_an_openvz_simfs_root_are_found():
+    simfs = text("/dev/simfs / simfs rw,relatime,usrquota,grpquota 0 0\n")
+    finding = evaluate(proc_mounts=simfs, fstab=text(""))
+    assert finding.severity == "warning" and "/ (options usrquota,grpquota)" in finding.title

@@ -53,3 +53,37 @@ def test_no_asm_passes():
 def test_asm_without_data_is_unknown():
     (finding,) = OracleAsm().evaluate(facts())
     assert finding.severity == "unknown"
+
+
+RAWCTL_MISSING = text(
+    "", 2, "Cannot open master raw device '/dev/rawctl' (No such file or directory)\n"
+)
+UDEV_RAW = text(
+    "==> /etc/udev/rules.d/60-raw.rules <==\n"
+    '# ACTION=="add", KERNEL=="sda", RUN+="/bin/raw /dev/raw/raw1 %N"\n'
+    'ACTION=="add", KERNEL=="sdb1", RUN+="/bin/raw /dev/raw/raw1 %N"\n'
+)
+
+
+def test_raw_that_cannot_open_its_control_device_is_unknown_not_pass():
+    (finding,) = RawBindings().evaluate(facts(raw=RAWCTL_MISSING, rawdevices_config=text("")))
+    assert finding.severity == "unknown"
+    assert (
+        "Cannot open master raw device" in finding.evidence and "exit status: 2" in finding.evidence
+    )
+
+
+def test_a_udev_raw_binding_is_a_blocker_when_raw_fails():
+    (finding,) = RawBindings().evaluate(facts(raw=RAWCTL_MISSING, rawdevices_config=UDEV_RAW))
+    assert finding.severity == "blocker" and "/dev/raw/raw1 %N" in finding.evidence
+
+
+def test_udev_rules_owning_raw_nodes_count_as_configured():
+    owned = text('KERNEL=="raw[1-2]", MODE="0660", OWNER="grid", GROUP="asmadmin"\n')
+    (finding,) = RawBindings().evaluate(facts(raw=missing("raw"), rawdevices_config=owned))
+    assert finding.severity == "blocker"
+
+
+def test_asm_with_ps_failed_is_unknown_not_pass():
+    (finding,) = OracleAsm().evaluate(facts(oracleasm=text(""), ps=text("", 1, "ps: fatal\n")))
+    assert finding.severity == "unknown"

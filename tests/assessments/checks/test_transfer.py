@@ -43,3 +43,15 @@ def test_too_little_room_for_a_retry_is_a_warning():
 def test_the_volume_without_df_is_unknown():
     (finding,) = TransferVolume().evaluate(facts(df=missing("df")))
     assert finding.severity == "unknown"
+
+
+def test_nothing_to_copy_is_unknown_not_zero_bytes():
+    empty = text(
+        "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+        "tmpfs 1024 0 1024 0% /run\n"
+    )
+    (finding,) = TransferVolume().evaluate(
+        facts(proc_mounts=text("/dev/sda1 / ext4 rw 0 0\n"), df=empty)
+    )
+    assert finding.severity == "unknown"
+    assert "0 KiB" not in finding.title

@@ -1,0 +1,15 @@
+"""`virt_markers`: which of the paths that tell containers and hypervisors apart exist.
+
+One existing path a line (the probe tests `assessments.probes.linux.VIRT_PATHS`). The OpenVZ
+rule (Ohai's): `/proc/vz` present and `/proc/bc/0` absent is a container; `/proc/bc/0` (the
+node's own beancounter) is a hardware node; `/proc/user_beancounters` exists on both.
+"""
+
+from assessments.facts import ProbeOutput
+from assessments.parsers.text import decode
+
+
+def parse_virt_markers(out: ProbeOutput) -> frozenset[str]:
+    """The marker paths that exist on the host."""
+    lines = (line.strip().rstrip("/") for line in decode(out.stdout).split("\n"))
+    return frozenset(line for line in lines if line.startswith("/"))
