@@ -46,7 +46,7 @@ class Outcome:
     def __post_init__(self) -> None:
         if not self.rcs and not self.pattern:
             raise ValueError(f"outcome {self.meaning!r} needs exit codes or a pattern")
-        compiled = re.compile(self.pattern, re.IGNORECASE) if self.pattern else None
+        compiled = re.compile(self.pattern, re.IGNORECASE | re.MULTILINE) if self.pattern else None
         object.__setattr__(self, "_regex", compiled)
 
     def matches(self, rc: int | None, stderr: str, stdout: str) -> bool:

@@ -117,8 +117,7 @@ def test_an_openvz_container_is_sized_from_its_simfs_root():
 
 def test_capacity_never_passes_on_no_file_system_to_measure():
     empty = text(
-        "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
-        "tmpfs 1024 0 1024 0% /run\n"
+        "Filesystem 1024-blocks Used Available Capacity Mounted on\ntmpfs 1024 0 1024 0% /run\n"
     )
     (finding,) = DestinationCapacity().evaluate(facts(node(100), proc_mounts=SINGLE_ROOT, df=empty))
     assert finding.severity == "unknown" and "no local disk-backed" in finding.title

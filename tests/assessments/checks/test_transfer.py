@@ -47,8 +47,7 @@ def test_the_volume_without_df_is_unknown():
 
 def test_nothing_to_copy_is_unknown_not_zero_bytes():
     empty = text(
-        "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
-        "tmpfs 1024 0 1024 0% /run\n"
+        "Filesystem 1024-blocks Used Available Capacity Mounted on\ntmpfs 1024 0 1024 0% /run\n"
     )
     (finding,) = TransferVolume().evaluate(
         facts(proc_mounts=text("/dev/sda1 / ext4 rw 0 0\n"), df=empty)

@@ -1,5 +1,7 @@
 """The one judgement of probe outputs: usable, absent (a declared benign outcome) or failed."""
 
+from pathlib import Path
+
 import pytest
 
 from assessments.facts import Absent, Facts, ProbeOutput, Unavailable
@@ -145,3 +147,17 @@ def test_every_probe_alternative_is_a_probe_of_the_same_family():
     for probe in ALL_PROBES:
         family = LINUX if probe.os_family == "linux" else WINDOWS
         assert set(probe.alternatives) <= set(family), probe.id
+
+
+DOCS = {"linux": "docs/checks-linux.md", "windows": "docs/checks-windows.md"}
+
+
+@pytest.mark.parametrize("probe", [p for p in ALL_PROBES if p.benign], ids=lambda p: p.id)
+def test_every_benign_outcome_is_documented_with_its_probe(probe):
+    text = (Path(__file__).parents[3] / DOCS[probe.os_family]).read_text()
+    rows = [line for line in text.split("\n") if line.lstrip().startswith("| ")]
+    for outcome in probe.benign:
+        meaning = outcome.meaning.split(" (")[0]
+        assert any(meaning in row and (f"`{probe.id}`" in row or "every" in row) for row in rows), (
+            f"{DOCS[probe.os_family]} lists no '{meaning}' row naming {probe.id}"
+        )
