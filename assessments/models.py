@@ -68,6 +68,14 @@ class HostScan(models.Model):
     error_detail = models.TextField(blank=True)
     verdict = models.CharField(max_length=12, choices=Verdict.choices, blank=True)
     ruleset = models.CharField(max_length=20, blank=True)
+    reassessed_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The HostScan whose stored capture this re-assessment judged again.",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     worker = models.CharField(max_length=200, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)
