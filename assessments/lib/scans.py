@@ -249,7 +249,8 @@ def _fail_lost(mine: QuerySet[HostScan], hs: HostScan, now: datetime) -> int:
         verdict=Verdict.UNKNOWN,
         finished=now,
     )
-    if done:
+    # A re-assessment that never finished judged nothing: the host keeps its latest result.
+    if done and hs.scan.trigger != ScanTrigger.REASSESS:
         refresh_after(hs.pk)
     return done
 
