@@ -50,6 +50,15 @@ class Scan(models.Model):
     def __str__(self) -> str:
         return f"Scan #{self.pk} ({self.get_status_display()})"
 
+    @property
+    def is_reassessment(self) -> bool:
+        """It judged stored captures again; it reached no host."""
+        return self.trigger == ScanTrigger.REASSESS
+
+    @property
+    def noun(self) -> str:
+        return str(ScanTrigger.REASSESS.label) if self.is_reassessment else "Scan"
+
 
 class HostScan(models.Model):
     """One host in one scan (or one imported capture): status, transport, timings, error."""

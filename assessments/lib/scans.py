@@ -14,7 +14,7 @@ from typing import Any
 
 import django_rq
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -116,7 +116,7 @@ def enqueue_batches(scan_id: int, host_scan_ids: Sequence[int]) -> list[str]:
 def start_scan(
     selection: dict[str, Any],
     *,
-    user: User | None = None,
+    user: User | AnonymousUser | None = None,
     trigger: str = ScanTrigger.MANUAL,
     schedule: ScanSchedule | None = None,
 ) -> Scan:

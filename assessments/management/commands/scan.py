@@ -192,9 +192,7 @@ def summarize(scan: Scan, seconds: float) -> dict[str, Any]:
 
 def words_for(scan: Scan) -> tuple[str, str]:
     """What to call the scan and what happened to its hosts, in the command's output."""
-    if scan.trigger == ScanTrigger.REASSESS:
-        return "Re-assessment", "re-assessed"
-    return "Scan", "scanned"
+    return scan.noun, "re-assessed" if scan.is_reassessment else "scanned"
 
 
 def render_summary(scan: Scan, summary: dict[str, Any]) -> str:
