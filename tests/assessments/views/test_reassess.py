@@ -1,8 +1,11 @@
-"""Re-assessment in the web pages: starting one, who may, the overview's banner."""
+"""Re-assessment in the web pages: starting one, who may, the overview's banner, diff labels."""
+
+import datetime
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.checks.base import RULESET_VERSION
 from assessments.models import HostScan, Scan
@@ -135,3 +138,66 @@ def test_the_banner_button_starts_nothing_when_every_result_is_current(operator_
     assert response.url == reverse("overview") + "?q=fleet"
     assert not Scan.objects.filter(trigger="reassess").exists()
 
+
+# -- the host page's difference between scans --------------------------------------------------
+
+
+def two_results(*, old_ruleset: str, new_ruleset: str, capture: bytes | None = None):
+    """A host judged twice (a blocker appears); `capture` stored with both when given."""
+    host = make_host(name="diffy")
+    files = {"uname": capture} if capture is not None else {"uname": b"Linux diffy 1"}
+    older = make_scan_result(
+        host,
+        [("quotas", "quotas.on", "warning")],
+        finished=timezone.now() - datetime.timedelta(days=1),
+        ruleset=old_ruleset,
+        capture=files,
+    )
+    if capture is None:
+        files = {"uname": b"Linux diffy 2"}
+    newer = make_scan_result(
+        host, [("quotas", "quotas.on", "blocker")], ruleset=new_ruleset, capture=files
+    )
+    return host, older, newer
+
+
+def diff_label(client, host: Host) -> str:
+    response = client.get(reverse("host-detail", args=[host.pk]))
+    assert response.context["diff"]["changed"]
+    return str(response.context["diff_source"])
+
+
+def test_the_diff_of_a_reassessment_comes_from_the_rules(viewer_client):
+    host, older, newer = two_results(old_ruleset="2026.1.1", new_ruleset="2026.11.1")
+    HostScan.objects.filter(pk=newer.pk).update(reassessed_from=older)
+    label = diff_label(viewer_client, host)
+    assert label == "Changes come from the rules (ruleset 2026.1.1 → 2026.11.1, same capture)."
+    assert label in viewer_client.get(reverse("host-detail", args=[host.pk])).content.decode()
+
+
+def test_the_diff_of_two_results_of_the_same_capture_bytes_comes_from_the_rules(viewer_client):
+    # The builder's tar.gz carries a time of its own: store the very same bytes twice.
+    host, older, newer = two_results(old_ruleset="2026.1.1", new_ruleset="2026.11.1")
+    newer.capture.data = bytes(older.capture.data)
+    newer.capture.save()
+    assert "same capture" in diff_label(viewer_client, host)
+
+
+def test_the_diff_of_two_scans_under_different_rulesets_may_come_from_either(viewer_client):
+    host, _, _ = two_results(old_ruleset="2026.1.1", new_ruleset="2026.11.1")
+    assert diff_label(viewer_client, host) == (
+        "Changes may come from the host or from the rules (ruleset 2026.1.1 → 2026.11.1)."
+    )
+
+
+def test_the_diff_of_two_scans_under_the_same_ruleset_comes_from_the_host(viewer_client):
+    host, _, _ = two_results(old_ruleset="2026.11.1", new_ruleset="2026.11.1")
+    assert diff_label(viewer_client, host) == "Changes come from the host."
+
+
+def test_the_diff_of_the_same_capture_and_ruleset_comes_from_the_destination(viewer_client):
+    host, older, newer = two_results(old_ruleset="2026.11.1", new_ruleset="2026.11.1")
+    HostScan.objects.filter(pk=newer.pk).update(reassessed_from=older)
+    assert diff_label(viewer_client, host) == (
+        "Changes come from the destination (same capture, same ruleset 2026.11.1)."
+    )
