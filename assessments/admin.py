@@ -45,7 +45,7 @@ class HostScanAdmin(ReadOnlyAdmin):
     list_filter = ["status", "transport", "verdict", "error_class"]
     search_fields = ["host__name"]
     list_select_related = ["host", "scan"]
-    raw_id_fields = ["host", "scan"]
+    raw_id_fields = ["host", "scan", "reassessed_from"]
 
 
 @admin.register(Capture)

@@ -55,6 +55,7 @@ class ErrorClass(models.TextChoices):
     PROTOCOL_ERROR = "protocol_error", "Protocol error"
     NO_CREDENTIAL = "no_credential", "No credential"
     LOST = "lost", "Worker lost"
+    NO_CAPTURE = "no_capture", "No stored capture"
     INTERNAL = "internal", "Internal error"
 
 

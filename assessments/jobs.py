@@ -5,6 +5,9 @@ claims each one with a conditional UPDATE (so two workers never scan the same ho
 them concurrently in a bounded thread pool (paramiko is thread-based), and saves each host's
 result as soon as that host is done. A heartbeat thread keeps the reservation fresh, so
 `assessments.lib.scans.recover_lost` can tell a slow batch from a dead worker.
+
+A re-assessment's batch (`ReassessBatch`) claims its hosts the same way but collects
+nothing: it judges each host's stored capture again (`assessments.lib.reassess`).
 """
 
 import logging
@@ -14,6 +17,7 @@ import random
 import socket
 import threading
 import time
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import close_old_connections, connections
@@ -21,9 +25,9 @@ from django.utils import timezone
 from rq import get_current_job
 
 from assessments import collectors
-from assessments.choices import ErrorClass, HostScanStatus
+from assessments.choices import ErrorClass, HostScanStatus, ScanTrigger
 from assessments.collectors.base import CollectError, CollectResult
-from assessments.lib import result_sql, results
+from assessments.lib import reassess, result_sql, results
 from assessments.lib.scans import (
     ACTIVE,
     HEARTBEAT_INTERVAL,
@@ -48,9 +52,11 @@ def backoff_delay(attempt: int) -> float:
 
 
 def scan_batch(scan_id: int, host_scan_ids: list[int]) -> dict[str, int]:
-    """Job: scan one batch of a scan's hosts concurrently; returns counts by outcome."""
-    batch = Batch(scan_id, host_scan_ids, owner=_owner_name())
-    return batch.run()
+    """Job: scan one batch of a scan's hosts concurrently (or, for a re-assessment, judge
+    their stored captures again); returns counts by outcome."""
+    trigger = Scan.objects.filter(pk=scan_id).values_list("trigger", flat=True).first()
+    kind = ReassessBatch if trigger == ScanTrigger.REASSESS else Batch
+    return kind(scan_id, host_scan_ids, owner=_owner_name()).run()
 
 
 def _owner_name() -> str:
@@ -61,6 +67,9 @@ def _owner_name() -> str:
 
 class Batch:
     """One batch job's state: its hosts, its owner name, the cancel and stop flags."""
+
+    # Whether a host that fails keeps its latest result (see `save_failure`).
+    keep_latest_on_failure: ClassVar[bool] = False
 
     def __init__(self, scan_id: int, host_scan_ids: list[int], owner: str) -> None:
         self.scan_id = scan_id
@@ -174,7 +183,11 @@ class Batch:
         except Exception as exc:  # a bug in saving one host must not stop the batch
             log.exception("scan #%s: host scan %s crashed", self.scan_id, pk)
             failed = results.save_failure(
-                pk, ErrorClass.INTERNAL, f"{type(exc).__name__}: {exc}", owner=self.owner
+                pk,
+                ErrorClass.INTERNAL,
+                f"{type(exc).__name__}: {exc}",
+                owner=self.owner,
+                keep_latest=self.keep_latest_on_failure,
             )
             outcome = "failed" if failed else None
         if outcome is not None:
@@ -220,3 +233,14 @@ class Batch:
             self.cancelled.wait(delay)
             or Scan.objects.filter(pk=self.scan_id, cancel_requested=True).exists()
         )
+
+
+class ReassessBatch(Batch):
+    """A re-assessment's batch: each host's latest stored capture is judged again with the
+    current ruleset; nothing is collected, so there is nothing to retry. A host that fails
+    keeps its latest result."""
+
+    keep_latest_on_failure = True
+
+    def _scan_and_save(self, pk: int, attempt: int) -> str | None:
+        return reassess.reassess_host(self.host_scans[pk], owner=self.owner)

@@ -50,6 +50,15 @@ class Scan(models.Model):
     def __str__(self) -> str:
         return f"Scan #{self.pk} ({self.get_status_display()})"
 
+    @property
+    def is_reassessment(self) -> bool:
+        """It judged stored captures again; it reached no host."""
+        return self.trigger == ScanTrigger.REASSESS
+
+    @property
+    def noun(self) -> str:
+        return str(ScanTrigger.REASSESS.label) if self.is_reassessment else "Scan"
+
 
 class HostScan(models.Model):
     """One host in one scan (or one imported capture): status, transport, timings, error."""
@@ -68,6 +77,14 @@ class HostScan(models.Model):
     error_detail = models.TextField(blank=True)
     verdict = models.CharField(max_length=12, choices=Verdict.choices, blank=True)
     ruleset = models.CharField(max_length=20, blank=True)
+    reassessed_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The HostScan whose stored capture this re-assessment judged again.",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     worker = models.CharField(max_length=200, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)

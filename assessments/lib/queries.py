@@ -13,6 +13,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from assessments.checks.base import RULESET_VERSION
 from assessments.choices import HostScanStatus, Severity
 from assessments.models import Finding, HostScan
 from fleet.choices import Verdict
@@ -117,6 +118,14 @@ def most_blocked(hosts: QuerySet[Host], limit: int = 10) -> list[dict[str, Any]]
         .order_by("-n", "host__name")[:limit]
     )
     return [dict(row) for row in rows]
+
+
+def judged_by_older_ruleset(hosts: QuerySet[Host]) -> QuerySet[Host]:
+    """Enabled hosts whose latest result is a finished judgement by another ruleset than the
+    current one: what a re-assessment of their stored captures would bring up to date."""
+    return hosts.filter(enabled=True, latest_scan__status=HostScanStatus.DONE).exclude(
+        latest_scan__ruleset=RULESET_VERSION
+    )
 
 
 def stale_hosts(hosts: QuerySet[Host], days: int = STALE_DAYS, limit: int = 20) -> QuerySet[Host]:

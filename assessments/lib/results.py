@@ -1,9 +1,10 @@
 """Saving one host's outcome: the HostScan, its compressed capture, findings and verdict.
 
-Live scans and imported offline captures go through `save_result`, so a capture is stored
-exactly as if the host had been scanned. Writes are conditional on the caller still owning
-the HostScan (status running, same worker), so a worker declared lost that comes back late
-cannot overwrite the result of the worker that took over.
+Live scans, imported offline captures and re-assessments of stored captures go through
+`save_result`, so a capture is stored and judged exactly as if the host had been scanned.
+Writes are conditional on the caller still owning the HostScan (status running, same
+worker), so a worker declared lost that comes back late cannot overwrite the result of the
+worker that took over.
 """
 
 from datetime import datetime
@@ -49,10 +50,13 @@ def save_result(
     *,
     owner: str,
     collected_at: datetime | None = None,
+    archive: bytes | None = None,
 ) -> bool:
     """Store what a collector brought back; False when `owner` no longer holds the HostScan.
 
-    A HostScan object must come with its host (and the host's target) loaded.
+    A HostScan object must come with its host (and the host's target) loaded. `archive` is
+    the capture's bytes when they are stored already (a re-assessment copies them unchanged,
+    with their `collected_at`); without it the capture is built from `result.probes`.
     """
     hs = (
         host_scan
@@ -70,10 +74,11 @@ def save_result(
     now = timezone.now()
     waived = result_sql.in_force_waivers(host.pk, timezone.localdate(now))
     host_verdict = verdict((str(f.severity), f.check in waived) for f in assessment.findings)
-    collected_at = collected_at or now
-    archive = captures.capture_to_targz(
-        result.os_family, result.hostname or host.name, result.probes, collected_at
-    )
+    if archive is None:
+        collected_at = collected_at or now
+        archive = captures.capture_to_targz(
+            result.os_family, result.hostname or host.name, result.probes, collected_at
+        )
     with transaction.atomic():
         if not result_sql.finish_if_owned(
             hs.pk,
@@ -121,8 +126,15 @@ def save_result(
     return True
 
 
-def save_failure(host_scan_id: int, error_class: str, detail: str, *, owner: str) -> bool:
-    """Store why a host could not be scanned; its verdict becomes unknown."""
+def save_failure(
+    host_scan_id: int, error_class: str, detail: str, *, owner: str, keep_latest: bool = False
+) -> bool:
+    """Store why a host could not be scanned; its verdict becomes unknown.
+
+    With `keep_latest` (a re-assessment that found no usable capture) the failure stays in
+    the host's history only: nothing new is known about the host, so its latest result and
+    verdict stay as they were.
+    """
     with transaction.atomic():
         mine = HostScan.objects.filter(pk=host_scan_id, status=HostScanStatus.RUNNING, worker=owner)
         if not mine.update(
@@ -133,7 +145,8 @@ def save_failure(host_scan_id: int, error_class: str, detail: str, *, owner: str
             finished=timezone.now(),
         ):
             return False
-        refresh_after(host_scan_id)
+        if not keep_latest:
+            refresh_after(host_scan_id)
     return True
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import django_rq
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -116,7 +116,7 @@ def enqueue_batches(scan_id: int, host_scan_ids: Sequence[int]) -> list[str]:
 def start_scan(
     selection: dict[str, Any],
     *,
-    user: User | None = None,
+    user: User | AnonymousUser | None = None,
     trigger: str = ScanTrigger.MANUAL,
     schedule: ScanSchedule | None = None,
 ) -> Scan:
@@ -249,7 +249,8 @@ def _fail_lost(mine: QuerySet[HostScan], hs: HostScan, now: datetime) -> int:
         verdict=Verdict.UNKNOWN,
         finished=now,
     )
-    if done:
+    # A re-assessment that never finished judged nothing: the host keeps its latest result.
+    if done and hs.scan.trigger != ScanTrigger.REASSESS:
         refresh_after(hs.pk)
     return done
 

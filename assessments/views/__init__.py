@@ -18,6 +18,8 @@ from assessments.views.scans import (
     scan_filtered,
     scan_list,
     scan_progress_partial,
+    scan_reassess,
+    scan_reassess_outdated,
     scan_start,
 )
 from assessments.views.schedules import schedule_edit, schedule_list
@@ -42,6 +44,8 @@ __all__ = [
     "scan_filtered",
     "scan_list",
     "scan_progress_partial",
+    "scan_reassess",
+    "scan_reassess_outdated",
     "scan_start",
     "schedule_edit",
     "schedule_list",

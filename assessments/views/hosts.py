@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from assessments.choices import HostScanStatus, Severity
-from assessments.filtersets import FILTER_KEYS
 from assessments.forms import DestinationForm, WaiverForm
 from assessments.lib import queries
 from assessments.lib.hostfacts import SHOWN_PROBES, probe_bytes, shown, summary
@@ -19,7 +18,7 @@ from assessments.lib.waivers import expire_waivers
 from assessments.models import Capture, Finding, HostScan, Waiver
 from assessments.parsers.text import decode
 from assessments.tables import HostTable
-from assessments.views.common import host_or_404, hosts_for, optional
+from assessments.views.common import filter_items, host_or_404, hosts_for, optional
 from fleet.choices import HostKeyState
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 from fleet.models import HostKey
@@ -45,12 +44,11 @@ def host_list(request: HttpRequest) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     if not sort_by_counts:
         queries.attach_counts([row.record for row in table.page.object_list])
-    filter_items = [(k, v) for k in FILTER_KEYS for v in request.GET.getlist(k) if v]
     context = {
         "filter": filterset,
         "table": table,
         "querystring": querystring,
-        "filter_items": filter_items,
+        "filter_items": filter_items(request.GET),
     }
     return render(request, "assessments/host_list.html", context)
 
@@ -81,6 +79,33 @@ def scan_diff(latest: list[Finding], previous: list[Finding]) -> dict[str, list[
         elif new_bad and old_bad and new.severity != old.severity:  # type: ignore[union-attr]
             diff["changed"].append((old, new))
     return diff
+
+
+def same_capture(latest: HostScan, previous: HostScan, capture: Capture | None) -> bool:
+    """Both results judged the same capture: one was re-assessed from the other, or they
+    hold the same bytes (two scans never write the same: a capture carries its time)."""
+    if latest.reassessed_from_id == previous.pk:
+        return True
+    if capture is None:
+        return False
+    stored = (
+        Capture.objects.filter(host_scan=previous, size=capture.size)
+        .values_list("data", flat=True)
+        .first()
+    )
+    return stored is not None and bytes(stored) == bytes(capture.data)
+
+
+def diff_source(latest: HostScan, previous: HostScan, same_capture: bool) -> str:
+    """Where the differences between two results of a host come from."""
+    rulesets = f"ruleset {previous.ruleset or '?'} → {latest.ruleset or '?'}"
+    if same_capture and previous.ruleset != latest.ruleset:
+        return f"Changes come from the rules ({rulesets}, same capture)."
+    if same_capture:
+        return f"Changes come from the destination (same capture, same ruleset {latest.ruleset})."
+    if previous.ruleset != latest.ruleset:
+        return f"Changes may come from the host or from the rules ({rulesets})."
+    return "Changes come from the host."
 
 
 def _grouped(findings: list[Finding]) -> "OrderedDict[str, list[Finding]]":
@@ -133,6 +158,11 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_RANK},
         "previous_scan": previous_scan,
         "diff": scan_diff(findings, previous) if previous_scan else None,
+        "diff_source": (
+            diff_source(latest, previous_scan, same_capture(latest, previous_scan, capture))
+            if latest is not None and previous_scan is not None
+            else ""
+        ),
         "history": HostScan.objects.filter(host=host).select_related("scan")[:20],
         "capture": capture,
         "facts": facts,

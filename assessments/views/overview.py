@@ -5,11 +5,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from assessments import charts
-from assessments.checks.base import RESTRICTIONS
+from assessments.checks.base import RESTRICTIONS, RULESET_VERSION
 from assessments.lib import queries
 from assessments.lib.labels import RESTRICTION_NAMES
 from assessments.lib.waivers import expire_waivers
-from assessments.views.common import hosts_for
+from assessments.views.common import filter_items, hosts_for
 from fleet.lib.roles import VIEWER, role_required
 from fleet.models import HostGroup
 
@@ -71,6 +71,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         "most_blocked": queries.most_blocked(hosts),
         "stale": queries.stale_hosts(hosts),
         "stale_days": queries.STALE_DAYS,
+        "outdated": queries.judged_by_older_ruleset(hosts).count(),
+        "ruleset": RULESET_VERSION,
+        "filter_items": filter_items(request.GET),
         "figures": figures,
     }
     return render(request, "assessments/overview.html", context)

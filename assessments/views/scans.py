@@ -1,4 +1,5 @@
-"""Scans: the list, starting one, a scan's live progress (htmx polling) and cancelling it."""
+"""Scans: the list, starting one (or a re-assessment of stored captures), a scan's live
+progress (htmx polling) and cancelling it."""
 
 from typing import Any
 
@@ -10,9 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments.choices import HostScanStatus, ScanStatus
+from assessments.checks.base import RULESET_VERSION
+from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger
 from assessments.filtersets import filter_querystring, filtered_hosts
 from assessments.forms import SelectionForm
+from assessments.lib import queries
+from assessments.lib.scans import SelectionError, start_scan
 from assessments.models import HostScan, Scan
 from assessments.views.common import optional
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
@@ -42,24 +46,64 @@ def scan_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created")
     )
     page = Paginator(scans, 30).get_page(request.GET.get("page"))
-    return render(request, "assessments/scan_list.html", {"page": page, "form": SelectionForm()})
+    context = {"page": page, "form": SelectionForm(), "ruleset": RULESET_VERSION}
+    return render(request, "assessments/scan_list.html", context)
 
 
 @require_POST
 @role_required(OPERATOR)
 def scan_start(request: HttpRequest) -> HttpResponse:
+    return _start_selected(request, ScanTrigger.MANUAL)
+
+
+@require_POST
+@role_required(OPERATOR)
+def scan_reassess(request: HttpRequest) -> HttpResponse:
+    """Judge the stored captures of the hosts the scan form selects again (no host is
+    contacted)."""
+    return _start_selected(request, ScanTrigger.REASSESS)
+
+
+def _start_selected(request: HttpRequest, trigger: str) -> HttpResponse:
+    """Start a scan (or re-assessment) of the SelectionForm's hosts; to its page."""
     form = SelectionForm(request.POST)
-    start_scan = optional("assessments.lib.scans", "start_scan")
-    if not form.is_valid() or start_scan is None:
-        message = "Scanning is not available yet." if start_scan is None else form.errors
-        messages.error(request, f"No scan started: {message}")
+    what = "re-assessment" if trigger == ScanTrigger.REASSESS else "scan"
+    if not form.is_valid():
+        messages.error(request, f"No {what} started: {form.errors}")
         return redirect("scan-list")
     try:
-        scan = start_scan(form.selection(), user=request.user, trigger="manual")
-    except ValueError as exc:  # SelectionError: a group or host vanished meanwhile
-        messages.error(request, f"No scan started: {exc}")
+        scan = start_scan(form.selection(), user=request.user, trigger=trigger)
+    except SelectionError as exc:  # a group or host vanished meanwhile
+        messages.error(request, f"No {what} started: {exc}")
         return redirect("scan-list")
-    messages.success(request, f"Scan #{scan.pk} started.")
+    messages.success(request, f"{scan.noun} #{scan.pk} started.")
+    return redirect("scan-detail", pk=scan.pk)
+
+
+@require_POST
+@role_required(OPERATOR)
+def scan_reassess_outdated(request: HttpRequest) -> HttpResponse:
+    """Re-assess the hosts whose latest result an older ruleset judged (the overview's
+    banner), among those the overview's filters select."""
+    filterset, hosts = filtered_hosts(request.POST)
+    back = f"{reverse('overview')}?{filter_querystring(request.POST)}".rstrip("?")
+    if not filterset.is_valid():
+        messages.error(request, "No re-assessment started: the filters are not valid.")
+        return redirect(back)
+    outdated = queries.judged_by_older_ruleset(hosts).order_by("name")
+    names = list(outdated.values_list("name", flat=True)[: MAX_NAMED + 1])
+    if not names:
+        messages.info(request, "Every host's latest result was judged by the current ruleset.")
+        return redirect(back)
+    if len(names) > MAX_NAMED:
+        messages.error(
+            request,
+            f"No re-assessment started: more than {MAX_NAMED} hosts. Re-assess all hosts from "
+            "the Scans page, or run `manage.py reassess --all`.",
+        )
+        return redirect(back)
+    scan = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.REASSESS)
+    messages.success(request, f"{scan.noun} #{scan.pk} of {len(names)} hosts started.")
     return redirect("scan-detail", pk=scan.pk)
 
 
@@ -71,10 +115,6 @@ def scan_filtered(request: HttpRequest) -> HttpResponse:
     if not filterset.is_valid():
         # An unknown group or tag must not widen the scan to the whole fleet.
         messages.error(request, "No scan started: the filters are not valid.")
-        return redirect("host-list")
-    start_scan = optional("assessments.lib.scans", "start_scan")
-    if start_scan is None:
-        messages.error(request, "Scanning is not available yet.")
         return redirect("host-list")
     if not filter_querystring(request.POST):
         selection: dict[str, Any] = {"all": True}
@@ -100,7 +140,7 @@ def _context(scan: Scan) -> dict[str, Any]:
         "percent": round(100 * finished / progress["total"]) if progress.get("total") else 0,
         "live": scan.status in LIVE,
         "host_scans": HostScan.objects.filter(scan=scan)
-        .select_related("host")
+        .select_related("host", "reassessed_from")
         .order_by("status", "host__name")[:500],
     }
 

@@ -1,8 +1,10 @@
 """Builders for scan tests: hosts, a scriptable fake collector, results."""
 
+import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from assessments import collectors
 from assessments.collectors.base import CollectError, CollectResult
@@ -76,3 +78,23 @@ def install_fake_collector(monkeypatch) -> FakeCollector:
     monkeypatch.setattr(collectors, "collect", fake)
     monkeypatch.setattr("assessments.jobs.BACKOFF_BASE", 0.0)
     return fake
+
+
+CAPTURES = Path(__file__).resolve().parents[1] / "captures"
+
+
+def captured_host(name: str = "deb6", capture: str = "linux-debian6", **overrides) -> Host:
+    """A host whose latest result is one of the capture fixtures of tests/captures."""
+    from assessments.lib.results import import_capture
+
+    host = make_host(name, **overrides)
+    import_capture(host, CAPTURES / capture)
+    host.refresh_from_db()
+    return host
+
+
+def use_ruleset(monkeypatch, version: str) -> None:
+    """Make `version` the current RULESET_VERSION in every module holding a copy of it."""
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith("assessments") and hasattr(module, "RULESET_VERSION"):
+            monkeypatch.setattr(module, "RULESET_VERSION", version)

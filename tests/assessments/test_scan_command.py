@@ -3,14 +3,11 @@
 import json
 from io import StringIO
 
-import fakeredis
 import pytest
 from django.core.management import CommandError, call_command
-from rq import Queue
 
 from assessments.choices import ErrorClass
 from assessments.collectors.base import CollectError
-from assessments.lib import scans
 from assessments.management.commands import scan as scan_command
 from assessments.models import Scan
 from tests.assessments.scan_helpers import FakeCollector, install_fake_collector, make_host
@@ -19,18 +16,6 @@ from tests.assessments.scan_helpers import FakeCollector, install_fake_collector
 @pytest.fixture
 def fake_collect(monkeypatch) -> FakeCollector:
     return install_fake_collector(monkeypatch)
-
-
-@pytest.fixture
-def embedded(monkeypatch, settings) -> Queue:
-    """The embedded path on a private fake Redis; hosts one at a time in this thread."""
-    queue = Queue("scans", connection=fakeredis.FakeRedis())
-    monkeypatch.setattr(scans, "scan_queue", lambda: queue)
-    # The progress thread would need its own database connection; the final line suffices.
-    monkeypatch.setattr(scan_command, "POLL_SECONDS", 3600)
-    settings.REDIS_URL = ""
-    settings.SCAN_CONCURRENCY = 1
-    return queue
 
 
 def run_scan(*args: str) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rq import SimpleWorker, Worker
 
+from assessments.choices import ScanTrigger
 from assessments.lib import scans
 from assessments.lib.scans import (
     TERMINAL_SCAN,
@@ -32,9 +33,12 @@ class Command(BaseCommand):
 
     With the embedded queue (no REDIS_URL) no other process can see the jobs, so `--wait`
     runs them here with an RQ SimpleWorker; with Redis, `rqworker` processes do the work.
+    `reassess` is this command with another trigger.
     """
 
     help = "Start a scan of all hosts, of groups or of hosts; --wait follows it to the end."
+    trigger: str = ScanTrigger.MANUAL
+    verb = "scan"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="every enabled host")
@@ -46,11 +50,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         selection = self._selection(options)
         try:
-            scan = start_scan(selection)
+            scan = start_scan(selection, trigger=self.trigger)
         except SelectionError as exc:
             raise CommandError(str(exc)) from None
         if not options["wait"]:
-            self._say(options, f"Scan #{scan.pk} of {describe_selection(selection)} queued.")
+            noun = words_for(scan)[0]
+            self._say(options, f"{noun} #{scan.pk} of {describe_selection(selection)} queued.")
             if options["json"]:
                 self.stdout.write(json.dumps({"scan": scan.pk, "status": scan.status}))
             return
@@ -71,7 +76,7 @@ class Command(BaseCommand):
                 raise CommandError("--all cannot be combined with --group or --host")
             return {"all": True}
         if not options["group"] and not options["host"]:
-            raise CommandError("choose what to scan: --all, --group G or --host H")
+            raise CommandError(f"choose what to {self.verb}: --all, --group G or --host H")
         selection: dict[str, Any] = {}
         if options["group"]:
             selection["groups"] = options["group"]
@@ -185,11 +190,17 @@ def summarize(scan: Scan, seconds: float) -> dict[str, Any]:
     }
 
 
+def words_for(scan: Scan) -> tuple[str, str]:
+    """What to call the scan and what happened to its hosts, in the command's output."""
+    return scan.noun, "re-assessed" if scan.is_reassessment else "scanned"
+
+
 def render_summary(scan: Scan, summary: dict[str, Any]) -> str:
     verdicts = ", ".join(f"{k} {v}" for k, v in summary["verdicts"].items()) or "none"
+    noun, done = words_for(scan)
     lines = [
-        f"Scan #{scan.pk} {scan.get_status_display().lower()} in {summary['seconds']} s: "
-        f"{summary['completed']} of {summary['hosts']} hosts scanned, {summary['failed']} failed.",
+        f"{noun} #{scan.pk} {scan.get_status_display().lower()} in {summary['seconds']} s: "
+        f"{summary['completed']} of {summary['hosts']} hosts {done}, {summary['failed']} failed.",
         f"Verdicts: {verdicts}.",
     ]
     if scan.error:

@@ -52,9 +52,11 @@ def test_its_query_count_does_not_grow_with_the_fleet(
     viewer_client, same_queries_with_more_hosts, django_assert_max_num_queries
 ):
     count = same_queries_with_more_hosts(viewer_client, reverse("overview"))
-    with django_assert_max_num_queries(15):
+    # 16: the 15 of the page before re-assessment, plus the count of hosts judged by an
+    # older ruleset (its banner).
+    with django_assert_max_num_queries(16):
         viewer_client.get(reverse("overview"))
-    assert count <= 15
+    assert count <= 16
 
 
 def test_its_verdict_links_replace_the_current_verdict_filter(viewer_client, fleet):

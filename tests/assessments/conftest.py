@@ -1,0 +1,20 @@
+"""Fixtures of the scan tests: the embedded queue on a private fake Redis."""
+
+import fakeredis
+import pytest
+from rq import Queue
+
+from assessments.lib import scans
+from assessments.management.commands import scan as scan_command
+
+
+@pytest.fixture
+def embedded(monkeypatch, settings) -> Queue:
+    """The embedded path on a private fake Redis; hosts one at a time in this thread."""
+    queue = Queue("scans", connection=fakeredis.FakeRedis())
+    monkeypatch.setattr(scans, "scan_queue", lambda: queue)
+    # The progress thread would need its own database connection; the final line suffices.
+    monkeypatch.setattr(scan_command, "POLL_SECONDS", 3600)
+    settings.REDIS_URL = ""
+    settings.SCAN_CONCURRENCY = 1
+    return queue
