@@ -7,7 +7,9 @@ and stores it through `save_result` as the new HostScan's result: the same captu
 findings of the current ruleset against the host's current destination, the waivers in force.
 
 A host with no usable capture fails with `no_capture` and keeps its latest result: a
-re-assessment that judged nothing must not turn a known verdict into `unknown`.
+re-assessment that judged nothing must not turn a known verdict into `unknown`. A host whose
+latest result is not the re-judged one (its last scan failed: unreachable now) keeps that
+latest result too; the re-assessment is in its history.
 """
 
 from django.db.models import F, OuterRef, Subquery
@@ -57,6 +59,7 @@ def reassess_host(hs: HostScan, *, owner: str) -> str | None:
         owner=owner,
         collected_at=source.collected,
         archive=bytes(source.data),
+        replacing=source.host_scan_id,
     ):
         return None
     keep_last_scan_date(hs.host_id, hs.pk)

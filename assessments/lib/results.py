@@ -51,12 +51,16 @@ def save_result(
     owner: str,
     collected_at: datetime | None = None,
     archive: bytes | None = None,
+    replacing: int | None = None,
 ) -> bool:
     """Store what a collector brought back; False when `owner` no longer holds the HostScan.
 
     A HostScan object must come with its host (and the host's target) loaded. `archive` is
     the capture's bytes when they are stored already (a re-assessment copies them unchanged,
-    with their `collected_at`); without it the capture is built from `result.probes`.
+    with their `collected_at`); without it the capture is built from `result.probes`. With
+    `replacing` (a re-assessment of that HostScan) the host takes this result only while
+    that HostScan is still its latest: re-judging an old capture never hides a newer result,
+    such as a scan that failed because the host is unreachable now.
     """
     hs = (
         host_scan
@@ -122,7 +126,12 @@ def save_result(
             Host.objects.filter(pk=host.pk).update(os_family=result.os_family)
         # What `refresh_host_verdict` does, in one UPDATE (a fleet scan saves thousands):
         # the host takes this verdict unless a newer result of it is already stored.
-        result_sql.make_latest(host.pk, hs.pk, host_verdict, now)
+        if replacing is None:
+            result_sql.make_latest(host.pk, hs.pk, host_verdict, now)
+        else:
+            Host.objects.filter(pk=host.pk, latest_scan_id=replacing).update(
+                verdict=host_verdict, latest_scan_id=hs.pk, last_scanned=now
+            )
     return True
 
 

@@ -149,6 +149,19 @@ def test_it_fails_a_host_without_a_capture_and_keeps_its_verdict():
     assert (host.latest_scan_id, host.verdict) == (kept.pk, "not_ready")
 
 
+def test_a_host_unreachable_since_keeps_its_failed_latest_scan(upgrade):
+    from tests.builders import make_scan_result
+
+    host = captured_host("deb6")
+    failed = make_scan_result(host, status="failed", verdict="unknown", error_class="timeout")
+    upgrade()
+    scan = reassess_now("deb6")
+    judged = scan.host_scans.get()
+    assert (judged.status, judged.ruleset) == ("done", NEW_RULESET)
+    host.refresh_from_db()
+    assert (host.latest_scan_id, host.verdict) == (failed.pk, "unknown")
+
+
 def test_it_fails_a_corrupt_capture_with_the_reason_and_keeps_the_latest_result():
     host = captured_host("deb6")
     before = latest(host)
