@@ -56,8 +56,7 @@ class QuotaPartitions(Check):
     def evaluate(self, facts: Facts) -> list[Finding]:
         table = mount_table(facts)
         states = facts.parsed("quotaon", parse_quotaon)
-        usable_states = not isinstance(states, Unavailable)
-        if isinstance(table, Unavailable) and not usable_states:
+        if isinstance(table, Unavailable) and isinstance(states, Unavailable):
             return [self.unknown([table, states])]
         targets: dict[str, QuotaTarget] = {}
         lines: list[str] = []
