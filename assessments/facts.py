@@ -30,6 +30,7 @@ class Destination:
     windows_version: str = ""  # "2003" | "2008" | "2008r2" | ""
     architecture: str = ""  # "x86" | "x64" | ""
     free_bytes: int | None = None
+    platform: str = ""  # "legacy" (OpenVZ / PVC 4.x) | "vz7" (Virtuozzo 7) | "" unknown
 
 
 class ProbeUnavailable(Exception):
