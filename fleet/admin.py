@@ -109,7 +109,15 @@ class TagAdmin(RoleAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
 class TargetNodeAdmin(RoleAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Destination container servers."""
 
-    list_display = ["name", "address", "os_family", "windows_version", "architecture", "free_bytes"]
+    list_display = [
+        "name",
+        "address",
+        "os_family",
+        "platform",
+        "windows_version",
+        "architecture",
+        "free_bytes",
+    ]
     list_filter = ["os_family", "windows_version", "architecture"]
     search_fields = ["name", "address", "notes"]
 

@@ -39,6 +39,14 @@ class WindowsVersion(models.TextChoices):
     W2008R2 = "2008r2", "Windows Server 2008 R2"
 
 
+class NodePlatform(models.TextChoices):
+    """The container platform of a destination node: the checks beyond the document judge
+    against it (assessments/checks/platforms.py holds the same ids)."""
+
+    LEGACY = "legacy", "Legacy OpenVZ / Parallels Virtuozzo Containers 4.x (2.6.18 / 2.6.32)"
+    VZ7 = "vz7", "Virtuozzo 7 (3.10)"
+
+
 class Architecture(models.TextChoices):
     X86 = "x86", "x86 (32-bit)"
     X64 = "x64", "x64 (64-bit)"

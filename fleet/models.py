@@ -8,6 +8,7 @@ from fleet.choices import (
     Architecture,
     CredentialKind,
     HostKeyState,
+    NodePlatform,
     OsFamily,
     Verdict,
     WindowsVersion,
@@ -113,6 +114,13 @@ class TargetNode(models.Model):
     architecture = models.CharField(max_length=5, choices=Architecture.choices, default="x64")
     free_bytes = models.BigIntegerField(
         null=True, blank=True, help_text="Free space for containers, in bytes."
+    )
+    platform = models.CharField(
+        max_length=10,
+        choices=NodePlatform.choices,
+        blank=True,
+        help_text="Empty: unknown, and the checks beyond the document judge against the "
+        "strictest platform (legacy OpenVZ / PVC 4.x).",
     )
     notes = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -41,6 +41,7 @@ def destination_of(host: Host) -> Destination | None:
         windows_version=target.windows_version,
         architecture=target.architecture,
         free_bytes=target.free_bytes,
+        platform=target.platform,
     )
 
 

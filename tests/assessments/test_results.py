@@ -158,3 +158,13 @@ def test_it_applies_only_waivers_in_force(active, expires_in_days, waived):
     )
     results.save_result(hs.pk, linux_result(), owner="w1")
     assert hs.findings.get(check_id=RAW_CHECK).waived is waived
+
+
+def test_the_checks_see_the_destination_nodes_platform():
+    from fleet.models import TargetNode
+
+    node = TargetNode.objects.create(name="vz7-1", platform="vz7", free_bytes=2**40)
+    host = make_host("web9", target=node)
+    destination = results.destination_of(host)
+    assert destination is not None
+    assert (destination.name, destination.platform) == ("vz7-1", "vz7")

@@ -17,3 +17,10 @@ def test_a_destination_platform_is_used_as_given():
 
 def test_an_unknown_platform_value_is_judged_as_the_strictest():
     assert destination_platform(facts(Destination("n", "linux", platform="??"))).assumed
+
+
+def test_the_node_platform_choices_are_the_checks_platforms():
+    from assessments.checks.platforms import PLATFORMS
+    from fleet.choices import NodePlatform
+
+    assert set(NodePlatform.values) == set(PLATFORMS)
