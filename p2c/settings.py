@@ -119,6 +119,9 @@ else:
 QUEUE_NAMES = ["scans", "default"]
 RQ_QUEUES = {name: {**_queue_connection, "DEFAULT_TIMEOUT": 3600} for name in QUEUE_NAMES}
 RQ = {"COMMIT_MODE": "on_db_commit"}
+# The queues dashboard lives at /admin/django-rq/ only, for the admin role (p2c/urls.py):
+# django-rq's copy inside the admin would let any staff user (operators) empty queues.
+RQ_SHOW_ADMIN_LINK = False
 # Scans (docs/scanning.md): hosts per batch job, threads per batch, deadline per host (s).
 SCAN_BATCH_SIZE = env_int("SCAN_BATCH_SIZE", 25, minimum=1)
 SCAN_CONCURRENCY = env_int("SCAN_CONCURRENCY", 25, minimum=1)
