@@ -215,6 +215,15 @@ if not STATIC_ROOT.is_dir():
     # WhiteNoise warns with the caller as the module (Django's handler), so match the text only.
     warnings.filterwarnings("ignore", message="No directory at: .*staticfiles")
 
+# Uploads (the Import page takes 20 MiB, a capture 50 MiB): past this much in one request
+# the files are dropped while they are read, and the forms refuse them (p2c/uploads.py).
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "p2c.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
