@@ -7,6 +7,8 @@ never shown and the secret inputs are never pre-filled.
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
@@ -200,3 +202,33 @@ class RoleGroupAdmin(RoleAdminMixin, GroupAdmin):
 
     view_role = ADMIN
     change_role = ADMIN
+
+
+# Login throttling (django-axes, AXES_ENABLE_ADMIN off so that these replace its own pages):
+# admins see who is being counted and unlock an account or address by deleting its rows.
+@admin.register(AccessAttempt)
+class RoleAccessAttemptAdmin(RoleAdminMixin, AccessAttemptAdmin):  # type: ignore[misc]
+    """Failed logins still counted, per user name and address; delete rows to unlock."""
+
+    view_role = ADMIN
+    change_role = ADMIN
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(AccessLog)
+class RoleAccessLogAdmin(RoleAdminMixin, AccessLogAdmin):  # type: ignore[misc]
+    """Successful logins and logouts, with their address."""
+
+    view_role = ADMIN
+    change_role = ADMIN
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

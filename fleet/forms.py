@@ -6,10 +6,10 @@ from django import forms
 
 from fleet.choices import CredentialKind
 from fleet.lib.credentials import KeyProblem, load_private_key
-from fleet.lib.imports import FORMATS
+from fleet.lib.import_limits import MAX_IMPORT_BYTES
+from fleet.lib.imports import FORMATS, too_big
 from fleet.models import Credential
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 SECRET_FIELDS = ("password", "private_key", "passphrase")
 
 
@@ -27,7 +27,8 @@ class ImportForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB.")
+            message = too_big(upload.size)
+            raise forms.ValidationError(message[0].upper() + message[1:] + ".")
         return upload
 
 

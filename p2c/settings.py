@@ -10,6 +10,7 @@ import secrets
 import warnings
 import zoneinfo
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    # Login throttling; its admin pages are registered by fleet/admin.py, for admins only.
+    "axes",
     "fleet",
     "assessments",
     # After assessments: its `rqworker` (every queue by default) must win over django-rq's.
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "p2c.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the login page's 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "p2c.urls"
@@ -119,6 +124,9 @@ else:
 QUEUE_NAMES = ["scans", "default"]
 RQ_QUEUES = {name: {**_queue_connection, "DEFAULT_TIMEOUT": 3600} for name in QUEUE_NAMES}
 RQ = {"COMMIT_MODE": "on_db_commit"}
+# The queues dashboard lives at /admin/django-rq/ only, for the admin role (p2c/urls.py):
+# django-rq's copy inside the admin would let any staff user (operators) empty queues.
+RQ_SHOW_ADMIN_LINK = False
 # Scans (docs/scanning.md): hosts per batch job, threads per batch, deadline per host (s).
 SCAN_BATCH_SIZE = env_int("SCAN_BATCH_SIZE", 25, minimum=1)
 SCAN_CONCURRENCY = env_int("SCAN_CONCURRENCY", 25, minimum=1)
@@ -152,6 +160,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (README "Users and roles"): after LOGIN_FAILURE_LIMIT failed logins for
+# one user name (from anywhere) or from one address (whatever the user names), that account
+# or address is refused for LOGIN_COOLOFF_MINUTES, or until an admin unlocks it. Attempts
+# made while locked out do not extend the lockout, so the page can say when it ends.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+# Proxies in front of the site that append the client's address to X-Forwarded-For; 0 means
+# none is trusted and REMOTE_ADDR is the client (a forged header then changes nothing).
+LOGIN_TRUSTED_PROXIES = env_int("LOGIN_TRUSTED_PROXIES", 0, minimum=0)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success must not wipe the address's failures against other accounts (axes would reset
+# every attempt matching the user name or the address): failures only expire or are reset.
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "p2c.login.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "p2c.login.client_ip"
+AXES_ENABLE_ADMIN = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -183,6 +215,15 @@ if not STATIC_ROOT.is_dir():
     # WhiteNoise warns with the caller as the module (Django's handler), so match the text only.
     warnings.filterwarnings("ignore", message="No directory at: .*staticfiles")
 
+# Uploads (the Import page takes 20 MiB, a capture 50 MiB): past this much in one request
+# the files are dropped while they are read, and the forms refuse them (p2c/uploads.py).
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "p2c.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -209,5 +250,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"paramiko": {"level": "WARNING"}, "asyncssh": {"level": "WARNING"}},
+    # axes: failures and lockouts are warnings; its start-up banner on every command is not.
+    "loggers": {
+        "paramiko": {"level": "WARNING"},
+        "asyncssh": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -20,7 +20,19 @@ from typing import Any
 
 import yaml
 
-from fleet.lib.import_ansible_vars import apply_vars
+from fleet.lib import import_yaml
+from fleet.lib.import_ansible_vars import KNOWN_VARIABLES, apply_vars
+from fleet.lib.import_limits import (
+    MAX_GROUP_ANCESTORS,
+    MAX_GROUPS,
+    MAX_HOST_ENTRIES,
+    MAX_HOSTS,
+    MAX_MEMBERSHIPS,
+    ImportTooLarge,
+    stop_if_full,
+    too_many,
+)
+from fleet.lib.import_ranges import RANGE, expand
 from fleet.lib.import_spec import (
     ANSIBLE_INI,
     ANSIBLE_YAML,
@@ -33,37 +45,57 @@ from fleet.lib.import_spec import (
 )
 
 IMPLICIT = {"all", "ungrouped"}
+SHELL_SPECIAL = re.compile(r"[\"'\\#]")
 BAD_HOST_CHARACTERS = re.compile(r"[\s,;/\\\"'=]")
-RANGE = re.compile(r"\[([0-9a-zA-Z]+):([0-9a-zA-Z]+)(?::([0-9]+))?\]")
 
 
 @dataclass
 class Inventory:
-    """Groups, memberships and variables as read, before they become specs."""
+    """Groups, memberships and variables as read, before they become specs.
+
+    A host range shares one variables dict among its hosts, and only the variables we read
+    are ever merged (KNOWN_VARIABLES): `h[1:100000]` with a thousand variables is one dict
+    of a thousand, not a hundred million entries. Members and children are dicts used as
+    ordered sets, so that adding stays constant-time however many a group or host has.
+    """
 
     format: str
     errors: list[Problem] = field(default_factory=list)
     group_lines: dict[str, int] = field(default_factory=dict)
     group_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
-    children: dict[str, list[str]] = field(default_factory=dict)
+    children: dict[str, dict[str, None]] = field(default_factory=dict)
     host_lines: dict[str, int] = field(default_factory=dict)
-    host_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
-    memberships: dict[str, list[str]] = field(default_factory=dict)
+    host_vars: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    memberships: dict[str, dict[str, None]] = field(default_factory=dict)
     var_files: VarFiles = field(default_factory=VarFiles)
+    entries: int = 0
 
     def variables(self, host: str, groups: list[str]) -> dict[str, Any]:
         """Ansible's precedence: the inventory's group vars, then group_vars/ files (each
         `all` first, then `groups` shallow to deep), the inventory's host vars, host_vars/."""
-        merged: dict[str, Any] = {}
-        for source in (self.group_vars, self.var_files.group_vars):
-            for group in ["all", *groups]:
-                merged.update(source.get(group, {}))
-        merged.update(self.host_vars.get(host, {}))
-        merged.update(self.var_files.host_vars.get(host, {}))
-        return merged
+        sources = [
+            source.get(group, {})
+            for source in (self.group_vars, self.var_files.group_vars)
+            for group in ["all", *groups]
+        ]
+        sources += [*self.host_vars.get(host, []), self.var_files.host_vars.get(host, {})]
+        return {key: source[key] for source in sources for key in KNOWN_VARIABLES if key in source}
 
     def add_group(self, name: str, line: int) -> None:
+        if name not in self.group_lines and len(self.group_lines) >= MAX_GROUPS:
+            raise too_many("groups", MAX_GROUPS)
         self.group_lines.setdefault(name, line)
+
+    def add_hosts(self, pattern: str, group: str, line: int, variables: dict[str, Any]) -> None:
+        """The hosts of a name or range, all sharing `variables`."""
+        names = expand(pattern)
+        self.entries += len(names)
+        if self.entries > MAX_HOST_ENTRIES:
+            raise too_many(
+                "host entries (a host under several groups counts for each)", MAX_HOST_ENTRIES
+            )
+        for name in names:
+            self.add_host(name, group, line, variables)
 
     def add_host(self, name: str, group: str, line: int, variables: dict[str, Any]) -> None:
         if BAD_HOST_CHARACTERS.search(name):
@@ -72,37 +104,18 @@ class Inventory:
                 if "," in name
                 else f"{name!r} is not a host name"
             )
+        if name not in self.host_lines and len(self.host_lines) >= MAX_HOSTS:
+            raise too_many("hosts", MAX_HOSTS)
         self.host_lines.setdefault(name, line)
-        self.host_vars.setdefault(name, {}).update(variables)
-        groups = self.memberships.setdefault(name, [])
-        if group not in IMPLICIT and group not in groups:
-            groups.append(group)
+        if variables:
+            self.host_vars.setdefault(name, []).append(variables)
+        groups = self.memberships.setdefault(name, {})
+        if group not in IMPLICIT:
+            groups[group] = None
 
     def add_child(self, parent: str, child: str, line: int) -> None:
         self.add_group(child, line)
-        kids = self.children.setdefault(parent, [])
-        if child not in kids:
-            kids.append(child)
-
-
-def expand(pattern: str) -> list[str]:
-    """`web[01:03].x` -> web01.x, web02.x, web03.x; `db-[a:c]`; `[1:9:2]` steps."""
-    match = RANGE.search(pattern)
-    if not match:
-        return [pattern]
-    first, last, step_text = match.groups()
-    step = int(step_text or 1)
-    head, tail = pattern[: match.start()], pattern[match.end() :]
-    if first.isdigit() and last.isdigit():
-        width = len(first) if first.startswith("0") else 0
-        items = [str(i).zfill(width) for i in range(int(first), int(last) + 1, step)]
-    elif len(first) == 1 and len(last) == 1 and first.isalpha() and last.isalpha():
-        items = [chr(c) for c in range(ord(first), ord(last) + 1, step)]
-    else:
-        raise ValueError(f"cannot expand the range [{first}:{last}] in {pattern!r}")
-    if not items:
-        raise ValueError(f"the range [{first}:{last}] in {pattern!r} is empty")
-    return [name for item in items for name in expand(head + item + tail)]
+        self.children.setdefault(parent, {})[child] = None
 
 
 def _ini_value(raw: str) -> Any:
@@ -131,11 +144,16 @@ def parse_ini(text: str, var_files: VarFiles | None = None) -> ParsedInventory:
             ):
                 inventory.errors.append(Problem(number, f"unparsable section header {line!r}"))
                 group, kind = "ungrouped", "ignore"
-            else:
-                inventory.add_group(group, number)
-            continue
+                continue
         try:
-            _ini_line(inventory, group, kind, line, number)
+            stop_if_full(inventory.errors)
+            if line.startswith("["):
+                inventory.add_group(group, number)
+            else:
+                _ini_line(inventory, group, kind, line, number)
+        except ImportTooLarge as exc:
+            inventory.errors.append(Problem(number, str(exc)))
+            return ParsedInventory(inventory.format, errors=inventory.errors)
         except ValueError as exc:
             inventory.errors.append(Problem(number, str(exc)))
     return _to_parsed(inventory)
@@ -153,7 +171,9 @@ def _ini_line(inventory: Inventory, group: str, kind: str, line: str, number: in
         inventory.add_child(group, line.split()[0], number)
     else:
         try:
-            tokens = shlex.split(line, comments=True)
+            # shlex costs ~25 us a line; without quotes, escapes or comments it is split().
+            plain = not SHELL_SPECIAL.search(line)
+            tokens = line.split() if plain else shlex.split(line, comments=True)
         except ValueError as exc:
             raise ValueError(f"unparsable host line ({exc}): {line!r}") from None
         if not tokens:
@@ -164,9 +184,7 @@ def _ini_line(inventory: Inventory, group: str, kind: str, line: str, number: in
             if not sep or not key:
                 raise ValueError(f"expected key=value after the host name, got {token!r}")
             variables[key] = _ini_value(value)
-        pattern = _split_port(pattern, variables)
-        for name in expand(pattern):
-            inventory.add_host(name, group, number, variables)
+        inventory.add_hosts(_split_port(pattern, variables), group, number, variables)
 
 
 def _split_port(pattern: str, variables: dict[str, Any]) -> str:
@@ -183,13 +201,27 @@ def _split_port(pattern: str, variables: dict[str, Any]) -> str:
 def parse_yaml(text: str, var_files: VarFiles | None = None) -> ParsedInventory:
     inventory = Inventory(ANSIBLE_YAML, var_files=var_files or VarFiles())
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = import_yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        inventory.errors.append(Problem(line, f"unparsable YAML inventory: {problem}"))
+        if not isinstance(exc, import_yaml.AliasBomb):
+            problem = f"unparsable YAML inventory: {problem}"
+        inventory.errors.append(Problem(line, problem))
         return _to_parsed(inventory)
+    except RecursionError:
+        inventory.errors.append(Problem(None, "the YAML inventory nests too deeply"))
+        return _to_parsed(inventory)
+    try:
+        _yaml_root(inventory, root)
+    except ImportTooLarge as exc:
+        inventory.errors.append(Problem(None, str(exc)))
+        return ParsedInventory(inventory.format, errors=inventory.errors)
+    return _to_parsed(inventory)
+
+
+def _yaml_root(inventory: Inventory, root: yaml.Node | None) -> None:
     if root is None:
         inventory.errors.append(Problem(1, "the inventory is empty"))
     elif not isinstance(root, yaml.MappingNode):
@@ -205,7 +237,6 @@ def parse_yaml(text: str, var_files: VarFiles | None = None) -> ParsedInventory:
     else:
         for key, value in root.value:
             _yaml_group(inventory, _scalar(key), value, _line(key))
-    return _to_parsed(inventory)
 
 
 def _line(node: yaml.Node) -> int:
@@ -233,6 +264,7 @@ def _yaml_group(inventory: Inventory, name: str, node: yaml.Node, line: int) -> 
     if not name:
         inventory.errors.append(Problem(line, "a group name must be text"))
         return
+    stop_if_full(inventory.errors)
     inventory.add_group(name, line)
     for key, value in _mapping(inventory, node, f"group {name!r}"):
         section = _scalar(key)
@@ -262,14 +294,15 @@ def _yaml_group(inventory: Inventory, name: str, node: yaml.Node, line: int) -> 
 
 
 def _yaml_host(inventory: Inventory, group: str, key: yaml.Node, value: yaml.Node) -> None:
+    stop_if_full(inventory.errors)
     variables = _construct(value) or {}
     if not isinstance(variables, dict):
         inventory.errors.append(Problem(_line(key), "host variables must be a mapping"))
         return
     try:
-        pattern = _split_port(_scalar(key), variables)
-        for name in expand(pattern):
-            inventory.add_host(name, group, _line(key), variables)
+        inventory.add_hosts(_split_port(_scalar(key), variables), group, _line(key), variables)
+    except ImportTooLarge as exc:
+        raise ImportTooLarge(f"line {_line(key)}: {exc}") from None
     except ValueError as exc:
         inventory.errors.append(Problem(_line(key), str(exc)))
 
@@ -280,31 +313,67 @@ def _to_parsed(inventory: Inventory) -> ParsedInventory:
     for parent, kids in inventory.children.items():
         for kid in kids:
             parents.setdefault(kid, []).append(parent)
-    _check_cycles(inventory, parents)
+    try:
+        _to_specs(inventory, parents, parsed)
+    except ImportTooLarge as exc:
+        parsed.errors.append(Problem(None, str(exc)))
+        parsed.hosts, parsed.groups = [], []
+    if not parsed.hosts and not parsed.errors:
+        parsed.errors.append(Problem(None, "no hosts found in the inventory"))
+    return parsed
+
+
+class _Ancestry:
+    """Each group's ancestors, computed once, bounded by MAX_GROUP_ANCESTORS."""
+
+    def __init__(self, inventory: Inventory, parents: dict[str, list[str]]) -> None:
+        self.inventory = inventory
+        self.parents = parents
+        self.known: dict[str, frozenset[str]] = {}
+
+    def of(self, group: str) -> frozenset[str]:
+        if group not in self.known:
+            found = ancestors(group, self.parents, limit=MAX_GROUP_ANCESTORS + 1)
+            if found is None:
+                line = self.inventory.group_lines.get(group)
+                where = f"line {line}: " if line else ""
+                raise ImportTooLarge(
+                    f"{where}group {group!r} has more than {MAX_GROUP_ANCESTORS} ancestor "
+                    "groups (children nested too deep)"
+                )
+            self.known[group] = frozenset(found)
+        return self.known[group]
+
+
+def _to_specs(inventory: Inventory, parents: dict[str, list[str]], parsed: ParsedInventory) -> None:
+    ancestry = _Ancestry(inventory, parents)
+    _check_cycles(inventory, parents, ancestry)
     for name, line in inventory.group_lines.items():
         if name not in IMPLICIT:
             real = [p for p in parents.get(name, []) if p not in IMPLICIT]
             parsed.groups.append(GroupSpec(name, line, real))
-    depth = {name: len(ancestors(name, parents)) for name in inventory.group_lines}
+    depth = {name: len(ancestry.of(name)) for name in inventory.group_lines}
+    memberships = 0
     for name, line in inventory.host_lines.items():
-        direct = inventory.memberships.get(name, [])
-        every = {g for group in direct for g in ancestors(group, parents)}
+        direct = list(inventory.memberships.get(name, {}))
+        every = {g for group in direct for g in ancestry.of(group)}
+        memberships += len(every)
+        if memberships > MAX_MEMBERSHIPS:
+            raise too_many("host-group memberships (ancestor groups included)", MAX_MEMBERSHIPS)
         ordered = sorted(every - {"all"}, key=lambda g: (depth.get(g, 0), g))
         variables = inventory.variables(name, ordered)
+        stop_if_full(parsed.errors)
         spec = HostSpec(name=name, line=line, groups=[g for g in direct if g not in IMPLICIT])
         try:
             apply_vars(spec, variables)
         except ValueError as exc:
             parsed.errors.append(Problem(line, f"{name}: {exc}"))
         parsed.hosts.append(spec)
-    if not parsed.hosts and not parsed.errors:
-        parsed.errors.append(Problem(None, "no hosts found in the inventory"))
-    return parsed
 
 
-def _check_cycles(inventory: Inventory, parents: dict[str, list[str]]) -> None:
+def _check_cycles(inventory: Inventory, parents: dict[str, list[str]], ancestry: _Ancestry) -> None:
     for name, direct in parents.items():
-        if any(name in ancestors(parent, parents) for parent in direct):
+        if any(name in ancestry.of(parent) for parent in direct):
             inventory.errors.append(
                 Problem(inventory.group_lines.get(name), f"group {name!r} is its own ancestor")
             )

@@ -6,6 +6,32 @@ from typing import Any
 from fleet.choices import OsFamily, WinrmScheme, WinrmTransport
 from fleet.lib.import_spec import HostSpec, check_jump_host, split_list
 
+# Every variable `apply_vars` reads: the parsers merge only these (a host range with many
+# variables would otherwise copy all of them per host).
+KNOWN_VARIABLES = frozenset(
+    {
+        "ansible_connection",
+        "ansible_host",
+        "ansible_ssh_host",
+        "ansible_port",
+        "ansible_ssh_port",
+        "ansible_user",
+        "ansible_ssh_user",
+        "ansible_become",
+        "ansible_winrm_scheme",
+        "ansible_winrm_transport",
+        "ansible_winrm_port",
+        "ansible_ssh_common_args",
+        "ansible_ssh_extra_args",
+        "p2c_credential",
+        "p2c_target",
+        "p2c_tags",
+        "p2c_owner",
+        "p2c_site",
+        "p2c_notes",
+    }
+)
+SCALARS = (str, int, float, bool)
 WINDOWS_CONNECTIONS = {"winrm", "psrp"}
 LINUX_CONNECTIONS = {"ssh", "paramiko", "smart", "local", "paramiko_ssh"}
 TRUE = {"true", "yes", "on", "1"}
@@ -15,11 +41,18 @@ FALSE = {"false", "no", "off", "0"}
 def _text(variables: dict[str, Any], *keys: str) -> str | None:
     for key in keys:
         if key in variables and variables[key] is not None:
-            value = str(variables[key]).strip()
+            value = _scalar(variables[key], key)
             if "{{" in value or "{%" in value:
                 raise ValueError(f"{key} is a Jinja template ({value!r}); give the value itself")
             return value
     return None
+
+
+def _scalar(value: Any, key: str) -> str:
+    # Never str() a list or mapping: with YAML aliases it can stand for gigabytes of text.
+    if not isinstance(value, SCALARS):
+        raise ValueError(f"{key} must be a single value, not a {type(value).__name__}")
+    return str(value).strip()
 
 
 def _bool(value: str | None, key: str) -> bool | None:
@@ -86,13 +119,13 @@ def _winrm_scheme(value: str | None) -> str | None:
 def _winrm_transport(value: Any) -> str | None:
     if value is None:
         return None
-    items = value if isinstance(value, list) else str(value).split(",")
-    for item in items:
-        if str(item).strip().lower() in WinrmTransport.values:
-            return str(item).strip().lower()
-    raise ValueError(
-        f"ansible_winrm_transport {value!r} has none of {', '.join(WinrmTransport.values)}"
-    )
+    key = "ansible_winrm_transport"
+    items = value if isinstance(value, list) else _scalar(value, key).split(",")
+    words = [_scalar(item, key).lower() for item in items]
+    for word in words:
+        if word in WinrmTransport.values:
+            return word
+    raise ValueError(f"{key} {', '.join(words)!r} has none of {', '.join(WinrmTransport.values)}")
 
 
 def _jump_host(args: str | None) -> str | None:

@@ -11,6 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from fleet.choices import OsFamily, WinrmScheme, WinrmTransport
+from fleet.lib.import_limits import (
+    MAX_CSV_FIELD_CHARS,
+    MAX_HOSTS,
+    ImportTooLarge,
+    stop_if_full,
+    too_many,
+)
 from fleet.lib.import_spec import (
     CSV,
     HostSpec,
@@ -41,6 +48,9 @@ COLUMNS = [
     "notes",
     "enabled",
 ]
+# The csv module's cap on one cell, process-wide: this import is the only CSV reader of the
+# application, and the default (128 KiB) is more than any column needs.
+csv.field_size_limit(MAX_CSV_FIELD_CHARS)
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
@@ -99,6 +109,7 @@ def parse(text: str) -> ParsedInventory:
     if not _header_ok(header, parsed):
         return parsed
     line = reader.line_num
+    rows = 0
     while True:
         start = line + 1
         try:
@@ -111,6 +122,14 @@ def parse(text: str) -> ParsedInventory:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
+        rows += 1
+        try:
+            stop_if_full(parsed.errors)
+            if rows > MAX_HOSTS:
+                raise too_many("rows", MAX_HOSTS)
+        except ImportTooLarge as exc:
+            parsed.errors.append(Problem(start, str(exc)))
+            break
         spec = _row(header, cells, start, parsed)
         if spec:
             parsed.hosts.append(spec)

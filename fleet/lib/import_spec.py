@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 CSV = "csv"
 ANSIBLE_INI = "ansible-ini"
@@ -144,16 +144,29 @@ class ImportReport:
         return out
 
 
-def ancestors(name: str, parents: dict[str, list[str]]) -> list[str]:
-    """The group and all its ancestors, each once (cycles are cut, parsers report them)."""
-    out: list[str] = []
-    todo = [name]
-    while todo:
-        current = todo.pop()
-        if current in out:
-            continue
-        out.append(current)
-        todo.extend(parents.get(current, []))
+@overload
+def ancestors(name: str, parents: dict[str, list[str]]) -> list[str]: ...
+@overload
+def ancestors(name: str, parents: dict[str, list[str]], limit: int) -> list[str] | None: ...
+def ancestors(
+    name: str, parents: dict[str, list[str]], limit: int | None = None
+) -> list[str] | None:
+    """The group and all its ancestors, each once (cycles are cut, parsers report them).
+
+    With `limit`: None as soon as there are more than `limit` of them (the group included),
+    having looked at no more than that many.
+    """
+    out = [name]
+    seen = {name}
+    index = 0
+    while index < len(out):
+        for parent in parents.get(out[index], []):
+            if parent not in seen:
+                seen.add(parent)
+                out.append(parent)
+                if limit is not None and len(out) > limit:
+                    return None
+        index += 1
     return out
 
 

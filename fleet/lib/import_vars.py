@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from fleet.lib import import_yaml
+from fleet.lib.import_limits import MAX_IMPORT_BYTES
 from fleet.lib.import_spec import Problem, VarFiles
 
 EXTENSIONS = {"", ".yml", ".yaml", ".json"}
@@ -49,6 +51,9 @@ def _wanted(path: Path) -> bool:
 def _read(path: Path, base: Path, problems: list[Problem]) -> dict[str, Any]:
     where = path.relative_to(base)
     try:
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            problems.append(Problem(None, f"{where}: larger than {MAX_IMPORT_BYTES:,} bytes"))
+            return {}
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(None, f"{where}: cannot be read ({exc})"))
@@ -56,7 +61,10 @@ def _read(path: Path, base: Path, problems: list[Problem]) -> dict[str, Any]:
     if text.lstrip().startswith(VAULT_HEADER):
         return {}
     try:
-        data = yaml.safe_load(text)
+        data = import_yaml.load(text)
+    except RecursionError:
+        problems.append(Problem(None, f"{where}: the YAML nests too deeply"))
+        return {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""

@@ -17,12 +17,14 @@ Policy for re-imports (hosts are matched by name):
 from __future__ import annotations
 
 import codecs
+import io
 from pathlib import PurePath
 
 from django.db import IntegrityError, transaction
 
 from fleet.lib import import_ansible, import_csv
 from fleet.lib.import_apply import apply
+from fleet.lib.import_limits import MAX_IMPORT_BYTES, MAX_PROBLEMS, check_limits
 from fleet.lib.import_spec import (
     ANSIBLE_INI,
     ANSIBLE_YAML,
@@ -89,7 +91,7 @@ def detect_format(filename: str, text: str) -> str:
     first = next(
         (
             line.strip()
-            for line in text.splitlines()
+            for line in io.StringIO(text)  # lazily: only the first line that counts is needed
             if line.strip() and not line.lstrip().startswith(("#", ";"))
         ),
         "",
@@ -106,16 +108,30 @@ def parse(
     filename: str, data: bytes, fmt: str | None = None, var_files: VarFiles | None = None
 ) -> ParsedInventory:
     """Decode, detect the format and parse; never touches the database."""
+    if len(data) > MAX_IMPORT_BYTES:
+        return ParsedInventory(fmt or CSV, errors=[Problem(None, too_big(len(data)))])
     try:
         text = decode(data)
     except ValueError as exc:
         return ParsedInventory(fmt or CSV, errors=[Problem(None, str(exc))])
     fmt = fmt or detect_format(filename, text)
     if fmt == CSV:
-        return import_csv.parse(text)
-    if fmt == ANSIBLE_YAML:
-        return import_ansible.parse_yaml(text, var_files)
-    return import_ansible.parse_ini(text, var_files)
+        parsed = import_csv.parse(text)
+    elif fmt == ANSIBLE_YAML:
+        parsed = import_ansible.parse_yaml(text, var_files)
+    else:
+        parsed = import_ansible.parse_ini(text, var_files)
+    if not parsed.errors:
+        check_limits(parsed)
+    return parsed
+
+
+def too_big(size: int) -> str:
+    """What the page and the command say about a file over MAX_IMPORT_BYTES."""
+    return (
+        f"the file is {size / 2**20:.1f} MiB; an import takes at most "
+        f"{MAX_IMPORT_BYTES // 2**20} MiB: split it"
+    )
 
 
 def import_hosts(
@@ -150,6 +166,9 @@ def import_hosts(
         )
     except ImportFailed:
         report.errors.sort(key=_problem_order)
+        if len(report.errors) > MAX_PROBLEMS + 1:  # a parser's own "stopped after" may end it
+            dropped = len(report.errors) - MAX_PROBLEMS
+            report.errors[MAX_PROBLEMS:] = [Problem(None, f"... and {dropped:,} more problems")]
     if report.errors:
         report.rows = []
         report.groups_created = []

@@ -63,3 +63,19 @@ def test_an_ansible_inventory_can_be_uploaded(operator_client) -> None:  # type:
 def test_a_post_without_a_file_shows_the_form_error(operator_client) -> None:  # type: ignore[no-untyped-def]
     response = operator_client.post(URL, {})
     assert response.status_code == 200 and b"This field is required" in response.content
+
+
+def test_a_file_over_the_size_cap_is_refused_with_a_clear_message(operator_client) -> None:  # type: ignore[no-untyped-def]
+    response = upload(operator_client, b"name\n" + b"h\n" * (21 * 1024 * 1024 // 2))
+    assert response.status_code == 200
+    assert b"The file is 21.0 MiB; an import takes at most 20 MiB: split it." in response.content
+    assert not Host.objects.exists()
+
+
+def test_an_alias_bomb_is_refused_on_the_page_with_its_line(operator_client) -> None:  # type: ignore[no-untyped-def]
+    from tests.fleet.test_import_limits import ALIAS_BOMB
+
+    response = upload(operator_client, ALIAS_BOMB, name="hosts.yml")
+    assert b"YAML aliases expand to more than" in response.content
+    assert b"<td>9</td>" in response.content
+    assert not Host.objects.exists()

@@ -30,6 +30,9 @@ def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.Completed
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("LOG_LEVEL", "LOUD"),
         ("SCAN_CONCURRENCY", "many"),
+        ("LOGIN_FAILURE_LIMIT", "ten"),
+        ("LOGIN_COOLOFF_MINUTES", "0"),
+        ("LOGIN_TRUSTED_PROXIES", "-1"),
     ],
 )
 def test_it_names_the_malformed_variable(variable: str, value: str, tmp_path: Path) -> None:

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fleet.lib.import_limits import MAX_IMPORT_BYTES
 from fleet.lib.import_spec import VarFiles
 from fleet.lib.import_vars import load_var_files
-from fleet.lib.imports import CSV, FORMATS, decode, detect_format, import_hosts
+from fleet.lib.imports import CSV, FORMATS, decode, detect_format, import_hosts, too_big
 
 
 class Command(BaseCommand):
@@ -36,7 +37,9 @@ class Command(BaseCommand):
         name: str = options["file"]
         var_files: VarFiles | None = None
         if name == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+            if len(data) > MAX_IMPORT_BYTES:
+                raise CommandError(f"standard input: {too_big(len(data))}")
         else:
             name, data, var_files = read_inventory(Path(name), options["format"])
         report = import_hosts(
@@ -54,9 +57,12 @@ def read_inventory(path: Path, fmt: str | None) -> tuple[str, bytes, VarFiles | 
     """The file's name and bytes, and for Ansible the group_vars/host_vars beside it."""
     path = inventory_file(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise CommandError(f"{path}: {too_big(path.stat().st_size)}")
     if (fmt or detect_format(path.name, decode_or_empty(data))) == CSV:
         return str(path), data, None
     var_files, problems = load_var_files(path.parent)

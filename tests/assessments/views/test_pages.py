@@ -260,6 +260,19 @@ def test_a_broken_capture_is_refused_with_a_message(operator_client, db):
     assert response.status_code == 200 and response.context["form"].errors
 
 
+def test_an_upload_of_8_mb_of_empty_gzip_members_is_refused_at_once(operator_client, db):
+    import gzip
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    host = make_host(name="airgapped")
+    data = gzip.compress(b"", mtime=0) * (8 * 1024 * 1024 // 20)
+    upload = SimpleUploadedFile("capture.tar.gz", data)
+    response = operator_client.post(reverse("capture-upload"), {"host": host.pk, "capture": upload})
+    assert response.status_code == 200
+    assert "gzip streams one after the other" in str(response.context["form"].errors)
+
+
 def test_the_restriction_page_lists_blockers_before_warnings(viewer_client, db):
     for name, severity in [("a-info", "info"), ("b-warn", "warning"), ("c-block", "blocker")]:
         make_scan_result(make_host(name=name), [("quotas", "quotas.on", severity)])
