@@ -85,6 +85,22 @@ class HostScan(models.Model):
         related_name="+",
         help_text="The HostScan whose stored capture this re-assessment judged again.",
     )
+    # The platform the checks judged (engine.Platform), written with the result for the host
+    # and destinations pages: "" and NULL where the checks could not tell.
+    platform_stored = models.BooleanField(
+        default=False,
+        help_text="The platform fields were written; results stored before they existed have "
+        "none until re-assessed.",
+    )
+    os_name = models.CharField(max_length=200, blank=True)
+    os_version = models.CharField(max_length=50, blank=True)
+    windows_generation = models.CharField(
+        max_length=12, blank=True, help_text='"2003", "2008", "2008r2", "2012r2", "client"...'
+    )
+    architecture = models.CharField(max_length=8, blank=True, help_text="x86, x64, ia64, arm64")
+    data_bytes = models.BigIntegerField(
+        null=True, blank=True, help_text="Local used space a migration copies, in bytes."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     worker = models.CharField(max_length=200, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)

@@ -3,10 +3,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/p2c_webbench .venv/bin/python bench/web_pages.py
 
 Creates the database if needed, fills it once (bench/webdata.py, bulk inserts), then times
-overview, hosts list (plain, filtered, sorted by blockers), host page and restriction page
-server-side with Django's test client (p50/p95 of N requests after a warm-up), and streams
-the CSV of blockers and warnings, timing it and measuring the peak of Python allocations
-(tracemalloc) and the growth of the process's peak RSS. Targets: pages <= 300 ms at p95,
+overview, hosts list (plain, filtered, sorted by blockers), host page, restriction page and
+destinations server-side with Django's test client (p50/p95 of N requests after a warm-up),
+and streams the CSV of blockers and warnings, timing it and measuring the peak of Python
+allocations (tracemalloc) and the growth of the process's peak RSS. Targets: pages <= 300 ms at p95,
 CSV of 100,000 rows <= 10 s with <= 100 MB of memory growth. Not a test: it prints figures.
 """
 
@@ -144,6 +144,7 @@ def main() -> int:
         ("host page", f"/hosts/{host.pk}/"),
         ("restriction page", "/restrictions/filesystems/"),
         ("restriction page, page 50", "/restrictions/quotas/?page=50"),
+        ("destinations", "/destinations/"),
     ]
     print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'KB':>6}")
     worst = 0.0

@@ -58,6 +58,22 @@ PROFILES = [
     ["blocker", "warning", "warning", "pass"],  # a legacy mess
 ]
 PROFILE_WEIGHTS = [3, 2, 1, 4, 0]
+# The platform save_result stores with each result (os_name, os_version, windows_generation,
+# architecture), as the checks judge the lab's profiles.
+PLATFORMS = {
+    "linux": [
+        ("Red Hat Enterprise Linux Server 7.7 (Maipo)", "7.7", "", ""),
+        ("CentOS release 6.7 (Final)", "", "", ""),
+        ("Debian GNU/Linux 7 (wheezy)", "7", "", ""),
+    ],
+    "windows": [
+        ("Microsoft Windows Server 2008 R2 Standard", "6.1.7601", "2008r2", "x64"),
+        ("Microsoft(R) Windows(R) Server 2003, Standard Edition", "5.2.3790", "2003", "x86"),
+        ("Microsoft Windows Server 2008 Enterprise", "6.0.6002", "2008", "x64"),
+    ],
+}
+PLATFORM_FIELDS = ["platform_stored", "os_name", "os_version", "windows_generation"]
+PLATFORM_FIELDS += ["architecture", "data_bytes"]
 # The benchmark wants about 100,000 blocker and warning rows out of 200,000 findings.
 HEAVY_WEIGHTS = [1, 1, 1, 1, 6]
 
@@ -208,8 +224,18 @@ def generate(
         host.last_scanned = host_scan.finished
         host.verdict = verdict(pairs.get(host.pk, []), scanned=host_scan.status == "done")
         host_scan.verdict = host.verdict
+        if host_scan.status == "done":
+            name, version, generation, arch = rng.choice(PLATFORMS[host.os_family])
+            host_scan.platform_stored = True
+            host_scan.os_name, host_scan.os_version = name, version
+            host_scan.windows_generation, host_scan.architecture = generation, arch
+            # One in twenty sizes unknown (df failed, a volume without FreeSpace).
+            unknown = rng.random() < 0.05
+            host_scan.data_bytes = None if unknown else rng.randint(2, 400) * 1024**3
     Host.objects.bulk_update(scanned, ["latest_scan", "last_scanned", "verdict"], batch_size=2000)
-    HostScan.objects.bulk_update(list(latest.values()), ["verdict"], batch_size=2000)
+    HostScan.objects.bulk_update(
+        list(latest.values()), ["verdict", *PLATFORM_FIELDS], batch_size=2000
+    )
     if captures:
         blobs = sample_captures()
         Capture.objects.bulk_create(

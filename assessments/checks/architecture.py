@@ -70,6 +70,25 @@ SOURCES: list[tuple[str, Callable[[ProbeOutput], ArchReading]]] = [
 ]
 
 
+def agreed(readings: list[tuple[str, ArchReading]]) -> str | None:
+    """The architecture the readings agree on (x86, x64, ia64, arm64), the most specific
+    one of a bitness (Itanium, ARM64 over x64); None when none answered or they disagree."""
+    if not readings or len({r.bits for _, r in readings}) > 1:
+        return None
+    specific = [r.architecture for _, r in readings if r.architecture in (IA64, ARM64)]
+    return specific[0] if specific else readings[0][1].architecture
+
+
+def architecture(facts: Facts) -> str | None:
+    """The architecture `WindowsBitness` judges the host by, or None when it cannot tell."""
+    return agreed(parsed_from(facts, SOURCES)[0])
+
+
+def describe(arch: str) -> str:
+    """ "64-bit (x64)" and the like, as the findings name an architecture."""
+    return _NAMES.get(arch, arch)
+
+
 class WindowsBitness(Check):
     """32-bit Windows goes only to 32-bit containers, 64-bit only to 64-bit.
 
@@ -93,8 +112,8 @@ class WindowsBitness(Check):
             reasons = "; ".join(m.reason for m in missing)
             return [self.unknown(Unavailable("reg_processor_arch", reasons), _BY_HAND)]
         shown = "\n".join(evidence(label("windows", p), r.lines) for p, r in readings)
-        bits = {r.bits for _, r in readings}
-        if len(bits) > 1:
+        arch = agreed(readings)
+        if arch is None:
             values = ", ".join(f"{p}: {_NAMES[r.architecture]}" for p, r in readings)
             return [
                 self.finding(
@@ -104,8 +123,6 @@ class WindowsBitness(Check):
                     _BY_HAND,
                 )
             ]
-        specific = [r.architecture for _, r in readings if r.architecture in (IA64, ARM64)]
-        arch = specific[0] if specific else readings[0][1].architecture
         return [self._judge(facts, arch, shown)]
 
     def _judge(self, facts: Facts, arch: str, shown: str) -> Finding:

@@ -15,6 +15,7 @@ from assessments.checks.windows_facts import (
     display,
     generation,
     identify,
+    judged_generation,
 )
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.windows.release import DOMAIN_CONTROLLER, WORKSTATION
@@ -62,7 +63,7 @@ class WindowsGeneration(Check):
         if gen not in DESTINATION_GENERATIONS:
             title = f"{name} is not a supported source (no container node runs it)"
             return [self._blocker(found, title, _UNSUPPORTED.format(name=name))]
-        if release.is_server is None:
+        if not judged_generation(release):
             twin = display(replace(release, product_type=WORKSTATION))
             return [
                 self.finding(

@@ -17,7 +17,7 @@ STRICTEST = LEGACY
 
 
 @dataclass(frozen=True)
-class Platform:
+class TargetPlatform:
     id: str  # LEGACY | VZ7
     assumed: bool  # True when no destination platform is known
 
@@ -33,9 +33,9 @@ class Platform:
         return f"(destination platform: {self.name})"
 
 
-def destination_platform(facts: Facts) -> Platform:
+def destination_platform(facts: Facts) -> TargetPlatform:
     """The destination's platform, or the strictest one when it is not known."""
     chosen = facts.destination.platform if facts.destination is not None else ""
     if chosen in PLATFORMS:
-        return Platform(chosen, assumed=False)
-    return Platform(STRICTEST, assumed=True)
+        return TargetPlatform(chosen, assumed=False)
+    return TargetPlatform(STRICTEST, assumed=True)

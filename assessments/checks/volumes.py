@@ -35,17 +35,16 @@ class WindowsVolumeFileSystems(Check):
     title = "Local volumes are NTFS"
 
     def evaluate(self, facts: Facts) -> list[Finding]:
-        volumes = facts.parsed("wmic_volume", parse_volumes)
-        disks = facts.parsed("wmic_logicaldisk", parse_logicaldisks)
-        if isinstance(volumes, Unavailable) and isinstance(disks, Unavailable):
+        found = listed_volumes(facts)
+        if isinstance(found, Unavailable):
             return [
                 self.unknown(
-                    Unavailable("wmic_volume", f"{volumes.reason}; {disks.reason}"),
+                    found,
                     "Run `wmic logicaldisk get DeviceID,DriveType,FileSystem /value` or "
                     "`fsutil fsinfo volumeinfo C:` for each drive.",
                 )
             ]
-        listed, note = _merge(volumes, disks)
+        listed, note = found
         findings = [f for volume in listed if (f := self._judge(volume))]
         local = [v for v in listed if v.local]
         not_migrated = [v for v in listed if not v.local]
@@ -124,6 +123,29 @@ class WindowsVolumeFileSystems(Check):
             shown,
             remedy,
         )
+
+
+def listed_volumes(facts: Facts) -> tuple[list[Volume], str] | Unavailable:
+    """Every volume `wmic volume` and `wmic logicaldisk` list, and a note when only the
+    drive letters were listed; Unavailable when neither probe answered."""
+    volumes = facts.parsed("wmic_volume", parse_volumes)
+    disks = facts.parsed("wmic_logicaldisk", parse_logicaldisks)
+    if isinstance(volumes, Unavailable) and isinstance(disks, Unavailable):
+        return Unavailable("wmic_volume", f"{volumes.reason}; {disks.reason}")
+    return _merge(volumes, disks)
+
+
+def used_bytes(volumes: list[Volume]) -> int | None:
+    """Bytes in use on the volumes a migration copies (local ones, not the EFI system
+    partition); None when there is none, or one of them does not say its size and free space
+    (a partial sum would understate the data)."""
+    total = 0
+    copied = [volume for volume in volumes if volume.local and not _is_efi_partition(volume)]
+    for volume in copied:
+        if volume.size is None or volume.free is None:
+            return None
+        total += volume.size - volume.free
+    return total if copied else None
 
 
 def _merge(

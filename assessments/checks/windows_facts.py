@@ -55,6 +55,13 @@ def generation(release: Release) -> str:
     return _SERVER.get(key, f"nt{release.major}.{release.minor}")
 
 
+def judged_generation(release: Release) -> str:
+    """The generation os_version.generation judges the host by; "" when it cannot tell a
+    server from the client of the same NT version (2008 from Vista, 2008 R2 from 7)."""
+    gen = generation(release)
+    return "" if release.is_server is None and gen in DESTINATION_GENERATIONS else gen
+
+
 def display(release: Release) -> str:
     """Human name of the release, e.g. "Windows Server 2008 R2", "Windows 7"."""
     key = (release.major, release.minor)

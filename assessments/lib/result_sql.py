@@ -28,7 +28,9 @@ WHERE host_id = %s AND active AND (expires IS NULL OR expires >= %s)
 FINISH_IF_OWNED = """
 UPDATE assessments_hostscan
 SET status = %s, transport = %s, algorithms = %s, os_family = %s, verdict = %s, ruleset = %s,
-    error_class = %s, error_detail = %s, finished = %s
+    error_class = %s, error_detail = %s, finished = %s,
+    platform_stored = %s, os_name = %s, os_version = %s, windows_generation = %s,
+    architecture = %s, data_bytes = %s
 WHERE id = %s AND status = %s AND worker = %s
 """
 INSERT_CAPTURE = """
@@ -93,13 +95,19 @@ def finish_if_owned(
     error_class: str,
     error_detail: str,
     finished: datetime,
+    os_name: str,
+    os_version: str,
+    windows_generation: str,
+    architecture: str,
+    data_bytes: int | None,
 ) -> bool:
-    """Store a HostScan's outcome if it is still `running` and held by `owner` (a late worker
-    must not overwrite the one that took over); False otherwise."""
+    """Store a HostScan's outcome (with its platform facts) if it is still `running` and held
+    by `owner` (a late worker must not overwrite the one that took over); False otherwise."""
     when = _datetime(HostScan, "finished", finished)
-    values = [status, transport, algorithms, os_family, verdict, ruleset, error_class]
+    values: list[Any] = [status, transport, algorithms, os_family, verdict, ruleset, error_class]
+    values += [error_detail, when, True, os_name, os_version, windows_generation, architecture]
     with connection.cursor() as cursor:
-        cursor.execute(FINISH_IF_OWNED, [*values, error_detail, when, host_scan_id, running, owner])
+        cursor.execute(FINISH_IF_OWNED, [*values, data_bytes, host_scan_id, running, owner])
         return bool(cursor.rowcount)
 
 

@@ -76,6 +76,7 @@ def save_result(
         destination=destination_of(host),
     )
     assessment = assess(facts)
+    platform = assessment.platform
     now = timezone.now()
     waived = result_sql.in_force_waivers(host.pk, timezone.localdate(now))
     host_verdict = verdict((str(f.severity), f.check in waived) for f in assessment.findings)
@@ -98,6 +99,12 @@ def save_result(
             error_class="",
             error_detail="; ".join(result.notes),
             finished=now,
+            # What the checks judged the host to be, for the host and destinations pages.
+            os_name=platform.os_name[:200],
+            os_version=platform.os_version[:50],
+            windows_generation=platform.windows_generation[:12],
+            architecture=platform.architecture[:8],
+            data_bytes=platform.data_bytes,
         ):
             return False
         result_sql.insert_capture(

@@ -13,10 +13,9 @@ from django_tables2 import RequestConfig
 from assessments.choices import HostScanStatus, Severity
 from assessments.forms import DestinationForm, WaiverForm
 from assessments.lib import queries
-from assessments.lib.hostfacts import SHOWN_PROBES, probe_bytes, shown, summary
+from assessments.lib.hostfacts import raw_outputs, shown_platform
 from assessments.lib.waivers import expire_waivers
 from assessments.models import Capture, Finding, HostScan, Waiver
-from assessments.parsers.text import decode
 from assessments.tables import HostTable
 from assessments.views.common import filter_items, host_or_404, hosts_for, optional
 from fleet.choices import HostKeyState
@@ -134,16 +133,12 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if previous_scan is not None:
             previous = list(Finding.objects.filter(host_scan=previous_scan))
-    facts: dict[str, str] = {}
-    facts_summary = None
+    outputs: dict[str, str] = {}
     capture = None
     if latest is not None:
         capture = Capture.objects.filter(host_scan=latest).first()
         if capture is not None:
-            family = latest.os_family or host.os_family
-            raw = probe_bytes(bytes(capture.data), SHOWN_PROBES.get(family, []))
-            facts = shown({probe: decode(data) for probe, data in raw.items()})
-            facts_summary = summary(family, raw)
+            outputs = raw_outputs(bytes(capture.data), latest.os_family or host.os_family)
     waivers = list(
         Waiver.objects.filter(host=host)
         .select_related("created_by")
@@ -165,8 +160,8 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "history": HostScan.objects.filter(host=host).select_related("scan")[:20],
         "capture": capture,
-        "facts": facts,
-        "summary": facts_summary,
+        "raw_outputs": outputs,
+        "platform": shown_platform(latest),
         "active_waivers": {w.check_id: w for w in waivers if w.active},
         "waivers": waivers,
         "host_keys": list(HostKey.objects.filter(host=host).exclude(state=HostKeyState.REJECTED)),

@@ -168,3 +168,36 @@ def test_the_checks_see_the_destination_nodes_platform():
     destination = results.destination_of(host)
     assert destination is not None
     assert (destination.name, destination.platform) == ("vz7-1", "vz7")
+
+
+def test_it_stores_the_platform_the_checks_judged():
+    from assessments.collectors.base import CollectResult
+    from assessments.lab.profiles import profiles
+
+    profile = profiles()["windows_2008r2_clean"]
+    hs = running("win1", os_family="windows")
+    result = CollectResult(os_family="windows", probes=dict(profile.probes), transport="winrm")
+    assert results.save_result(hs.pk, result, owner="w1")
+    hs.refresh_from_db()
+    assert hs.platform_stored and hs.os_name == "Microsoft Windows Server 2008 R2 Standard"
+    assert (hs.os_version, hs.windows_generation, hs.architecture) == ("6.1.7601", "2008r2", "x64")
+    assert hs.data_bytes == 21474832384 - 12884897792  # C: as wmic volume lists it
+
+
+def test_an_unknown_data_size_is_stored_as_null_not_zero():
+    hs = running()
+    assert not hs.platform_stored
+    results.save_result(hs.pk, linux_result(), owner="w1")  # no df collected
+    hs.refresh_from_db()
+    assert hs.platform_stored and hs.data_bytes is None and hs.os_name == ""
+
+
+def test_the_platform_is_written_by_the_one_update_of_the_result():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hs = running()
+    with CaptureQueriesContext(connection) as captured:
+        results.save_result(hs.pk, linux_result(), owner="w1")
+    statements = [q["sql"].strip() for q in captured.captured_queries]
+    assert sum(sql.startswith("UPDATE assessments_hostscan") for sql in statements) == 1

@@ -36,6 +36,7 @@ class Volume:
     system_volume: bool | None
     lines: tuple[str, ...]
     source: str  # probe id: wmic_volume or wmic_logicaldisk
+    free: int | None = None  # FreeSpace, bytes (blank for drives without media)
 
     @property
     def local(self) -> bool:
@@ -76,6 +77,7 @@ def _logicaldisk(record: WmicRecord) -> Volume:
         system_volume=None,
         lines=tuple(record.evidence(*_EVIDENCE)),
         source="wmic_logicaldisk",
+        free=record.integer("FreeSpace"),
     )
 
 
@@ -92,4 +94,5 @@ def _volume(record: WmicRecord) -> Volume:
         system_volume=record.flag("SystemVolume"),
         lines=tuple(record.evidence(*_EVIDENCE)),
         source="wmic_volume",
+        free=record.integer("FreeSpace"),
     )

@@ -1,71 +1,87 @@
-from assessments.lib.hostfacts import (
-    linux_platform,
-    platform_of,
-    probe_texts,
-    shown,
-    windows_platform,
-)
-from assessments.parsers.text import decode
-from tests.builders import make_capture
-from tests.conftest import sample_bytes
+"""The platform as the pages show it (stored with each result), and the raw outputs."""
+
+from pathlib import Path
+
+import pytest
+
+from assessments.lib.hostfacts import UNFILLED, raw_outputs, shown, shown_platform
+from assessments.lib.results import import_capture
+from assessments.models import HostScan
+from tests.builders import make_capture, make_host
+
+CAPTURES = Path(__file__).parents[2] / "captures"
 
 
-def text(name):
-    return decode(sample_bytes(name))
+def result(**fields) -> HostScan:
+    values = {"status": "done", "os_family": "linux", "platform_stored": True, **fields}
+    return HostScan(**values)
 
 
-def test_it_reads_windows_2008_r2_x64_from_wmic_os():
-    platform = windows_platform({"wmic_os": text("windows-wmic-os-list-2008r2-crcrlf.txt")})
-    assert (platform.windows_version, platform.architecture) == ("2008r2", "x64")
+def test_a_windows_result_shows_its_generation_architecture_and_size():
+    platform = shown_platform(
+        result(
+            os_family="windows",
+            os_name="Microsoft Windows Server 2008 R2 Standard",
+            os_version="6.1.7601",
+            windows_generation="2008r2",
+            architecture="x64",
+            data_bytes=8589934592,
+        )
+    )
+    assert platform is not None
+    assert platform.os == "Microsoft Windows Server 2008 R2 Standard (6.1.7601)"
+    assert (platform.generation, platform.architecture) == (
+        "Windows Server 2008 R2",
+        "64-bit (x64)",
+    )
+    assert platform.data == "8.0\xa0GB"
+    assert platform.short == "Windows Server 2008 R2, 64-bit (x64)"
 
 
-def test_it_reads_windows_2003_x86_from_systeminfo():
-    platform = windows_platform({"systeminfo": text("windows-systeminfo-2003sp2-x86.txt")})
-    assert (platform.windows_version, platform.architecture) == ("2003", "x86")
+def test_a_linux_result_shows_its_name_once_and_no_windows_facts():
+    platform = shown_platform(
+        result(os_name="Red Hat Enterprise Linux Server 7.7 (Maipo)", os_version="7.7")
+    )
+    assert platform is not None and platform.os == "Red Hat Enterprise Linux Server 7.7 (Maipo)"
+    assert (platform.generation, platform.architecture, platform.data) == ("", "", "unknown")
 
 
-def test_the_machine_architecture_wins_over_a_32_bit_process():
-    env = "PROCESSOR_ARCHITECTURE=x86\nPROCESSOR_ARCHITEW6432=AMD64\n"
-    assert windows_platform({"env": env}).architecture == "x64"
+def test_what_the_checks_could_not_tell_is_unknown_and_zero_bytes_is_zero():
+    platform = shown_platform(result(os_family="windows", data_bytes=0))
+    assert platform is not None
+    assert (platform.os, platform.generation, platform.architecture) == ("unknown",) * 3
+    assert platform.data == "0\xa0bytes"
 
 
-def test_it_sums_the_used_space_of_local_disks_only():
-    disks = text("windows-wmic-logicaldisk-list-2008-fr-utf16le.txt")
-    used = windows_platform({"wmic_logicaldisk": disks}).used_bytes
-    assert used == (42949668864 - 21440266240) + (10735316992 - 10506776576)
+def test_a_result_stored_before_the_fields_says_to_re_assess():
+    platform = shown_platform(result(platform_stored=False, os_name=""))
+    assert platform is not None and not platform.stored
+    assert platform.os == platform.short == UNFILLED
 
 
-def test_it_sums_linux_used_space_without_tmpfs():
-    df = text("linux-df-centos7.txt")
-    platform = linux_platform({"df": df, "uname": "Linux h 3.10.0 x86_64 GNU/Linux"})
-    assert platform.architecture == "x64"
-    assert platform.used_bytes is not None and platform.used_bytes > 0
-    tmpfs_used = 11832 * 1024
-    assert platform.used_bytes % 1024 == 0 and platform.used_bytes != tmpfs_used
+@pytest.mark.parametrize("status", ["failed", "queued", "running"])
+def test_an_unfinished_result_shows_no_platform(status):
+    assert shown_platform(result(status=status)) is None
+    assert shown_platform(None) is None
 
 
-def test_it_reads_probe_files_from_a_capture_and_cuts_long_output():
-    data = make_capture({"df": b"x\n" * 100, "other": b"ignored"})
-    texts = probe_texts(data, ["df"])
-    assert list(texts) == ["df"]
-    assert shown(texts)["df"].endswith("(40 more lines)")
+@pytest.mark.django_db
+def test_an_imported_capture_shows_what_its_checks_judged():
+    host = make_host(name="GRANNY", os_family="windows")
+    platform = shown_platform(import_capture(host, CAPTURES / "windows-2003"))
+    assert platform is not None
+    assert platform.os == "Microsoft(R) Windows(R) Server 2003, Standard Edition (5.2.3790)"
+    assert platform.short == "Windows Server 2003, 32-bit (x86)"
+    assert platform.data == "unknown"  # no volume was listed: unknown, not 0 bytes
 
 
-def test_a_broken_capture_gives_no_facts():
-    assert probe_texts(b"not a tarball", ["df"]) == {}
-    assert platform_of("linux", b"garbage").used_bytes is None
+def test_it_reads_the_shown_probes_of_a_capture_and_cuts_long_output():
+    data = make_capture({"df": b"x\n" * 100, "raw": b"not shown"})
+    outputs = raw_outputs(data, "linux")
+    assert list(outputs) == ["df"]
+    assert outputs["df"].endswith("(40 more lines)")
 
 
-def test_the_windows_summary_names_the_os_and_lists_local_volumes():
-    from assessments.lib.hostfacts import summary
-
-    raw = {
-        "wmic_os": sample_bytes("windows-wmic-os-list-2008r2-crcrlf.txt"),
-        "wmic_logicaldisk": sample_bytes("windows-wmic-logicaldisk-list-2008-fr-utf16le.txt"),
-    }
-    facts = summary("windows", raw)
-    assert facts.os == "Microsoft Windows Server 2008 R2 Standard x64"
-    assert [(name, size) for name, _, size, _ in facts.filesystems] == [
-        ("C:", 42949668864),
-        ("D:", 10735316992),
-    ]
+def test_a_broken_capture_shows_no_outputs():
+    assert raw_outputs(b"not a tarball", "linux") == {}
+    assert shown({"df": "a\n\nb\n"}) == {"df": "a\nb"}

@@ -138,11 +138,11 @@ def test_the_host_page_shows_the_difference_from_the_previous_scan(viewer_client
     ]
 
 
-def test_the_host_page_shows_facts_from_the_capture(viewer_client, db):
+def test_the_host_page_shows_raw_outputs_from_the_capture(viewer_client, db):
     host = make_host(name="facty")
     make_scan_result(host, [], capture={"uname": b"Linux facty 2.6.18 x86_64\n"})
     response = viewer_client.get(reverse("host-detail", args=[host.pk]))
-    assert "Linux facty 2.6.18" in response.context["facts"]["uname"]
+    assert "Linux facty 2.6.18" in response.context["raw_outputs"]["uname"]
 
 
 def test_the_host_page_of_a_never_scanned_host_renders(viewer_client, db):
@@ -212,24 +212,48 @@ def test_a_viewer_cannot_approve_a_host_key(viewer_client, fleet):
     assert viewer_client.post(url).status_code == 403
 
 
-def test_the_host_page_lists_file_systems_and_addresses_from_the_capture(viewer_client, db):
-    from tests.conftest import sample_bytes
-
-    host = make_host(name="parsed")
-    capture = {
-        "df": sample_bytes("linux-df-centos7.txt"),
-        "ip_addr": sample_bytes("linux-ip-addr-show-rhel6era.txt"),
-        "os_release": b'PRETTY_NAME="CentOS Linux 7 (Core)"\n',
-    }
-    make_scan_result(host, [], capture=capture)
-    summary = viewer_client.get(reverse("host-detail", args=[host.pk])).context["summary"]
-    assert summary.os == "CentOS Linux 7 (Core)"
-    assert "/" in [target for target, *_ in summary.filesystems]
-    assert not any(source == "tmpfs" for _, source, *_ in summary.filesystems)
-    assert summary.addresses
+WINDOWS_2008R2 = {
+    "platform_stored": True,
+    "os_name": "Microsoft Windows Server 2008 R2 Standard",
+    "os_version": "6.1.7601",
+    "windows_generation": "2008r2",
+    "architecture": "x64",
+    "data_bytes": 8589934592,
+}
 
 
-def test_the_host_page_survives_unreadable_facts(viewer_client, db):
+def test_the_host_page_shows_the_platform_stored_with_the_result(viewer_client, db):
+    host = make_host(name="win", os_family="windows")
+    # The capture says 2003: the page shows what the checks judged, never re-parses it.
+    old_os = b"Caption=Microsoft Windows Server 2003\r\nVersion=5.2.3790\r\n"
+    make_scan_result(host, [], capture={"wmic_os": old_os}, **WINDOWS_2008R2)
+    page = viewer_client.get(reverse("host-detail", args=[host.pk])).content.decode()
+    assert "Microsoft Windows Server 2008 R2 Standard (6.1.7601)" in page
+    assert "Windows Server 2008 R2</dd>" in page and "64-bit (x64)" in page
+    assert "8.0\xa0GB" in page and "re-assess to fill" not in page
+
+
+def test_a_result_stored_before_the_platform_fields_says_to_re_assess(viewer_client, db):
+    host = make_host(name="old")
+    make_scan_result(host, [], capture={"os_release": b'PRETTY_NAME="Debian 6"\n'})
+    page = viewer_client.get(reverse("host-detail", args=[host.pk])).content.decode()
+    assert "unknown (re-assess to fill)" in page and "Debian 6</dd>" not in page
+
+
+def test_a_platform_the_checks_could_not_tell_is_unknown_without_the_hint(viewer_client, db):
+    host = make_host(name="bare")
+    make_scan_result(host, [], platform_stored=True)
+    page = viewer_client.get(reverse("host-detail", args=[host.pk])).content.decode()
+    assert "<dt>Data to move</dt><dd>unknown</dd>" in page
+    assert "re-assess to fill" not in page
+
+
+def test_the_host_page_survives_unreadable_captures(viewer_client, db):
+    from assessments.models import Capture
+
     host = make_host(name="garbled")
     make_scan_result(host, [], capture={"df": b"\x00\xff garbage", "ip_addr": b"nonsense"})
     assert viewer_client.get(reverse("host-detail", args=[host.pk])).status_code == 200
+    Capture.objects.filter(host_scan=host.latest_scan_id).update(data=b"not a tarball")
+    response = viewer_client.get(reverse("host-detail", args=[host.pk]))
+    assert response.status_code == 200 and response.context["raw_outputs"] == {}

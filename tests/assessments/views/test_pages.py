@@ -150,41 +150,115 @@ def test_the_scan_page_query_count_does_not_grow_with_hosts(viewer_client, db):
     assert queries_for(viewer_client, reverse("scan-detail", args=[large.pk])) == few
 
 
-def test_destinations_match_windows_version_and_architecture(viewer_client, db):
-    from tests.conftest import sample_bytes
+def stored(generation="", architecture="", data_bytes=None, **fields):
+    """The platform fields save_result writes."""
+    return {
+        "platform_stored": True,
+        "windows_generation": generation,
+        "architecture": architecture,
+        "data_bytes": data_bytes,
+        **fields,
+    }
 
-    node_2008 = TargetNode.objects.create(
+
+def destinations(client):  # type: ignore[no-untyped-def]
+    context = client.get(reverse("destination-list")).context
+    columns = {c["node"].name: [f.host.name for f in c["fits"]] for c in context["columns"]}
+    return context, columns
+
+
+def test_destinations_match_windows_generation_and_architecture(viewer_client, db):
+    TargetNode.objects.create(
         name="pvc-2008r2", os_family="windows", windows_version="2008r2", architecture="x64"
     )
     TargetNode.objects.create(
         name="pvc-2003", os_family="windows", windows_version="2003", architecture="x86"
     )
-    win = make_host(name="win2008", os_family="windows")
-    wmic = sample_bytes("windows-wmic-os-list-2008r2-crcrlf.txt")
-    make_scan_result(win, [], capture={"wmic_os": wmic})
-    old = make_host(name="win2003", os_family="windows")
-    info = sample_bytes("windows-systeminfo-2003sp2-x86.txt")
-    make_scan_result(old, [], capture={"systeminfo": info})
-    odd = make_host(name="win2012", os_family="windows")
-    make_scan_result(
-        odd, [], capture={"wmic_os": b"Caption=Windows Server 2012\nVersion=6.3.9600\n"}
-    )
-    response = viewer_client.get(reverse("destination-list"))
-    columns = {
-        c["node"].name: [f.host.name for f in c["fits"]] for c in response.context["columns"]
+    hosts = {
+        "win2008r2": stored("2008r2", "x64"),
+        "win2003": stored("2003", "x86"),
+        "win2003-x64": stored("2003", "x64"),
+        "win2012": stored("2012r2", "x64"),
+        "win-unknown": stored(),
     }
-    assert columns == {"pvc-2003": ["win2003"], "pvc-2008r2": ["win2008"]}
-    assert [f.host.name for f in response.context["homeless"]] == ["win2012"]
-    assert node_2008.pk
+    for name, platform in hosts.items():
+        make_scan_result(make_host(name=name, os_family="windows"), [], **platform)
+    context, columns = destinations(viewer_client)
+    assert columns == {"pvc-2003": ["win2003"], "pvc-2008r2": ["win2008r2"]}
+    reasons = {f.host.name: f.reasons for f in context["homeless"]}
+    assert reasons == {
+        "win-unknown": ["Windows version unknown", "architecture unknown"],
+        "win2003-x64": ["Windows 2003", "x64 host, x86 node"],
+        "win2012": ["Windows 2012r2", "x64 host, x86 node"],
+    }
 
 
 def test_destinations_compare_used_and_free_space(viewer_client, db):
     TargetNode.objects.create(name="tiny", os_family="linux", free_bytes=1024)
-    host = make_host(name="big")
-    df = b"Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 100 50 50 50% /\n"
-    make_scan_result(host, [], capture={"df": df})
-    response = viewer_client.get(reverse("destination-list"))
-    assert response.context["homeless"][0].reasons == ["not enough free space"]
+    make_scan_result(make_host(name="big"), [], **stored(data_bytes=51200))
+    make_scan_result(make_host(name="small"), [], **stored(data_bytes=1000))
+    make_scan_result(make_host(name="unsized"), [], **stored())
+    context, columns = destinations(viewer_client)
+    assert columns == {"tiny": ["small", "unsized"]}
+    assert context["homeless"][0].reasons == ["not enough free space"]
+    (column,) = context["columns"]
+    assert (column["used"], column["unsized"], column["misfits"]) == (1000, 1, 1)
+
+
+def test_destinations_ask_to_re_assess_results_stored_before_the_platform(viewer_client, db):
+    TargetNode.objects.create(name="pvc", os_family="windows", windows_version="2008r2")
+    make_scan_result(make_host(name="old", os_family="windows"), [])
+    make_scan_result(make_host(name="down", os_family="windows"), [], status="failed")
+    context, _ = destinations(viewer_client)
+    reasons = {f.host.name: f.reasons for f in context["homeless"]}
+    assert reasons == {
+        "down": ["the latest scan did not complete (failed)"],
+        "old": ["platform unknown (re-assess to fill)"],
+    }
+    assert (
+        "unknown (re-assess to fill)"
+        in viewer_client.get(reverse("destination-list")).content.decode()
+    )
+
+
+def test_destinations_count_every_host_and_list_the_first_ones(viewer_client, db, monkeypatch):
+    monkeypatch.setattr("assessments.views.destinations.LISTED", 2)
+    TargetNode.objects.create(name="pvc", os_family="linux")
+    for i in range(5):
+        make_scan_result(make_host(name=f"lin{i}"), [], **stored(data_bytes=10))
+        make_scan_result(make_host(name=f"win{i}", os_family="windows"), [], **stored())
+    context, columns = destinations(viewer_client)
+    (column,) = context["columns"]
+    assert columns == {"pvc": ["lin0", "lin1"]}
+    assert (column["count"], column["more"], column["used"]) == (5, 3, 50)
+    assert [f.host.name for f in context["homeless"]] == ["win0", "win1"]
+    assert (context["homeless_count"], context["homeless_more"]) == (5, 3)
+
+
+def test_destinations_read_no_capture_and_their_queries_do_not_grow(viewer_client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    TargetNode.objects.create(name="lin", os_family="linux", free_bytes=10**12)
+    TargetNode.objects.create(name="w8r2", os_family="windows", windows_version="2008r2")
+    TargetNode.objects.create(name="w3", os_family="windows", windows_version="2003")
+
+    def add(count, start):
+        for i in range(start, start + count):
+            windows = i % 2
+            host = make_host(name=f"h{i:03d}", os_family="windows" if windows else "linux")
+            platform = stored("2008r2", "x64") if windows else stored(data_bytes=10**9)
+            make_scan_result(host, [], capture={"df": b"x"}, **platform)
+
+    add(3, 0)
+    few = queries_for(viewer_client, reverse("destination-list"))
+    add(27, 100)
+    with CaptureQueriesContext(connection) as captured:
+        response = viewer_client.get(reverse("destination-list"))
+    many = len(captured.captured_queries)
+    assert few == many <= 10, f"{few} queries with 3 hosts, {many} with 30"
+    assert not any("assessments_capture" in q["sql"] for q in captured.captured_queries)
+    assert response.context["scanned"] == 30
 
 
 def test_an_operator_creates_a_schedule_with_its_next_run(operator_client, fleet):

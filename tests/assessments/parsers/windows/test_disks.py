@@ -31,3 +31,11 @@ def test_it_reads_a_fat32_efi_partition():
         crcrlf("Capacity=104857600\nDriveLetter=\nDriveType=3\nFileSystem=FAT32\nLabel=BOOT\n")
     )
     assert (esp.file_system, esp.size, esp.label) == ("FAT32", 104857600, "BOOT")
+
+
+def test_it_reads_the_free_space_of_disks_and_volumes():
+    disks = parse_logicaldisks(sample("windows-wmic-logicaldisk-list-2008-fr-utf16le.txt"))
+    free = {d.name: d.free for d in disks}
+    assert (free["C:"], free["E:"]) == (21440266240, None)
+    volumes = parse_volumes(sample("windows-wmic-volume-list-win7-mountpoint-utf16le.txt"))
+    assert {v.name: v.free for v in volumes}["C:\\MountedPoint\\Here\\"] == 87314432
