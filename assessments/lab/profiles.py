@@ -250,6 +250,7 @@ def _windows_x64(version: str) -> dict[str, ProbeOutput]:
         "sc_psched": ok(data("synthetic-windows-sc-query-psched-running.txt")),
         "sc_qc_psched": ok(data("synthetic-windows-sc-qc-psched.txt")),
         "ipconfig": ok(data("windows-winrm-ipconfig-all-pywinrm-stream.txt")),
+        **_windows_limits_clean("2008"),
     }
 
 
@@ -288,6 +289,7 @@ def _windows_profiles() -> list[Profile]:
             reg_codepage=ok(data("synthetic-windows-reg-codepage-2003.txt")),
             reg_qos_policies=missing_reg_key(),
             reg_psched=missing_reg_key(),
+            **_windows_limits_clean("2003"),
         ),
         _windows(
             "windows_2008_fat32",
@@ -322,6 +324,21 @@ def _windows_profiles() -> list[Profile]:
             **w2008r2,
         ),
     ]
+
+
+# -- windows_limits (B12, beyond the document): clean answers --
+
+
+def _windows_limits_clean(generation: str) -> dict[str, ProbeOutput]:
+    """driverquery, sc_services, usb_devices and getmac of a server B12 finds nothing on."""
+    old = generation == "2003"
+    drivers, getmac = ("2003", "2003") if old else ("2008r2", "2008")
+    return {
+        "driverquery": ok(data(f"synthetic-windows-driverquery-{drivers}-clean.txt")),
+        "sc_services": ok(data(f"synthetic-windows-sc-services-{drivers}-clean.txt")),
+        "usb_devices": ok(data("synthetic-windows-wmic-usbhub-root-hubs-crcrlf.txt")),
+        "getmac": ok(data(f"synthetic-windows-getmac-{getmac}.txt")),
+    }
 
 
 @cache
