@@ -326,7 +326,7 @@ def _windows_profiles() -> list[Profile]:
     ]
 
 
-# -- windows_limits (B12, beyond the document): clean answers --
+# -- windows_limits (B12, beyond the document): clean answers, and hosts that show the class --
 
 
 def _windows_limits_clean(generation: str) -> dict[str, ProbeOutput]:
@@ -341,10 +341,53 @@ def _windows_limits_clean(generation: str) -> dict[str, ProbeOutput]:
     }
 
 
+def _windows_limits_profiles() -> list[Profile]:
+    base = {profile.name: dict(profile.probes) for profile in _windows_profiles()}
+    return [
+        _windows(
+            "windows_2003_dc_hasp",
+            "Windows Server 2003 domain controller with DHCP Server and a HASP licence dongle",
+            "LAB-DC01",
+            **{
+                **base["windows_2003_x86"],
+                "wmic_os": ok(data("synthetic-windows-wmic-os-2003-dc-x86-crcrlf.txt")),
+                "reg_product_options": ok(
+                    data("synthetic-windows-reg-product-options-2003-dc.txt")
+                ),
+                "systeminfo": ok(data("synthetic-windows-systeminfo-2003-dc.txt")),
+                "driverquery": ok(data("synthetic-windows-driverquery-2003-dc-hasp.txt")),
+                "sc_services": ok(data("synthetic-windows-sc-services-2003-dc-hasp.txt")),
+                "usb_devices": ok(data("synthetic-windows-wmic-usbhub-hasp-crcrlf.txt")),
+            },
+        ),
+        _windows(
+            "windows_2008r2_cluster",
+            "Windows Server 2008 R2 failover cluster node",
+            "LAB-CLU01",
+            **{
+                **base["windows_2008r2_clean"],
+                "sc_services": ok(data("synthetic-windows-sc-services-2008r2-cluster.txt")),
+            },
+        ),
+        _windows(
+            "windows_2008r2_av_backup",
+            "Windows Server 2008 R2 VM with Symantec Endpoint Protection, Acronis and a "
+            "vendor driver",
+            "LAB-APP07",
+            **{
+                **base["windows_2008r2_clean"],
+                "driverquery": ok(data("synthetic-windows-driverquery-2008-av-backup.txt")),
+                "usb_devices": ProbeOutput(b"", data("synthetic-windows-wmic-no-instances.txt"), 0),
+            },
+        ),
+    ]
+
+
 @cache
 def profiles() -> dict[str, Profile]:
     """Every profile, by name."""
-    return {p.name: p for p in _linux_profiles() + _windows_profiles()}
+    everything = _linux_profiles() + _windows_profiles() + _windows_limits_profiles()
+    return {p.name: p for p in everything}
 
 
 # A realistic fleet: mostly clean Linux, a share of each problem, about one host in eight
@@ -365,4 +408,8 @@ MIX: tuple[tuple[str, int], ...] = (
     ("windows_2008_fr", 2),
     ("windows_2008r2_qos", 2),
     ("windows_2008r2_clean", 5),
+    # windows_limits (B12)
+    ("windows_2003_dc_hasp", 1),
+    ("windows_2008r2_cluster", 1),
+    ("windows_2008r2_av_backup", 1),
 )
