@@ -376,7 +376,7 @@ def _windows_limits_profiles() -> list[Profile]:
             "LAB-APP07",
             **{
                 **base["windows_2008r2_clean"],
-                "driverquery": ok(data("synthetic-windows-driverquery-2008-av-backup.txt")),
+                "driverquery": ok(data("synthetic-windows-driverquery-2008r2-av-backup.txt")),
                 "usb_devices": ProbeOutput(b"", data("synthetic-windows-wmic-no-instances.txt"), 0),
             },
         ),

@@ -65,3 +65,12 @@ def test_other_classes_of_a_wider_dump_do_not_count():
 def test_no_instances_is_no_device():
     assert parse_usb_devices(ProbeOutput(b"", b"No Instance(s) Available.\r\n", 0)) == ()
     assert parse_usb_devices(ProbeOutput(b"No Instance(s) Available.\r\n")) == ()
+
+
+def test_the_first_run_banner_of_wmic_on_2003_is_not_a_device():
+    out = crcrlf(
+        "Please wait while WMIC is being installed.\n\n"
+        "DeviceID=USB\\VID_0529&amp;PID_0001\\6&amp;1\nName=HASP HL 3.25\n\n"
+    )
+    (device,) = parse_usb_devices(out)
+    assert device.vid == "0529" and device.name == "HASP HL 3.25"
