@@ -22,6 +22,7 @@ MODULES = [
     "volumes",
     "qos",
     "architecture",
+    "windows_limits",
 ]
 
 

@@ -27,10 +27,10 @@ LINUX_RESTRICTIONS = (
     "transfer",
     "nesting",
 )
-WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
+WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture", "windows_limits")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting"})
+BEYOND_DOCUMENT = frozenset({"nesting", "windows_limits"})
 
 
 class Severity(StrEnum):

@@ -250,6 +250,7 @@ def _windows_x64(version: str) -> dict[str, ProbeOutput]:
         "sc_psched": ok(data("synthetic-windows-sc-query-psched-running.txt")),
         "sc_qc_psched": ok(data("synthetic-windows-sc-qc-psched.txt")),
         "ipconfig": ok(data("windows-winrm-ipconfig-all-pywinrm-stream.txt")),
+        **_windows_limits_clean("2008"),
     }
 
 
@@ -288,6 +289,7 @@ def _windows_profiles() -> list[Profile]:
             reg_codepage=ok(data("synthetic-windows-reg-codepage-2003.txt")),
             reg_qos_policies=missing_reg_key(),
             reg_psched=missing_reg_key(),
+            **_windows_limits_clean("2003"),
         ),
         _windows(
             "windows_2008_fat32",
@@ -324,10 +326,68 @@ def _windows_profiles() -> list[Profile]:
     ]
 
 
+# -- windows_limits (B12, beyond the document): clean answers, and hosts that show the class --
+
+
+def _windows_limits_clean(generation: str) -> dict[str, ProbeOutput]:
+    """driverquery, sc_services, usb_devices and getmac of a server B12 finds nothing on."""
+    old = generation == "2003"
+    drivers, getmac = ("2003", "2003") if old else ("2008r2", "2008")
+    return {
+        "driverquery": ok(data(f"synthetic-windows-driverquery-{drivers}-clean.txt")),
+        "sc_services": ok(data(f"synthetic-windows-sc-services-{drivers}-clean.txt")),
+        "usb_devices": ok(data("synthetic-windows-wmic-usbhub-root-hubs-crcrlf.txt")),
+        "getmac": ok(data(f"synthetic-windows-getmac-{getmac}.txt")),
+    }
+
+
+def _windows_limits_profiles() -> list[Profile]:
+    base = {profile.name: dict(profile.probes) for profile in _windows_profiles()}
+    return [
+        _windows(
+            "windows_2003_dc_hasp",
+            "Windows Server 2003 domain controller with DHCP Server and a HASP licence dongle",
+            "LAB-DC01",
+            **{
+                **base["windows_2003_x86"],
+                "wmic_os": ok(data("synthetic-windows-wmic-os-2003-dc-x86-crcrlf.txt")),
+                "reg_product_options": ok(
+                    data("synthetic-windows-reg-product-options-2003-dc.txt")
+                ),
+                "systeminfo": ok(data("synthetic-windows-systeminfo-2003-dc.txt")),
+                "driverquery": ok(data("synthetic-windows-driverquery-2003-dc-hasp.txt")),
+                "sc_services": ok(data("synthetic-windows-sc-services-2003-dc-hasp.txt")),
+                "usb_devices": ok(data("synthetic-windows-wmic-usbhub-hasp-crcrlf.txt")),
+            },
+        ),
+        _windows(
+            "windows_2008r2_cluster",
+            "Windows Server 2008 R2 failover cluster node",
+            "LAB-CLU01",
+            **{
+                **base["windows_2008r2_clean"],
+                "sc_services": ok(data("synthetic-windows-sc-services-2008r2-cluster.txt")),
+            },
+        ),
+        _windows(
+            "windows_2008r2_av_backup",
+            "Windows Server 2008 R2 VM with Symantec Endpoint Protection, Acronis and a "
+            "vendor driver",
+            "LAB-APP07",
+            **{
+                **base["windows_2008r2_clean"],
+                "driverquery": ok(data("synthetic-windows-driverquery-2008r2-av-backup.txt")),
+                "usb_devices": ProbeOutput(b"", data("synthetic-windows-wmic-no-instances.txt"), 0),
+            },
+        ),
+    ]
+
+
 @cache
 def profiles() -> dict[str, Profile]:
     """Every profile, by name."""
-    return {p.name: p for p in _linux_profiles() + _windows_profiles()}
+    everything = _linux_profiles() + _windows_profiles() + _windows_limits_profiles()
+    return {p.name: p for p in everything}
 
 
 # A realistic fleet: mostly clean Linux, a share of each problem, about one host in eight
@@ -348,4 +408,8 @@ MIX: tuple[tuple[str, int], ...] = (
     ("windows_2008_fr", 2),
     ("windows_2008r2_qos", 2),
     ("windows_2008r2_clean", 5),
+    # windows_limits (B12)
+    ("windows_2003_dc_hasp", 1),
+    ("windows_2008r2_cluster", 1),
+    ("windows_2008r2_av_backup", 1),
 )

@@ -15,4 +15,5 @@ RESTRICTION_NAMES = {
     "volumes": "Volumes",
     "qos": "QoS Packet Scheduler",
     "architecture": "Architecture",
+    "windows_limits": "Windows container limits: drivers, roles, devices (beyond the document)",
 }

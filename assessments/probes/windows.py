@@ -67,15 +67,18 @@ def _probe(
     script: str,
     description: str,
     timeout: int = 30,
-    benign: tuple[Outcome, ...] = (),
+    benign: tuple[Outcome, ...] | None = None,
     alternatives: tuple[str, ...] = (),
 ) -> Probe:
-    if script.startswith(("wmic ", "systeminfo")):
-        benign = benign or _TOOL
-    elif script.startswith("reg query"):
-        benign = benign or (KEY_ABSENT, KEY_ABSENT_NO_RC)
-    elif script.startswith("sc "):
-        benign = benign or (SERVICE_ABSENT, SERVICE_ABSENT_NO_RC)
+    """A probe; `benign` defaults by tool (None), `()` declares none."""
+    if benign is None:
+        benign = ()
+        if script.startswith(("wmic ", "systeminfo")):
+            benign = _TOOL
+        elif script.startswith("reg query"):
+            benign = (KEY_ABSENT, KEY_ABSENT_NO_RC)
+        elif script.startswith("sc "):
+            benign = (SERVICE_ABSENT, SERVICE_ABSENT_NO_RC)
     return Probe(
         id=probe_id,
         os_family="windows",
@@ -160,6 +163,34 @@ PROBES: list[Probe] = [
         "MaxOutstandingSends",
     ),
     _probe("ipconfig", "ipconfig /all", "network adapters, physical addresses and IP settings"),
+    # -- beyond the document: windows_limits (restrictions.md B12) ---------------------------
+    _probe(
+        "driverquery",
+        "driverquery /v /fo csv",
+        "kernel and file-system drivers with state and image path (XP / 2003 and later; "
+        "column titles localised: read by position)",
+        timeout=60,
+        benign=_TOOL,
+    ),
+    _probe(
+        "sc_services",
+        # Old sc.exe enumerates into a small buffer and stops with "more data": ask for room.
+        "sc query type= service state= all bufsize= 65536",
+        "every Win32 service with its state by number: DHCP Server, WINS, Cluster Service, "
+        "Hyper-V, licence-dongle managers",
+        benign=(),
+    ),
+    _probe(
+        "usb_devices",
+        "wmic path Win32_USBHub get Name,DeviceID /value",
+        "USB devices (Win32_USBHub lists devices, not only hubs): licence dongles, serial adapters",
+    ),
+    _probe(
+        "getmac",
+        "getmac /v /fo csv",
+        "network adapters and their MAC addresses (XP / 2003 and later)",
+        benign=_TOOL,
+    ),
 ]
 
 # Probes that tell the same fact another way: the checks take the first that answers.
@@ -167,6 +198,7 @@ SAME_FACT: tuple[tuple[str, ...], ...] = (
     ("wmic_os", "reg_product", "systeminfo", "ver", "reg_product_options"),  # release, role
     ("reg_processor_arch", "wmic_os", "wmic_cpu", "env", "systeminfo", "reg_product"),  # bits
     ("wmic_volume", "wmic_logicaldisk"),  # volumes and their file systems
+    ("getmac", "ipconfig"),  # adapters and their MAC addresses
 )
 
 

@@ -24,6 +24,10 @@ EXPECTED = {
     "windows_2008_fr": "ready",
     "windows_2008r2_qos": "conditional",
     "windows_2008r2_clean": "ready",
+    # windows_limits (B12)
+    "windows_2003_dc_hasp": "not_ready",
+    "windows_2008r2_cluster": "not_ready",
+    "windows_2008r2_av_backup": "conditional",
 }
 
 

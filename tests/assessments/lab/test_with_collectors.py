@@ -45,6 +45,14 @@ def test_a_windows_host_is_collected_over_winrm(hosts):
     assert result.probes["wmic_os"] == lab.host("windows").probes["wmic_os"]
 
 
+@pytest.mark.parametrize("probe", ["driverquery", "sc_services", "usb_devices", "getmac"])
+def test_winrm_brings_back_the_windows_limits_probes_byte_for_byte(hosts, probe):
+    rows, lab = hosts
+    result = collect(rows["windows"], 10)
+    assert result.probes[probe].stdout == lab.host("windows").probes[probe].stdout
+    assert result.probes[probe].rc == 0
+
+
 @pytest.mark.parametrize(
     ("fault", "error_class"),
     [

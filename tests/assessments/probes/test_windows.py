@@ -5,7 +5,7 @@ import re
 import pytest
 
 from assessments.checks import checks_for
-from assessments.probes import WINDOWS, label
+from assessments.probes import WINDOWS, cmdbatch, label
 from assessments.probes.windows import PROBES
 
 DESIGN_IDS = {
@@ -15,10 +15,15 @@ DESIGN_IDS = {
     "env": "set",
     "systeminfo": "systeminfo",
     "sc_psched": "sc query psched",
+    "driverquery": "driverquery /v /fo csv",
+    "sc_services": "sc query type= service state= all",
+    "usb_devices": "wmic path Win32_USBHub get Name,DeviceID /value",
+    "getmac": "getmac /v /fo csv",
 }
 READ_ONLY = re.compile(
     r"^(ver|set|systeminfo|ipconfig /all|sc (query|qc) \w+|reg query \"HK[^\"]+\"( /v \w+| /s)?"
-    r"|wmic \w+ get [\w,]*\s?/value)$"
+    r"|wmic (path )?\w+ get [\w,]*\s?/value|driverquery /v /fo csv|getmac /v /fo csv"
+    r"|sc query type= service state= all bufsize= \d+)$"
 )
 
 
@@ -58,4 +63,19 @@ def test_every_probe_a_windows_check_reads_is_defined():
 
 def test_the_windows_checks_are_registered_with_their_restrictions():
     restrictions = {check.restriction for check in checks_for("windows")}
-    assert restrictions == {"os_version", "volumes", "qos", "architecture"}
+    assert restrictions == {"os_version", "volumes", "qos", "architecture", "windows_limits"}
+
+
+@pytest.mark.parametrize("probe_id", ["driverquery", "sc_services", "usb_devices", "getmac"])
+def test_the_windows_limits_probes_run_inside_a_batch_line(probe_id):
+    assert cmdbatch.batchable(WINDOWS[probe_id])
+
+
+def test_sc_lists_services_into_a_buffer_big_enough_for_old_sc_exe():
+    assert WINDOWS["sc_services"].script.endswith("bufsize= 65536")
+    assert WINDOWS["sc_services"].benign == ()
+
+
+def test_getmac_and_ipconfig_stand_in_for_each_other():
+    assert "ipconfig" in WINDOWS["getmac"].alternatives
+    assert "getmac" in WINDOWS["ipconfig"].alternatives
