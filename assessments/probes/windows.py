@@ -53,7 +53,7 @@ SERVICE_ABSENT = Outcome(
 )
 SERVICE_ABSENT_NO_RC = Outcome(
     meaning="the service is not installed",
-    pattern=r"FAILED 1060\b",
+    pattern=r"\[SC\].*\b1060:",  # "FAILED 1060:", localised "FEHLER 1060:"
     in_stdout=True,
     parse=True,
     example=ProbeOutput(b"[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\r\n"),
