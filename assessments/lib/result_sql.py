@@ -9,22 +9,18 @@ database receives what the ORM would have sent.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
 from django.db.models import DateTimeField
 
-from assessments.models import Capture, HostScan, Waiver
+from assessments.models import Capture, HostScan
 from fleet.models import Host
 
 # SQLite allows 32,766 parameters per statement (999 before 3.32): findings per INSERT.
 FINDINGS_PER_INSERT = 100
 
-WAIVERS_IN_FORCE = """
-SELECT check_id FROM assessments_waiver
-WHERE host_id = %s AND active AND (expires IS NULL OR expires >= %s)
-"""
 FINISH_IF_OWNED = """
 UPDATE assessments_hostscan
 SET status = %s, transport = %s, algorithms = %s, os_family = %s, verdict = %s, ruleset = %s,
@@ -69,14 +65,6 @@ def claim(host_scan_id: int, owner: str, queued: str, running: str, now: datetim
         cursor.execute(CLAIM, [running, owner, when, when, host_scan_id, queued])
         row = cursor.fetchone()
     return int(row[0]) if row else None
-
-
-def in_force_waivers(host_id: int, today: date) -> set[str]:
-    """Check ids of the host's active waivers that do not expire before `today`."""
-    day: Any = Waiver._meta.get_field("expires").get_db_prep_save(today, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(WAIVERS_IN_FORCE, [host_id, day])
-        return {check_id for (check_id,) in cursor.fetchall()}
 
 
 def finish_if_owned(

@@ -22,7 +22,7 @@ from assessments.engine import assess, verdict
 from assessments.facts import Destination, Facts
 from assessments.lib import result_sql
 from assessments.lib.verdicts import refresh_host_verdict
-from assessments.models import Capture, HostScan, Scan
+from assessments.models import Capture, HostScan, Scan, Waiver
 from fleet.choices import OsFamily, Verdict
 from fleet.models import Host
 
@@ -76,7 +76,7 @@ def save_result(
     )
     assessment = assess(facts)
     now = timezone.now()
-    waived = result_sql.in_force_waivers(host.pk, timezone.localdate(now))
+    waived = Waiver.objects.in_force(host.pk, timezone.localdate(now))
     host_verdict = verdict((str(f.severity), f.check in waived) for f in assessment.findings)
     if archive is None:
         collected_at = collected_at or now
