@@ -1,7 +1,10 @@
 """The inventory: servers to assess, how to reach them, and where they could go."""
 
+from datetime import datetime
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 
 from fleet.choices import (
@@ -124,6 +127,42 @@ class TargetNode(models.Model):
         return self.name
 
 
+# The ORM's `.exclude(latest_scan__finished__gt=finished)`, without its join and subquery:
+# as SQL text, because a fleet scan saves thousands of results (bench/save_path.py), and
+# building the queryset cost the worker 1.0-1.4 ms of CPU against 0.1-0.8 ms for the text.
+MAKE_LATEST = """
+UPDATE fleet_host SET verdict = %s, latest_scan_id = %s, last_scanned = %s
+WHERE id = %s AND NOT EXISTS (
+    SELECT 1 FROM assessments_hostscan AS latest
+    WHERE latest.id = fleet_host.latest_scan_id AND latest.finished > %s
+)
+"""
+
+
+class HostManager(models.Manager["Host"]):
+    def make_latest(
+        self,
+        host_id: int,
+        host_scan_id: int,
+        verdict: str,
+        finished: datetime,
+        *,
+        replacing: int | None = None,
+    ) -> bool:
+        """The host takes this result (its verdict, and `finished` as its last scan date)
+        unless a result of it that finished later is stored already, so a scan that ends
+        late never hides a newer one. With `replacing` (a re-assessment of that HostScan), only
+        while that HostScan is still the host's latest. False when the host kept its result.
+        """
+        if replacing is not None:
+            values = {"verdict": verdict, "latest_scan_id": host_scan_id, "last_scanned": finished}
+            return bool(self.filter(pk=host_id, latest_scan_id=replacing).update(**values))
+        when = _db_value(Host, "last_scanned", finished)
+        with connection.cursor() as cursor:
+            cursor.execute(MAKE_LATEST, [verdict, host_scan_id, when, host_id, when])
+            return bool(cursor.rowcount)
+
+
 class Host(models.Model):
     """A physical server to assess for migration into a container."""
 
@@ -171,6 +210,8 @@ class Host(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    objects = HostManager()
+
     class Meta:
         ordering = ["name"]
 
@@ -214,3 +255,11 @@ class HostKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host} {self.key_type} {self.fingerprint} ({self.state})"
+
+
+def _db_value(model: type[models.Model], name: str, value: object) -> Any:
+    """`value` as the ORM would send it for that field (SQLite stores dates and datetimes as
+    text in the ORM's own format; PostgreSQL takes them as they are)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.get_db_prep_save(value, connection)

@@ -16,7 +16,6 @@ from django.db import connection
 from django.db.models import DateTimeField
 
 from assessments.models import Capture, HostScan
-from fleet.models import Host
 
 # SQLite allows 32,766 parameters per statement (999 before 3.32): findings per INSERT.
 FINDINGS_PER_INSERT = 100
@@ -37,15 +36,6 @@ INSERT INTO assessments_finding
 VALUES
 """
 FINDING_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-# The ORM's `.exclude(latest_scan__finished__gt=finished)`, without its join and subquery.
-MAKE_LATEST = """
-UPDATE fleet_host SET verdict = %s, latest_scan_id = %s, last_scanned = %s
-WHERE id = %s AND NOT EXISTS (
-    SELECT 1 FROM assessments_hostscan AS latest
-    WHERE latest.id = fleet_host.latest_scan_id AND latest.finished > %s
-)
-"""
-
 # A batch's claim of one host (QUEUED -> RUNNING for this owner), which also says the attempt.
 CLAIM = """
 UPDATE assessments_hostscan
@@ -112,14 +102,7 @@ def insert_findings(rows: Iterable[FindingRow]) -> None:
             cursor.execute(sql, [value for row in chunk for value in row])
 
 
-def make_latest(host_id: int, host_scan_id: int, verdict: str, finished: datetime) -> None:
-    """The host takes this result's verdict, unless a result finished after it is stored."""
-    when = _datetime(Host, "last_scanned", finished)
-    with connection.cursor() as cursor:
-        cursor.execute(MAKE_LATEST, [verdict, host_scan_id, when, host_id, when])
-
-
-def _datetime(model: type[HostScan | Capture | Host], name: str, value: datetime | None) -> Any:
+def _datetime(model: type[HostScan | Capture], name: str, value: datetime | None) -> Any:
     # SQLite stores datetimes as text in the ORM's own format; PostgreSQL takes them as they are.
     field = model._meta.get_field(name)
     assert isinstance(field, DateTimeField)

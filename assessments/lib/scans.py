@@ -236,8 +236,6 @@ def recover_lost(
 
 
 def _fail_lost(mine: QuerySet[HostScan], hs: HostScan, now: datetime) -> int:
-    from assessments.lib.results import refresh_after
-
     detail = (
         f"The worker scanning this host ({hs.worker or 'unknown'}) stopped answering; "
         f"gave up after {hs.attempts} attempts."
@@ -251,7 +249,7 @@ def _fail_lost(mine: QuerySet[HostScan], hs: HostScan, now: datetime) -> int:
     )
     # A re-assessment that never finished judged nothing: the host keeps its latest result.
     if done and hs.scan.trigger != ScanTrigger.REASSESS:
-        refresh_after(hs.pk)
+        Host.objects.make_latest(hs.host_id, hs.pk, Verdict.UNKNOWN, now)
     return done
 
 

@@ -13,11 +13,15 @@ from fleet.models import Host
 def refresh_host_verdict(host: Host, host_scan: HostScan | None = None) -> str:
     """Mark findings waived or not, then recompute the verdict of the host's latest scan.
 
-    `host_scan`, when given, becomes the latest scan of the host.
+    `host_scan`, when given, becomes the latest scan of the host unless a result of it that
+    finished later is stored (`Host.objects.make_latest`).
     """
     if host_scan is not None:
-        host.latest_scan = host_scan
-        host.last_scanned = host_scan.finished or timezone.now()
+        finished = host_scan.finished or timezone.now()
+        if Host.objects.make_latest(host.pk, host_scan.pk, host_scan.verdict, finished):
+            host.latest_scan, host.last_scanned = host_scan, finished
+        else:
+            host.refresh_from_db(fields=["latest_scan", "last_scanned"])
     latest = host.latest_scan
     if latest is None:
         host.verdict = Verdict.NEVER
