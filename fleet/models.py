@@ -1,5 +1,7 @@
 """The inventory: servers to assess, how to reach them, and where they could go."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -139,7 +141,39 @@ WHERE id = %s AND NOT EXISTS (
 """
 
 
+# The groups' policies of SSH hosts, which the SSH collector reads for every host it scans:
+# the ORM took 0.9 ms of worker CPU to build this query, the text 0.15 ms.
+SSH_POLICIES = """
+SELECT h.id, h.allow_legacy_ssh, g.trust_first_host_key, g.allow_legacy_ssh
+FROM fleet_host AS h
+LEFT JOIN fleet_host_groups AS member ON member.host_id = h.id
+LEFT JOIN fleet_hostgroup AS g ON g.id = member.hostgroup_id
+WHERE h.id IN ({ids})
+"""
+
+
+@dataclass(frozen=True)
+class SshPolicy:
+    """What scanning one host over SSH may do, from the host and all its groups."""
+
+    trust_first_host_key: bool = False  # any of its groups trusts a key on first contact
+    allow_legacy_ssh: bool = False  # the host or any of its groups allows SHA-1 algorithms
+
+
 class HostManager(models.Manager["Host"]):
+    def ssh_policies(self, host_ids: Iterable[int]) -> dict[int, SshPolicy]:
+        """The SSH policy of each of these hosts (that exist), in one query."""
+        ids = list(host_ids)
+        if not ids:
+            return {}
+        flags: dict[int, tuple[bool, bool]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(SSH_POLICIES.format(ids=", ".join(["%s"] * len(ids))), ids)
+            for host_id, host_legacy, group_trust, group_legacy in cursor.fetchall():
+                trust, legacy = flags.get(host_id, (False, bool(host_legacy)))
+                flags[host_id] = (trust or bool(group_trust), legacy or bool(group_legacy))
+        return {host_id: SshPolicy(*pair) for host_id, pair in flags.items()}
+
     def make_latest(
         self,
         host_id: int,
@@ -221,11 +255,14 @@ class Host(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("host-detail", args=[self.pk])
 
+    def ssh_policy(self) -> SshPolicy:
+        return Host.objects.ssh_policies([self.pk])[self.pk]
+
     def legacy_ssh_allowed(self) -> bool:
-        return self.allow_legacy_ssh or self.groups.filter(allow_legacy_ssh=True).exists()
+        return self.ssh_policy().allow_legacy_ssh
 
     def trusts_first_host_key(self) -> bool:
-        return self.groups.filter(trust_first_host_key=True).exists()
+        return self.ssh_policy().trust_first_host_key
 
 
 class HostKey(models.Model):

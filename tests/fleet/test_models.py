@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import HostScan, Scan
-from fleet.models import Host
+from fleet.models import Host, HostGroup, SshPolicy
 from tests.builders import make_host
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +63,56 @@ def test_make_latest_replacing_a_result_takes_only_while_that_result_is_the_late
     assert make_latest(host.pk, reassessed.pk, "ready", NOW, replacing=judged_again)
     host.refresh_from_db()
     assert host.latest_scan_id == reassessed.pk
+
+
+def ssh_policy_by_the_orm(host: Host) -> SshPolicy:
+    return SshPolicy(
+        trust_first_host_key=host.groups.filter(trust_first_host_key=True).exists(),
+        allow_legacy_ssh=host.allow_legacy_ssh
+        or host.groups.filter(allow_legacy_ssh=True).exists(),
+    )
+
+
+GROUP_FLAGS = [
+    (False, []),
+    (True, []),
+    (False, [(True, False)]),
+    (False, [(False, True)]),
+    (False, [(False, False)]),
+    (True, [(False, False), (True, True)]),
+    (False, [(True, False), (False, True), (False, False)]),
+]
+
+
+def test_ssh_policies_agree_with_the_orm_rule_for_many_hosts_in_one_query(
+    django_assert_num_queries,
+):
+    hosts = []
+    for number, (host_legacy, groups) in enumerate(GROUP_FLAGS):
+        host = make_host(allow_legacy_ssh=host_legacy)
+        for flags in groups:
+            trust, legacy = flags
+            group = HostGroup.objects.get_or_create(
+                name=f"trust={trust} legacy={legacy}",
+                defaults={"trust_first_host_key": trust, "allow_legacy_ssh": legacy},
+            )[0]
+            host.groups.add(group)
+        hosts.append(host)
+    with django_assert_num_queries(1):
+        policies = Host.objects.ssh_policies(h.pk for h in hosts)
+    assert policies == {h.pk: ssh_policy_by_the_orm(h) for h in hosts}
+    assert {p.trust_first_host_key for p in policies.values()} == {True, False}
+    assert {p.allow_legacy_ssh for p in policies.values()} == {True, False}
+
+
+def test_ssh_policies_ignore_groups_the_host_is_not_in():
+    host, other = make_host(), make_host()
+    other.groups.add(HostGroup.objects.create(name="g", trust_first_host_key=True))
+    assert Host.objects.ssh_policies([host.pk]) == {host.pk: SshPolicy()}
+    assert Host.objects.ssh_policies([]) == {}
+
+
+def test_a_host_reads_its_own_policy():
+    host = make_host(groups=["web"])
+    HostGroup.objects.filter(name="web").update(trust_first_host_key=True)
+    assert host.trusts_first_host_key() and not host.legacy_ssh_allowed()
