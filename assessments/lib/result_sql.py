@@ -1,4 +1,4 @@
-"""The per-host statements of a scan as SQL text: the claim, and `save_result`'s few writes.
+"""`save_result`'s few writes as SQL text (the other per-host statements are on the models).
 
 A fleet scan saves thousands of results, and on this path the ORM cost the worker more CPU
 than the statements themselves: building and compiling a queryset took 0.4-1.3 ms per
@@ -36,25 +36,7 @@ INSERT INTO assessments_finding
 VALUES
 """
 FINDING_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-# A batch's claim of one host (QUEUED -> RUNNING for this owner), which also says the attempt.
-CLAIM = """
-UPDATE assessments_hostscan
-SET status = %s, worker = %s, heartbeat = %s, started = %s, attempts = attempts + 1
-WHERE id = %s AND status = %s
-RETURNING attempts
-"""
-
 FindingRow = tuple[int, int, str, str, str, str, str, str, bool]
-
-
-def claim(host_scan_id: int, owner: str, queued: str, running: str, now: datetime) -> int | None:
-    """Take a queued HostScan for `owner`: its attempt number, or None when another worker
-    (or a cancel) got there first."""
-    when = _datetime(HostScan, "started", now)
-    with connection.cursor() as cursor:
-        cursor.execute(CLAIM, [running, owner, when, when, host_scan_id, queued])
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
 
 
 def finish_if_owned(

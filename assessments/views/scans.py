@@ -166,10 +166,6 @@ def scan_progress_partial(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(OPERATOR)
 def scan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     scan = get_object_or_404(Scan, pk=pk)
-    cancel_scan = optional("assessments.lib.scans", "cancel_scan")
-    if cancel_scan is not None:
-        cancel_scan(scan, user=request.user)
-    else:
-        Scan.objects.filter(pk=scan.pk, status__in=LIVE).update(cancel_requested=True)
+    scan.cancel(user=request.user)
     messages.success(request, f"Cancelling scan #{scan.pk}.")
     return redirect("scan-detail", pk=scan.pk)

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.db.models import Q
 
-from assessments.models import Waiver
+from assessments.lib.scans import start_scan
+from assessments.models import HostScan, Scan, Waiver
 from tests.builders import make_host
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,48 @@ def test_a_waiver_counts_through_its_expiry_date():
     Waiver.objects.create(host=host, check_id="c", expires=TODAY, reason="r", owner="o")
     assert Waiver.objects.in_force(host.pk, TODAY) == {"c"}
     assert Waiver.objects.in_force(host.pk, TODAY + DAY) == set()
+
+
+def queued_scan(hosts: int = 1) -> Scan:
+    for _ in range(hosts):
+        make_host()
+    return start_scan({"all": True})
+
+
+def test_a_claim_takes_a_queued_host_once_and_says_the_attempt(django_assert_num_queries):
+    hs = queued_scan().host_scans.get()
+    with django_assert_num_queries(1):
+        assert HostScan.objects.claim(hs.pk, "w1") == 1
+    assert HostScan.objects.claim(hs.pk, "w2") is None
+    hs.refresh_from_db()
+    assert (hs.status, hs.worker, hs.attempts) == ("running", "w1", 1)
+    assert hs.started == hs.heartbeat and hs.started is not None
+
+
+def test_a_host_queued_again_is_claimed_as_its_next_attempt():
+    hs = queued_scan().host_scans.get()
+    HostScan.objects.filter(pk=hs.pk).update(attempts=2)
+    assert HostScan.objects.claim(hs.pk, "w1") == 3
+
+
+def test_a_cancelled_host_is_never_claimed():
+    scan = queued_scan()
+    scan.cancel()
+    assert HostScan.objects.claim(scan.host_scans.get().pk, "w1") is None
+
+
+def test_a_scan_starts_once():
+    scan = queued_scan()
+    assert scan.mark_started() and scan.status == "running"
+    first = Scan.objects.get(pk=scan.pk).started
+    assert not Scan.objects.get(pk=scan.pk).mark_started()
+    assert Scan.objects.get(pk=scan.pk).started == first
+
+
+def test_a_scan_finishes_once_no_host_is_left():
+    scan = queued_scan(hosts=2)
+    HostScan.objects.filter(pk=scan.host_scans.first().pk).update(status="done")
+    assert not scan.finish_if_complete()
+    HostScan.objects.filter(scan=scan).update(status="done")
+    assert scan.finish_if_complete() and scan.status == "finished"
+    assert not Scan.objects.get(pk=scan.pk).finish_if_complete()
