@@ -1,4 +1,4 @@
-"""What a check is, what it returns, and the registry of all checks.
+"""What a check is and what it returns (the registry is `assessments.checks`).
 
 A check is a small class with a stable `id`, its `restriction` class, the probes it reads
 and a pure `evaluate(facts)` returning findings. Its docstring is the user-facing
@@ -15,22 +15,6 @@ from assessments.facts import Facts, Unavailable
 
 # Bumped whenever a check's logic changes; stamped on every result.
 RULESET_VERSION = "2026.12.1"
-
-LINUX_RESTRICTIONS = (
-    "filesystems",
-    "ip_addresses",
-    "quotas",
-    "selinux",
-    "xattrs",
-    "raw_devices",
-    "mac_binding",
-    "transfer",
-    "nesting",
-)
-WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
-RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
-# Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting"})
 
 
 class Severity(StrEnum):

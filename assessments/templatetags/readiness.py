@@ -7,8 +7,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from assessments.checks.restrictions import RESTRICTION_NAMES
 from assessments.choices import Severity
-from assessments.lib.labels import RESTRICTION_NAMES
 from fleet.choices import Verdict
 
 register = template.Library()

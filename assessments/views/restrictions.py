@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessments.checks import REGISTRY
-from assessments.checks.base import LINUX_RESTRICTIONS, RESTRICTIONS
+from assessments.checks.restrictions import BY_ID, RESTRICTIONS
 from assessments.choices import Severity
 from assessments.lib import queries
 from assessments.views.common import hosts_for
@@ -15,16 +15,20 @@ from fleet.lib.roles import VIEWER, role_required
 SEVERITY_ORDER = [Severity.BLOCKER, Severity.WARNING, Severity.UNKNOWN, Severity.INFO]
 
 
+def _os_name(os_family: str) -> str:
+    return "Linux" if os_family == "linux" else "Windows"
+
+
 @role_required(VIEWER)
 def restriction_list(request: HttpRequest) -> HttpResponse:
     filterset, hosts, querystring = hosts_for(request)
     counts = queries.restriction_counts(hosts)
     rows = [
         {
-            "id": r,
-            "os": "Linux" if r in LINUX_RESTRICTIONS else "Windows",
-            "counts": counts.get(r, {}),
-            "checks": [c for c in REGISTRY.values() if c.restriction == r],
+            "id": r.id,
+            "os": _os_name(r.os_family),
+            "counts": counts.get(r.id, {}),
+            "checks": [c for c in REGISTRY.values() if c.restriction == r.id],
         }
         for r in RESTRICTIONS
     ]
@@ -37,7 +41,7 @@ def restriction_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(VIEWER)
 def restriction_detail(request: HttpRequest, restriction: str) -> HttpResponse:
-    if restriction not in RESTRICTIONS:
+    if restriction not in BY_ID:
         raise Http404("No such restriction class.")
     filterset, hosts, querystring = hosts_for(request)
     findings = queries.latest_findings(hosts).filter(restriction=restriction)
@@ -60,7 +64,7 @@ def restriction_detail(request: HttpRequest, restriction: str) -> HttpResponse:
     remediations = list(dict.fromkeys(f.remediation for f in page if f.remediation))[:6]
     context = {
         "restriction": restriction,
-        "os": "Linux" if restriction in LINUX_RESTRICTIONS else "Windows",
+        "os": _os_name(BY_ID[restriction].os_family),
         "checks": [c for c in REGISTRY.values() if c.restriction == restriction],
         "summary": summary,
         "page": page,
