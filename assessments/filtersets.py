@@ -7,8 +7,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from assessments.checks.base import Severity
 from assessments.checks.restrictions import RESTRICTIONS
-from assessments.choices import Severity
+from assessments.choices import SEVERITY_CHOICES
 from assessments.models import Finding
 from fleet.choices import OsFamily, Verdict
 from fleet.models import Host, HostGroup, Tag, TargetNode
@@ -58,7 +59,7 @@ class HostFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         empty_label="Any",
     )
     severity = django_filters.ChoiceFilter(
-        choices=Severity.choices, method="filter_noop", label="Severity", empty_label="Any"
+        choices=SEVERITY_CHOICES, method="filter_noop", label="Severity", empty_label="Any"
     )
     destination = django_filters.ModelChoiceFilter(
         queryset=TargetNode.objects.all(),

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.timezone import now
 
 from assessments.choices import (
+    SEVERITY_CHOICES,
     ErrorClass,
     HostScanStatus,
     ScanStatus,
     ScanTrigger,
-    Severity,
     Transport,
     WaiverAction,
 )
@@ -297,7 +297,7 @@ class Finding(models.Model):
     host = models.ForeignKey("fleet.Host", on_delete=models.CASCADE, related_name="findings")
     restriction = models.CharField(max_length=40, db_index=True)
     check_id = models.CharField(max_length=80, db_index=True)
-    severity = models.CharField(max_length=10, choices=Severity.choices, db_index=True)
+    severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES, db_index=True)
     title = models.CharField(max_length=500)
     evidence = models.TextField(blank=True)
     remediation = models.TextField(blank=True)

@@ -18,11 +18,19 @@ RULESET_VERSION = "2026.12.1"
 
 
 class Severity(StrEnum):
+    """How much a finding matters; the one list of severities (the model's choices derive
+    from it: `assessments.choices.SEVERITY_CHOICES`)."""
+
     BLOCKER = "blocker"
     WARNING = "warning"
     INFO = "info"
     PASS = "pass"  # noqa: S105 (a severity, not a password)
     UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        """The word the pages show: "Blocker"."""
+        return self.value.capitalize()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from assessments.choices import HostScanStatus, Severity
+from assessments.checks.base import Severity
+from assessments.choices import HostScanStatus
 from assessments.forms import DestinationForm, WaiverForm
 from assessments.lib import queries
 from assessments.lib.hostfacts import SHOWN_PROBES, probe_bytes, shown, summary

@@ -6,8 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessments.checks import REGISTRY
+from assessments.checks.base import Severity
 from assessments.checks.restrictions import BY_ID, RESTRICTIONS
-from assessments.choices import Severity
 from assessments.lib import queries
 from assessments.views.common import hosts_for
 from fleet.lib.roles import VIEWER, role_required
@@ -47,7 +47,7 @@ def restriction_detail(request: HttpRequest, restriction: str) -> HttpResponse:
     findings = queries.latest_findings(hosts).filter(restriction=restriction)
     severity = request.GET.get("severity")
     affected = findings.exclude(severity=Severity.PASS)
-    if severity in Severity.values:
+    if severity in set(Severity):
         affected = affected.filter(severity=severity)
     summary = {
         row["severity"]: row["n"]

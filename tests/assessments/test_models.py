@@ -90,3 +90,21 @@ def test_a_scan_finishes_once_no_host_is_left():
     HostScan.objects.filter(scan=scan).update(status="done")
     assert scan.finish_if_complete() and scan.status == "finished"
     assert not Scan.objects.get(pk=scan.pk).finish_if_complete()
+
+
+def test_findings_store_the_engines_severities_under_their_words():
+    from assessments.models import Finding
+
+    assert Finding._meta.get_field("severity").choices == [
+        ("blocker", "Blocker"),
+        ("warning", "Warning"),
+        ("info", "Info"),
+        ("pass", "Pass"),
+        ("unknown", "Unknown"),
+    ]
+
+
+def test_the_models_need_no_migration_they_do_not_have():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
