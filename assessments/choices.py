@@ -2,13 +2,11 @@
 
 from django.db import models
 
+from assessments.checks.base import Severity
 
-class Severity(models.TextChoices):
-    BLOCKER = "blocker", "Blocker"
-    WARNING = "warning", "Warning"
-    INFO = "info", "Info"
-    PASS = "pass", "Pass"
-    UNKNOWN = "unknown", "Unknown"
+# A finding's severity is the pure engine's (`assessments.checks.base.Severity`, which must
+# not import Django); these are its choices for the model and the forms.
+SEVERITY_CHOICES = [(s.value, s.label) for s in Severity]
 
 
 class ScanStatus(models.TextChoices):

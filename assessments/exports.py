@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 
-from assessments.choices import Severity
+from assessments.checks.base import Severity
 from assessments.lib.queries import latest_findings
 from fleet.models import Host
 

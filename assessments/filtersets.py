@@ -7,9 +7,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from assessments.checks.base import RESTRICTIONS
-from assessments.choices import Severity
-from assessments.lib.labels import RESTRICTION_NAMES
+from assessments.checks.base import Severity
+from assessments.checks.restrictions import RESTRICTIONS
+from assessments.choices import SEVERITY_CHOICES
 from assessments.models import Finding
 from fleet.choices import OsFamily, Verdict
 from fleet.models import Host, HostGroup, Tag, TargetNode
@@ -21,7 +21,7 @@ AGE_CHOICES = [
     ("older_7", "Not scanned for 7 days or more"),
     ("older_30", "Not scanned for 30 days or more"),
 ]
-RESTRICTION_CHOICES = [(r, RESTRICTION_NAMES.get(r, r)) for r in RESTRICTIONS]
+RESTRICTION_CHOICES = [(r.id, r.name) for r in RESTRICTIONS]
 # Every querystring key the filters understand; charts and CSV links carry exactly these.
 FILTER_KEYS = (
     "q",
@@ -59,7 +59,7 @@ class HostFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         empty_label="Any",
     )
     severity = django_filters.ChoiceFilter(
-        choices=Severity.choices, method="filter_noop", label="Severity", empty_label="Any"
+        choices=SEVERITY_CHOICES, method="filter_noop", label="Severity", empty_label="Any"
     )
     destination = django_filters.ModelChoiceFilter(
         queryset=TargetNode.objects.all(),

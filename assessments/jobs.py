@@ -4,7 +4,7 @@
 claims each one with a conditional UPDATE (so two workers never scan the same host), scans
 them concurrently in a bounded thread pool (paramiko is thread-based), and saves each host's
 result as soon as that host is done. A heartbeat thread keeps the reservation fresh, so
-`assessments.lib.scans.recover_lost` can tell a slow batch from a dead worker.
+`HostScan.objects.recover_lost` can tell a slow batch from a dead worker.
 
 A re-assessment's batch (`ReassessBatch`) claims its hosts the same way but collects
 nothing: it judges each host's stored capture again (`assessments.lib.reassess`).
@@ -27,16 +27,9 @@ from rq import get_current_job
 from assessments import collectors
 from assessments.choices import ErrorClass, HostScanStatus, ScanTrigger
 from assessments.collectors.base import CollectError, CollectResult
-from assessments.lib import reassess, result_sql, results
-from assessments.lib.scans import (
-    ACTIVE,
-    HEARTBEAT_INTERVAL,
-    MAX_ATTEMPTS,
-    finish_if_complete,
-    mark_started,
-    recover_lost,
-)
-from assessments.models import HostScan, Scan
+from assessments.lib import reassess, results
+from assessments.lib.scans import recover_lost
+from assessments.models import ACTIVE, HEARTBEAT_INTERVAL, MAX_ATTEMPTS, HostScan, Scan
 from fleet.models import Host
 
 log = logging.getLogger(__name__)
@@ -84,14 +77,15 @@ class Batch:
     def run(self) -> dict[str, int]:
         # Hosts left behind by a worker that died are picked up by whichever batch runs next.
         recover_lost(orphans=False)
-        if not Scan.objects.filter(pk=self.scan_id).exists():
+        scan = Scan.objects.filter(pk=self.scan_id).first()
+        if scan is None:
             return self.outcomes
         reserved = HostScan.objects.filter(
             pk__in=self.ids, scan_id=self.scan_id, status=HostScanStatus.QUEUED
         ).update(worker=self.owner, heartbeat=timezone.now())
         if not reserved:
             return self.outcomes
-        mark_started(self.scan_id)
+        scan.mark_started()
         # The batch's hosts, credentials and targets in one query, as they are now (a host
         # edited during the batch is scanned as it was when the batch started).
         self.host_scans = HostScan.objects.select_related(
@@ -104,7 +98,7 @@ class Batch:
         finally:
             self.stopped.set()
             beat.join(timeout=5)
-        finish_if_complete(self.scan_id)
+        scan.finish_if_complete()
         return self.outcomes
 
     def _work_all(self) -> None:
@@ -159,9 +153,7 @@ class Batch:
         or a cancel won."""
         if self.cancelled.is_set():
             return None
-        return result_sql.claim(
-            pk, self.owner, HostScanStatus.QUEUED, HostScanStatus.RUNNING, timezone.now()
-        )
+        return HostScan.objects.claim(pk, self.owner)
 
     def work_host(self, pk: int) -> None:
         """Scan one host and save the outcome; never raises (one bad host stays alone)."""

@@ -1,29 +1,17 @@
 """All checks, registered explicitly: one module per restriction class.
 
-Adding a check = one module (with a `CHECKS` list) + its tests + its samples, and one line
-in `MODULES` if it is a new restriction class. Duplicate ids stop start-up.
+Adding a check = a class in its restriction class's module (in its `CHECKS` list) + its
+tests + its samples; a new restriction class is one row of `restrictions.RESTRICTIONS`
+naming its module. Duplicate ids and unknown restriction classes stop start-up.
 """
 
 from importlib import import_module
 
-from assessments.checks.base import RESTRICTIONS, Check
+from assessments.checks.base import Check
+from assessments.checks.restrictions import BY_ID, RESTRICTIONS
 
-MODULES = [
-    "filesystems",
-    "ip_addresses",
-    "quotas",
-    "selinux",
-    "xattrs",
-    "raw_devices",
-    "mac_binding",
-    "transfer",
-    "nesting",
-    "os_version",
-    "volumes",
-    "qos",
-    "architecture",
-    "windows_limits",
-]
+# The modules of the restriction classes, in the table's order.
+MODULES = list(dict.fromkeys(r.module for r in RESTRICTIONS))
 
 
 def _load() -> dict[str, Check]:
@@ -33,7 +21,7 @@ def _load() -> dict[str, Check]:
         for check_class in module.CHECKS:
             if check_class.id in registry:
                 raise RuntimeError(f"duplicate check id {check_class.id!r} in {name}")
-            if check_class.restriction not in RESTRICTIONS:
+            if check_class.restriction not in BY_ID:
                 raise RuntimeError(
                     f"{check_class.id}: unknown restriction {check_class.restriction}"
                 )

@@ -1,4 +1,4 @@
-"""What a check is, what it returns, and the registry of all checks.
+"""What a check is and what it returns (the registry is `assessments.checks`).
 
 A check is a small class with a stable `id`, its `restriction` class, the probes it reads
 and a pure `evaluate(facts)` returning findings. Its docstring is the user-facing
@@ -16,29 +16,21 @@ from assessments.facts import Facts, Unavailable
 # Bumped whenever a check's logic changes; stamped on every result.
 RULESET_VERSION = "2026.12.1"
 
-LINUX_RESTRICTIONS = (
-    "filesystems",
-    "ip_addresses",
-    "quotas",
-    "selinux",
-    "xattrs",
-    "raw_devices",
-    "mac_binding",
-    "transfer",
-    "nesting",
-)
-WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture", "windows_limits")
-RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
-# Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting", "windows_limits"})
-
 
 class Severity(StrEnum):
+    """How much a finding matters; the one list of severities (the model's choices derive
+    from it: `assessments.choices.SEVERITY_CHOICES`)."""
+
     BLOCKER = "blocker"
     WARNING = "warning"
     INFO = "info"
     PASS = "pass"  # noqa: S105 (a severity, not a password)
     UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        """The word the pages show: "Blocker"."""
+        return self.value.capitalize()
 
 
 @dataclass(frozen=True)

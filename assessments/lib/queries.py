@@ -13,8 +13,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from assessments.checks.base import RULESET_VERSION
-from assessments.choices import HostScanStatus, Severity
+from assessments.checks.base import RULESET_VERSION, Severity
+from assessments.choices import HostScanStatus
 from assessments.models import Finding, HostScan
 from fleet.choices import Verdict
 from fleet.models import Host

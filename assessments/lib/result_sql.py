@@ -1,4 +1,4 @@
-"""The per-host statements of a scan as SQL text: the claim, and `save_result`'s few writes.
+"""`save_result`'s few writes as SQL text (the other per-host statements are on the models).
 
 A fleet scan saves thousands of results, and on this path the ORM cost the worker more CPU
 than the statements themselves: building and compiling a queryset took 0.4-1.3 ms per
@@ -9,22 +9,17 @@ database receives what the ORM would have sent.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
 from django.db.models import DateTimeField
 
-from assessments.models import Capture, HostScan, Waiver
-from fleet.models import Host
+from assessments.models import Capture, HostScan
 
 # SQLite allows 32,766 parameters per statement (999 before 3.32): findings per INSERT.
 FINDINGS_PER_INSERT = 100
 
-WAIVERS_IN_FORCE = """
-SELECT check_id FROM assessments_waiver
-WHERE host_id = %s AND active AND (expires IS NULL OR expires >= %s)
-"""
 FINISH_IF_OWNED = """
 UPDATE assessments_hostscan
 SET status = %s, transport = %s, algorithms = %s, os_family = %s, verdict = %s, ruleset = %s,
@@ -43,42 +38,7 @@ INSERT INTO assessments_finding
 VALUES
 """
 FINDING_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-# The ORM's `.exclude(latest_scan__finished__gt=finished)`, without its join and subquery.
-MAKE_LATEST = """
-UPDATE fleet_host SET verdict = %s, latest_scan_id = %s, last_scanned = %s
-WHERE id = %s AND NOT EXISTS (
-    SELECT 1 FROM assessments_hostscan AS latest
-    WHERE latest.id = fleet_host.latest_scan_id AND latest.finished > %s
-)
-"""
-
-# A batch's claim of one host (QUEUED -> RUNNING for this owner), which also says the attempt.
-CLAIM = """
-UPDATE assessments_hostscan
-SET status = %s, worker = %s, heartbeat = %s, started = %s, attempts = attempts + 1
-WHERE id = %s AND status = %s
-RETURNING attempts
-"""
-
 FindingRow = tuple[int, int, str, str, str, str, str, str, bool]
-
-
-def claim(host_scan_id: int, owner: str, queued: str, running: str, now: datetime) -> int | None:
-    """Take a queued HostScan for `owner`: its attempt number, or None when another worker
-    (or a cancel) got there first."""
-    when = _datetime(HostScan, "started", now)
-    with connection.cursor() as cursor:
-        cursor.execute(CLAIM, [running, owner, when, when, host_scan_id, queued])
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
-
-
-def in_force_waivers(host_id: int, today: date) -> set[str]:
-    """Check ids of the host's active waivers that do not expire before `today`."""
-    day: Any = Waiver._meta.get_field("expires").get_db_prep_save(today, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(WAIVERS_IN_FORCE, [host_id, day])
-        return {check_id for (check_id,) in cursor.fetchall()}
 
 
 def finish_if_owned(
@@ -132,14 +92,7 @@ def insert_findings(rows: Iterable[FindingRow]) -> None:
             cursor.execute(sql, [value for row in chunk for value in row])
 
 
-def make_latest(host_id: int, host_scan_id: int, verdict: str, finished: datetime) -> None:
-    """The host takes this result's verdict, unless a result finished after it is stored."""
-    when = _datetime(Host, "last_scanned", finished)
-    with connection.cursor() as cursor:
-        cursor.execute(MAKE_LATEST, [verdict, host_scan_id, when, host_id, when])
-
-
-def _datetime(model: type[HostScan | Capture | Host], name: str, value: datetime | None) -> Any:
+def _datetime(model: type[HostScan | Capture], name: str, value: datetime | None) -> Any:
     # SQLite stores datetimes as text in the ORM's own format; PostgreSQL takes them as they are.
     field = model._meta.get_field(name)
     assert isinstance(field, DateTimeField)

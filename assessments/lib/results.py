@@ -21,8 +21,7 @@ from assessments.collectors.base import CollectResult
 from assessments.engine import assess, verdict
 from assessments.facts import Destination, Facts
 from assessments.lib import result_sql
-from assessments.lib.verdicts import refresh_host_verdict
-from assessments.models import Capture, HostScan, Scan
+from assessments.models import Capture, HostScan, Scan, Waiver
 from fleet.choices import OsFamily, Verdict
 from fleet.models import Host
 
@@ -78,7 +77,7 @@ def save_result(
     assessment = assess(facts)
     platform = assessment.platform
     now = timezone.now()
-    waived = result_sql.in_force_waivers(host.pk, timezone.localdate(now))
+    waived = Waiver.objects.in_force(host.pk, timezone.localdate(now))
     host_verdict = verdict((str(f.severity), f.check in waived) for f in assessment.findings)
     if archive is None:
         collected_at = collected_at or now
@@ -132,14 +131,7 @@ def save_result(
         )
         if host.os_family != result.os_family and result.os_family in OsFamily.values:
             Host.objects.filter(pk=host.pk).update(os_family=result.os_family)
-        # What `refresh_host_verdict` does, in one UPDATE (a fleet scan saves thousands):
-        # the host takes this verdict unless a newer result of it is already stored.
-        if replacing is None:
-            result_sql.make_latest(host.pk, hs.pk, host_verdict, now)
-        else:
-            Host.objects.filter(pk=host.pk, latest_scan_id=replacing).update(
-                verdict=host_verdict, latest_scan_id=hs.pk, last_scanned=now
-            )
+        Host.objects.make_latest(host.pk, hs.pk, host_verdict, now, replacing=replacing)
     return True
 
 
@@ -152,6 +144,7 @@ def save_failure(
     the host's history only: nothing new is known about the host, so its latest result and
     verdict stay as they were.
     """
+    now = timezone.now()
     with transaction.atomic():
         mine = HostScan.objects.filter(pk=host_scan_id, status=HostScanStatus.RUNNING, worker=owner)
         if not mine.update(
@@ -159,27 +152,13 @@ def save_failure(
             error_class=error_class,
             error_detail=detail,
             verdict=Verdict.UNKNOWN,
-            finished=timezone.now(),
+            finished=now,
         ):
             return False
         if not keep_latest:
-            refresh_after(host_scan_id)
+            host_id = HostScan.objects.values_list("host_id", flat=True).get(pk=host_scan_id)
+            Host.objects.make_latest(host_id, host_scan_id, Verdict.UNKNOWN, now)
     return True
-
-
-def refresh_after(host_scan_id: int) -> str:
-    """Make a just-finished HostScan its host's latest result, unless a newer one exists."""
-    hs = HostScan.objects.select_related("host__latest_scan").get(pk=host_scan_id)
-    host = hs.host
-    latest = host.latest_scan
-    newer_exists = (
-        latest is not None
-        and latest.pk != hs.pk
-        and latest.finished is not None
-        and hs.finished is not None
-        and latest.finished > hs.finished
-    )
-    return refresh_host_verdict(host, None if newer_exists else hs)
 
 
 def import_capture(

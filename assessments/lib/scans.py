@@ -1,15 +1,15 @@
-"""Starting, following, cancelling and recovering scans.
+"""Starting scans, following them, and their queue.
 
 A scan over a selection becomes one HostScan per enabled host, split into batch jobs on the
-`scans` queue, enqueued once the transaction commits (ids, never objects). Workers claim
-hosts with conditional UPDATEs (`assessments.jobs`); everything here is safe to call from
-any process at any time.
+`scans` queue, enqueued once the transaction commits (ids, never objects); this module is
+the only one that enqueues them. Workers claim hosts with conditional UPDATEs
+(`assessments.jobs`); the lifecycle itself (claim, start, finish, cancel, recovery of lost
+hosts) is on the models. Everything here is safe to call from any process at any time.
 """
 
-import logging
 import math
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import django_rq
@@ -19,24 +19,16 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from rq import Queue
+from rq.job import Job
 
 from assessments.checks.base import RULESET_VERSION
-from assessments.choices import ErrorClass, HostScanStatus, ScanStatus, ScanTrigger
-from assessments.models import HostScan, Scan, ScanSchedule
-from fleet.choices import Verdict
+from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger
+from assessments.models import STALE_AFTER, HostScan, Scan, ScanSchedule
 from fleet.models import Host, HostGroup
 
-log = logging.getLogger(__name__)
-
 QUEUE_NAME = "scans"
-ACTIVE = (HostScanStatus.QUEUED, HostScanStatus.RUNNING)
-TERMINAL_SCAN = (ScanStatus.FINISHED, ScanStatus.CANCELLED, ScanStatus.FAILED)
-# Attempts per host, counting transient-error retries and re-runs after a lost worker.
-MAX_ATTEMPTS = 3
-# A running batch refreshes its hosts' heartbeat this often (seconds); a host whose heartbeat
-# is older than STALE_AFTER belongs to a worker that died.
-HEARTBEAT_INTERVAL = 10
-STALE_AFTER = 90
+# The batch job, by name: `assessments.jobs` uses this module, so it is not imported here.
+BATCH_JOB = "assessments.jobs.scan_batch"
 
 
 class SelectionError(ValueError):
@@ -93,15 +85,13 @@ def batch_timeout(batch_len: int) -> int:
 
 def enqueue_batches(scan_id: int, host_scan_ids: Sequence[int]) -> list[str]:
     """Enqueue batch jobs for these HostScans now; returns the RQ job ids."""
-    from assessments import jobs
-
     size = settings.SCAN_BATCH_SIZE
     queue = scan_queue()
     job_ids = []
     for start in range(0, len(host_scan_ids), size):
         batch = list(host_scan_ids[start : start + size])
         job = queue.enqueue(
-            jobs.scan_batch,
+            BATCH_JOB,
             scan_id,
             batch,
             job_timeout=batch_timeout(len(batch)),
@@ -160,40 +150,6 @@ def scan_progress(scan: Scan | int) -> dict[str, int]:
     return {key: int(value or 0) for key, value in counts.items()}
 
 
-def finish_if_complete(scan_id: int) -> bool:
-    """Mark the scan finished (or cancelled) once none of its hosts is queued or running."""
-    if HostScan.objects.filter(scan_id=scan_id, status__in=ACTIVE).exists():
-        return False
-    cancelled = Scan.objects.filter(pk=scan_id, cancel_requested=True).exists()
-    status = ScanStatus.CANCELLED if cancelled else ScanStatus.FINISHED
-    return bool(
-        Scan.objects.filter(pk=scan_id)
-        .exclude(status__in=TERMINAL_SCAN)
-        .update(status=status, finished=timezone.now())
-    )
-
-
-def mark_started(scan_id: int) -> None:
-    Scan.objects.filter(pk=scan_id, status=ScanStatus.QUEUED).update(
-        status=ScanStatus.RUNNING, started=timezone.now()
-    )
-
-
-def cancel_scan(scan: Scan, user: User | None = None) -> int:
-    """Stop a scan: hosts not started yet are cancelled, hosts being scanned finish.
-
-    Returns how many hosts were cancelled.
-    """
-    Scan.objects.filter(pk=scan.pk).update(cancel_requested=True)
-    cancelled = HostScan.objects.filter(scan=scan, status=HostScanStatus.QUEUED).update(
-        status=HostScanStatus.CANCELLED, finished=timezone.now()
-    )
-    log.info("scan #%s cancelled by %s: %d hosts not scanned", scan.pk, user or "system", cancelled)
-    finish_if_complete(scan.pk)
-    scan.refresh_from_db()
-    return cancelled
-
-
 def recover_lost(
     scan: Scan | None = None,
     *,
@@ -201,88 +157,21 @@ def recover_lost(
     now: datetime | None = None,
     orphans: bool = True,
 ) -> dict[str, int]:
-    """Find hosts whose worker died and re-queue them, or fail them as lost after
-    MAX_ATTEMPTS; then (with `orphans`) re-enqueue hosts of running scans whose batch job
-    vanished from Redis, which means reading every pending job: the scheduler and
-    `scan --wait` do it, batch jobs skip it.
-
-    Safe to run from many processes at once: every change is a conditional UPDATE.
-    """
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=stale_after)
-    stale = HostScan.objects.filter(status__in=ACTIVE, heartbeat__lt=cutoff)
-    if scan is not None:
-        stale = stale.filter(scan=scan)
-    requeue: dict[int, list[int]] = {}
-    failed = 0
-    touched: set[int] = set()
-    for hs in stale.select_related("scan"):
-        touched.add(hs.scan_id)
-        fields = {"status": hs.status, "heartbeat": hs.heartbeat, "worker": hs.worker}
-        mine = HostScan.objects.filter(pk=hs.pk, **fields)
-        if hs.attempts >= MAX_ATTEMPTS or hs.scan.cancel_requested:
-            failed += _fail_lost(mine, hs, now)
-        elif mine.update(status=HostScanStatus.QUEUED, heartbeat=None, worker=""):
-            requeue.setdefault(hs.scan_id, []).append(hs.pk)
-    lost_jobs = _orphaned_queued(scan, now - timedelta(seconds=stale_after)) if orphans else {}
-    for scan_id, ids in lost_jobs.items():
-        requeue.setdefault(scan_id, []).extend(ids)
-    for scan_id, ids in requeue.items():
-        log.warning("scan #%s: re-queueing %d hosts of a lost worker", scan_id, len(ids))
-        transaction.on_commit(lambda s=scan_id, i=ids: enqueue_batches(s, i))  # type: ignore[misc]
-    for scan_id in touched:
-        finish_if_complete(scan_id)
-    return {"requeued": sum(len(ids) for ids in requeue.values()), "failed": failed}
-
-
-def _fail_lost(mine: QuerySet[HostScan], hs: HostScan, now: datetime) -> int:
-    from assessments.lib.results import refresh_after
-
-    detail = (
-        f"The worker scanning this host ({hs.worker or 'unknown'}) stopped answering; "
-        f"gave up after {hs.attempts} attempts."
+    """`HostScan.objects.recover_lost` on this queue: hosts of dead workers are enqueued
+    again (or failed as lost); with `orphans`, so are queued hosts whose batch job vanished
+    from Redis, which means reading every pending job: the scheduler and `scan --wait` do
+    it, batch jobs skip it."""
+    return HostScan.objects.recover_lost(
+        scan,
+        enqueue=enqueue_batches,
+        pending=pending_host_scan_ids if orphans else None,
+        stale_after=stale_after,
+        now=now,
     )
-    done = mine.update(
-        status=HostScanStatus.FAILED,
-        error_class=ErrorClass.LOST,
-        error_detail=detail,
-        verdict=Verdict.UNKNOWN,
-        finished=now,
-    )
-    # A re-assessment that never finished judged nothing: the host keeps its latest result.
-    if done and hs.scan.trigger != ScanTrigger.REASSESS:
-        refresh_after(hs.pk)
-    return done
-
-
-def _orphaned_queued(scan: Scan | None, older_than: datetime) -> dict[int, list[int]]:
-    """Queued, never-reserved hosts of running scans that no RQ job will ever pick up."""
-    waiting = HostScan.objects.filter(
-        status=HostScanStatus.QUEUED,
-        heartbeat__isnull=True,
-        scan__created__lt=older_than,
-        scan__status__in=(ScanStatus.QUEUED, ScanStatus.RUNNING),
-        scan__cancel_requested=False,
-    )
-    if scan is not None:
-        waiting = waiting.filter(scan=scan)
-    by_scan: dict[int, list[int]] = {}
-    for pk, scan_id in waiting.values_list("pk", "scan_id"):
-        by_scan.setdefault(scan_id, []).append(pk)
-    if not by_scan:
-        return {}
-    pending = pending_host_scan_ids()
-    return {
-        scan_id: [pk for pk in ids if pk not in pending]
-        for scan_id, ids in by_scan.items()
-        if any(pk not in pending for pk in ids)
-    }
 
 
 def pending_host_scan_ids() -> set[int]:
     """HostScan ids named by batch jobs still waiting, running or scheduled for retry."""
-    from rq.job import Job
-
     queue = scan_queue()
     job_ids = set(queue.get_job_ids())
     job_ids |= set(queue.started_job_registry.get_job_ids())

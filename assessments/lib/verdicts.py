@@ -4,32 +4,30 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.engine import verdict
-from assessments.lib import result_sql
-from assessments.models import Finding, HostScan
+from assessments.models import Finding, HostScan, Waiver
 from fleet.choices import Verdict
 from fleet.models import Host
-
-
-def active_waiver_checks(host: Host) -> set[str]:
-    """Check ids of the host's waivers in force today (the same query `save_result` uses)."""
-    return result_sql.in_force_waivers(host.pk, timezone.localdate())
 
 
 @transaction.atomic
 def refresh_host_verdict(host: Host, host_scan: HostScan | None = None) -> str:
     """Mark findings waived or not, then recompute the verdict of the host's latest scan.
 
-    `host_scan`, when given, becomes the latest scan of the host.
+    `host_scan`, when given, becomes the latest scan of the host unless a result of it that
+    finished later is stored (`Host.objects.make_latest`).
     """
     if host_scan is not None:
-        host.latest_scan = host_scan
-        host.last_scanned = host_scan.finished or timezone.now()
+        finished = host_scan.finished or timezone.now()
+        if Host.objects.make_latest(host.pk, host_scan.pk, host_scan.verdict, finished):
+            host.latest_scan, host.last_scanned = host_scan, finished
+        else:
+            host.refresh_from_db(fields=["latest_scan", "last_scanned"])
     latest = host.latest_scan
     if latest is None:
         host.verdict = Verdict.NEVER
         host.save(update_fields=["verdict", "latest_scan", "last_scanned"])
         return host.verdict
-    waived_checks = active_waiver_checks(host)
+    waived_checks = Waiver.objects.in_force(host.pk, timezone.localdate())
     findings = Finding.objects.filter(host_scan=latest)
     findings.filter(check_id__in=waived_checks).exclude(waived=True).update(waived=True)
     findings.exclude(check_id__in=waived_checks).exclude(waived=False).update(waived=False)

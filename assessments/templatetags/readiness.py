@@ -7,11 +7,13 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from assessments.choices import Severity
-from assessments.lib.labels import RESTRICTION_NAMES
+from assessments.checks.base import Severity
+from assessments.checks.restrictions import RESTRICTION_NAMES
+from assessments.choices import SEVERITY_CHOICES
 from fleet.choices import Verdict
 
 register = template.Library()
+SEVERITY_LABELS = dict(SEVERITY_CHOICES)
 
 
 VERDICT_ICONS: dict[str, str] = {
@@ -42,7 +44,7 @@ def verdict_badge(verdict: str) -> SafeString:
 
 @register.simple_tag
 def severity_badge(severity: str, waived: bool = False) -> SafeString:
-    label = Severity(severity).label if severity in Severity.values else severity
+    label = SEVERITY_LABELS.get(severity, severity)
     icon = SEVERITY_ICONS.get(severity, "?")
     extra = mark_safe(' <span class="badge waived">waived</span>') if waived else ""
     return format_html(

@@ -23,12 +23,3 @@ def filter_items(params: Any) -> list[tuple[str, str]]:
 
 def host_or_404(pk: int) -> Host:
     return get_object_or_404(Host.objects.select_related("target", "latest_scan"), pk=pk)
-
-
-def optional(module: str, name: str) -> Any:
-    """A function another part of the project provides, or None while it has not landed."""
-    try:
-        imported = __import__(module, fromlist=[name])
-    except ImportError:
-        return None
-    return getattr(imported, name, None)

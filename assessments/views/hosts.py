@@ -5,20 +5,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from assessments.choices import HostScanStatus, Severity
+from assessments.checks.base import Severity
+from assessments.choices import HostScanStatus
 from assessments.forms import DestinationForm, WaiverForm
 from assessments.lib import queries
 from assessments.lib.hostfacts import raw_outputs, shown_platform
+from assessments.lib.scans import start_scan
 from assessments.lib.waivers import expire_waivers
 from assessments.models import Capture, Finding, HostScan, Waiver
 from assessments.tables import HostTable
-from assessments.views.common import filter_items, host_or_404, hosts_for, optional
+from assessments.views.common import filter_items, host_or_404, hosts_for
 from fleet.choices import HostKeyState
+from fleet.lib.hostkeys import approve
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 from fleet.models import HostKey
 
@@ -175,10 +178,6 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(OPERATOR)
 def host_rescan(request: HttpRequest, pk: int) -> HttpResponse:
     host = host_or_404(pk)
-    start_scan = optional("assessments.lib.scans", "start_scan")
-    if start_scan is None:
-        messages.error(request, "Scanning is not available in this installation yet.")
-        return redirect(host)
     scan = start_scan({"hosts": [host.name]}, user=request.user, trigger="manual")
     messages.success(request, f"Scan #{scan.pk} of {host} started.")
     return redirect("scan-detail", pk=scan.pk)
@@ -204,11 +203,8 @@ def host_key_approve(request: HttpRequest, pk: int, key_pk: int) -> HttpResponse
     """Operators approve a pending or changed SSH host key (fleet.lib.hostkeys.approve)."""
     host = host_or_404(pk)
     host_key = get_object_or_404(HostKey, pk=key_pk, host=host)
-    approve = optional("fleet.lib.hostkeys", "approve")
-    if approve is None:
-        raise Http404("Host key approval is not available yet.")
     if host_key.state == HostKeyState.TRUSTED:
         raise PermissionDenied("This key is already trusted.")
-    approve(host_key, request.user)
+    approve(host_key, request.user if request.user.is_authenticated else None)
     messages.success(request, f"Host key {host_key.fingerprint} of {host} approved.")
     return redirect(host)

@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from assessments import charts
-from assessments.checks.base import RESTRICTIONS, RULESET_VERSION
+from assessments.checks.base import RULESET_VERSION
+from assessments.checks.restrictions import RESTRICTION_IDS, RESTRICTION_NAMES
 from assessments.lib import queries
-from assessments.lib.labels import RESTRICTION_NAMES
 from assessments.lib.waivers import expire_waivers
 from assessments.views.common import filter_items, hosts_for
 from fleet.lib.roles import VIEWER, role_required
@@ -34,13 +34,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     by_group = queries.verdicts_by_group(hosts)
     over_time = queries.verdicts_over_time(hosts)
     restriction_links = {
-        r: _with(reverse("restriction-detail", args=[r]), querystring) for r in RESTRICTIONS
+        r: _with(reverse("restriction-detail", args=[r]), querystring) for r in RESTRICTION_IDS
     }
     verdict_links = {v: _with(host_list, querystring, verdict=v) for v in counts}
     figures = {
         "chart-verdicts": charts.verdict_donut(counts, verdict_links),
         "chart-restrictions": charts.restriction_bars(
-            by_restriction, list(RESTRICTIONS), restriction_links, RESTRICTION_NAMES
+            by_restriction, list(RESTRICTION_IDS), restriction_links, RESTRICTION_NAMES
         ),
         "chart-os": charts.verdict_bars(
             by_os, {os: _with(host_list, querystring, os_family=os) for os in by_os}
@@ -63,7 +63,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "total": sum(counts.values()),
         "verdict_links": verdict_links,
         "restrictions": [
-            (r, by_restriction.get(r, {}), restriction_links[r]) for r in RESTRICTIONS
+            (r, by_restriction.get(r, {}), restriction_links[r]) for r in RESTRICTION_IDS
         ],
         "by_os": by_os,
         "by_group": by_group,

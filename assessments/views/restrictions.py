@@ -6,13 +6,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessments.checks import REGISTRY
-from assessments.checks.base import LINUX_RESTRICTIONS, RESTRICTIONS
-from assessments.choices import Severity
+from assessments.checks.base import Severity
+from assessments.checks.restrictions import BY_ID, RESTRICTIONS
 from assessments.lib import queries
 from assessments.views.common import hosts_for
 from fleet.lib.roles import VIEWER, role_required
 
 SEVERITY_ORDER = [Severity.BLOCKER, Severity.WARNING, Severity.UNKNOWN, Severity.INFO]
+
+
+def _os_name(os_family: str) -> str:
+    return "Linux" if os_family == "linux" else "Windows"
 
 
 @role_required(VIEWER)
@@ -21,10 +25,10 @@ def restriction_list(request: HttpRequest) -> HttpResponse:
     counts = queries.restriction_counts(hosts)
     rows = [
         {
-            "id": r,
-            "os": "Linux" if r in LINUX_RESTRICTIONS else "Windows",
-            "counts": counts.get(r, {}),
-            "checks": [c for c in REGISTRY.values() if c.restriction == r],
+            "id": r.id,
+            "os": _os_name(r.os_family),
+            "counts": counts.get(r.id, {}),
+            "checks": [c for c in REGISTRY.values() if c.restriction == r.id],
         }
         for r in RESTRICTIONS
     ]
@@ -37,13 +41,13 @@ def restriction_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(VIEWER)
 def restriction_detail(request: HttpRequest, restriction: str) -> HttpResponse:
-    if restriction not in RESTRICTIONS:
+    if restriction not in BY_ID:
         raise Http404("No such restriction class.")
     filterset, hosts, querystring = hosts_for(request)
     findings = queries.latest_findings(hosts).filter(restriction=restriction)
     severity = request.GET.get("severity")
     affected = findings.exclude(severity=Severity.PASS)
-    if severity in Severity.values:
+    if severity in set(Severity):
         affected = affected.filter(severity=severity)
     summary = {
         row["severity"]: row["n"]
@@ -60,7 +64,7 @@ def restriction_detail(request: HttpRequest, restriction: str) -> HttpResponse:
     remediations = list(dict.fromkeys(f.remediation for f in page if f.remediation))[:6]
     context = {
         "restriction": restriction,
-        "os": "Linux" if restriction in LINUX_RESTRICTIONS else "Windows",
+        "os": _os_name(BY_ID[restriction].os_family),
         "checks": [c for c in REGISTRY.values() if c.restriction == restriction],
         "summary": summary,
         "page": page,

@@ -12,30 +12,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assessments.checks.base import RULESET_VERSION
-from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger
+from assessments.choices import ScanStatus, ScanTrigger
 from assessments.filtersets import filter_querystring, filtered_hosts
 from assessments.forms import SelectionForm
 from assessments.lib import queries
-from assessments.lib.scans import SelectionError, start_scan
+from assessments.lib.scans import SelectionError, scan_progress, start_scan
 from assessments.models import HostScan, Scan
-from assessments.views.common import optional
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 LIVE = {ScanStatus.QUEUED, ScanStatus.RUNNING}
 # A filtered selection is stored as host names on the scan; beyond this, scan groups or all.
 MAX_NAMED = 5000
-
-
-def progress_of(scan: Scan) -> dict[str, int]:
-    """Host scans of `scan` per status (the scans module's own count when it has one)."""
-    scan_progress = optional("assessments.lib.scans", "scan_progress")
-    if scan_progress is not None:
-        return dict(scan_progress(scan))
-    counts = dict.fromkeys(["total", *HostScanStatus.values], 0)
-    for row in scan.host_scans.order_by().values("status").annotate(n=Count("pk")):
-        counts[row["status"]] = row["n"]
-        counts["total"] += row["n"]
-    return counts
 
 
 @role_required(VIEWER)
@@ -132,7 +119,7 @@ def scan_filtered(request: HttpRequest) -> HttpResponse:
 
 
 def _context(scan: Scan) -> dict[str, Any]:
-    progress = progress_of(scan)
+    progress = scan_progress(scan)
     finished = progress.get("done", 0) + progress.get("failed", 0) + progress.get("cancelled", 0)
     return {
         "scan": scan,
@@ -166,10 +153,6 @@ def scan_progress_partial(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(OPERATOR)
 def scan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     scan = get_object_or_404(Scan, pk=pk)
-    cancel_scan = optional("assessments.lib.scans", "cancel_scan")
-    if cancel_scan is not None:
-        cancel_scan(scan, user=request.user)
-    else:
-        Scan.objects.filter(pk=scan.pk, status__in=LIVE).update(cancel_requested=True)
+    scan.cancel(user=request.user)
     messages.success(request, f"Cancelling scan #{scan.pk}.")
     return redirect("scan-detail", pk=scan.pk)

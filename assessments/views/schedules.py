@@ -1,31 +1,23 @@
 """Scheduled scans: list, create, edit, with the next run computed from the cron expression."""
 
 import datetime
-import zoneinfo
 
-from croniter import croniter
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from assessments.forms import ScheduleForm, SelectionForm
+from assessments.lib.schedules import next_run_after
 from assessments.models import ScanSchedule
-from assessments.views.common import optional
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 
 def next_run(schedule: ScanSchedule) -> datetime.datetime | None:
-    """When the schedule fires next (the scheduler's own DST-aware answer when it is there)."""
-    theirs = optional("assessments.lib.schedules", "next_run_after")
+    """When the schedule fires next (the scheduler's answer); None when it cannot run."""
     try:
-        if theirs is not None:
-            result: datetime.datetime = theirs(schedule.cron, schedule.timezone, timezone.now())
-            return result
-        zone = zoneinfo.ZoneInfo(schedule.timezone)
-        start = timezone.now().astimezone(zone)
-        return croniter(schedule.cron, start).get_next(datetime.datetime)  # type: ignore[no-any-return]
-    except (ValueError, KeyError, zoneinfo.ZoneInfoNotFoundError):  # ScheduleError too
+        return next_run_after(schedule.cron, schedule.timezone, timezone.now())
+    except (ValueError, KeyError):  # ScheduleError, and croniter's errors
         return None
 
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from assessments.choices import Severity
+from assessments.checks.base import Severity
 from assessments.forms import WaiverForm
 from assessments.lib.waivers import WaiverError, create_waiver, edit_waiver, expire_waivers
 from assessments.lib.waivers import revoke_waiver as revoke

@@ -12,7 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessments.checks import checks_for
-from assessments.checks.base import LINUX_RESTRICTIONS, RULESET_VERSION, WINDOWS_RESTRICTIONS
+from assessments.checks.base import RULESET_VERSION
+from assessments.checks.restrictions import LINUX_RESTRICTIONS, WINDOWS_RESTRICTIONS
 from assessments.management.commands.assess_capture import parse_size
 from tests.conftest import sample_bytes
 

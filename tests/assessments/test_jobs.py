@@ -10,8 +10,8 @@ from assessments import jobs
 from assessments.choices import ErrorClass
 from assessments.collectors.base import CollectError
 from assessments.lib import scans
-from assessments.lib.scans import MAX_ATTEMPTS, cancel_scan, scan_progress, start_scan
-from assessments.models import Finding, HostScan, Scan
+from assessments.lib.scans import scan_progress, start_scan
+from assessments.models import MAX_ATTEMPTS, Finding, HostScan, Scan
 from tests.assessments.scan_helpers import (
     FakeCollector,
     install_fake_collector,
@@ -142,7 +142,7 @@ def test_it_leaves_cancelled_hosts_alone(fake_collect):
     make_host("web1")
     make_host("web2")
     scan = start_scan({"all": True})
-    cancel_scan(scan)
+    scan.cancel()
     run_batch(scan)
     assert fake_collect.calls == []
     assert scan_progress(scan)["cancelled"] == 2

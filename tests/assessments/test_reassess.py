@@ -10,8 +10,8 @@ from assessments.checks import REGISTRY
 from assessments.checks.base import Severity
 from assessments.choices import ScanTrigger
 from assessments.lib import reassess
-from assessments.lib.scans import MAX_ATTEMPTS, recover_lost, start_scan
-from assessments.models import Capture, HostScan, Scan, Waiver
+from assessments.lib.scans import recover_lost, start_scan
+from assessments.models import MAX_ATTEMPTS, Capture, HostScan, Scan, Waiver
 from fleet.models import Host, TargetNode
 from tests.assessments.scan_helpers import captured_host, make_host, use_ruleset
 

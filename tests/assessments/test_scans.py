@@ -9,15 +9,13 @@ from rq import Queue
 
 from assessments.lib import scans
 from assessments.lib.scans import (
-    MAX_ATTEMPTS,
     SelectionError,
-    cancel_scan,
     recover_lost,
     scan_progress,
     select_hosts,
     start_scan,
 )
-from assessments.models import HostScan, Scan
+from assessments.models import MAX_ATTEMPTS, HostScan, Scan
 from tests.assessments.scan_helpers import make_host
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +73,15 @@ def test_it_splits_a_scan_into_batches_enqueued_after_commit(
     assert scan.host_scans.count() == 5
 
 
+def test_its_batch_jobs_run_the_batch_job_function(queue, django_capture_on_commit_callbacks):
+    from assessments import jobs
+
+    make_host("web1")
+    with django_capture_on_commit_callbacks(execute=True):
+        start_scan({"all": True})
+    assert queue.get_jobs()[0].func is jobs.scan_batch
+
+
 def test_it_fails_a_scan_that_selects_no_enabled_host(queue, django_capture_on_commit_callbacks):
     make_host("off", enabled=False, groups=("g",))
     with django_capture_on_commit_callbacks(execute=True):
@@ -106,13 +113,13 @@ def test_it_cancels_queued_hosts_and_lets_running_ones_finish():
     make_host("web2")
     scan = start_scan({"all": True})
     HostScan.objects.filter(host__name="web1").update(status="running")
-    assert cancel_scan(scan) == 1
+    assert scan.cancel() == 1
     assert scan.cancel_requested
     assert scan.status == "queued"  # web1 is still being scanned
     HostScan.objects.filter(host__name="web1").update(status="done")
-    scans.finish_if_complete(scan.pk)
-    scan.refresh_from_db()
+    assert scan.finish_if_complete()
     assert scan.status == "cancelled"
+    assert Scan.objects.get(pk=scan.pk).status == "cancelled"
 
 
 def lose(scan: Scan, name: str, attempts: int = 1, minutes: int = 10) -> None:

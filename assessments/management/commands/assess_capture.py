@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.captures import CaptureError, LoadedCapture, read_capture
-from assessments.checks.base import LINUX_RESTRICTIONS, WINDOWS_RESTRICTIONS, Finding
+from assessments.checks.base import Finding
+from assessments.checks.restrictions import RESTRICTION_IDS
 from assessments.engine import Assessment, assess
 from assessments.facts import Destination
 from fleet.choices import Architecture, Verdict, WindowsVersion
@@ -39,7 +40,7 @@ def render_text(assessment: Assessment, notes: list[str]) -> str:
         f"Ruleset: {assessment.ruleset}",
     ]
     lines += [f"Note:    {note}" for note in notes]
-    order = list(LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS)
+    order = list(RESTRICTION_IDS)
     rank = list(SEVERITY_WORDS)
     groups: dict[str, list[Finding]] = {}
     for finding in assessment.findings:

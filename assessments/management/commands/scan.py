@@ -14,14 +14,13 @@ from rq import SimpleWorker, Worker
 from assessments.choices import ScanTrigger
 from assessments.lib import scans
 from assessments.lib.scans import (
-    TERMINAL_SCAN,
     SelectionError,
     describe_selection,
     recover_lost,
     scan_progress,
     start_scan,
 )
-from assessments.models import Scan
+from assessments.models import TERMINAL_SCAN, Scan
 
 POLL_SECONDS = 1.0
 RECOVER_EVERY = 30.0

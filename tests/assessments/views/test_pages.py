@@ -311,6 +311,29 @@ def test_the_collector_downloads(viewer_client):
     assert viewer_client.get(reverse("collector-download", args=["aix"])).status_code == 404
 
 
+@pytest.mark.parametrize("os_family", ["linux", "windows"])
+def test_the_collector_page_offers_the_collector_script_of_each_os(viewer_client, os_family):
+    from assessments.probes.offline import collector_script
+
+    page = viewer_client.get(reverse("collector")).content.decode()
+    assert reverse("collector-download", args=[os_family]) in page
+    filename, content = collector_script(os_family)
+    response = viewer_client.get(reverse("collector-download", args=[os_family]))
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert response.content.decode() == content
+
+
+def test_the_schedules_page_shows_the_schedulers_next_run(viewer_client, db):
+    from assessments.lib.schedules import next_run_after
+
+    ScanSchedule.objects.create(name="nightly", cron="30 2 * * *", timezone="Europe/Berlin")
+    ScanSchedule.objects.create(name="broken", cron="30 2 * * *", timezone="Mars/Olympus")
+    rows = dict(viewer_client.get(reverse("schedule-list")).context["rows"])
+    by_name = {schedule.name: when for schedule, when in rows.items()}
+    assert by_name["nightly"] == next_run_after("30 2 * * *", "Europe/Berlin", timezone.now())
+    assert by_name["broken"] is None
+
+
 def test_an_operator_uploads_a_capture(operator_client, db):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
