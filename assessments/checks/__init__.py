@@ -18,6 +18,7 @@ MODULES = [
     "mac_binding",
     "transfer",
     "nesting",
+    "hardware",
     "os_version",
     "volumes",
     "qos",

@@ -26,11 +26,12 @@ LINUX_RESTRICTIONS = (
     "mac_binding",
     "transfer",
     "nesting",
+    "hardware",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting"})
+BEYOND_DOCUMENT = frozenset({"nesting", "hardware"})
 
 
 class Severity(StrEnum):
