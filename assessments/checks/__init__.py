@@ -19,6 +19,7 @@ MODULES = [
     "transfer",
     "nesting",
     "hardware",
+    "memory",
     "os_version",
     "volumes",
     "qos",

@@ -27,11 +27,12 @@ LINUX_RESTRICTIONS = (
     "transfer",
     "nesting",
     "hardware",
+    "memory",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting", "hardware"})
+BEYOND_DOCUMENT = frozenset({"nesting", "hardware", "memory"})
 
 
 class Severity(StrEnum):

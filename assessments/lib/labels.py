@@ -12,6 +12,7 @@ RESTRICTION_NAMES = {
     "transfer": "Data transfer",
     "nesting": "Source already a container (beyond the document)",
     "hardware": "Hardware access (beyond the document)",
+    "memory": "Memory, swap and kernel settings (beyond the document)",
     "os_version": "Windows version",
     "volumes": "Volumes",
     "qos": "QoS Packet Scheduler",
