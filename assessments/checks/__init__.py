@@ -20,6 +20,7 @@ MODULES = [
     "nesting",
     "hardware",
     "memory",
+    "security_modules",
     "os_version",
     "volumes",
     "qos",

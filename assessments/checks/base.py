@@ -28,11 +28,12 @@ LINUX_RESTRICTIONS = (
     "nesting",
     "hardware",
     "memory",
+    "security_modules",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting", "hardware", "memory"})
+BEYOND_DOCUMENT = frozenset({"nesting", "hardware", "memory", "security_modules"})
 
 
 class Severity(StrEnum):

@@ -13,6 +13,7 @@ RESTRICTION_NAMES = {
     "nesting": "Source already a container (beyond the document)",
     "hardware": "Hardware access (beyond the document)",
     "memory": "Memory, swap and kernel settings (beyond the document)",
+    "security_modules": "AppArmor and audit (beyond the document)",
     "os_version": "Windows version",
     "volumes": "Volumes",
     "qos": "QoS Packet Scheduler",
