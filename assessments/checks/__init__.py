@@ -21,6 +21,7 @@ MODULES = [
     "hardware",
     "memory",
     "security_modules",
+    "privileged_networking",
     "os_version",
     "volumes",
     "qos",

@@ -29,11 +29,14 @@ LINUX_RESTRICTIONS = (
     "hardware",
     "memory",
     "security_modules",
+    "privileged_networking",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting", "hardware", "memory", "security_modules"})
+BEYOND_DOCUMENT = frozenset(
+    {"nesting", "hardware", "memory", "security_modules", "privileged_networking"}
+)
 
 
 class Severity(StrEnum):

@@ -142,3 +142,37 @@ def parse_ip_xfrm(out: ProbeOutput) -> XfrmStates:
         if not _KEYS.match(text):
             current.lines.append(text)
     return result
+
+
+# ARPHRD_* link types as /sys/class/net/*/type prints them (linux/if_arp.h).
+ARP_TYPES = {
+    1: "ether",
+    32: "infiniband",
+    512: "ppp",
+    768: "ipip",
+    769: "tunnel6",
+    772: "loopback",
+    776: "sit",
+    778: "gre",
+    823: "ip6gre",
+    65534: "none",
+}
+
+
+def links_from_sys_net(out: ProbeOutput) -> NetLinks:
+    """Links from the `mac_addresses` probe (`NAME ADDRESS TYPE`, the address empty for
+    tunnels), where `ip` is not installed: names and link types, no kinds."""
+    result = NetLinks()
+    text = decode(out.stdout)
+    for line in text.split("\n"):
+        if line.startswith("==> "):
+            break  # the /proc/net/bonding sections follow
+        fields = line.split()
+        if not fields:
+            continue
+        arp = fields[-1] if len(fields) >= 2 and fields[-1].isdigit() else ""
+        link_type = ARP_TYPES.get(int(arp), f"type {arp}") if arp else ""
+        result.links.append(NetLink(fields[0], link_type=link_type, lines=[line.strip()]))
+    if not result.links:
+        raise ProbeUnavailable("no network interfaces listed")
+    return result
