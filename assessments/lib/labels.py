@@ -10,7 +10,7 @@ RESTRICTION_NAMES = {
     "raw_devices": "Raw devices",
     "mac_binding": "MAC-bound software",
     "transfer": "Data transfer",
-    "nesting": "Source already a container (beyond the document)",
+    "nesting": "Nesting: containers, hypervisors, VMs (beyond the document)",
     "hardware": "Hardware access (beyond the document)",
     "memory": "Memory, swap and kernel settings (beyond the document)",
     "security_modules": "AppArmor and audit (beyond the document)",
