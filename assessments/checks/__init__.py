@@ -22,6 +22,7 @@ MODULES = [
     "memory",
     "security_modules",
     "privileged_networking",
+    "host_identity",
     "os_version",
     "volumes",
     "qos",

@@ -30,12 +30,13 @@ LINUX_RESTRICTIONS = (
     "memory",
     "security_modules",
     "privileged_networking",
+    "host_identity",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
 BEYOND_DOCUMENT = frozenset(
-    {"nesting", "hardware", "memory", "security_modules", "privileged_networking"}
+    {"nesting", "hardware", "memory", "security_modules", "privileged_networking", "host_identity"}
 )
 
 

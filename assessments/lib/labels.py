@@ -15,6 +15,7 @@ RESTRICTION_NAMES = {
     "memory": "Memory, swap and kernel settings (beyond the document)",
     "security_modules": "AppArmor and audit (beyond the document)",
     "privileged_networking": "Tunnels, bridges and IPsec (beyond the document)",
+    "host_identity": "Host identity (beyond the document)",
     "os_version": "Windows version",
     "volumes": "Volumes",
     "qos": "QoS Packet Scheduler",
