@@ -5,6 +5,11 @@ from assessments.checks.linux_common import listing, probe_label
 from assessments.facts import Absent, Facts, Unavailable
 from assessments.parsers.linux.security import parse_aa_status, parse_auditctl, task_never
 
+REMEDIATION = (
+    "Accept that the services run unconfined (document compensating controls), or keep the "
+    "workload on a VM when AppArmor is a compliance requirement."
+)
+
 
 class AppArmor(Check):
     """AppArmor confinement does not exist inside a container.
@@ -44,12 +49,7 @@ class AppArmor(Check):
                     f"AppArmor confinement will be lost: {enforce} profiles in enforce mode, "
                     f"{confined} processes confined",
                     evidence(label, lines),
-                    "Accept that the services run unconfined (document compensating controls), "
-                    "or keep the workload on a VM when AppArmor is a compliance requirement. "
-                    f"Profiles: {listing(names)}."
-                    if names
-                    else "Accept that the services run "
-                    "unconfined, or keep the workload on a VM when AppArmor is required.",
+                    REMEDIATION + (f" Profiles enforced: {listing(names)}." if names else ""),
                 )
             ]
         if "profiles in enforce mode" not in status.counts:
