@@ -132,6 +132,19 @@ def _linux_base() -> dict[str, ProbeOutput]:
         "os_release": ok(data("linux-distfiles-rhel77.txt")),
         "uname": ok(data("synthetic-linux-uname-el7.txt").replace(b"lab-el7", b"lab-linux")),
         "virt_markers": ok(b""),  # an ordinary server: none of the marker paths exists
+        # -- beyond the document (B6-B11): a clean VMware-hosted RHEL 7 ----------------------
+        "lsusb": ok(data("linux-lsusb-centos7-vmware.txt")),
+        "lspci": ok(data("synthetic-linux-lspci-k-server-no-hba.txt")),
+        "tty_serial": ok(block("linux-proc-tty-driver-serial-collection.txt", 0)),
+        "proc_cmdline": ok(block("linux-proc-cmdline-collection.txt", 1)),
+        "proc_swaps": ok(data("linux-proc-swaps-jc.txt")),
+        "meminfo": ok(data("linux-proc-meminfo-jc.txt")),
+        "sysctl_conf": ok(data("synthetic-linux-sysctl-conf-rhel7-stock.txt")),
+        "apparmor": not_found("aa-status"),
+        "auditctl": ok(block("linux-auditctl-l-collection.txt", 0)),
+        "ip_link": ok(data("synthetic-linux-ip-link-rhel5.txt")),
+        "ip_xfrm": ok(b""),  # no security association
+        "dmi_ids": ok(data("synthetic-linux-dmi-ids-vmware.txt")),
     }
 
 
@@ -227,6 +240,67 @@ def _linux_profiles() -> list[Profile]:
             ifconfig=ok(data("linux-ifconfig-a-aliases-vlan-venet-ohai.txt")),
             virt_markers=ok(data("synthetic-linux-virt-markers-openvz-node.txt")),
             uname=ok(el6),
+        ),
+    ]
+
+
+def _beyond_document_profiles() -> list[Profile]:
+    """Servers that meet the restrictions beyond the document (B6-B11), one class each."""
+    el6 = data("synthetic-linux-uname-el6.txt").replace(b"lab-el6", b"lab-linux")
+    return [
+        _linux(
+            "linux_hasp_dongle",
+            "1C:Enterprise server whose licence is a HASP dongle on USB",
+            lsusb=ok(data("linux-lsusb-hasp-dongle-1c-server.txt")),
+        ),
+        _linux(
+            "linux_db_tuned",
+            "Database server with reserved huge pages and tuned vm/net.core/fs settings",
+            meminfo=ok(data("linux-proc-meminfo-hugepages-excerpt.txt")),
+            sysctl_conf=ok(
+                b"==> /etc/sysctl.conf <==\n" + data("linux-sysctl-conf-rhel6-mysql.txt")
+            ),
+            proc_cmdline=ok(block("linux-proc-cmdline-collection.txt", 0)),
+            uname=ok(el6),
+            os_release=ok(data("linux-distfiles-centos67.txt")),
+        ),
+        _linux(
+            "linux_apparmor_audit",
+            "Ubuntu 12.04 with AppArmor profiles enforced and kernel audit rules",
+            apparmor=ok(block("linux-aa-status-collection.txt", 3)),
+            auditctl=ok(block("linux-auditctl-l-collection.txt", 1)),
+            os_release=ok(data("linux-distfiles-ubuntu1204.txt")),
+        ),
+        _linux(
+            "linux_ipsec_gateway",
+            "SLES 11 strongSwan gateway with kernel IPsec security associations",
+            ip_xfrm=ok(data("linux-ip-xfrm-state-sles-strongswan.txt")),
+            ps=ok(data("synthetic-linux-ps-ipsec-gateway.txt")),
+            os_release=ok(data("linux-distfiles-sles113.txt")),
+        ),
+        _linux(
+            "linux_kvm_host",
+            "OpenStack compute node: KVM guests, Linux bridges, taps, VXLAN, vfio-pci devices",
+            ps=ok(data("synthetic-linux-ps-kvm-host.txt")),
+            virt_markers=ok(data("synthetic-linux-virt-markers-kvm-host.txt")),
+            ip_link=ok(data("linux-ip-d-link-openstack-compute-linuxbridge.txt")),
+            lspci=ok(data("linux-lspci-nnkq-fujitsu-vfio.txt")),
+        ),
+        _linux(
+            "linux_docker_node",
+            "CentOS 7 VMware guest running Docker",
+            ps=ok(data("linux-ps-user-pid-args-centos7-docker.txt")),
+            virt_markers=ok(data("synthetic-linux-virt-markers-docker-node.txt")),
+        ),
+        _linux(
+            "linux_san_hba",
+            "Cisco UCS server with QLogic Fibre Channel HBAs (SAN storage)",
+            lspci=ok(data("linux-lspci-k-cisco-ucs-qla2xxx.txt")),
+        ),
+        _linux(
+            "linux_uuid_license",
+            "Engineering server whose FlexNet licence is bound to the DMI system UUID",
+            license_scan=ok(data("synthetic-linux-license-scan-uuid.txt")),
         ),
     ]
 
@@ -386,7 +460,12 @@ def _windows_limits_profiles() -> list[Profile]:
 @cache
 def profiles() -> dict[str, Profile]:
     """Every profile, by name."""
-    everything = _linux_profiles() + _windows_profiles() + _windows_limits_profiles()
+    everything = (
+        _linux_profiles()
+        + _beyond_document_profiles()
+        + _windows_profiles()
+        + _windows_limits_profiles()
+    )
     return {p.name: p for p in everything}
 
 
@@ -403,6 +482,15 @@ MIX: tuple[tuple[str, int], ...] = (
     ("linux_flexlm", 3),
     ("linux_openvz_ct", 2),
     ("linux_openvz_node", 1),
+    # beyond the document (B6-B11)
+    ("linux_hasp_dongle", 1),
+    ("linux_db_tuned", 2),
+    ("linux_apparmor_audit", 2),
+    ("linux_ipsec_gateway", 1),
+    ("linux_kvm_host", 1),
+    ("linux_docker_node", 2),
+    ("linux_san_hba", 1),
+    ("linux_uuid_license", 1),
     ("windows_2003_x86", 3),
     ("windows_2008_fat32", 3),
     ("windows_2008_fr", 2),

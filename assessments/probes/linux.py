@@ -85,6 +85,21 @@ for m in $(sed -n 's/^Permanent HW addr: //p' /proc/net/bonding/* 2>/dev/null | 
   p2c_add_mac "$m"
 done
 for p in $p2c_pats; do set -- "$@" -e "$p"; done
+for f in /sys/class/dmi/id/product_uuid /sys/class/dmi/id/product_serial \
+  /sys/class/dmi/id/board_serial; do
+  [ -r "$f" ] || continue
+  v=$(cat "$f" 2>/dev/null)
+  case "$v" in
+    *[!A-Za-z0-9._-]*|*[Ff]illed*|*O.E.M*|*[Ss]pecified*|*[Dd]efault*|*[Ss]erial*|*[Nn]one*) ;;
+    00000000-0000-0000-0000-000000000000|[Ff][Ff][Ff][Ff][Ff][Ff][Ff][Ff]-*) ;;
+    *) [ ${#v} -ge 6 ] && set -- "$@" -e "$v" ;;
+  esac
+done
+h=$(hostid 2>/dev/null)
+case "$h" in
+  ""|00000000|ffffffff|*[!0-9a-f]*) ;;
+  *) [ ${#h} -eq 8 ] && set -- "$@" -e "$h" ;;
+esac
 {
   find /opt /usr/local /etc /srv /home /root /var/lib /usr/flexlm -maxdepth 5 -xdev -type f \
     \( -iname '*.lic' -o -iname '*.license' -o -iname 'license.dat' -o -iname 'license.txt' \
@@ -307,5 +322,217 @@ PROBES: list[Probe] = [
         VIRT_MARKERS,
         "ls -d /proc/vz /proc/bc/0 /proc/user_beancounters /var/lib/docker ...",
         description="Paths that tell containers, container nodes and hypervisors apart.",
+    ),
+]
+
+# -- Beyond the document: B6 hardware, B7 memory, B8 security modules, B9 privileged
+# networking, B10 nesting (virt_markers above, ps), B11 host identity -----------------------
+
+CUT_MARKER = "# p2c: output cut after {max} lines"
+
+
+def _cut_after(lines: int) -> str:
+    """An awk filter passing `lines` lines, then one marker line instead of the rest."""
+    marker = CUT_MARKER.replace("{max}", '" max "')
+    return (
+        f"awk -v max={lines} 'NR <= max {{ print; next }} !cut {{ print \"{marker}\"; cut = 1 }}'"
+    )
+
+
+def _bounded(command: str, lines: int) -> str:
+    """`command` with its output cut after `lines` lines (a marker line says so) and its own
+    exit status kept: a pipe into head would lose it (dash has no pipefail) and could kill
+    the command with SIGPIPE; awk reads to the end instead."""
+    return (
+        "( exec 4>&1; "
+        f"p2c_rc=$( {{ {{ ( {command} ); echo $? >&3; }} | {_cut_after(lines)} >&4; }} 3>&1 ); "
+        '(exit "${p2c_rc:-1}") )'
+    )
+
+
+LSUSB = rf"""(
+if command -v lsusb >/dev/null 2>&1; then
+  {_bounded("lsusb", 400)}
+else
+  echo "# p2c: lsusb is not installed: devices read from /sys/bus/usb/devices"
+  for d in /sys/bus/usb/devices/*; do
+    [ -r "$d/idVendor" ] || continue
+    printf '%s: ID %s:%s %s %s\n' "${{d##*/}}" "$(cat "$d/idVendor")" \
+      "$(cat "$d/idProduct" 2>/dev/null)" "$(cat "$d/manufacturer" 2>/dev/null)" \
+      "$(cat "$d/product" 2>/dev/null)"
+  done | head -n 400
+  true
+fi
+)"""
+
+# pciutils before 3.0 (RHEL 5) has no -k; minimal installs have no lspci at all: sysfs has
+# the same facts (class, vendor, device, bound driver) on every 2.6 kernel.
+LSPCI = rf"""(
+if command -v lspci >/dev/null 2>&1 && lspci -k >/dev/null 2>&1; then
+  {_bounded("lspci -k", 3000)}
+else
+  echo "# p2c: lspci -k is not available: devices read from /sys/bus/pci/devices"
+  for d in /sys/bus/pci/devices/*; do
+    [ -r "$d/class" ] || continue
+    c=$(cat "$d/class"); v=$(cat "$d/vendor"); p=$(cat "$d/device")
+    printf '%s Class %s: Vendor %s Device %s\n' "${{d##*/}}" "$(echo "$c" | cut -c3-6)" \
+      "$(echo "$v" | cut -c3-)" "$(echo "$p" | cut -c3-)"
+    if [ -L "$d/driver" ]; then
+      drv=$(readlink "$d/driver"); printf '\tKernel driver in use: %s\n' "${{drv##*/}}"
+    fi
+  done | head -n 3000
+  true
+fi
+)"""
+
+SYSCTL_CONF = (
+    r"""(
+{
+for f in /etc/sysctl.conf /etc/sysctl.d/*.conf; do
+  if [ -r "$f" ]; then printf '==> %s <==\n' "$f"; cat "$f"; echo; fi
+done
+true
+} | """
+    + _cut_after(3000)
+    + "\n)"
+)
+
+_AA_STATUS = (
+    "if command -v aa-status >/dev/null 2>&1; then aa-status; "
+    "elif command -v apparmor_status >/dev/null 2>&1; then apparmor_status; "
+    'else echo "aa-status: command not found" >&2; (exit 127); fi'
+)
+APPARMOR = _bounded(_AA_STATUS, 3000)
+
+AUDITCTL = _tool("auditctl", _bounded("auditctl -l", 3000))
+
+IP_LINK = _tool("ip", _bounded("ip -d link show 2>/dev/null || ip link show", 4000))
+
+# Listing IPsec state through NETLINK_XFRM would load xfrm_user on a host that never used it:
+# with neither key manager interface loaded (nor xfrm_user built in), there is no state.
+IP_XFRM = rf"""(
+if [ -d /sys/module/xfrm_user ] || [ -d /sys/module/af_key ] ||
+  [ -z "$(find /lib/modules/"$(uname -r)" -name 'xfrm_user.ko*' 2>/dev/null | head -n 1)" ]; then
+  {_tool("ip", _bounded("ip xfrm state", 2000))}
+else
+  echo "# p2c: xfrm_user and af_key are not loaded: no IPsec state (listing would load one)"
+fi
+)"""
+
+DMI_IDS = r"""(
+p2c_rc=0; found=""
+for f in /sys/class/dmi/id/product_uuid /sys/class/dmi/id/product_serial \
+  /sys/class/dmi/id/board_serial; do
+  [ -e "$f" ] || continue
+  found=1
+  printf '==> %s <==\n' "$f"
+  cat "$f" || p2c_rc=1
+done
+if [ -z "$found" ]; then
+  if command -v dmidecode >/dev/null 2>&1; then
+    for k in system-uuid system-serial-number baseboard-serial-number; do
+      printf '==> dmidecode -s %s <==\n' "$k"
+      dmidecode -s "$k" || p2c_rc=1
+    done
+  else
+    echo "no DMI data: no /sys/class/dmi/id and no dmidecode" >&2; p2c_rc=1
+  fi
+fi
+(exit $p2c_rc)
+)"""
+
+AA_NOT_LOADED = Outcome(
+    meaning="AppArmor is not enabled in the kernel",
+    rcs=(1,),
+    pattern=r"apparmor module is not loaded",
+    in_stdout=True,
+    example=ProbeOutput(b"apparmor module is not loaded.\n", b"", 1),
+    source="tests/samples/linux-aa-status-collection.txt block 1; aa-status(8): exit status 1 "
+    "if apparmor is not enabled/loaded",
+)
+AA_NOT_MOUNTED = Outcome(
+    meaning="AppArmor is not active (its control file system is not mounted)",
+    rcs=(3,),
+    pattern=r"apparmor filesystem is not mounted",
+    in_stdout=True,
+    example=ProbeOutput(
+        b"apparmor module is loaded.\napparmor filesystem is not mounted.\n", b"", 3
+    ),
+    source="tests/samples/linux-aa-status-collection.txt block 2 (Ubuntu 24.04 booted with "
+    "apparmor=0); aa-status(8): exit status 3 if the control files are not available",
+)
+AA_NO_POLICY = Outcome(
+    meaning="AppArmor is enabled but no profile is loaded",
+    rcs=(2,),
+    pattern=r"^0 profiles are loaded",
+    in_stdout=True,
+    example=ProbeOutput(
+        b"apparmor module is loaded.\n0 profiles are loaded.\n0 profiles are in enforce mode.\n"
+        b"0 profiles are in complain mode.\n0 processes have profiles defined.\n",
+        b"",
+        2,
+    ),
+    source="aa-status(8): exit status 2 if apparmor is enabled but no policy is loaded; the "
+    "counts as binutils/aa_status.c detailed_output() prints them",
+)
+NO_DMI = Outcome(
+    meaning="no DMI identity can be read (no /sys/class/dmi/id, no dmidecode)",
+    rcs=(1,),
+    pattern=r"no DMI data: no /sys/class/dmi/id and no dmidecode",
+    example=ProbeOutput(b"", b"no DMI data: no /sys/class/dmi/id and no dmidecode\n", 1),
+    source="the dmi_ids fragment's own message (kernels before 2.6.23 have no "
+    "/sys/class/dmi/id; dmidecode is not installed)",
+)
+
+PROBES += [
+    Probe(
+        "lsusb",
+        "linux",
+        LSUSB,
+        "lsusb",
+        description="USB devices; from /sys/bus/usb/devices where lsusb is not installed.",
+    ),
+    Probe(
+        "lspci",
+        "linux",
+        LSPCI,
+        "lspci -k",
+        description="PCI devices and bound drivers; from sysfs where lspci has no -k (RHEL 5).",
+    ),
+    Probe(
+        "tty_serial",
+        "linux",
+        "cat /proc/tty/driver/serial",
+        "cat /proc/tty/driver/serial",
+        needs_root=True,
+        benign=(FILE_ABSENT,),
+    ),
+    Probe("proc_cmdline", "linux", "cat /proc/cmdline", "cat /proc/cmdline"),
+    Probe("proc_swaps", "linux", "cat /proc/swaps", "cat /proc/swaps", benign=(FILE_ABSENT,)),
+    Probe("meminfo", "linux", "cat /proc/meminfo", "cat /proc/meminfo"),
+    Probe(
+        "sysctl_conf",
+        "linux",
+        SYSCTL_CONF,
+        "cat /etc/sysctl.conf /etc/sysctl.d/*.conf",
+    ),
+    Probe(
+        "apparmor",
+        "linux",
+        APPARMOR,
+        "aa-status",
+        needs_root=True,
+        benign=(TOOL_ABSENT, AA_NOT_LOADED, AA_NOT_MOUNTED, AA_NO_POLICY),
+    ),
+    Probe("auditctl", "linux", AUDITCTL, "auditctl -l", needs_root=True, benign=(TOOL_ABSENT,)),
+    Probe("ip_link", "linux", IP_LINK, "ip -d link show", benign=(TOOL_ABSENT,)),
+    Probe("ip_xfrm", "linux", IP_XFRM, "ip xfrm state", needs_root=True),
+    Probe(
+        "dmi_ids",
+        "linux",
+        DMI_IDS,
+        "cat /sys/class/dmi/id/product_uuid product_serial board_serial",
+        needs_root=True,
+        benign=(NO_DMI,),
     ),
 ]

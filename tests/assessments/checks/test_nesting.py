@@ -41,3 +41,107 @@ def test_a_plain_server_passes():
 def test_an_older_capture_without_the_markers_is_unknown_even_with_venet0():
     finding = evaluate(ifconfig=out("linux-ifconfig-openvz-container-venet0.txt"))
     assert finding.severity == "unknown"
+
+
+# -- container engines, hypervisors, guest tools ---------------------------------------------
+
+from assessments.checks.nesting import ContainerEngine, GuestTools, Hypervisor  # noqa: E402
+from assessments.checks.platforms import VZ7  # noqa: E402
+from assessments.facts import Destination  # noqa: E402
+
+DOCKER_PS = "linux-ps-user-pid-args-centos7-docker.txt"
+PLAIN_PS = text("USER PID COMMAND\nroot 1 /sbin/init\nroot 900 /usr/sbin/sshd\n")
+MOUNTS = text("/dev/sda1 / ext4 rw 0 0\nproc /proc proc rw 0 0\n")
+
+
+def engine(destination=None, **probes):
+    return ContainerEngine().evaluate(facts(destination, **probes))
+
+
+def test_a_running_docker_engine_is_a_blocker_on_the_strictest_platform():
+    (finding,) = engine(
+        virt_markers=text("/var/lib/docker\n"), ps=out(DOCKER_PS), proc_mounts=MOUNTS
+    )
+    assert (finding.check, finding.severity) == ("nesting.container_engine", "blocker")
+    assert "dockerd-current" in finding.evidence and "strictest" in finding.evidence
+
+
+def test_a_docker_engine_is_a_warning_for_virtuozzo_7():
+    (finding,) = engine(
+        Destination("n", "linux", platform=VZ7),
+        virt_markers=text("/var/lib/docker\n"),
+        ps=out(DOCKER_PS),
+        proc_mounts=MOUNTS,
+    )
+    assert finding.severity == "warning" and "Virtuozzo 7" in finding.evidence
+
+
+def test_container_layers_show_docker_even_without_its_daemon_in_ps():
+    layers = text(
+        MOUNTS.stdout.decode()
+        + "overlay /var/lib/docker/overlay2/da0c/merged overlay rw,relatime,lowerdir=/l 0 0\n"
+    )
+    (finding,) = engine(virt_markers=text(""), ps=PLAIN_PS, proc_mounts=layers)
+    assert finding.severity == "blocker" and "container layer" in finding.evidence
+
+
+def test_an_installed_engine_that_does_not_run_is_a_warning():
+    (finding,) = engine(virt_markers=text("/var/lib/lxc\n"), ps=PLAIN_PS, proc_mounts=MOUNTS)
+    assert finding.severity == "warning" and "LXC" in finding.title
+
+
+def test_a_docker_container_as_source_is_a_warning():
+    (finding,) = engine(virt_markers=text("/.dockerenv\n"), ps=PLAIN_PS, proc_mounts=MOUNTS)
+    assert finding.severity == "warning" and "itself a Docker" in finding.title
+
+
+def test_no_engine_passes_and_missing_markers_are_unknown():
+    assert [f.severity for f in engine(virt_markers=text(""), ps=PLAIN_PS, proc_mounts=MOUNTS)] == [
+        "pass"
+    ]
+    assert [f.severity for f in engine(ps=PLAIN_PS, proc_mounts=MOUNTS)] == ["unknown"]
+
+
+def hypervisor(**probes):
+    (finding,) = Hypervisor().evaluate(facts(**probes))
+    return finding
+
+
+def test_running_kvm_guests_are_a_blocker():
+    ps = text(
+        "USER PID COMMAND\nroot 812 /usr/sbin/libvirtd\n"
+        "qemu 2301 /usr/libexec/qemu-kvm -name guest=instance-0000000f -m 2048\n"
+    )
+    finding = hypervisor(virt_markers=text("/dev/kvm\n"), ps=ps)
+    assert (finding.check, finding.severity) == ("nesting.hypervisor", "blocker")
+
+
+def test_a_xen_dom0_is_a_blocker():
+    ps = text("USER PID COMMAND\nroot 600 /usr/sbin/oxenstored --pid-file /var/run/xenstored.pid\n")
+    assert hypervisor(virt_markers=text(""), ps=ps).severity == "blocker"
+
+
+def test_libvirtd_without_guests_is_a_warning_and_dev_kvm_alone_is_info():
+    libvirt = text("USER PID COMMAND\nroot 812 /usr/sbin/libvirtd --listen\n")
+    assert hypervisor(virt_markers=text(""), ps=libvirt).severity == "warning"
+    assert hypervisor(virt_markers=text("/dev/kvm\n"), ps=out(DOCKER_PS)).severity == "info"
+
+
+def test_not_a_hypervisor_passes_and_no_process_list_is_unknown():
+    assert hypervisor(virt_markers=text(""), ps=out(DOCKER_PS)).severity == "pass"
+    assert hypervisor(virt_markers=text("/dev/kvm\n")).severity == "unknown"
+
+
+def test_guest_tools_are_info_to_remove():
+    ps = text(
+        "USER PID COMMAND\nroot 700 /usr/bin/vmtoolsd\n"
+        "root 710 /bin/bash /usr/sbin/xe-daemon -p /var/run/xe-daemon.pid\n"
+    )
+    (finding,) = GuestTools().evaluate(facts(ps=ps))
+    assert (finding.check, finding.severity) == ("nesting.guest_tools", "info")
+    assert "VMware Tools" in finding.title and "XenServer" in finding.title
+
+
+def test_no_guest_tools_pass():
+    (finding,) = GuestTools().evaluate(facts(ps=out(DOCKER_PS)))
+    assert finding.severity == "pass"

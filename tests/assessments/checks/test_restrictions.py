@@ -26,7 +26,10 @@ def test_every_restriction_class_has_checks_and_its_module_is_registered():
 
 
 def test_a_class_beyond_the_document_is_named_as_such():
-    assert RESTRICTION_NAMES["nesting"] == "Source already a container (beyond the document)"
+    assert (
+        RESTRICTION_NAMES["nesting"]
+        == "Nesting: containers, hypervisors, VMs (beyond the document)"
+    )
     assert RESTRICTION_NAMES["filesystems"] == "File systems"
 
 

@@ -1,0 +1,85 @@
+"""B11 host identity: the DMI system UUID and serial numbers (`dmi_ids`).
+
+The probe prints each value after a `==> path <==` header: the sysfs files
+(/sys/class/dmi/id/product_uuid, product_serial, board_serial) or, on kernels without them
+(before 2.6.23), `dmidecode -s system-uuid` and the serial keywords. Old dmidecode prints
+`# SMBIOS implementations newer than ...` comments before the value. Firmware fills unset
+fields with placeholders (`To be filled by O.E.M.`, `Not Specified`, `0123456789`, an
+all-zero UUID), which identify nothing; `03000200-0400-0500-0006-000700080009` is a
+placeholder UUID shared by many boards.
+"""
+
+import re
+from dataclasses import dataclass
+
+from assessments.facts import ProbeOutput, ProbeUnavailable
+from assessments.parsers.linux.sections import split_sections
+from assessments.parsers.text import decode
+
+_PLACEHOLDER = re.compile(
+    r"^(?:|0+|none|n/a|not specified|not applicable|not available|default string"
+    r"|to be filled by o\.e\.m\.?|system serial number|chassis serial number|0123456789"
+    r"|base board serial number|serial number|invalid|empty|unknown|x+)$",
+    re.IGNORECASE,
+)
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+SHARED_UUIDS = frozenset({"03000200-0400-0500-0006-000700080009"})
+_FIELDS = {
+    "/sys/class/dmi/id/product_uuid": "uuid",
+    "dmidecode -s system-uuid": "uuid",
+    "/sys/class/dmi/id/product_serial": "product_serial",
+    "dmidecode -s system-serial-number": "product_serial",
+    "/sys/class/dmi/id/board_serial": "board_serial",
+    "dmidecode -s baseboard-serial-number": "board_serial",
+}
+
+
+@dataclass(frozen=True)
+class DmiIds:
+    uuid: str = ""  # lower case; "" when absent or a placeholder
+    product_serial: str = ""
+    board_serial: str = ""
+    lines: tuple[str, ...] = ()  # "product_uuid: 9b76...", for evidence
+
+    def values(self) -> dict[str, str]:
+        found = {
+            "DMI system UUID": self.uuid,
+            "product serial": self.product_serial,
+            "board serial": self.board_serial,
+        }
+        return {label: value for label, value in found.items() if value}
+
+
+def meaningful(value: str) -> str:
+    """The value, or "" for firmware placeholders (and all-zero or all-F UUIDs)."""
+    value = value.strip()
+    if _PLACEHOLDER.match(value) or re.fullmatch(r"[0F-]+", value, re.IGNORECASE):
+        return ""
+    return value
+
+
+def parse_dmi_ids(out: ProbeOutput) -> DmiIds:
+    found: dict[str, str] = {}
+    lines: list[str] = []
+    sections = split_sections(decode(out.stdout))
+    for name, body in sections:
+        field_name = _FIELDS.get(name)
+        if field_name is None:
+            if name or any(line.strip() for line in body):
+                raise ProbeUnavailable(f"dmi_ids printed an unexpected section {name!r}")
+            continue
+        value = next((v.strip() for v in body if v.strip() and not v.startswith("#")), "")
+        lines.append(f"{name.rsplit('/', 1)[-1]}: {value or '(empty)'}")
+        value = meaningful(value)
+        if field_name == "uuid":
+            value = value.lower()
+            if value and not _UUID.match(value):
+                value = ""
+        if value and field_name not in found:
+            found[field_name] = value
+    return DmiIds(
+        found.get("uuid", ""),
+        found.get("product_serial", ""),
+        found.get("board_serial", ""),
+        tuple(lines),
+    )

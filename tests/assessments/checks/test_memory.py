@@ -1,0 +1,89 @@
+from assessments.checks.memory import HugePages, KernelSettings, Swap, settable
+from tests.assessments.parsers.linux.samples import facts, out, text
+
+SYSCTL = "linux-sysctl-conf-rhel6-mysql.txt"
+NO_SWAP = text("Filename\t\t\t\tType\t\tSize\tUsed\tPriority\n")
+
+
+def framed(name: str, body: bytes):
+    return text(f"==> {name} <==\n".encode().decode() + body.decode())
+
+
+def one(check, **probes):
+    (finding,) = check().evaluate(facts(**probes))
+    return finding
+
+
+def test_a_swap_file_is_info_and_named_for_exclusion():
+    finding = one(Swap, proc_swaps=out("linux-proc-swaps-jc.txt"))
+    assert (finding.check, finding.severity) == ("memory.swap", "info")
+    assert "/swap.img" in finding.remediation
+
+
+def test_no_swap_passes():
+    assert one(Swap, proc_swaps=NO_SWAP).severity == "pass"
+
+
+def test_swap_total_alone_is_info():
+    finding = one(
+        Swap, proc_swaps=text("", 1, "boom\n"), meminfo=out("linux-proc-meminfo-rhel5.txt")
+    )
+    assert finding.severity == "info" and "SwapTotal" in finding.evidence
+
+
+def test_swap_without_swaps_or_meminfo_is_unknown():
+    assert one(Swap).severity == "unknown"
+
+
+def test_reserved_huge_pages_are_a_warning():
+    finding = one(
+        HugePages,
+        meminfo=out("linux-proc-meminfo-hugepages-excerpt.txt"),
+        sysctl_conf=text(""),
+        proc_cmdline=out("linux-proc-cmdline-collection.txt", block=0),
+    )
+    assert (finding.check, finding.severity) == ("memory.hugepages", "warning")
+    assert "kernel command line: hugepages=50" in finding.evidence
+
+
+def test_vm_nr_hugepages_in_a_sysctl_file_is_a_warning():
+    conf = text("==> /etc/sysctl.d/97-oracle.conf <==\nvm.nr_hugepages = 4096\n")
+    finding = one(HugePages, meminfo=out("linux-proc-meminfo-jc.txt"), sysctl_conf=conf)
+    assert finding.severity == "warning" and "vm.nr_hugepages = 4096" in finding.title
+
+
+def test_no_huge_pages_pass_and_a_failed_probe_is_unknown():
+    assert (
+        one(HugePages, meminfo=out("linux-proc-meminfo-jc.txt"), sysctl_conf=text("")).severity
+        == "pass"
+    )
+    assert one(HugePages, meminfo=out("linux-proc-meminfo-jc.txt")).severity == "unknown"
+
+
+def test_tuned_vm_net_core_and_fs_settings_are_a_warning():
+    finding = one(KernelSettings, sysctl_conf=framed("/etc/sysctl.conf", out(SYSCTL).stdout))
+    assert (finding.check, finding.severity) == ("memory.sysctls", "warning")
+    for key in ("vm.swappiness", "net.core.somaxconn", "fs.aio-max-nr"):
+        assert key in finding.evidence
+    assert (
+        "kernel.shmmax" not in finding.evidence
+        and "net.ipv4.tcp_fin_timeout" not in finding.evidence
+    )
+
+
+def test_only_stock_defaults_are_info():
+    conf = text(
+        "==> /etc/sysctl.conf <==\nkernel.sysrq = 0\nkernel.core_uses_pid = 1\n"
+        "net.ipv4.ip_forward = 0\n"
+    )
+    assert one(KernelSettings, sysctl_conf=conf).severity == "info"
+
+
+def test_namespaced_settings_pass():
+    conf = text("==> /etc/sysctl.conf <==\nnet.ipv4.ip_forward = 1\nkernel.shmmax = 68719476736\n")
+    assert one(KernelSettings, sysctl_conf=conf).severity == "pass"
+
+
+def test_global_network_keys_are_not_settable():
+    assert not settable("net.ipv4.tcp_rmem") and settable("net.ipv4.tcp_fin_timeout")
+    assert not settable("kernel.panic") and settable("kernel.sem")

@@ -1,0 +1,96 @@
+from assessments.checks.platforms import VZ7
+from assessments.checks.privileged_networking import KernelIpsec, TunnelsAndBridges, VpnDaemons
+from assessments.facts import Destination
+from tests.assessments.parsers.linux.samples import facts, missing, out, text
+
+PS = text("USER PID COMMAND\nroot 1 /sbin/init\n")
+XFRM = "linux-ip-xfrm-state-sles-strongswan.txt"
+
+
+def one(check, destination=None, **probes):
+    findings = check().evaluate(facts(destination, **probes))
+    return findings[0] if len(findings) == 1 else findings
+
+
+def test_bridges_and_taps_need_container_features():
+    finding = one(
+        TunnelsAndBridges, ip_link=out("linux-ip-d-link-openstack-compute-linuxbridge.txt")
+    )
+    assert (finding.check, finding.severity) == ("privileged_networking.interfaces", "warning")
+    assert "tap9d34b34b-3f (TAP device)" in finding.title and "vxlan-267" in finding.evidence
+    assert "the bridge feature" in finding.remediation
+
+
+def test_a_tun_device_is_a_warning_and_fallback_tunnels_are_ignored():
+    finding = one(TunnelsAndBridges, ip_link=out("linux-ip-d-s-link-ohai.txt"))
+    assert finding.severity == "warning" and "tun0 (TUN device)" in finding.title
+    assert "ip6tnl0" not in finding.title
+
+
+def test_vlans_are_info():
+    sample = text(
+        "3: eth0.11@eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP\n"
+        "    link/ether 00:0c:29:41:71:45 brd ff:ff:ff:ff:ff:ff\n"
+        "    vlan id 11 <REORDER_HDR>\n"
+    )
+    assert one(TunnelsAndBridges, ip_link=sample).severity == "info"
+
+
+def test_wireguard_is_a_blocker():
+    sample = text(
+        "4: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc noqueue state UNKNOWN\n"
+        "    link/none  promiscuity 0\n    wireguard addrgenmode none\n"
+    )
+    assert one(TunnelsAndBridges, ip_link=sample).severity == "blocker"
+
+
+def test_without_ip_the_sys_class_net_types_tell():
+    finding = one(
+        TunnelsAndBridges,
+        ip_link=missing("ip"),
+        mac_addresses=text("eth0 00:50:56:8b:70:b7 1\nppp0  512\nsit0 00:00:00:00 776\n"),
+    )
+    assert finding.severity == "warning" and "ppp0 (PPP link)" in finding.title
+
+
+def test_a_plain_host_passes_and_no_data_is_unknown():
+    plain = text(
+        "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 16436 qdisc noqueue\n"
+        "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"
+        "3: sit0: <NOARP> mtu 1480 qdisc noop\n    link/sit 0.0.0.0 brd 0.0.0.0\n"
+    )
+    assert one(TunnelsAndBridges, ip_link=plain).severity == "pass"
+    assert one(TunnelsAndBridges).severity == "unknown"
+
+
+def test_ipsec_security_associations_are_a_blocker_on_the_strictest_platform():
+    finding = one(KernelIpsec, ip_xfrm=out(XFRM), ps=PS)
+    assert (finding.check, finding.severity) == ("privileged_networking.ipsec", "blocker")
+    assert "strictest" in finding.evidence and "0xb8dd42a1" not in finding.evidence
+
+
+def test_ipsec_is_a_warning_for_virtuozzo_7():
+    finding = one(KernelIpsec, Destination("vz7", "linux", platform=VZ7), ip_xfrm=out(XFRM), ps=PS)
+    assert finding.severity == "warning" and "Virtuozzo 7" in finding.evidence
+
+
+def test_an_ike_daemon_without_state_is_a_warning():
+    ps = text("USER PID COMMAND\nroot 1803 /usr/lib/ipsec/charon --use-syslog\n")
+    assert one(KernelIpsec, ip_xfrm=text(""), ps=ps).severity == "warning"
+
+
+def test_no_ipsec_passes_and_a_denied_listing_is_unknown():
+    assert one(KernelIpsec, ip_xfrm=text(""), ps=PS).severity == "pass"
+    denied = text("", 2, "RTNETLINK answers: Operation not permitted\n")
+    assert one(KernelIpsec, ip_xfrm=denied, ps=PS).severity == "unknown"
+
+
+def test_vpn_daemons_are_a_warning_naming_the_tun_device():
+    ps = text("USER PID COMMAND\nnobody 900 /usr/sbin/openvpn --config server.conf\n")
+    finding = one(VpnDaemons, ps=ps, virt_markers=text("/dev/net/tun\n"))
+    assert (finding.check, finding.severity) == ("privileged_networking.vpn", "warning")
+    assert "/dev/net/tun exists" in finding.evidence
+
+
+def test_no_vpn_daemon_passes():
+    assert one(VpnDaemons, ps=out("linux-ps-user-pid-args-centos7-docker.txt")).severity == "pass"

@@ -1,0 +1,69 @@
+from assessments.checks.security_modules import AppArmor, AuditRules
+from tests.assessments.parsers.linux.samples import facts, missing, out, text
+
+AA = "linux-aa-status-collection.txt"
+AUDIT = "linux-auditctl-l-collection.txt"
+
+
+def apparmor(sample):
+    (finding,) = AppArmor().evaluate(facts(apparmor=sample))
+    return finding
+
+
+def audit(sample):
+    (finding,) = AuditRules().evaluate(facts(auditctl=sample))
+    return finding
+
+
+def test_enforced_profiles_are_a_warning():
+    finding = apparmor(out(AA, block=3))
+    assert (finding.check, finding.severity) == ("security_modules.apparmor", "warning")
+    assert "18 profiles in enforce mode, 7 processes confined" in finding.title
+
+
+def test_enforce_profiles_without_confined_processes_are_still_a_warning():
+    assert apparmor(out(AA, block=0)).severity == "warning"
+
+
+def test_apparmor_not_loaded_or_not_mounted_passes():
+    assert apparmor(out(AA, block=1, rc=1)).severity == "pass"
+    assert apparmor(out(AA, block=2, rc=3)).severity == "pass"
+    assert apparmor(missing("aa-status")).severity == "pass"
+
+
+def test_complain_mode_only_is_info():
+    sample = text(
+        "apparmor module is loaded.\n3 profiles are loaded.\n0 profiles are in enforce mode.\n"
+        "3 profiles are in complain mode.\n"
+    )
+    assert apparmor(sample).severity == "info"
+
+
+def test_aa_status_without_privileges_is_unknown():
+    denied = text("", 4, "You do not have enough privilege to read the profile set.\n")
+    assert apparmor(denied).severity == "unknown"
+
+
+def test_audit_rules_are_a_warning():
+    finding = audit(out(AUDIT, block=1))
+    assert (finding.check, finding.severity) == ("security_modules.audit", "warning")
+    assert "9 audit rules" in finding.title
+
+
+def test_old_list_rules_are_a_warning_too():
+    assert audit(out(AUDIT, block=3)).severity == "warning"
+
+
+def test_no_rules_passes_and_task_never_is_info():
+    assert audit(out(AUDIT, block=0)).severity == "pass"
+    assert audit(out(AUDIT, block=2)).severity == "info"
+
+
+def test_auditctl_missing_passes_and_denied_is_unknown():
+    assert audit(missing("auditctl")).severity == "pass"
+    assert (
+        audit(
+            text("", 1, "Error sending rule list data request (Operation not permitted)\n")
+        ).severity
+        == "unknown"
+    )
