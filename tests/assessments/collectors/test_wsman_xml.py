@@ -8,6 +8,7 @@ import xmltodict
 from winrm.protocol import Protocol
 
 from assessments.collectors import wsman_xml
+from assessments.collectors.base import CollectError
 
 
 class Sent(Exception):
@@ -122,7 +123,11 @@ def test_it_leaves_pywinrm_alone_when_it_no_longer_uses_xmltodict(fresh_install)
     assert wsman_xml.install() is False
 
 
-def test_the_collector_installs_it_into_pywinrm():
-    import assessments.collectors.winrm  # noqa: F401  (installs on import)
+def test_the_collector_installs_it_before_its_first_request(fresh_install):
+    from assessments.collectors.target import Login, Target
+    from assessments.collectors.winrm import collect_winrm
 
+    target = Target("h", "127.0.0.1", os_family="windows", login=Login("u"), winrm_port=9)
+    with pytest.raises(CollectError):
+        collect_winrm(target)  # nothing listens on port 9
     assert winrm.protocol.xmltodict.unparse is wsman_xml.unparse
