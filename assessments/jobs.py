@@ -16,7 +16,6 @@ import queue
 import random
 import socket
 import threading
-import time
 from typing import ClassVar
 
 from django.conf import settings
@@ -27,10 +26,9 @@ from rq import get_current_job
 from assessments import collectors
 from assessments.choices import ErrorClass, HostScanStatus, ScanTrigger
 from assessments.collectors.base import CollectError, CollectResult
-from assessments.lib import reassess, results
+from assessments.lib import reassess, results, targets
 from assessments.lib.scans import recover_lost
 from assessments.models import ACTIVE, HEARTBEAT_INTERVAL, MAX_ATTEMPTS, HostScan, Scan
-from fleet.models import Host
 
 log = logging.getLogger(__name__)
 
@@ -188,16 +186,16 @@ class Batch:
     def _scan_and_save(self, pk: int, attempt: int) -> str | None:
         """Collect with retries inside one host deadline, then save the outcome."""
         hs = self.host_scans[pk]  # read when the batch started; the claim proved it exists
-        host = hs.host
-        # Retries share the host's deadline: a host that timed out is not tried again (that
-        # would only multiply the wait), one that failed fast (refused, reset) is.
-        deadline = time.monotonic() + settings.SCAN_HOST_DEADLINE
+        # What the collector needs, read and decrypted once; its deadline starts now and is
+        # shared by the retries: a host that timed out is not tried again (that would only
+        # multiply the wait), one that failed fast (refused, reset) is.
+        prepared = targets.build_target(hs.host, settings.SCAN_HOST_DEADLINE)
         while True:
-            outcome = self._collect(host, deadline - time.monotonic())
+            outcome = self._collect(prepared)
             if isinstance(outcome, CollectResult):
                 return "done" if results.save_result(hs, outcome, owner=self.owner) else None
             delay = backoff_delay(attempt)
-            left_after_delay = deadline - time.monotonic() - delay
+            left_after_delay = prepared.target.deadline.remaining() - delay
             if (
                 not outcome.retryable
                 or attempt >= MAX_ATTEMPTS
@@ -213,9 +211,9 @@ class Batch:
                 attempts=attempt, heartbeat=timezone.now()
             )
 
-    def _collect(self, host: Host, seconds: float) -> CollectResult | CollectError:
+    def _collect(self, prepared: targets.Prepared) -> CollectResult | CollectError:
         try:
-            return collectors.collect(host, seconds)
+            return collectors.collect(prepared.target, prepared.host_keys)
         except CollectError as exc:
             return exc
 

@@ -2,8 +2,9 @@
 
 Collects every host of a fleet lab (no latency) once, then, in rounds, times the two parts of
 `Batch._scan_and_save` that do not touch the network: the reads before collecting
-(`load_target` for SSH hosts; the HostScans with their hosts are read once per batch, as the
-batch does) and `save_result` on the results collected. CPU is this process's
+(`build_target` for every host, and for SSH hosts the pins the SSH collector looks up before
+connecting; the HostScans with their hosts are read once per batch, as the batch does) and
+`save_result` on the results collected. CPU is this process's
 (`time.process_time`), so PostgreSQL's own work is not in it; queries are counted with
 `CaptureQueriesContext`. Also prints the capture archive alone.
 
@@ -39,13 +40,14 @@ def collect_all(hosts: int) -> dict[int, "CollectResult"]:
     """host id -> CollectResult, collected once from a lab without latency."""
     from assessments import collectors
     from assessments.lab.inventory import create_hosts, start_lab
+    from assessments.lib.targets import build_target
 
     results: dict[int, CollectResult] = {}
     with start_lab(hosts, latency_ms=0, seed=1, faults={}) as lab:
         for host in create_hosts(lab):
             host.refresh_from_db()
             try:
-                results[host.pk] = collectors.collect(host, 30)
+                results[host.pk] = collectors.collect(*build_target(host, 30))
             except collectors.CollectError as exc:
                 print(f"  {host.name}: {exc} (left out)")
     return results
@@ -82,8 +84,9 @@ def measure(label: str, items: list[Any], work: Callable[[Any], object]) -> None
 
 def one_round(collected: dict[int, "CollectResult"]) -> None:
     from assessments import captures
-    from assessments.collectors.ssh_target import load_target
+    from assessments.collectors.hostkeys import PinPolicy
     from assessments.lib.results import save_result
+    from assessments.lib.targets import build_target
     from assessments.models import HostScan
 
     ids = running_scan(list(collected))
@@ -91,8 +94,9 @@ def one_round(collected: dict[int, "CollectResult"]) -> None:
     loaded = HostScan.objects.select_related("host__credential", "host__target").in_bulk(ids)
 
     def reads(pk: int) -> None:
-        if loaded[pk].host.os_family == "linux":
-            load_target(loaded[pk].host)
+        target, host_keys = build_target(loaded[pk].host)
+        if target.os_family == "linux":
+            PinPolicy.look_up(target, host_keys)
 
     def save(pk: int) -> None:
         hs = loaded[pk]
@@ -101,7 +105,7 @@ def one_round(collected: dict[int, "CollectResult"]) -> None:
     def archive(result: "CollectResult") -> None:
         captures.capture_to_targz(result.os_family, result.hostname, result.probes)
 
-    measure("reads (load_target)", ids, reads)
+    measure("reads (build_target, pins)", ids, reads)
     measure("save_result", ids, save)
     measure("  of which capture_to_targz", list(collected.values()), archive)
 

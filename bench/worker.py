@@ -30,7 +30,7 @@ def light_script(use_sudo: bool, token: str) -> str:
 
 if __name__ == "__main__":
     if os.environ.get("BENCH_PROBES") == "light":
-        from assessments.collectors import ssh
+        from assessments.collectors import ssh_common
 
-        ssh.default_script = light_script
+        ssh_common.default_script = light_script
     call_command("rqworker", verbosity=0)

@@ -1,30 +1,39 @@
-"""SSH host key pinning against `fleet.models.HostKey`: never log in to an unapproved server.
+"""SSH host key pinning: never log in to an unapproved server.
 
 The rules, checked after key exchange and before any credential is sent:
 - a trusted key that matches: proceed;
 - a rejected key: refuse;
 - any other key while the host has a trusted one: `host_key_changed` (old and new fingerprints
   in the detail), the new key recorded as pending for an admin to approve;
-- no trusted key yet: trusted on the spot when a group of the host trusts first contact,
-  otherwise recorded as pending and `host_key_unknown`.
+- no trusted key yet: trusted on the spot when the target trusts first contact (a group
+  policy), otherwise recorded as pending and `host_key_unknown`.
 
-`PinPolicy` is loaded from the database before connecting and decides without I/O, so the
-asyncssh path can call it from inside its event loop; `record()` writes the outcome once the
-caller is back in synchronous code.
+Where the keys live is not the collectors' business: a `HostKeyStore` (the job's is
+`assessments.lib.targets.OrmHostKeys`, over `fleet.models.HostKey`) looks them up and records
+what a scan met, keyed by the address and port connected to. `PinPolicy` is looked up before
+connecting and decides without I/O, so the asyncssh path can call it from inside its event
+loop; `record()` writes the outcome once the caller is back in synchronous code.
 """
 
 import base64
+import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol
 
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from assessments.collectors.base import CollectError, Endpoint, Failure
+from assessments.collectors.target import Target
 
-from assessments.choices import ErrorClass
-from assessments.collectors.base import CollectError
-from fleet.choices import HostKeyState
-from fleet.lib.hostkeys import fingerprint
-from fleet.models import Host, HostKey
+# Host key states (fleet.choices.HostKeyState).
+PENDING = "pending"
+TRUSTED = "trusted"
+REJECTED = "rejected"
+
+
+def fingerprint(blob: bytes) -> str:
+    """`SHA256:<base64>` of a public key blob, exactly as OpenSSH prints it."""
+    digest = base64.b64encode(hashlib.sha256(blob).digest()).decode()
+    return "SHA256:" + digest.rstrip("=")
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,29 @@ class KnownKey:
     key_type: str
     public_key: str
     fingerprint: str
-    state: str
+    state: str  # PENDING, TRUSTED or REJECTED
+
+
+class HostKeyStore(Protocol):
+    """Where pinned host keys are kept, keyed by the (address, port) a scan connects to."""
+
+    def lookup(self, address: str, port: int) -> list[KnownKey]:
+        """Every key stored for that endpoint, whatever its state."""
+        ...
+
+    def touch(self, address: str, port: int, key: PresentedKey) -> bool:
+        """A trusted key was met again: note when. False when it is no longer stored."""
+        ...
+
+    def record(
+        self, address: str, port: int, key: PresentedKey, *, trusted: bool, known: bool
+    ) -> None:
+        """A key that did not let the scan in on its own was met: a first key (stored as
+        pending, or as trusted when `trusted`: first contact trusted by policy), a changed
+        key (stored as pending beside the trusted one), a pending or rejected key seen again
+        (its state kept, unless `trusted` promotes a pending one). `known`: `lookup` returned
+        it, so it is most likely stored already."""
+        ...
 
 
 class Outcome(Enum):
@@ -68,16 +99,26 @@ class Outcome(Enum):
 
 @dataclass
 class PinPolicy:
-    """What the database knows about one host's keys, and whether first contact is trusted."""
+    """What the store knows about one endpoint's keys, and whether first contact is trusted."""
 
-    host_id: int
+    endpoint: Endpoint
     host_name: str
     trust_first: bool
     known: list[KnownKey] = field(default_factory=list)
 
+    @classmethod
+    def look_up(cls, target: Target, store: HostKeyStore) -> "PinPolicy":
+        endpoint = target.ssh_endpoint
+        return cls(
+            endpoint=endpoint,
+            host_name=target.name,
+            trust_first=target.trust_first_host_key,
+            known=store.lookup(endpoint.address, endpoint.port),
+        )
+
     @property
     def trusted(self) -> list[KnownKey]:
-        return [key for key in self.known if key.state == HostKeyState.TRUSTED]
+        return [key for key in self.known if key.state == TRUSTED]
 
     def preferred_types(self) -> list[str]:
         """Key types already trusted, to ask the server for those first (fewer false alarms)."""
@@ -98,9 +139,9 @@ class PinPolicy:
 
     def decide(self, key: PresentedKey) -> Outcome:
         match = self.match(key)
-        if match is not None and match.state == HostKeyState.TRUSTED:
+        if match is not None and match.state == TRUSTED:
             return Outcome.TRUSTED
-        if match is not None and match.state == HostKeyState.REJECTED:
+        if match is not None and match.state == REJECTED:
             return Outcome.REJECTED
         if self.trusted:
             return Outcome.CHANGED
@@ -110,98 +151,38 @@ class PinPolicy:
         approve = f"`python manage.py host_keys --approve {self.host_name}` or the host page"
         if outcome is Outcome.REJECTED:
             return CollectError(
-                ErrorClass.HOST_KEY_CHANGED,
+                Failure.HOST_KEY_CHANGED,
                 f"{self.host_name} presented host key {key.describe()}, which an admin "
                 "rejected; the scan did not log in",
             )
         if outcome is Outcome.CHANGED:
             old = ", ".join(f"{k.key_type} {k.fingerprint}" for k in self.trusted)
             return CollectError(
-                ErrorClass.HOST_KEY_CHANGED,
+                Failure.HOST_KEY_CHANGED,
                 f"host key of {self.host_name} changed: trusted {old}, now presented "
                 f"{key.describe()}. A reinstalled server or an attack: check it with the "
                 f"server's owner, then approve the new key with {approve}",
             )
         return CollectError(
-            ErrorClass.HOST_KEY_UNKNOWN,
+            Failure.HOST_KEY_UNKNOWN,
             f"host key {key.describe()} of {self.host_name} is not approved yet; check the "
             f"fingerprint, then approve it with {approve}",
         )
 
 
-# As SQL text: building the queryset cost 1 ms of worker CPU per SSH host of a fleet scan.
-HOST_KEYS = "SELECT key_type, public_key, fingerprint, state FROM fleet_hostkey WHERE host_id = %s"
-
-
-def load_policy(host: Host, *, trust_first: bool | None = None) -> PinPolicy:
-    """Read the pins of `host`; `trust_first` overrides the host's group policy when given."""
-    with connection.cursor() as cursor:
-        cursor.execute(HOST_KEYS, [host.pk])
-        known = [KnownKey(*row) for row in cursor.fetchall()]
-    return PinPolicy(
-        host_id=host.pk,
-        host_name=host.name,
-        trust_first=host.trusts_first_host_key() if trust_first is None else trust_first,
-        known=known,
-    )
-
-
-def record(policy: PinPolicy, key: PresentedKey, outcome: Outcome) -> None:
+def record(store: HostKeyStore, policy: PinPolicy, key: PresentedKey, outcome: Outcome) -> None:
     """Store what the scan met: a new key as pending (or trusted by policy), or touch it."""
-    if outcome is Outcome.TRUSTED and _touch(policy, key):
+    address, port = policy.endpoint.address, policy.endpoint.port
+    if outcome is Outcome.TRUSTED and store.touch(address, port, key):
         return
-    state = HostKeyState.TRUSTED if outcome is Outcome.TRUST_FIRST else HostKeyState.PENDING
-    if not policy.knows(key) and _insert(policy, key, state):
-        return
-    try:
-        with transaction.atomic():
-            row, created = HostKey.objects.get_or_create(
-                host_id=policy.host_id,
-                key_type=key.key_type,
-                public_key=key.public_key,
-                defaults={"fingerprint": key.fingerprint, "state": state},
-            )
-            if not created and outcome is Outcome.TRUST_FIRST:
-                row.state = HostKeyState.TRUSTED
-                row.decided = timezone.now()
-            if not created:
-                row.save()  # refreshes last_seen
-    except IntegrityError:
-        # Another worker recorded the same key at the same moment: nothing left to store.
-        return
+    # A trusted key gone from the store meanwhile (an admin deleted it) is recorded anew.
+    trusted = outcome is Outcome.TRUST_FIRST
+    store.record(address, port, key, trusted=trusted, known=policy.knows(key))
 
 
-def _insert(policy: PinPolicy, key: PresentedKey, state: str) -> bool:
-    """Store a key the loaded pins did not have in one INSERT (a fleet's first scan meets
-    every key for the first time). False when another worker stored it meanwhile."""
-    try:
-        with transaction.atomic():
-            HostKey.objects.create(
-                host_id=policy.host_id,
-                key_type=key.key_type,
-                public_key=key.public_key,
-                fingerprint=key.fingerprint,
-                state=state,
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-def _touch(policy: PinPolicy, key: PresentedKey) -> bool:
-    """Refresh `last_seen` of a known trusted key in one UPDATE (the usual case of a fleet
-    scan; a transaction with get_or_create and save costs four queries per host).
-    False when the row is gone meanwhile (an admin deleted it): then it is recorded anew."""
-    return bool(
-        HostKey.objects.filter(
-            host_id=policy.host_id, key_type=key.key_type, public_key=key.public_key
-        ).update(last_seen=timezone.now())
-    )
-
-
-def verify(policy: PinPolicy, key: PresentedKey) -> None:
+def verify(store: HostKeyStore, policy: PinPolicy, key: PresentedKey) -> None:
     """Decide, record, and raise unless the key lets the scan proceed."""
     outcome = policy.decide(key)
-    record(policy, key, outcome)
+    record(store, policy, key, outcome)
     if not outcome.proceeds:
         raise policy.error(key, outcome)

@@ -2,9 +2,9 @@
 
 Steps, each with its own deadline cut from the host's wall-clock budget: TCP connect (with
 `TCP_NODELAY`), optionally through a jump host's `direct-tcpip` channel; SSH handshake; host
-key check against the pins in the database (before any credential is sent); authentication
-(password, private key, or the worker's SSH agent); the probe script, read with our own
-monotonic deadline and an output cap.
+key check against the pins of the `HostKeyStore` (before any credential is sent);
+authentication (password, private key, or the worker's SSH agent); the probe script, read
+with our own monotonic deadline and the output cap (`base.MAX_OUTPUT`).
 
 A host that only speaks SHA-1 key exchange and `ssh-rsa` host keys (paramiko 5 cannot) is
 retried with asyncssh (`ssh_legacy`) when the host or one of its groups allows legacy SSH;
@@ -29,30 +29,26 @@ from paramiko.ssh_exception import (
     SSHException,
 )
 
-from assessments.choices import ErrorClass, Transport
-from assessments.collectors import errors
-from assessments.collectors.base import CollectError, CollectResult
-from assessments.collectors.hostkeys import PinPolicy, PresentedKey, verify
-from assessments.collectors.ssh_target import (
+from assessments.collectors import base, errors
+from assessments.collectors.base import SSH, CollectError, CollectResult, Endpoint, Failure
+from assessments.collectors.deadline import Deadline
+from assessments.collectors.hostkeys import HostKeyStore, PinPolicy, PresentedKey, verify
+from assessments.collectors.ssh_common import (
     AUTH_TIMEOUT,
+    COMMAND,
     CONNECT_TIMEOUT,
     HANDSHAKE_TIMEOUT,
-    MAX_OUTPUT,
     MAX_STDERR,
-    Deadline,
-    Endpoint,
-    Login,
     ScriptBuilder,
-    Target,
+    Session,
     Transcript,
-    default_script,
-    load_target,
+    connect_tcp,
+    ssh_login,
+    start,
     to_result,
 )
-from assessments.probes.framing import new_token
-from fleet.models import Host
+from assessments.collectors.target import Login, Target
 
-COMMAND = "/bin/sh -s"
 # paramiko logs a traceback at ERROR for every failed handshake (every legacy-only host, every
 # timeout), although each failure already ends as an error class on the HostScan. Quiet by
 # default; configure this logger (e.g. DEBUG) in LOGGING to see paramiko's own log.
@@ -67,56 +63,46 @@ _KEY_CLASSES: tuple[type[paramiko.PKey], ...] = (
 
 
 def collect_ssh(
-    host: Host, *, deadline_s: float = 120, script: ScriptBuilder | None = None
+    target: Target, host_keys: HostKeyStore, *, script: ScriptBuilder | None = None
 ) -> CollectResult:
-    """Collect the Linux probes of `host` over SSH, or raise `CollectError`.
+    """Collect the Linux probes of `target` over SSH within its deadline, or raise
+    `CollectError`.
 
     `script` replaces the probe script (tests, benchmarks); it gets `(use_sudo, token)`.
     """
-    deadline = Deadline(deadline_s)
-    target = load_target(host)
-    token = new_token()
-    text = (script or default_script)(target.use_sudo, token)
+    session = start(target, host_keys, script)
     try:
-        return collect_modern(target, text, token, deadline)
+        return collect_modern(target, host_keys, session)
     except errors.IncompatibleAlgorithms as exc:
-        if not target.legacy_allowed:
+        if not target.legacy_ssh:
             raise errors.incompatible(str(exc.args[0]), str(exc.args[1]), False) from None
     from assessments.collectors.ssh_legacy import collect_legacy
 
-    return collect_legacy(target, text, token, deadline)
+    return collect_legacy(target, host_keys, session)
 
 
-def collect_modern(target: Target, text: str, token: str, deadline: Deadline) -> CollectResult:
+def collect_modern(target: Target, host_keys: HostKeyStore, session: Session) -> CollectResult:
+    deadline = target.deadline
+    endpoint = target.ssh_endpoint
     with ExitStack() as stack:
-        if target.jump is not None and target.jump_pins is not None:
-            bastion_sock = stack.enter_context(connect_tcp(target.jump, deadline))
+        if target.jump is not None and session.jump_pins is not None:
+            jump = target.jump.ssh_endpoint
+            bastion_sock = stack.enter_context(connect_tcp(jump, deadline))
             bastion = stack.enter_context(
-                open_transport(bastion_sock, target.jump, target.jump_pins, deadline)
+                open_transport(bastion_sock, jump, host_keys, session.jump_pins, deadline)
             )
-            authenticate(bastion, target.jump, target.login, deadline)
+            authenticate(bastion, jump, ssh_login(target.jump), deadline)
             sock: socket.socket | paramiko.Channel = stack.enter_context(
-                open_tunnel(bastion, target.jump, target.endpoint, deadline)
+                open_tunnel(bastion, jump, endpoint, deadline)
             )
         else:
-            sock = stack.enter_context(connect_tcp(target.endpoint, deadline))
+            sock = stack.enter_context(connect_tcp(endpoint, deadline))
         transport = stack.enter_context(
-            open_transport(sock, target.endpoint, target.pins, deadline)
+            open_transport(sock, endpoint, host_keys, session.pins, deadline)
         )
-        authenticate(transport, target.endpoint, target.login, deadline)
-        transcript = run_script(transport, target.endpoint, text, deadline)
-        return to_result(target, transcript, token, Transport.SSH, algorithms(transport), deadline)
-
-
-def connect_tcp(endpoint: Endpoint, deadline: Deadline) -> socket.socket:
-    limit = deadline.step(CONNECT_TIMEOUT, "TCP connect", str(endpoint))
-    try:
-        sock = socket.create_connection((endpoint.host, endpoint.port), timeout=limit)
-    except OSError as exc:
-        raise errors.from_socket_error(exc, str(endpoint), "TCP connect", limit) from None
-    # Without it each handshake round trip waits for delayed ACKs (~40 ms each).
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return sock
+        authenticate(transport, endpoint, ssh_login(target), deadline)
+        transcript = run_script(transport, endpoint, session.text, deadline)
+        return to_result(target, transcript, session.token, SSH, algorithms(transport))
 
 
 def open_tunnel(
@@ -126,15 +112,15 @@ def open_tunnel(
     limit = deadline.step(CONNECT_TIMEOUT, "TCP connect", where)
     try:
         return bastion.open_channel(
-            "direct-tcpip", (endpoint.host, endpoint.port), ("127.0.0.1", 0), timeout=limit
+            "direct-tcpip", (endpoint.address, endpoint.port), ("127.0.0.1", 0), timeout=limit
         )
     except ChannelException as exc:
-        error = ErrorClass.REFUSED if exc.code == 2 else ErrorClass.UNREACHABLE
+        error = Failure.REFUSED if exc.code == 2 else Failure.UNREACHABLE
         raise CollectError(
             error, f"jump host {jump} could not connect to {endpoint}: {exc.text}", True
         ) from None
     except SSHException as exc:
-        if deadline.left() <= 0 or "timeout" in str(exc).lower():
+        if deadline.expired or "timeout" in str(exc).lower():
             raise errors.timeout("TCP connect", where, limit) from None
         raise errors.protocol(where, f"opening the tunnel failed: {exc}") from None
 
@@ -159,6 +145,7 @@ def _prefer_key_types(transport: paramiko.Transport, pinned: list[str]) -> None:
 def open_transport(
     sock: socket.socket | paramiko.Channel,
     endpoint: Endpoint,
+    host_keys: HostKeyStore,
     pins: PinPolicy,
     deadline: Deadline,
 ) -> paramiko.Transport:
@@ -179,7 +166,7 @@ def open_transport(
         if not transport.is_active():
             raise _handshake_error(transport.get_exception(), where, limit, started)
         key = transport.get_remote_server_key()
-        verify(pins, PresentedKey(key.get_name(), key.asbytes()))
+        verify(host_keys, pins, PresentedKey(key.get_name(), key.asbytes()))
     except BaseException:
         # A handshake that never completed leaves paramiko's handshake Timer thread running
         # for its full timeout; cancel it so failing hosts do not pile up threads.
@@ -205,7 +192,7 @@ def authenticate(
     transport: paramiko.Transport, endpoint: Endpoint, login: Login, deadline: Deadline
 ) -> None:
     where = str(endpoint)
-    username = endpoint.username
+    username = login.username
     transport.auth_timeout = deadline.step(AUTH_TIMEOUT, "authentication", where)
     try:
         if login.password:
@@ -235,13 +222,13 @@ def load_private_key(login: Login) -> paramiko.PKey:
             return cls.from_private_key(io.StringIO(login.private_key or ""), login.passphrase)
         except PasswordRequiredException:
             raise CollectError(
-                ErrorClass.AUTH_FAILED,
+                Failure.AUTH_FAILED,
                 "the private key is encrypted and the credential has no passphrase",
             ) from None
         except (SSHException, ValueError, TypeError):
             continue
     raise CollectError(
-        ErrorClass.AUTH_FAILED,
+        Failure.AUTH_FAILED,
         "the credential's private key could not be read (wrong passphrase, or not an "
         "OpenSSH/PEM Ed25519, ECDSA or RSA key)",
     )
@@ -285,7 +272,7 @@ def run_script(
         channel.shutdown_write()
         return _read(channel, deadline)
     except (SSHException, OSError, EOFError) as exc:
-        if deadline.left() <= 0:
+        if deadline.expired:
             raise errors.timeout("the probe script", where, deadline.seconds) from None
         raise errors.protocol(where, f"the session failed: {type(exc).__name__} {exc}") from None
     finally:
@@ -297,7 +284,7 @@ def _read(channel: paramiko.Channel, deadline: Deadline) -> Transcript:
     out, err = bytearray(), bytearray()
     timed_out = overflowed = False
     while True:
-        left = deadline.left()
+        left = deadline.remaining()
         if left <= 0:
             timed_out = True
             break
@@ -306,14 +293,14 @@ def _read(channel: paramiko.Channel, deadline: Deadline) -> Transcript:
         _drain_stderr(channel, err)
         if channel.recv_ready():
             out += channel.recv(1 << 16)
-            if len(out) > MAX_OUTPUT:
-                del out[MAX_OUTPUT:]
+            if len(out) > base.MAX_OUTPUT:
+                del out[base.MAX_OUTPUT :]
                 overflowed = True
                 break
         elif channel.eof_received or channel.closed:
             break
     rc = None
-    if not (timed_out or overflowed) and channel.status_event.wait(max(0.0, deadline.left())):
+    if not (timed_out or overflowed) and channel.status_event.wait(deadline.remaining()):
         rc = channel.exit_status
         _drain_stderr(channel, err)
     return Transcript(bytes(out), bytes(err), rc, timed_out=timed_out, overflowed=overflowed)

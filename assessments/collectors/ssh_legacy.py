@@ -3,17 +3,17 @@
 RHEL/CentOS 5-6 era OpenSSH (before 7.2) only offers `diffie-hellman-group14-sha1` /
 `diffie-hellman-group1-sha1` and `ssh-rsa` (or `ssh-dss`) host keys, which paramiko 5 no
 longer speaks. `collect_ssh` comes here only when the modern handshake found no common
-algorithm AND the host (or a group of it) allows legacy SSH. Same pins, same deadlines, same
+algorithm AND the host (or a group of it) allows legacy SSH; `collect_legacy_ssh` (the
+`ssh_legacy` entry of `COLLECTORS`) comes straight here. Same pins, same deadlines, same
 script, same result; `transport` is `ssh_legacy`.
 
 asyncssh runs in an event loop of its own inside the calling worker thread. The host key is
-decided from the pins loaded before the loop starts (`PinPolicy.decide`, no I/O) in
-`validate_host_public_key`, before authentication; what was decided is written to the
-database after the loop, from synchronous code.
+decided from the pins looked up before the loop starts (`PinPolicy.decide`, no I/O) in
+`validate_host_public_key`, before authentication; what was decided is recorded in the
+`HostKeyStore` after the loop, from synchronous code.
 """
 
 import asyncio
-import os
 import socket
 import warnings
 from collections.abc import Coroutine
@@ -23,24 +23,25 @@ from typing import Any, TypeVar
 
 import asyncssh
 
-from assessments.choices import ErrorClass, Transport
-from assessments.collectors import errors
-from assessments.collectors.base import CollectError, CollectResult
-from assessments.collectors.hostkeys import Outcome, PinPolicy, PresentedKey, record
-from assessments.collectors.ssh import COMMAND, connect_tcp
-from assessments.collectors.ssh_target import (
+from assessments.collectors import base, errors
+from assessments.collectors.base import SSH_LEGACY, CollectError, CollectResult, Endpoint, Failure
+from assessments.collectors.deadline import Deadline
+from assessments.collectors.hostkeys import HostKeyStore, Outcome, PinPolicy, PresentedKey, record
+from assessments.collectors.ssh_common import (
     AUTH_TIMEOUT,
+    COMMAND,
     CONNECT_TIMEOUT,
     HANDSHAKE_TIMEOUT,
-    MAX_OUTPUT,
     MAX_STDERR,
-    Deadline,
-    Endpoint,
-    Login,
-    Target,
+    ScriptBuilder,
+    Session,
     Transcript,
+    connect_tcp,
+    ssh_login,
+    start,
     to_result,
 )
+from assessments.collectors.target import Login, Target
 
 T = TypeVar("T")
 CLOSE_GRACE = 5.0  # seconds past the host's deadline allowed for closing the connection
@@ -138,47 +139,55 @@ class _PinningClient(asyncssh.SSHClient):
         return outcome.proceeds
 
 
-def collect_legacy(target: Target, text: str, token: str, deadline: Deadline) -> CollectResult:
+def collect_legacy_ssh(
+    target: Target, host_keys: HostKeyStore, *, script: ScriptBuilder | None = None
+) -> CollectResult:
+    """Collect the Linux probes of `target` over asyncssh without trying paramiko first."""
+    return collect_legacy(target, host_keys, start(target, host_keys, script))
+
+
+def collect_legacy(target: Target, host_keys: HostKeyStore, session: Session) -> CollectResult:
     seen = _Seen()
+    deadline = target.deadline
     try:
-        transcript, algorithms = asyncio.run(
-            _bounded(_session(target, text, deadline, seen), deadline)
-        )
+        transcript, algorithms = asyncio.run(_bounded(_session(target, session, seen), deadline))
     except CollectError as exc:
         failure: CollectError = exc
     except (TimeoutError, asyncssh.Error, OSError) as exc:
-        failure = _classify(exc, target, deadline)
+        failure = _classify(exc, target)
     else:
-        _record(seen)
-        return to_result(target, transcript, token, Transport.SSH_LEGACY, algorithms, deadline)
-    _record(seen)
+        _record(host_keys, seen)
+        return to_result(target, transcript, session.token, SSH_LEGACY, algorithms)
+    _record(host_keys, seen)
     raise seen.refusal() or failure
 
 
-def _record(seen: _Seen) -> None:
+def _record(host_keys: HostKeyStore, seen: "_Seen") -> None:
     for pins, key, outcome in seen.keys:
-        record(pins, key, outcome)
+        record(host_keys, pins, key, outcome)
 
 
 async def _bounded(session: Coroutine[Any, Any, T], deadline: Deadline) -> T:
     # Every step has its own limit; this is the net under them (closing a stuck connection).
-    return await asyncio.wait_for(session, max(0.0, deadline.left()) + CLOSE_GRACE)
+    return await asyncio.wait_for(session, deadline.remaining() + CLOSE_GRACE)
 
 
-async def _session(
-    target: Target, text: str, deadline: Deadline, seen: _Seen
-) -> tuple[Transcript, str]:
+async def _session(target: Target, session: Session, seen: _Seen) -> tuple[Transcript, str]:
+    deadline = target.deadline
+    endpoint = target.ssh_endpoint
     async with AsyncExitStack() as stack:
         tunnel = None
-        if target.jump is not None and target.jump_pins is not None:
+        if target.jump is not None and session.jump_pins is not None:
+            jump = target.jump.ssh_endpoint
+            login = ssh_login(target.jump)
             tunnel = await stack.enter_async_context(
-                await _connect(target.jump, target.jump_pins, target.login, deadline, seen, None)
+                await _connect(jump, session.jump_pins, login, deadline, seen, None)
             )
         conn = await stack.enter_async_context(
-            await _connect(target.endpoint, target.pins, target.login, deadline, seen, tunnel)
+            await _connect(endpoint, session.pins, ssh_login(target), deadline, seen, tunnel)
         )
-        transcript = await _run(conn, text, deadline)
-        return transcript, _algorithms(conn, seen.kex.get(str(target.endpoint), "?"))
+        transcript = await _run(conn, session.text, deadline)
+        return transcript, _algorithms(conn, seen.kex.get(str(endpoint), "?"))
 
 
 async def _connect(
@@ -192,7 +201,7 @@ async def _connect(
     where = str(endpoint)
     options: dict[str, Any] = await _auth_options(login)
     if tunnel is not None:
-        options.update(tunnel=tunnel, host=endpoint.host, port=endpoint.port)
+        options.update(tunnel=tunnel, host=endpoint.address, port=endpoint.port)
     else:
         # Our own connect: TCP_NODELAY and the TCP step's deadline, as on the modern path.
         options["sock"] = connect_tcp(endpoint, deadline)
@@ -201,7 +210,7 @@ async def _connect(
     try:
         limit = deadline.step(HANDSHAKE_TIMEOUT + AUTH_TIMEOUT, "SSH handshake", where)
         connecting = asyncssh.connect(
-            username=endpoint.username,
+            username=login.username,
             known_hosts=([], [], []),  # empty trusted lists: every key goes to the pinning client
             client_factory=lambda: _PinningClient(pins, seen, where),
             config=None,  # never ~/.ssh/config of the worker
@@ -220,11 +229,11 @@ async def _connect(
     except BaseException as exc:
         if "sock" in options:
             options["sock"].close()  # asyncssh may not own it yet; closing twice is harmless
-        raise _connect_error(exc, endpoint, seen, limit) from None
+        raise _connect_error(exc, endpoint, login.username, seen, limit) from None
 
 
 def _connect_error(
-    exc: BaseException, endpoint: Endpoint, seen: _Seen, limit: float
+    exc: BaseException, endpoint: Endpoint, username: str, seen: _Seen, limit: float
 ) -> BaseException:
     where = str(endpoint)
     if isinstance(exc, CollectError | asyncio.CancelledError):
@@ -232,7 +241,7 @@ def _connect_error(
     if isinstance(exc, TimeoutError):
         return errors.timeout("SSH handshake and authentication", where, limit)
     if isinstance(exc, asyncssh.PermissionDenied):
-        return errors.auth_failed(where, endpoint.username, "wrong password or key")
+        return errors.auth_failed(where, username, "wrong password or key")
     if isinstance(exc, asyncssh.KeyExchangeFailed):
         return errors.incompatible(where, exc.reason, True)
     if isinstance(exc, asyncssh.HostKeyNotVerifiable):
@@ -250,20 +259,20 @@ async def _auth_options(login: Login) -> dict[str, Any]:
             key = asyncssh.import_private_key(login.private_key, login.passphrase)
         except (asyncssh.KeyImportError, asyncssh.KeyEncryptionError):
             raise CollectError(
-                ErrorClass.AUTH_FAILED,
+                Failure.AUTH_FAILED,
                 "the credential's private key could not be read (wrong or missing "
                 "passphrase, or an unsupported format)",
             ) from None
         return {"client_keys": [key], "agent_path": None, "password": None}
     try:
-        async with asyncssh.connect_agent(os.environ.get("SSH_AUTH_SOCK", "")) as agent:
+        async with asyncssh.connect_agent(login.agent_socket) as agent:
             keys = await agent.get_keys()
     except (OSError, asyncssh.Error, ValueError) as exc:
         raise CollectError(
-            ErrorClass.AUTH_FAILED, f"the worker's SSH agent could not be used: {exc}"
+            Failure.AUTH_FAILED, f"the worker's SSH agent could not be used: {exc}"
         ) from None
     if not keys:
-        raise CollectError(ErrorClass.AUTH_FAILED, "the worker's SSH agent holds no keys")
+        raise CollectError(Failure.AUTH_FAILED, "the worker's SSH agent holds no keys")
     return {"client_keys": keys, "agent_path": None, "password": None}
 
 
@@ -283,13 +292,13 @@ async def _run(conn: asyncssh.SSHClientConnection, text: str, deadline: Deadline
         async def pump_stdout() -> bool:
             while chunk := await process.stdout.read(1 << 16):
                 out.extend(chunk)
-                if len(out) > MAX_OUTPUT:
-                    del out[MAX_OUTPUT:]
+                if len(out) > base.MAX_OUTPUT:
+                    del out[base.MAX_OUTPUT :]
                     return True
             return False
 
         try:
-            overflowed = await asyncio.wait_for(pump_stdout(), max(0.0, deadline.left()))
+            overflowed = await asyncio.wait_for(pump_stdout(), deadline.remaining())
         except TimeoutError:
             stderr_task.cancel()
             return Transcript(bytes(out), bytes(err), None, timed_out=True)
@@ -297,7 +306,7 @@ async def _run(conn: asyncssh.SSHClientConnection, text: str, deadline: Deadline
             stderr_task.cancel()
             return Transcript(bytes(out), bytes(err), None, overflowed=True)
         try:
-            await asyncio.wait_for(process.wait_closed(), max(0.1, min(deadline.left(), 5)))
+            await asyncio.wait_for(process.wait_closed(), max(0.1, min(deadline.remaining(), 5)))
             await asyncio.wait_for(stderr_task, 1)
         except TimeoutError:
             stderr_task.cancel()
@@ -315,9 +324,10 @@ def _algorithms(conn: asyncssh.SSHClientConnection, kex: str) -> str:
     )
 
 
-def _classify(exc: BaseException, target: Target, deadline: Deadline) -> CollectError:
-    where = str(target.endpoint)
-    if isinstance(exc, asyncio.TimeoutError) or deadline.left() <= 0:
+def _classify(exc: BaseException, target: Target) -> CollectError:
+    where = str(target.ssh_endpoint)
+    deadline = target.deadline
+    if isinstance(exc, asyncio.TimeoutError) or deadline.expired:
         return errors.timeout("the legacy SSH session", where, deadline.seconds)
     if isinstance(exc, OSError) and not isinstance(exc, socket.gaierror):
         return errors.from_socket_error(exc, where, "the legacy SSH session", CONNECT_TIMEOUT)

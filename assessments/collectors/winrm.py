@@ -7,33 +7,34 @@ it ends (as Ansible's WinRM plugin does), and a command cut short gets the shell
 Each HTTP operation is short: old WinRM services cut any single operation (a Receive held
 open) at about 60 s, which our operation timeouts stay under.
 
-Ports: the host's `winrm_port` if set, else 5985 (HTTP) / 5986 (HTTPS) first, then the
+Ports: the target's `winrm_port` if set, else 5985 (HTTP) / 5986 (HTTPS) first, then the
 WinRM 1.x listeners' 80 / 443. Transports:
 ntlm, kerberos, credssp or basic, from the host or else its credential; plain HTTP with NTLM,
 Kerberos or CredSSP has its messages encrypted by pywinrm (old Windows lacks TLS 1.2).
 
 Deadlines are ours: pywinrm waits on a Receive for `operation_timeout_sec` and retries a
 server-side OperationTimeout forever. Here every HTTP call gets a read timeout cut from the
-command's and the host's remaining time, and the Receive loop checks the clock itself, so
-a command stops at `Probe.timeout` and the host at `deadline_s`. urllib3 connections already
-set `TCP_NODELAY` (`HTTPConnection.default_socket_options`; a test pins that).
+command's and the host's remaining time (a `Deadline` each), and the Receive loop checks the
+clock itself, so a command stops at `Probe.timeout` and the host at the target's deadline.
+urllib3 connections already set `TCP_NODELAY` (`HTTPConnection.default_socket_options`; a
+test pins that). Output per command is capped at `base.MAX_OUTPUT`, stderr per probe at
+`MAX_STDERR`.
 
-Outputs stay raw bytes (the console's OEM code page: the parsers decode them).
+Outputs stay raw bytes (the console's OEM code page: the parsers decode them). pywinrm builds
+its requests with `wsman_xml` where the installed pywinrm and xmltodict are versions it was
+checked against (`wsman_xml.install`), else with its own code.
 """
 
 import os
 import re
 import socket
 import threading
-import time
 import xml.etree.ElementTree as ET
 from binascii import Error as Base64Error
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import requests
-from django.conf import settings
 from winrm.exceptions import (
     AuthenticationError,
     WinRMError,
@@ -44,56 +45,24 @@ from winrm.exceptions import (
 from winrm.protocol import Protocol
 from winrm.transport import Transport as WinrmTransport
 
-from assessments.choices import ErrorClass, Transport
-from assessments.collectors import errors, wsman_xml
-from assessments.collectors.base import CollectError, CollectResult
+from assessments.collectors import base, errors, wsman_xml
+from assessments.collectors.base import WINDOWS, WINRM, CollectError, CollectResult, Endpoint
+from assessments.collectors.base import Failure as ErrorClass
+from assessments.collectors.deadline import Deadline
+from assessments.collectors.target import Target
 from assessments.facts import ProbeOutput
 from assessments.probes import cmdbatch, framing
 from assessments.probes.base import Probe
-from fleet.models import Host
 
 DEFAULT_PORTS = {"http": (5985, 80), "https": (5986, 443)}
 CONNECT_TIMEOUT = 10.0
 OPERATION_TIMEOUT = 20  # seconds a Receive may be held by the server (old services cap ~60)
-MAX_OUTPUT = 16 * 1024 * 1024
-MAX_STDERR = 1024 * 1024
+MAX_STDERR = 1024 * 1024  # per probe
 MAX_SILENT_TIMEOUTS = 2
 # Answers that are not WS-Management at all (an HTML page, truncated XML, a missing element).
 _NOT_WSMAN = (ET.ParseError, StopIteration, KeyError, ValueError, Base64Error, AssertionError)
 T = TypeVar("T")
 _COMPUTERNAME = re.compile(rb"^COMPUTERNAME=([^\r\n]+)", re.MULTILINE)
-# pywinrm's requests built without xmltodict's slow name checks (same bytes; see wsman_xml).
-wsman_xml.install()
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    scheme: str
-    address: str
-    port: int
-
-    @property
-    def url(self) -> str:
-        host = f"[{self.address}]" if ":" in self.address else self.address
-        return f"{self.scheme}://{host}:{self.port}/wsman"
-
-
-class _Clock:
-    """The host's wall-clock budget and, inside it, the current command's."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.host_end = time.monotonic() + seconds
-        self.command_end = self.host_end
-
-    def start_command(self, seconds: float) -> None:
-        self.command_end = min(self.host_end, time.monotonic() + seconds)
-
-    def left(self) -> float:
-        return self.command_end - time.monotonic()
-
-    def host_expired(self) -> bool:
-        return time.monotonic() >= self.host_end
 
 
 class _CommandExpired(Exception):
@@ -105,24 +74,25 @@ class _CommandExpired(Exception):
         self.stderr = bytearray()
 
 
-def collect_winrm(
-    host: Host, *, deadline_s: float = 120, probes: Iterable[Probe] | None = None
-) -> CollectResult:
-    """Run the Windows probes (default: all of `assessments.probes.WINDOWS`) on `host`."""
-    from assessments.probes import WINDOWS
+def collect_winrm(target: Target, *, probes: Iterable[Probe] | None = None) -> CollectResult:
+    """Run the Windows probes (default: all of `assessments.probes.WINDOWS`) on `target`
+    within its deadline, or raise `CollectError`."""
+    from assessments.probes import WINDOWS as WINDOWS_PROBES
 
-    clock = _Clock(deadline_s)
-    credential = host.credential
-    if credential is None:
-        raise CollectError(ErrorClass.NO_CREDENTIAL, f"{host.name} has no credential assigned")
-    auth = host.winrm_transport or credential.winrm_transport
-    endpoint = find_endpoint(host, clock)
+    deadline = target.deadline
+    login = target.login
+    if login is None:
+        raise CollectError(ErrorClass.NO_CREDENTIAL, f"{target.name} has no credential assigned")
+    wsman_xml.install()
+    auth = target.winrm_transport
+    endpoint = find_endpoint(target, deadline)
+    validate = target.winrm_validate_certificate
     protocol = Protocol(
         endpoint.url,
         transport=auth,  # type: ignore[arg-type]
-        username=credential.username,
-        password=credential.secret(),
-        server_cert_validation="validate" if credential.validate_certificate else "ignore",
+        username=login.username,
+        password=login.password or "",
+        server_cert_validation="validate" if validate else "ignore",
         read_timeout_sec=OPERATION_TIMEOUT + 10,
         operation_timeout_sec=OPERATION_TIMEOUT,
         message_encryption="auto",
@@ -133,11 +103,11 @@ def collect_winrm(
     results: dict[str, ProbeOutput] = {}
     timed_out: set[str] = set()
     streak = 0
-    session = _Session(protocol, clock)
+    session = _Session(protocol, deadline, batching=target.winrm_batch_probes)
     try:
-        _guarded(lambda: build_session(protocol.transport, clock), endpoint, clock)
+        _guarded(lambda: build_session(protocol.transport, deadline), endpoint, deadline)
         for probe, out, expired in session.run_all(
-            list(WINDOWS.values() if probes is None else probes), endpoint
+            list(WINDOWS_PROBES.values() if probes is None else probes), endpoint
         ):
             results[probe.id] = out
             if expired:
@@ -152,11 +122,11 @@ def collect_winrm(
                     f"(last: {probe.label})",
                     retryable=True,
                 )
-        _guarded(session.close, endpoint, clock)
+        _guarded(session.close, endpoint, deadline)
     finally:
         protocol.transport.close_session()
     if results and timed_out == set(results):
-        raise errors.timeout("every command", endpoint.url, deadline_s)
+        raise errors.timeout("every command", endpoint.url, deadline.seconds)
     notes = (
         [f"Basic authentication over plain HTTP to {endpoint.url}"]
         if _plain(endpoint, auth)
@@ -164,9 +134,9 @@ def collect_winrm(
     )
     found = _COMPUTERNAME.search(results["env"].stdout) if "env" in results else None
     return CollectResult(
-        os_family="windows",
+        os_family=WINDOWS,
         probes=results,
-        transport=Transport.WINRM,
+        transport=WINRM,
         algorithms=f"{endpoint.url} {auth}",
         hostname=found.group(1).decode("ascii", "replace").strip() if found else "",
         notes=notes,
@@ -177,17 +147,17 @@ def _plain(endpoint: Endpoint, auth: str) -> bool:
     return endpoint.scheme == "http" and auth == "basic"
 
 
-def candidates(host: Host) -> list[Endpoint]:
-    scheme = host.winrm_scheme or "http"
-    ports = (host.winrm_port,) if host.winrm_port else DEFAULT_PORTS[scheme]
-    return [Endpoint(scheme, host.address, port) for port in ports]
+def candidates(target: Target) -> list[Endpoint]:
+    scheme = target.winrm_scheme or "http"
+    ports = (target.winrm_port,) if target.winrm_port else DEFAULT_PORTS[scheme]
+    return [Endpoint(target.address, port, scheme) for port in ports]
 
 
-def find_endpoint(host: Host, clock: _Clock) -> Endpoint:
+def find_endpoint(target: Target, deadline: Deadline) -> Endpoint:
     """The first port that accepts a TCP connection, in the documented order."""
     failures: list[CollectError] = []
-    for endpoint in candidates(host):
-        limit = min(CONNECT_TIMEOUT, clock.left())
+    for endpoint in candidates(target):
+        limit = min(CONNECT_TIMEOUT, deadline.remaining())
         if limit <= 0:
             break
         try:
@@ -196,16 +166,16 @@ def find_endpoint(host: Host, clock: _Clock) -> Endpoint:
         except OSError as exc:
             failures.append(_socket_error(exc, endpoint, limit))
     if not failures:
-        raise errors.timeout("connecting", host.address, clock.seconds)
+        raise errors.timeout("connecting", target.address, deadline.seconds)
     # Report the most telling failure: something unreachable or slow beats a refusal.
     for error_class in (ErrorClass.UNREACHABLE, ErrorClass.TIMEOUT):
         for failure in failures:
             if failure.error_class == error_class:
                 raise failure
-    ports = " or ".join(str(e.port) for e in candidates(host))
+    ports = " or ".join(str(e.port) for e in candidates(target))
     raise CollectError(
         ErrorClass.REFUSED,
-        f"{host.address} refused connections on port {ports} (is the WinRM service listening? "
+        f"{target.address} refused connections on port {ports} (is the WinRM service listening? "
         "`winrm quickconfig` sets it up)",
         retryable=True,
     )
@@ -226,7 +196,7 @@ def _socket_error(exc: OSError, endpoint: Endpoint, seconds: float) -> CollectEr
 _BUILD_LOCK = threading.Lock()
 
 
-def build_session(transport: WinrmTransport, clock: _Clock) -> None:
+def build_session(transport: WinrmTransport, deadline: Deadline) -> None:
     """pywinrm's `build_session()`, with its message-encryption handshake out of the lock."""
     wanted = transport.message_encryption
     with _BUILD_LOCK:
@@ -245,8 +215,8 @@ def build_session(transport: WinrmTransport, clock: _Clock) -> None:
         available = transport.auth_method == "credssp"
     plain_http = not transport.endpoint.lower().startswith("https")
     if available and (wanted == "always" or (wanted == "auto" and plain_http)):
-        clock.start_command(CONNECT_TIMEOUT)
-        transport.read_timeout_sec = max(0.1, min(CONNECT_TIMEOUT, clock.left()))  # type: ignore[assignment]
+        left = deadline.within(CONNECT_TIMEOUT).remaining()
+        transport.read_timeout_sec = max(0.1, left)  # type: ignore[assignment]
         transport.setup_encryption(session)
 
 
@@ -261,11 +231,12 @@ class _Session:
     whose cmd.exe does not run the batch line as meant gets its probes one by one.
     """
 
-    def __init__(self, protocol: Protocol, clock: _Clock) -> None:
+    def __init__(self, protocol: Protocol, deadline: Deadline, batching: bool) -> None:
         self.protocol = protocol
-        self.clock = clock
+        self.deadline = deadline  # the host's
+        self.command = deadline  # the current command's, inside the host's
         self.shell_id = ""
-        self.batching = settings.WINRM_BATCH_PROBES
+        self.batching = batching
 
     def run_all(
         self, probes: list[Probe], endpoint: Endpoint
@@ -275,20 +246,20 @@ class _Session:
         while probes:
             group = cmdbatch.batches(probes, token)[0] if self.batching else probes[:1]
             if len(group) > 1:
-                ran = _guarded(lambda g=group: self.run_batch(g, token), endpoint, self.clock)  # type: ignore[misc]
+                ran = _guarded(lambda g=group: self.run_batch(g, token), endpoint, self.deadline)  # type: ignore[misc]
             else:
-                out, expired = _guarded(lambda p=group[0]: self.run(p), endpoint, self.clock)  # type: ignore[misc]
+                out, expired = _guarded(lambda p=group[0]: self.run(p), endpoint, self.deadline)  # type: ignore[misc]
                 ran = [(group[0], out, expired)]
             yield from ran
             probes = probes[len(ran) :]
 
     def run(self, probe: Probe) -> tuple[ProbeOutput, bool]:
         """A probe's output and whether it ran out of time (then rc None, truncated)."""
-        self.clock.start_command(probe.timeout)
+        self.command = self.deadline.within(probe.timeout)
         command_id = ""
         try:
             command_id = self._start(probe.script)
-            stdout, stderr, rc, capped = self._receive(command_id, MAX_OUTPUT, MAX_STDERR)
+            stdout, stderr, rc, capped = self._receive(command_id, base.MAX_OUTPUT, MAX_STDERR)
             out = ProbeOutput(bytes(stdout), bytes(stderr), None if capped else rc, capped)
             expired = False
         except _CommandExpired as exc:
@@ -299,14 +270,15 @@ class _Session:
     def run_batch(self, probes: list[Probe], token: str) -> list[tuple[Probe, ProbeOutput, bool]]:
         """The probes of one batch line that ran; fewer when one ran out of time or over
         the output cap (that one last), none when the line did not run as meant."""
-        self.clock.start_command(probes[0].timeout)
+        self.command = self.deadline.within(probes[0].timeout)
         ended = 0
 
         def progress(stdout: bytearray) -> None:
             nonlocal ended
             now_ended = cmdbatch.finished_count(stdout, token)
             if now_ended != ended and now_ended < len(probes):
-                self.clock.start_command(probes[now_ended].timeout)  # each probe its own time
+                # Each probe its own time.
+                self.command = self.deadline.within(probes[now_ended].timeout)
             ended = now_ended
 
         command_id, expired = "", False
@@ -319,7 +291,7 @@ class _Session:
                 self.batching = False  # this server refuses the line: one by one instead
                 return []
             stdout, stderr, _, capped = self._receive(
-                command_id, MAX_OUTPUT, MAX_STDERR * len(probes), progress
+                command_id, base.MAX_OUTPUT, MAX_STDERR * len(probes), progress
             )
         except _CommandExpired as exc:
             stdout, stderr, capped, expired = exc.stdout, exc.stderr, False, True
@@ -352,7 +324,7 @@ class _Session:
     def _expired(
         self, probe: Probe, stdout: bytes | bytearray, stderr: bytes | bytearray
     ) -> ProbeOutput:
-        if self.clock.host_expired():
+        if self.deadline.expired:
             raise self._timeout() from None
         note = f"p2c: timed out after {probe.timeout}s\n".encode()
         return ProbeOutput(bytes(stdout), bytes(stderr) + note, None, True)
@@ -389,7 +361,7 @@ class _Session:
         """Signal the command to end; delete the shell unless it is to be reused."""
         if not self.shell_id:
             return
-        self.clock.start_command(CONNECT_TIMEOUT)
+        self.command = self.deadline.within(CONNECT_TIMEOUT)
         try:
             if command_id:
                 self._call(self.protocol.cleanup_command, self.shell_id, command_id)
@@ -398,21 +370,22 @@ class _Session:
                 self._call(self.protocol.close_shell, shell_id, close_session=False)
         except _CommandExpired:
             self.shell_id = ""
-            if self.clock.host_expired():
+            if self.deadline.expired:
                 raise self._timeout() from None
 
     def _timeout(self) -> CollectError:
-        return errors.timeout("the commands", self.protocol.transport.endpoint, self.clock.seconds)
+        endpoint = self.protocol.transport.endpoint
+        return errors.timeout("the commands", endpoint, self.deadline.seconds)
 
     def _call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return _call(self.protocol, self.clock, function, *args, **kwargs)
+        return _call(self.protocol, self.command, function, *args, **kwargs)
 
 
 def _call(
-    protocol: Protocol, clock: _Clock, function: Callable[..., T], *args: Any, **kwargs: Any
+    protocol: Protocol, command: Deadline, function: Callable[..., T], *args: Any, **kwargs: Any
 ) -> T:
-    """One HTTP round trip, its connect and read timeouts cut to the time left."""
-    left = clock.left()
+    """One HTTP round trip, its connect and read timeouts cut to the command's time left."""
+    left = command.remaining()
     if left <= 0:
         raise _CommandExpired
     protocol.operation_timeout_sec = max(1, min(OPERATION_TIMEOUT, int(left) - 2))
@@ -420,12 +393,12 @@ def _call(
     try:
         return function(*args, **kwargs)
     except requests.exceptions.Timeout:
-        if clock.left() <= 0.1:
+        if command.remaining() <= 0.1:
             raise _CommandExpired from None
         raise
 
 
-def _guarded(call: Callable[[], T], endpoint: Endpoint, clock: _Clock) -> T:
+def _guarded(call: Callable[[], T], endpoint: Endpoint, deadline: Deadline) -> T:
     """Run one probe; anything the network or the server throws becomes a CollectError."""
     try:
         return call()
@@ -441,8 +414,8 @@ def _guarded(call: Callable[[], T], endpoint: Endpoint, clock: _Clock) -> T:
         raise errors.protocol(endpoint.url, f"TLS failed: {_first_line(exc)}", False) from None
     except requests.exceptions.Timeout:
         where = endpoint.url
-        if clock.host_expired():
-            raise errors.timeout("the commands", where, clock.seconds) from None
+        if deadline.expired:
+            raise errors.timeout("the commands", where, deadline.seconds) from None
         raise CollectError(ErrorClass.TIMEOUT, f"{where} stopped answering", True) from None
     except requests.exceptions.ChunkedEncodingError:
         raise errors.protocol(

@@ -1,24 +1,37 @@
 """A faster drop-in for `xmltodict.unparse` where pywinrm builds its WS-Management requests.
 
 xmltodict 1.x validates every element and attribute name character by character
-(`_validate_name`) and goes through `XMLGenerator` for each of the ~54 requests of a Windows
-host: sampled in a fleet scan, that was 18 % of the WinRM collector's CPU (0.11 ms a request;
-this writer takes 0.06 ms). `unparse` emits the very same text for the dictionaries pywinrm
-builds (elements, `@` attributes, `#text`, lists, None, `@xmlns` maps; a test compares it byte
-for byte with xmltodict on every request pywinrm makes), checking names with one regular
-expression.
+(`_validate_name`) and goes through `XMLGenerator` for every request pywinrm sends (5 per
+Windows host in a batched scan, about 54 without batches). `unparse` emits the very same text
+for the dictionaries pywinrm builds (elements, `@` attributes, `#text`, lists, None,
+`@xmlns` maps; a test compares it byte for byte with xmltodict on every request pywinrm
+makes), checking names with one regular expression. Measured with `bench/wsman_xml.py`: about
+half the CPU of building a request (docs/scanning.md, "WS-Man request building").
 
-`install()` points `winrm.protocol`'s use of xmltodict at it; parsing stays xmltodict's.
+`install()` points `winrm.protocol`'s use of xmltodict at it; parsing stays xmltodict's. It is
+an adapter of two libraries' internals, so it only does so for the versions whose output was
+compared (`SUPPORTED`); with any other pywinrm or xmltodict it leaves pywinrm's own code in
+place and says so once in the log.
 """
 
+import logging
 import re
+import threading
 import types
 from collections.abc import Mapping
+from importlib import metadata
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import winrm.protocol
 import xmltodict
+
+log = logging.getLogger(__name__)
+
+# Distribution -> version prefixes whose requests the tests compared byte for byte.
+SUPPORTED = {"pywinrm": ("0.5.",), "xmltodict": ("1.0.",)}
+_LOCK = threading.Lock()
+_decided: bool | None = None  # whether install() patches, once decided
 
 _BAD_NAME = re.compile(r"""^[?!]|[<>/"'=\s]""")
 _DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -86,11 +99,35 @@ def _emit(key: str, value: Any, out: list[str]) -> None:
         out.append(f"</{key}>")
 
 
-def install() -> None:
-    """Make pywinrm's `Protocol` build its requests with `unparse` (idempotent)."""
-    if getattr(getattr(winrm.protocol, "xmltodict", None), "unparse", None) is unparse:
-        return
-    proxy = types.ModuleType("xmltodict")
-    proxy.__dict__.update(vars(xmltodict))
-    proxy.unparse = unparse  # type: ignore[attr-defined]
-    winrm.protocol.xmltodict = proxy  # type: ignore[attr-defined]
+def unsupported() -> str:
+    """Why `install` would refuse in this environment ("" when the versions are supported)."""
+    for distribution, prefixes in SUPPORTED.items():
+        try:
+            version = metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            return f"{distribution} is not installed as a distribution"
+        if not version.startswith(prefixes):
+            return f"{distribution} {version} is not {' or '.join(p + 'x' for p in prefixes)}"
+    if not hasattr(getattr(winrm.protocol, "xmltodict", None), "unparse"):
+        return "winrm.protocol no longer builds its requests with xmltodict.unparse"
+    return ""
+
+
+def install() -> bool:
+    """Make pywinrm's `Protocol` build its requests with `unparse` (idempotent): True when
+    it does, False when the installed versions are not supported (pywinrm's own code stays)."""
+    global _decided
+    if _decided is not None:
+        return _decided
+    with _LOCK:
+        if _decided is None:
+            reason = unsupported()
+            if reason:
+                log.info("WS-Man requests built by pywinrm's own code: %s", reason)
+            else:
+                proxy = types.ModuleType("xmltodict")
+                proxy.__dict__.update(vars(xmltodict))
+                proxy.unparse = unparse  # type: ignore[attr-defined]
+                winrm.protocol.xmltodict = proxy  # type: ignore[attr-defined]
+            _decided = not reason
+    return _decided

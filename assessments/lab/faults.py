@@ -4,6 +4,8 @@ import random
 import re
 from collections.abc import Mapping, Sequence
 
+from assessments.collectors.base import MAX_OUTPUT
+
 HANG = "hang"  # accept the TCP connection, never answer
 REFUSED = "refused"  # nothing listens on the port
 AUTH_FAILURE = "auth_failure"  # every login is rejected (WinRM: HTTP 401)
@@ -21,6 +23,9 @@ WINRM_FAULTS = frozenset(
     {HANG, REFUSED, AUTH_FAILURE, GARBAGE, HUGE, DISCONNECT, OPERATION_TIMEOUT}
 )
 ALL_FAULTS = SSH_FAULTS | WINRM_FAULTS
+# What a `huge` host sends by default (per SSH session, per WinRM command): past the
+# collectors' output cap, so their cut is what gets tested.
+HUGE_BYTES = MAX_OUTPUT + 1024 * 1024
 
 # The default share of faulty hosts in `fleetlab`: a few, like a real fleet on a bad day.
 DEFAULT_SPEC = "refused=1%,hang=0.5%,auth_failure=0.5%,changed_host_key=0.5%,legacy_only=0.5%"

@@ -131,7 +131,7 @@ def start_lab(
     state_dir: str | Path | None = None,
     base_port: int = 0,
     workers: int = 128,
-    huge_bytes: int = 32 * 1024 * 1024,
+    huge_bytes: int = fault_kinds.HUGE_BYTES,
 ) -> Lab:
     """Start `n_hosts` planned hosts (or exactly `hosts`) on 127.0.0.1 and return the Lab.
 

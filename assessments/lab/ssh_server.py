@@ -89,7 +89,7 @@ class _Interface(paramiko.ServerInterface):
 class SshHostServer:
     """Serves the SSH side of every Linux host of one lab."""
 
-    def __init__(self, credentials: LabCredentials, huge_bytes: int = 32 * 1024 * 1024) -> None:
+    def __init__(self, credentials: LabCredentials, huge_bytes: int = faults.HUGE_BYTES) -> None:
         self.credentials = credentials
         self.huge_bytes = huge_bytes
 

@@ -90,7 +90,7 @@ class WsmanHost:
         host: LabHost,
         credentials: LabCredentials,
         commands: dict[str, str],
-        huge_bytes: int = 32 * 1024 * 1024,
+        huge_bytes: int = faults.HUGE_BYTES,
         tls: ssl.SSLContext | None = None,
     ) -> None:
         self.host = host

@@ -1,12 +1,11 @@
 """Deciding on SSH host keys: list, approve and reject what scans have seen.
 
-A scan records every host key it meets (`assessments.collectors.hostkeys`); only a key an
-admin approved (or a group's trust-on-first-use policy trusted) lets a scan log in. The web UI
-and `manage.py host_keys` both call these functions.
+A scan records every host key it meets (`assessments.collectors.hostkeys` decides, and
+`assessments.lib.targets.OrmHostKeys` stores it); only a key an admin approved (or a group's
+trust-on-first-use policy trusted) lets a scan log in. The web UI and `manage.py host_keys`
+both call these functions.
 """
 
-import base64
-import hashlib
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,12 +15,6 @@ from django.utils import timezone
 
 from fleet.choices import HostKeyState
 from fleet.models import Host, HostKey
-
-
-def fingerprint(blob: bytes) -> str:
-    """`SHA256:<base64>` of a public key blob, exactly as OpenSSH prints it."""
-    digest = base64.b64encode(hashlib.sha256(blob).digest()).decode()
-    return "SHA256:" + digest.rstrip("=")
 
 
 def pending() -> QuerySet[HostKey]:

@@ -175,7 +175,7 @@ def split_list(value: str) -> list[str]:
     return list(dict.fromkeys(item.strip() for item in value.split(";") if item.strip()))
 
 
-# The form the SSH collector accepts (assessments/collectors/ssh_target.py): one hop.
+# The form the SSH collector accepts (assessments/collectors/target.py, parse_jump): one hop.
 JUMP_HOST = re.compile(r"^(?:[^@\s]+@)?(?:\[[^\]]+\]|[^:@\s,]+)(?::\d{1,5})?$")
 
 

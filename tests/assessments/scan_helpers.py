@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assessments import collectors
 from assessments.collectors.base import CollectError, CollectResult
+from assessments.collectors.target import Target
 from assessments.facts import ProbeOutput
 from fleet.models import Host, HostGroup
 
@@ -34,11 +35,11 @@ def linux_result(hostname: str = "", raw: bytes = RAW_BOUND) -> CollectResult:
     )
 
 
-Behaviour = CollectResult | CollectError | Callable[[Host], CollectResult]
+Behaviour = CollectResult | CollectError | Callable[[Target], CollectResult]
 
 
 class FakeCollector:
-    """Answers per host name: a result, an error to raise, or a function of the host.
+    """Answers per host name: a result, an error to raise, or a function of the target.
 
     A list of behaviours is consumed one per call (for retries)."""
 
@@ -52,22 +53,22 @@ class FakeCollector:
         self.plan[name] = list(behaviours)
         return self
 
-    def __call__(self, host: Host, deadline_s: float) -> CollectResult:
+    def __call__(self, target: Target, host_keys: object) -> CollectResult:
         with self.lock:
-            self.calls.append(host.name)
-            queue = self.plan.get(host.name) or [self.default]
+            self.calls.append(target.name)
+            queue = self.plan.get(target.name) or [self.default]
             behaviour = queue.pop(0) if len(queue) > 1 else queue[0]
         if isinstance(behaviour, CollectError):
             raise behaviour
         if isinstance(behaviour, CollectResult):
             return behaviour
-        return behaviour(host)
+        return behaviour(target)
 
 
-def slow(seconds: float) -> Callable[[Host], CollectResult]:
-    def answer(host: Host) -> CollectResult:
+def slow(seconds: float) -> Callable[[Target], CollectResult]:
+    def answer(target: Target) -> CollectResult:
         time.sleep(seconds)
-        return linux_result(host.name)
+        return linux_result(target.name)
 
     return answer
 

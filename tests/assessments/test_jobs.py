@@ -127,7 +127,7 @@ def test_it_does_not_retry_a_permanent_failure(fake_collect):
 def test_it_records_a_crashing_collector_as_an_internal_error(fake_collect):
     make_host("web1")
 
-    def crash(host):
+    def crash(target):
         raise RuntimeError("bug in a collector")
 
     fake_collect.on("web1", crash)
@@ -154,7 +154,7 @@ def test_it_stops_retrying_when_the_scan_is_cancelled(fake_collect):
     make_host("web1")
     scan = start_scan({"all": True})
 
-    def fail_and_cancel(host):
+    def fail_and_cancel(target):
         Scan.objects.filter(pk=scan.pk).update(cancel_requested=True)
         raise CollectError(ErrorClass.TIMEOUT, "no answer", retryable=True)
 
@@ -168,8 +168,8 @@ def test_it_does_not_overwrite_a_host_taken_over_by_another_worker(fake_collect)
     make_host("web1")
     scan = start_scan({"all": True})
 
-    def taken_over(host):
-        HostScan.objects.filter(host=host).update(worker="the-worker-that-took-over")
+    def taken_over(target):
+        HostScan.objects.filter(host__name=target.name).update(worker="the-worker-that-took-over")
         return linux_result()
 
     fake_collect.on("web1", taken_over)

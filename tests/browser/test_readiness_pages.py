@@ -81,9 +81,9 @@ def test_an_operator_starts_a_scan_and_watches_it_finish(
     from assessments.lib import scans
     from tests.assessments.scan_helpers import linux_result
 
-    def slow_collect(host, deadline_s):
+    def slow_collect(target, host_keys):
         time.sleep(0.8)
-        return linux_result(host.name)
+        return linux_result(target.name)
 
     def run_in_background(scan_id, ids):
         # SQLite's in-memory test database allows one connection (the live server shares it

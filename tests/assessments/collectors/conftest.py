@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from assessments.collectors.hostkeys import KnownKey, PresentedKey
+from assessments.lib.targets import Prepared, build_target
 from fleet.choices import CredentialKind, OsFamily
 from fleet.models import Credential, Host, HostGroup
 from tests.conftest import missing_service
@@ -160,3 +162,42 @@ run() {{
 run uname {sudo}uname -a
 run whoami {sudo}id -un
 """
+
+
+def prepare(host: Host, deadline_s: float = 120) -> Prepared:
+    """What the batch job hands a collector for `host`: its target and host key store."""
+    return build_target(host, deadline_s)
+
+
+class MemoryHostKeys:
+    """A `HostKeyStore` in a dict, for tests of the collectors without a database."""
+
+    def __init__(self, known: dict[tuple[str, int], list[KnownKey]] | None = None) -> None:
+        self.keys = known or {}
+        self.recorded: list[tuple[str, int, PresentedKey, bool]] = []
+
+    def lookup(self, address: str, port: int) -> list[KnownKey]:
+        return list(self.keys.get((address, port), []))
+
+    def touch(self, address: str, port: int, key: PresentedKey) -> bool:
+        return any(k.public_key == key.public_key for k in self.lookup(address, port))
+
+    def record(
+        self, address: str, port: int, key: PresentedKey, *, trusted: bool, known: bool
+    ) -> None:
+        self.recorded.append((address, port, key, trusted))
+        state = "trusted" if trusted else "pending"
+        kept = [k for k in self.lookup(address, port) if k.public_key != key.public_key]
+        old = [k for k in self.lookup(address, port) if k.public_key == key.public_key]
+        if old and not trusted:
+            state = old[0].state
+        kept.append(KnownKey(key.key_type, key.public_key, key.fingerprint, state))
+        self.keys[(address, port)] = kept
+
+
+def collect_over_ssh(host: Host, *, deadline_s: float = 120, script=None):
+    """`collect_ssh` of `host` as the batch job runs it (default script: `tiny_script`)."""
+    from assessments.collectors.ssh import collect_ssh
+
+    target, host_keys = prepare(host, deadline_s)
+    return collect_ssh(target, host_keys, script=script or tiny_script)

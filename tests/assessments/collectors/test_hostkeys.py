@@ -1,24 +1,30 @@
 """Host key pinning: first contact, trust by policy, changed and rejected keys."""
 
 import base64
+from dataclasses import replace
 
 import pytest
 
 from assessments.choices import ErrorClass
-from assessments.collectors.base import CollectError
+from assessments.collectors.base import CollectError, Endpoint
 from assessments.collectors.hostkeys import (
     KnownKey,
     Outcome,
     PinPolicy,
     PresentedKey,
-    load_policy,
+    fingerprint,
     verify,
 )
-from assessments.collectors.ssh import collect_ssh
+from assessments.lib.targets import OrmHostKeys
 from fleet.choices import HostKeyState
 from fleet.lib import hostkeys
-from fleet.models import HostKey
-from tests.assessments.collectors.conftest import make_host, tiny_script
+from fleet.models import Host, HostKey
+from tests.assessments.collectors.conftest import (
+    MemoryHostKeys,
+    collect_over_ssh,
+    make_host,
+    prepare,
+)
 
 NEW = PresentedKey("ssh-ed25519", b"new-key-blob")
 OLD = PresentedKey("ssh-ed25519", b"old-key-blob")
@@ -29,12 +35,22 @@ def known(key: PresentedKey, state: str) -> KnownKey:
 
 
 def policy(*keys: KnownKey, trust_first: bool = False) -> PinPolicy:
-    return PinPolicy(host_id=1, host_name="web1", trust_first=trust_first, known=list(keys))
+    endpoint = Endpoint("10.0.0.1", 22)
+    return PinPolicy(endpoint, host_name="web1", trust_first=trust_first, known=list(keys))
+
+
+def pins(host: Host, trust_first: bool | None = None) -> tuple[OrmHostKeys, PinPolicy]:
+    """The host's key store and its pins as a scan looks them up (`trust_first` overriding
+    the host's group policy when given)."""
+    target, store = prepare(host)
+    if trust_first is not None:
+        target = replace(target, trust_first_host_key=trust_first)
+    return store, PinPolicy.look_up(target, store)
 
 
 def test_it_computes_fingerprints_as_openssh_does():
     blob = base64.b64decode("AAAAC3NzaC1lZDI1NTE5AAAAIFvhPjdPlfYFsvp+7x9FCGDUbMPIukgCcq/6+dMLLyoy")
-    assert hostkeys.fingerprint(blob) == "SHA256:yhEdKxQYOnLVda7eerzWMAkB+LSDmVCIMlIvHcesGS4"
+    assert fingerprint(blob) == "SHA256:yhEdKxQYOnLVda7eerzWMAkB+LSDmVCIMlIvHcesGS4"
 
 
 def test_it_proceeds_with_a_trusted_key():
@@ -67,11 +83,33 @@ def test_it_names_old_and_new_fingerprints_when_a_key_changed():
     assert "host_keys --approve web1" in detail
 
 
+def test_it_records_a_first_key_in_the_store_as_pending_and_refuses_it():
+    store = MemoryHostKeys()
+    with pytest.raises(CollectError) as caught:
+        verify(store, policy(), NEW)
+    assert caught.value.error_class == ErrorClass.HOST_KEY_UNKNOWN
+    assert store.lookup("10.0.0.1", 22)[0].state == "pending"
+
+
+def test_it_records_a_first_key_trusted_by_policy_and_proceeds():
+    store = MemoryHostKeys()
+    verify(store, policy(trust_first=True), NEW)
+    assert store.recorded == [("10.0.0.1", 22, NEW, True)]
+
+
+def test_it_records_a_changed_key_as_pending_and_names_both_fingerprints():
+    store = MemoryHostKeys()
+    with pytest.raises(CollectError) as caught:
+        verify(store, policy(known(OLD, HostKeyState.TRUSTED), trust_first=True), NEW)
+    assert store.recorded == [("10.0.0.1", 22, NEW, False)]
+    assert OLD.fingerprint in caught.value.detail and NEW.fingerprint in caught.value.detail
+
+
 @pytest.mark.django_db
 def test_it_records_a_first_key_as_pending(db):
     host = make_host(trust=False)
     with pytest.raises(CollectError) as caught:
-        verify(load_policy(host), NEW)
+        verify(*pins(host), NEW)
     assert caught.value.error_class == ErrorClass.HOST_KEY_UNKNOWN
     assert HostKey.objects.get(host=host).state == HostKeyState.PENDING
 
@@ -79,9 +117,9 @@ def test_it_records_a_first_key_as_pending(db):
 @pytest.mark.django_db
 def test_it_records_a_changed_key_as_pending_beside_the_trusted_one(db):
     host = make_host(trust=False)
-    verify(load_policy(host, trust_first=True), OLD)
+    verify(*pins(host, trust_first=True), OLD)
     with pytest.raises(CollectError) as caught:
-        verify(load_policy(host, trust_first=True), NEW)
+        verify(*pins(host, trust_first=True), NEW)
     assert caught.value.error_class == ErrorClass.HOST_KEY_CHANGED
     states = dict(HostKey.objects.filter(host=host).values_list("public_key", "state"))
     assert states == {OLD.public_key: "trusted", NEW.public_key: "pending"}
@@ -90,13 +128,13 @@ def test_it_records_a_changed_key_as_pending_beside_the_trusted_one(db):
 @pytest.mark.django_db
 def test_approving_a_new_key_retires_the_old_one_of_its_type(db):
     host = make_host(trust=False)
-    verify(load_policy(host, trust_first=True), OLD)
+    verify(*pins(host, trust_first=True), OLD)
     with pytest.raises(CollectError):
-        verify(load_policy(host), NEW)
+        verify(*pins(host), NEW)
     hostkeys.approve_host(host)
-    verify(load_policy(host), NEW)
+    verify(*pins(host), NEW)
     with pytest.raises(CollectError) as caught:
-        verify(load_policy(host), OLD)
+        verify(*pins(host), OLD)
     assert caught.value.error_class == ErrorClass.HOST_KEY_CHANGED
 
 
@@ -106,7 +144,7 @@ class TestAgainstARealServer:
     def test_it_stops_at_an_unknown_key_before_logging_in(self, sshd):
         host = make_host(sshd, trust=False)
         with pytest.raises(CollectError) as caught:
-            collect_ssh(host, script=tiny_script)
+            collect_over_ssh(host)
         assert caught.value.error_class == ErrorClass.HOST_KEY_UNKNOWN
         assert sshd.host_key_fingerprint in caught.value.detail
         assert HostKey.objects.get(host=host).fingerprint == sshd.host_key_fingerprint
@@ -114,13 +152,13 @@ class TestAgainstARealServer:
     def test_it_proceeds_once_the_key_is_approved(self, sshd):
         host = make_host(sshd, trust=False)
         with pytest.raises(CollectError):
-            collect_ssh(host, script=tiny_script)
+            collect_over_ssh(host)
         hostkeys.approve_host(host)
-        assert collect_ssh(host, script=tiny_script).probes["whoami"].rc == 0
+        assert collect_over_ssh(host).probes["whoami"].rc == 0
 
     def test_it_trusts_the_first_key_by_group_policy(self, sshd):
         host = make_host(sshd, trust=True)
-        collect_ssh(host, script=tiny_script)
+        collect_over_ssh(host)
         assert HostKey.objects.get(host=host).state == HostKeyState.TRUSTED
 
     def test_it_refuses_a_server_whose_key_changed(self, sshd):
@@ -133,29 +171,29 @@ class TestAgainstARealServer:
             state=HostKeyState.TRUSTED,
         )
         with pytest.raises(CollectError) as caught:
-            collect_ssh(host, script=tiny_script)
+            collect_over_ssh(host)
         assert caught.value.error_class == ErrorClass.HOST_KEY_CHANGED
         assert OLD.fingerprint in caught.value.detail
         assert sshd.host_key_fingerprint in caught.value.detail
 
     def test_it_refuses_a_rejected_key(self, sshd):
         host = make_host(sshd, trust=True)
-        collect_ssh(host, script=tiny_script)
+        collect_over_ssh(host)
         hostkeys.reject(HostKey.objects.get(host=host))
         with pytest.raises(CollectError) as caught:
-            collect_ssh(host, script=tiny_script)
+            collect_over_ssh(host)
         assert "rejected" in caught.value.detail
 
 
 @pytest.mark.django_db
 def test_it_touches_a_trusted_key_in_one_query(db, django_assert_num_queries):
     host = make_host(trust=False)
-    verify(load_policy(host, trust_first=True), OLD)
+    verify(*pins(host, trust_first=True), OLD)
     row = HostKey.objects.get(host=host)
     HostKey.objects.filter(pk=row.pk).update(last_seen=row.first_seen.replace(year=2020))
-    pins = load_policy(host)
+    store, pinned = pins(host)
     with django_assert_num_queries(1):
-        verify(pins, OLD)
+        verify(store, pinned, OLD)
     row.refresh_from_db()
     assert row.last_seen.year != 2020 and row.state == HostKeyState.TRUSTED
 
@@ -163,26 +201,26 @@ def test_it_touches_a_trusted_key_in_one_query(db, django_assert_num_queries):
 @pytest.mark.django_db
 def test_it_records_a_trusted_key_again_if_it_was_deleted_meanwhile(db):
     host = make_host(trust=False)
-    verify(load_policy(host, trust_first=True), OLD)
-    pins = load_policy(host)
+    verify(*pins(host, trust_first=True), OLD)
+    store, pinned = pins(host)
     HostKey.objects.filter(host=host).delete()
-    verify(pins, OLD)
+    verify(store, pinned, OLD)
     assert HostKey.objects.get(host=host).state == HostKeyState.PENDING
 
 
 @pytest.mark.django_db
 def test_it_stores_a_first_key_without_looking_it_up_again(db, django_assert_num_queries):
     host = make_host(trust=False)
-    pins = load_policy(host, trust_first=True)
+    store, pinned = pins(host, trust_first=True)
     with django_assert_num_queries(3):  # SAVEPOINT, INSERT, RELEASE (get_or_create: 6)
-        verify(pins, NEW)
+        verify(store, pinned, NEW)
     assert HostKey.objects.get(host=host).state == HostKeyState.TRUSTED
 
 
 @pytest.mark.django_db
 def test_a_first_key_another_worker_stored_meanwhile_is_trusted_once(db):
     host = make_host(trust=False)
-    pins = load_policy(host, trust_first=True)
+    store, pinned = pins(host, trust_first=True)
     HostKey.objects.create(
         host=host,
         key_type=NEW.key_type,
@@ -190,5 +228,5 @@ def test_a_first_key_another_worker_stored_meanwhile_is_trusted_once(db):
         fingerprint=NEW.fingerprint,
         state=HostKeyState.PENDING,
     )
-    verify(pins, NEW)
+    verify(store, pinned, NEW)
     assert HostKey.objects.get(host=host).state == HostKeyState.TRUSTED

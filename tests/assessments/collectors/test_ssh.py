@@ -12,9 +12,8 @@ import time
 import pytest
 
 from assessments.choices import ErrorClass
-from assessments.collectors import ssh_target
+from assessments.collectors import base
 from assessments.collectors.base import CollectError
-from assessments.collectors.ssh import collect_ssh
 from assessments.engine import assess
 from assessments.facts import Facts
 from assessments.probes import LINUX
@@ -22,6 +21,7 @@ from assessments.probes.script import build_linux_script
 from fleet.choices import CredentialKind, HostKeyState
 from fleet.models import HostKey
 from tests.assessments.collectors.conftest import (
+    collect_over_ssh,
     key_credential,
     make_credential,
     make_host,
@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.sshd, pytest.mark.django_db]
 
 
 def collect(host, **kwargs):
-    return collect_ssh(host, script=kwargs.pop("script", tiny_script), **kwargs)
+    return collect_over_ssh(host, **kwargs)
 
 
 def failure(host, **kwargs) -> CollectError:
@@ -124,8 +124,7 @@ def test_it_stops_a_hanging_script_at_the_deadline(sshd):
 
 
 def test_it_stops_reading_at_the_output_cap(sshd, monkeypatch):
-    monkeypatch.setattr("assessments.collectors.ssh.MAX_OUTPUT", 100_000)
-    monkeypatch.setattr(ssh_target, "MAX_OUTPUT", 100_000)
+    monkeypatch.setattr(base, "MAX_OUTPUT", 100_000)
 
     def huge(use_sudo: bool, token: str) -> str:
         return f"printf '\\n@@P2C {token} BEGIN big\\n'; yes p2c | head -c 50000000\n"

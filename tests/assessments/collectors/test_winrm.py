@@ -9,15 +9,16 @@ import urllib3.connection
 from winrm.exceptions import WinRMTransportError, WSManFaultError
 
 from assessments.choices import ErrorClass
-from assessments.collectors import winrm
+from assessments.collectors import base, winrm
 from assessments.collectors.base import CollectError
-from assessments.collectors.winrm import candidates, collect_winrm
+from assessments.collectors.winrm import candidates
 from assessments.lab import faults
 from assessments.lab.inventory import HostSpec, start_lab
 from assessments.lab.profiles import profiles
 from assessments.probes import WINDOWS
 from assessments.probes.base import Probe
 from fleet.models import Credential, Host
+from tests.assessments.collectors.conftest import prepare
 
 FAULTS = (
     faults.AUTH_FAILURE,
@@ -69,6 +70,11 @@ def make_host(
 
 def probe(probe_id: str, script: str, timeout: int = 30) -> Probe:
     return Probe(probe_id, "windows", script, script, timeout=timeout)
+
+
+def collect_winrm(host: Host, deadline_s: float = 120, probes=None):
+    """The WinRM collector on `host`'s target, as the batch job builds it (no database)."""
+    return winrm.collect_winrm(prepare(host, deadline_s).target, probes=probes)
 
 
 def failure(host: Host, deadline_s: float = 10, probes=None) -> CollectError:
@@ -262,7 +268,7 @@ def test_it_reports_a_connection_dropped_mid_answer_as_protocol_error(lab):
 
 
 def test_it_caps_huge_output(lab, monkeypatch):
-    monkeypatch.setattr(winrm, "MAX_OUTPUT", 1024 * 1024)
+    monkeypatch.setattr(base, "MAX_OUTPUT", 1024 * 1024)
     result = collect_winrm(make_host(lab, faults.HUGE), probes=[WINDOWS["ver"]])
     out = result.probes["ver"]
     assert out.truncated
@@ -296,22 +302,24 @@ def test_it_needs_a_credential(lab):
     assert failure(host).error_class == ErrorClass.NO_CREDENTIAL
 
 
+def endpoints(**fields) -> list[base.Endpoint]:
+    host = Host(name="h", address="10.0.0.1", os_family="windows", **fields)
+    return candidates(prepare(host).target)
+
+
 def test_it_tries_5985_then_80_without_a_port():
-    host = Host(name="h", address="10.0.0.1", winrm_scheme="http")
-    assert [e.port for e in candidates(host)] == [5985, 80]
+    assert [e.port for e in endpoints(winrm_scheme="http")] == [5985, 80]
 
 
 def test_it_tries_5986_then_443_over_https():
-    host = Host(name="h", address="10.0.0.1", winrm_scheme="https")
-    assert [e.url for e in candidates(host)] == [
+    assert [e.url for e in endpoints(winrm_scheme="https")] == [
         "https://10.0.0.1:5986/wsman",
         "https://10.0.0.1:443/wsman",
     ]
 
 
 def test_it_uses_only_the_configured_port():
-    host = Host(name="h", address="10.0.0.1", winrm_scheme="http", winrm_port=8080)
-    assert [e.port for e in candidates(host)] == [8080]
+    assert [e.port for e in endpoints(winrm_scheme="http", winrm_port=8080)] == [8080]
 
 
 def test_its_http_connections_set_tcp_nodelay():

@@ -8,6 +8,7 @@ import xmltodict
 from winrm.protocol import Protocol
 
 from assessments.collectors import wsman_xml
+from assessments.collectors.base import CollectError
 
 
 class Sent(Exception):
@@ -76,7 +77,57 @@ def test_it_refuses_names_that_would_break_out_of_a_tag(bad):
         wsman_xml.unparse(bad)
 
 
-def test_the_collector_installs_it_into_pywinrm():
-    import assessments.collectors.winrm  # noqa: F401  (installs on import)
+@pytest.fixture
+def fresh_install(monkeypatch):
+    """`install()` as if nothing had decided yet in this process (undone after the test)."""
+    monkeypatch.setattr(wsman_xml, "_decided", None)
+    monkeypatch.setattr(winrm.protocol, "xmltodict", xmltodict)
+    return monkeypatch
 
+
+def test_it_builds_pywinrms_requests_with_the_supported_versions(fresh_install):
+    assert wsman_xml.unsupported() == ""
+    assert wsman_xml.install() is True
+    assert winrm.protocol.xmltodict.unparse is wsman_xml.unparse
+    assert winrm.protocol.xmltodict.parse is xmltodict.parse  # parsing stays xmltodict's
+
+
+def test_it_installs_once(fresh_install):
+    wsman_xml.install()
+    proxy = winrm.protocol.xmltodict
+    assert wsman_xml.install() is True
+    assert winrm.protocol.xmltodict is proxy
+
+
+@pytest.mark.parametrize(
+    ("distribution", "version"), [("pywinrm", "0.6.0"), ("xmltodict", "0.13.0")]
+)
+def test_it_leaves_pywinrm_alone_with_a_version_it_was_not_written_for(
+    fresh_install, caplog, distribution, version
+):
+    real = wsman_xml.metadata.version
+    fresh_install.setattr(
+        wsman_xml.metadata,
+        "version",
+        lambda name: version if name == distribution else real(name),
+    )
+    with caplog.at_level("INFO", logger=wsman_xml.__name__):
+        assert wsman_xml.install() is False
+    assert winrm.protocol.xmltodict is xmltodict
+    assert f"{distribution} {version}" in caplog.text
+
+
+def test_it_leaves_pywinrm_alone_when_it_no_longer_uses_xmltodict(fresh_install):
+    fresh_install.delattr(winrm.protocol, "xmltodict")
+    assert "no longer builds" in wsman_xml.unsupported()
+    assert wsman_xml.install() is False
+
+
+def test_the_collector_installs_it_before_its_first_request(fresh_install):
+    from assessments.collectors.target import Login, Target
+    from assessments.collectors.winrm import collect_winrm
+
+    target = Target("h", "127.0.0.1", os_family="windows", login=Login("u"), winrm_port=9)
+    with pytest.raises(CollectError):
+        collect_winrm(target)  # nothing listens on port 9
     assert winrm.protocol.xmltodict.unparse is wsman_xml.unparse

@@ -2,10 +2,11 @@
 
 import pytest
 
-from assessments.collectors import collect
+from assessments import collectors
 from assessments.collectors.base import CollectError
 from assessments.lab import faults
 from assessments.lab.inventory import HostSpec, create_hosts, start_lab
+from assessments.lib.targets import build_target
 
 FAULTS = (
     faults.REFUSED,
@@ -23,6 +24,11 @@ def hosts(db):
     specs += [HostSpec("linux_clean", fault=fault, name=fault) for fault in FAULTS]
     with start_lab(hosts=specs) as lab:
         yield {host.name: host for host in create_hosts(lab)}, lab
+
+
+def collect(host, deadline_s: float):
+    """The collector dispatcher on `host`, with the target the batch job would build."""
+    return collectors.collect(*build_target(host, deadline_s))
 
 
 def error_of(host) -> str:

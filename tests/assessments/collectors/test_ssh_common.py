@@ -5,18 +5,10 @@ import time
 import pytest
 
 from assessments.choices import ErrorClass
-from assessments.collectors.base import CollectError
-from assessments.collectors.hostkeys import PinPolicy
-from assessments.collectors.ssh_target import (
-    Deadline,
-    Endpoint,
-    Login,
-    Target,
-    Transcript,
-    group_policies,
-    parse_jump,
-    to_result,
-)
+from assessments.collectors.base import CollectError, Endpoint
+from assessments.collectors.deadline import Deadline
+from assessments.collectors.ssh_common import Transcript, ssh_login, to_result
+from assessments.collectors.target import Login, LoginKind, Target, parse_jump
 from assessments.facts import ProbeOutput
 from assessments.probes.framing import frame
 
@@ -26,9 +18,9 @@ TOKEN = "0123456789abcdef"
 def target(**overrides) -> Target:
     fields = {
         "name": "web1",
-        "endpoint": Endpoint("10.0.0.1", 22, "scan"),
+        "address": "10.0.0.1",
         "login": Login("scan", password="s3cret"),
-        "pins": PinPolicy(host_id=1, host_name="web1", trust_first=False),
+        "deadline": Deadline(60),
         **overrides,
     }
     return Target(**fields)
@@ -39,15 +31,15 @@ def transcript(*frames: bytes, stderr: bytes = b"", **kwargs) -> Transcript:
 
 
 def result(t: Transcript, **overrides):
-    return to_result(target(**overrides), t, TOKEN, "ssh", "kex=x", Deadline(60))
+    return to_result(target(**overrides), t, TOKEN, "ssh", "kex=x")
 
 
 @pytest.mark.parametrize(
     ("spec", "expected"),
     [
-        ("bastion", Endpoint("bastion", 22, "scan")),
-        ("ops@bastion:2222", Endpoint("bastion", 2222, "ops")),
-        ("[2001:db8::1]:22", Endpoint("2001:db8::1", 22, "scan")),
+        ("bastion", (Endpoint("bastion", 22), "scan")),
+        ("ops@bastion:2222", (Endpoint("bastion", 2222), "ops")),
+        ("[2001:db8::1]:22", (Endpoint("2001:db8::1", 22), "scan")),
     ],
 )
 def test_it_parses_jump_host_specs(spec, expected):
@@ -64,6 +56,24 @@ def test_it_never_shows_secrets_in_a_repr():
     assert "s3cret" not in text and "KEY" not in text and "pp'" not in text
 
 
+def test_an_endpoint_prints_as_host_and_port():
+    assert str(Endpoint("2001:db8::1", 22)) == "[2001:db8::1]:22"
+    assert Endpoint("10.0.0.1", 5986, "https").url == "https://10.0.0.1:5986/wsman"
+
+
+def test_it_needs_an_ssh_credential():
+    with pytest.raises(CollectError) as caught:
+        ssh_login(target(login=Login("scan", password="pw", kind=LoginKind.WINRM)))
+    assert caught.value.error_class == ErrorClass.NO_CREDENTIAL
+
+
+def test_an_agent_login_needs_the_workers_agent():
+    with pytest.raises(CollectError) as caught:
+        ssh_login(target(login=Login("scan", kind=LoginKind.SSH_KEY, name="agent-key")))
+    assert "SSH_AUTH_SOCK" in caught.value.detail
+    assert ssh_login(target(login=Login("scan", agent_socket="/tmp/agent"))).use_agent
+
+
 def test_a_spent_deadline_raises_timeout():
     deadline = Deadline(0.01)
     time.sleep(0.02)
@@ -74,6 +84,19 @@ def test_a_spent_deadline_raises_timeout():
 
 def test_a_step_gets_at_most_what_is_left():
     assert Deadline(5).step(30, "handshake", "web1:22") <= 5
+
+
+def test_a_deadline_counts_down_to_expired():
+    deadline = Deadline(0.05)
+    assert 0 < deadline.remaining() <= 0.05 and not deadline.expired
+    time.sleep(0.06)
+    assert deadline.remaining() == 0 and deadline.expired
+
+
+def test_a_step_deadline_never_outlives_the_hosts():
+    host = Deadline(1)
+    assert host.within(30).remaining() <= 1
+    assert host.within(0.1).remaining() <= 0.1
 
 
 def test_it_turns_a_transcript_into_probe_outputs():
@@ -107,42 +130,3 @@ def test_output_without_frames_is_a_protocol_error_quoting_stderr():
         result(Transcript(b"", b"sh: 1: Syntax error\n", 2))
     assert caught.value.error_class == ErrorClass.PROTOCOL_ERROR
     assert "Syntax error" in caught.value.detail
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("host_legacy", "groups"),
-    [
-        (False, []),
-        (True, []),
-        (False, [(True, False)]),
-        (False, [(False, True)]),
-        (False, [(False, False), (True, True)]),
-    ],
-)
-def test_group_policies_agree_with_the_host_model_in_one_query(
-    host_legacy, groups, django_assert_num_queries
-):
-    from fleet.models import HostGroup
-    from tests.assessments.collectors.conftest import make_host
-
-    host = make_host(trust=False, allow_legacy_ssh=host_legacy)
-    for number, (trust, legacy) in enumerate(groups):
-        group = HostGroup.objects.create(
-            name=f"g{number}", trust_first_host_key=trust, allow_legacy_ssh=legacy
-        )
-        host.groups.add(group)
-    with django_assert_num_queries(1):
-        flags = group_policies(host)
-    assert flags == (host.trusts_first_host_key(), host.legacy_ssh_allowed())
-
-
-@pytest.mark.django_db
-def test_group_policies_ignore_groups_the_host_is_not_in():
-    from fleet.models import HostGroup
-    from tests.assessments.collectors.conftest import make_host
-
-    host = make_host(trust=False)
-    other = make_host(trust=False)
-    other.groups.add(HostGroup.objects.create(name="g", trust_first_host_key=True))
-    assert group_policies(host) == (False, False)
