@@ -1,0 +1,108 @@
+"""The rooms hold: no import cycle, a pure judging core, collectors that never touch the ORM.
+
+Walks the module-level imports of every module of the project (AST, nothing is imported).
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+PACKAGES = ("assessments", "fleet", "p2c")
+CORE = (
+    "assessments.facts",
+    "assessments.engine",
+    "assessments.probes",
+    "assessments.parsers",
+    "assessments.checks",
+)
+ORM = ("django", "fleet", "assessments.models", "assessments.lib", "assessments.choices")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" not in path.parts:
+                found[module_name(path)] = path
+    return found
+
+
+def top_level_imports(path: Path, name: str, known: frozenset[str] = frozenset()) -> set[str]:
+    """Modules imported when `name` is imported (not those inside functions). `from pkg
+    import sub` depends on the submodule `pkg.sub`, not on the rest of `pkg`."""
+    tree = ast.parse(path.read_text())
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            subs = {f"{base}.{alias.name}" for alias in node.names}
+            found.update(subs & known or {base})
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    known = modules()
+    names = frozenset(known)
+    edges: dict[str, set[str]] = {}
+    for name, path in known.items():
+        imported = top_level_imports(path, name, names)
+        edges[name] = {m for m in imported if m in known and m != name}
+    return edges
+
+
+def inside(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def test_there_is_no_import_cycle():
+    edges = graph()
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(edges[node]):
+            if state.get(nxt) == 1:
+                cycles.append([*trail[trail.index(nxt) :], nxt] if nxt in trail else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for start in sorted(edges):
+        if start not in state:
+            visit(start, [start])
+    assert not cycles, f"import cycles: {cycles[:5]}"
+
+
+def test_the_judging_core_never_imports_django_or_the_database():
+    for name, path in modules().items():
+        if inside(name, CORE):
+            bad = {m for m in top_level_imports(path, name) if inside(m, ORM)}
+            assert not bad, f"{name} imports {sorted(bad)}"
+
+
+def test_collectors_never_import_the_orm():
+    for name, path in modules().items():
+        if inside(name, ("assessments.collectors",)):
+            bad = {m for m in top_level_imports(path, name) if inside(m, ORM)}
+            assert not bad, f"{name} imports {sorted(bad)}"
+
+
+def test_the_walk_sees_the_imports_it_judges():
+    edges = graph()
+    assert "assessments.probes.outcomes" in edges["assessments.facts"]
+    assert "assessments.collectors.errors" in edges["assessments.collectors.deadline"]
+    assert inside("django.db", ORM) and not inside("djangox", ORM)
