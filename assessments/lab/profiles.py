@@ -40,6 +40,11 @@ def not_found(command: str) -> ProbeOutput:
     return ProbeOutput(stdout=b"", stderr=f"sh: 1: {command}: not found\n".encode(), rc=127)
 
 
+def no_file(path: str) -> ProbeOutput:
+    """What cat prints for a file that does not exist (exit status 1)."""
+    return ProbeOutput(b"", f"cat: {path}: No such file or directory\n".encode(), 1)
+
+
 def mountinfo_from_mounts(mounts: bytes) -> bytes:
     """A synthetic /proc/self/mountinfo consistent with a real /proc/mounts sample.
 
@@ -132,6 +137,30 @@ def _linux_base() -> dict[str, ProbeOutput]:
         "os_release": ok(data("linux-distfiles-rhel77.txt")),
         "uname": ok(data("synthetic-linux-uname-el7.txt").replace(b"lab-el7", b"lab-linux")),
         "virt_markers": ok(b""),  # an ordinary server: none of the marker paths exists
+        **_linux_base_beyond(),
+    }
+
+
+def _linux_base_beyond() -> dict[str, ProbeOutput]:
+    """The clean server's answers to the B1-B5 probes: in-tree modules, no custom kernel
+    setting, no kernel service, LVM root only, no firewall rule, ntpd as a client."""
+    return {
+        "proc_modules": ok(data("synthetic-linux-proc-modules-el7.txt")),
+        "kernel_tainted": ok(b"0\n"),
+        "proc_cmdline": ok(data("synthetic-linux-proc-cmdline-el7.txt")),
+        "modules_config": ok(data("synthetic-linux-modules-config-el7.txt")),
+        "exports": ok(b""),  # RHEL's setup package ships an empty /etc/exports
+        "exportfs": not_found("exportfs"),
+        "proc_drbd": no_file("/proc/drbd"),
+        "ip_vs": no_file("/proc/net/ip_vs"),
+        "mdstat": no_file("/proc/mdstat"),
+        "dmsetup": ok(data("synthetic-linux-dmsetup-ls-el7.txt")),
+        "lvs": ok(data("synthetic-linux-lvs-el7.txt")),
+        "multipath": not_found("multipath"),
+        "iptables_save": ok(b""),  # no table module loaded: nothing listed
+        "ip6tables_save": ok(b""),
+        "nft_ruleset": not_found("nft"),
+        "ntp_config": ok(data("synthetic-linux-ntp-conf-el6.txt")),
     }
 
 
