@@ -18,6 +18,7 @@ MODULES = [
     "mac_binding",
     "transfer",
     "nesting",
+    "kernel",
     "os_version",
     "volumes",
     "qos",

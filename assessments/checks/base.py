@@ -26,11 +26,12 @@ LINUX_RESTRICTIONS = (
     "mac_binding",
     "transfer",
     "nesting",
+    "kernel",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting"})
+BEYOND_DOCUMENT = frozenset({"nesting", "kernel"})
 
 
 class Severity(StrEnum):

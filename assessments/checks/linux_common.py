@@ -127,3 +127,8 @@ def listing(items: list[str], limit: int = 8) -> str:
     """Items for a title, comma-separated, the rest counted: titles stay one line."""
     shown = ", ".join(items[:limit])
     return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 rule`, `3 rules`."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

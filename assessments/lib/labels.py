@@ -11,6 +11,7 @@ RESTRICTION_NAMES = {
     "mac_binding": "MAC-bound software",
     "transfer": "Data transfer",
     "nesting": "Source already a container (beyond the document)",
+    "kernel": "Kernel and modules (beyond the document)",
     "os_version": "Windows version",
     "volumes": "Volumes",
     "qos": "QoS Packet Scheduler",
