@@ -19,6 +19,7 @@ MODULES = [
     "transfer",
     "nesting",
     "kernel",
+    "kernel_services",
     "os_version",
     "volumes",
     "qos",

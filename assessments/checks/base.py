@@ -27,11 +27,12 @@ LINUX_RESTRICTIONS = (
     "transfer",
     "nesting",
     "kernel",
+    "kernel_services",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting", "kernel"})
+BEYOND_DOCUMENT = frozenset({"nesting", "kernel", "kernel_services"})
 
 
 class Severity(StrEnum):
