@@ -20,6 +20,7 @@ MODULES = [
     "nesting",
     "kernel",
     "kernel_services",
+    "block_devices",
     "os_version",
     "volumes",
     "qos",

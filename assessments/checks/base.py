@@ -28,11 +28,12 @@ LINUX_RESTRICTIONS = (
     "nesting",
     "kernel",
     "kernel_services",
+    "block_devices",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting", "kernel", "kernel_services"})
+BEYOND_DOCUMENT = frozenset({"nesting", "kernel", "kernel_services", "block_devices"})
 
 
 class Severity(StrEnum):

@@ -13,6 +13,7 @@ RESTRICTION_NAMES = {
     "nesting": "Source already a container (beyond the document)",
     "kernel": "Kernel and modules (beyond the document)",
     "kernel_services": "Kernel services: NFS server, IPVS, DRBD (beyond the document)",
+    "block_devices": "Block devices: LVM, RAID, multipath (beyond the document)",
     "os_version": "Windows version",
     "volumes": "Volumes",
     "qos": "QoS Packet Scheduler",
