@@ -21,6 +21,7 @@ MODULES = [
     "kernel",
     "kernel_services",
     "block_devices",
+    "netfilter",
     "os_version",
     "volumes",
     "qos",

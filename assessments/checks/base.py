@@ -29,11 +29,12 @@ LINUX_RESTRICTIONS = (
     "kernel",
     "kernel_services",
     "block_devices",
+    "netfilter",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting", "kernel", "kernel_services", "block_devices"})
+BEYOND_DOCUMENT = frozenset({"nesting", "kernel", "kernel_services", "block_devices", "netfilter"})
 
 
 class Severity(StrEnum):

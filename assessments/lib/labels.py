@@ -14,6 +14,7 @@ RESTRICTION_NAMES = {
     "kernel": "Kernel and modules (beyond the document)",
     "kernel_services": "Kernel services: NFS server, IPVS, DRBD (beyond the document)",
     "block_devices": "Block devices: LVM, RAID, multipath (beyond the document)",
+    "netfilter": "Firewall (netfilter) (beyond the document)",
     "os_version": "Windows version",
     "volumes": "Volumes",
     "qos": "QoS Packet Scheduler",
