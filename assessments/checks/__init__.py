@@ -22,6 +22,7 @@ MODULES = [
     "kernel_services",
     "block_devices",
     "netfilter",
+    "clock",
     "os_version",
     "volumes",
     "qos",

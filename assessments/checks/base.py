@@ -30,11 +30,14 @@ LINUX_RESTRICTIONS = (
     "kernel_services",
     "block_devices",
     "netfilter",
+    "clock",
 )
 WINDOWS_RESTRICTIONS = ("os_version", "volumes", "qos", "architecture")
 RESTRICTIONS = LINUX_RESTRICTIONS + WINDOWS_RESTRICTIONS
 # Restriction classes beyond the Parallels document (restrictions.md section 3).
-BEYOND_DOCUMENT = frozenset({"nesting", "kernel", "kernel_services", "block_devices", "netfilter"})
+BEYOND_DOCUMENT = frozenset(
+    {"nesting", "kernel", "kernel_services", "block_devices", "netfilter", "clock"}
+)
 
 
 class Severity(StrEnum):

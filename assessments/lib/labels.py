@@ -15,6 +15,7 @@ RESTRICTION_NAMES = {
     "kernel_services": "Kernel services: NFS server, IPVS, DRBD (beyond the document)",
     "block_devices": "Block devices: LVM, RAID, multipath (beyond the document)",
     "netfilter": "Firewall (netfilter) (beyond the document)",
+    "clock": "System clock (beyond the document)",
     "os_version": "Windows version",
     "volumes": "Volumes",
     "qos": "QoS Packet Scheduler",
