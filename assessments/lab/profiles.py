@@ -257,6 +257,74 @@ def _linux_profiles() -> list[Profile]:
             virt_markers=ok(data("synthetic-linux-virt-markers-openvz-node.txt")),
             uname=ok(el6),
         ),
+        *_linux_profiles_beyond(),
+    ]
+
+
+def _linux_profiles_beyond() -> list[Profile]:
+    """Servers that hit the restrictions beyond the document B1-B5 (kernel, kernel services,
+    block devices, netfilter, clock)."""
+    el8 = data("synthetic-linux-uname-el8.txt").replace(b"lab-el8", b"lab-linux")
+    ubuntu = data("synthetic-linux-uname-ubuntu1004.txt").replace(b"lab-ubuntu1004", b"lab-linux")
+    return [
+        _linux(
+            "linux_zfs_drbd",
+            "RHEL 7 storage server: ZFS pool and DRBD replication (out-of-tree modules)",
+            proc_modules=ok(data("synthetic-linux-proc-modules-zfs-drbd.txt")),
+            kernel_tainted=ok(b"12289\n"),  # P + O + E
+            proc_drbd=ok(data("synthetic-linux-proc-drbd-84-connected.txt")),
+        ),
+        _linux(
+            "linux_nfs_server",
+            "Ubuntu 10.04 storage VM exporting file systems with the kernel NFS server",
+            **_mounts("linux-proc-mounts-ubuntu1004-swift.txt"),
+            os_release=ok(data("linux-distfiles-ubuntu1004.txt")),
+            uname=ok(ubuntu),
+            exports=ok(data("synthetic-linux-exports-nfs-server.txt")),
+            exportfs=ok(data("synthetic-linux-exportfs-v-nfs-server.txt")),
+        ),
+        _linux(
+            "linux_lvm_snapshots",
+            "RHEL 7 server whose backups take LVM snapshots",
+            lvs=ok(data("synthetic-linux-lvs-snapshot-el7.txt")),
+            dmsetup=ok(data("synthetic-linux-dmsetup-ls-snapshot-el7.txt")),
+        ),
+        _linux(
+            "linux_lvs_director",
+            "keepalived LVS director: IPVS virtual services and a NAT firewall",
+            proc_modules=ok(data("synthetic-linux-proc-modules-el7-netfilter.txt")),
+            ip_vs=ok(data("synthetic-linux-ip-vs-director.txt")),
+            iptables_save=ok(data("synthetic-linux-iptables-save-nat-gateway.txt")),
+            ps=ok(data("synthetic-linux-ps-lvs-director.txt")),
+            ntp_config=ok(data("synthetic-linux-chrony-conf-el7.txt")),
+        ),
+        _linux(
+            "linux_nat_gateway",
+            "RHEL 7 NAT gateway with a stateful iptables firewall",
+            proc_modules=ok(data("synthetic-linux-proc-modules-el7-netfilter.txt")),
+            iptables_save=ok(data("synthetic-linux-iptables-save-nat-gateway.txt")),
+        ),
+        _linux(
+            "linux_el8_firewalld",
+            "RHEL 8 with firewalld (nftables): too new for a legacy node's kernel",
+            os_release=ok(data("synthetic-linux-os-release-rhel8.txt")),
+            uname=ok(el8),
+            nft_ruleset=ok(data("synthetic-linux-nft-ruleset-firewalld.txt")),
+            ps=ok(data("synthetic-linux-ps-chrony-server.txt")),
+            ntp_config=ok(data("synthetic-linux-chrony-conf-el7.txt")),
+        ),
+        _linux(
+            "linux_ntp_server",
+            "RHEL 7 chrony server giving time to the local networks",
+            ps=ok(data("synthetic-linux-ps-chrony-server.txt")),
+            ntp_config=ok(data("synthetic-linux-chrony-conf-ntp-server.txt")),
+        ),
+        _linux(
+            "linux_ptp",
+            "RHEL 7 host keeping time with PTP (ptp4l, phc2sys)",
+            ps=ok(data("synthetic-linux-ps-ptp.txt")),
+            ntp_config=ok(b""),
+        ),
     ]
 
 
@@ -372,6 +440,15 @@ MIX: tuple[tuple[str, int], ...] = (
     ("linux_flexlm", 3),
     ("linux_openvz_ct", 2),
     ("linux_openvz_node", 1),
+    # Beyond the document, B1-B5.
+    ("linux_zfs_drbd", 1),
+    ("linux_nfs_server", 1),
+    ("linux_lvm_snapshots", 1),
+    ("linux_lvs_director", 1),
+    ("linux_nat_gateway", 1),
+    ("linux_el8_firewalld", 1),
+    ("linux_ntp_server", 1),
+    ("linux_ptp", 1),
     ("windows_2003_x86", 3),
     ("windows_2008_fat32", 3),
     ("windows_2008_fr", 2),
