@@ -2,7 +2,7 @@
 are flattened into its one file system, and tools acting on block devices stop working."""
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import counted, listing, probe_label
+from assessments.checks.linux_common import counted, failures, listing, probe_label
 from assessments.facts import Absent, Facts, Unavailable
 from assessments.parsers.linux.block import (
     DmDevice,
@@ -25,10 +25,6 @@ SNAPSHOT_REMEDIATION = (
     "(container backups, ploop snapshots) or to file-level backup, and remove the old "
     "snapshots before migrating."
 )
-
-
-def _unavailable(*results: object) -> list[Unavailable]:
-    return [r for r in results if isinstance(r, Unavailable) and not isinstance(r, Absent)]
 
 
 class Layout(Check):
@@ -55,10 +51,10 @@ class Layout(Check):
         maps = facts.parsed("multipath", parse_multipath)
         label = ", ".join(probe_label(p) for p in self.probes)
         mapper = [devices, volumes, maps]
-        failed = _unavailable(arrays, *mapper)
+        failed = failures(arrays, *mapper)
         if isinstance(arrays, Unavailable) and not isinstance(arrays, Absent):
             return [self.unknown(failed)]
-        if len(_unavailable(*mapper)) == len(mapper):
+        if len(failures(*mapper)) == len(mapper):
             return [self.unknown(failed)]
         md = [] if isinstance(arrays, Unavailable) else arrays
         lvs = [] if isinstance(volumes, Unavailable) else volumes
@@ -147,7 +143,7 @@ class Snapshots(Check):
             ]
         if isinstance(volumes, Unavailable) and not isinstance(volumes, Absent):
             # dmsetup names show classic snapshots only, never thin ones.
-            return [self.unknown(_unavailable(volumes, devices) or [volumes])]
+            return [self.unknown(failures(volumes, devices) or [volumes])]
         notes = [f"({r.reason})" for r in (volumes, devices) if isinstance(r, Unavailable)]
         count = 0 if isinstance(volumes, Unavailable) else len(volumes)
         return [

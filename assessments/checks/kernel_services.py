@@ -4,7 +4,13 @@ iSCSI targets) run on the node's kernel, not in a container."""
 import re
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import counted, listing, mount_table, probe_label
+from assessments.checks.linux_common import (
+    counted,
+    failures,
+    listing,
+    mount_table,
+    probe_label,
+)
 from assessments.checks.platforms import LEGACY, destination_platform
 from assessments.facts import Absent, Facts, Unavailable
 from assessments.parsers.linux.kernel_services import (
@@ -48,11 +54,7 @@ class NfsServer(Check):
         configured = facts.parsed("exports", parse_exports)
         active = facts.parsed("exportfs", parse_exportfs)
         table = mount_table(facts)
-        failed = [
-            r
-            for r in (configured, active, table)
-            if isinstance(r, Unavailable) and not isinstance(r, Absent)
-        ]
+        failed = failures(configured, active, table)
         exports = [] if isinstance(configured, Unavailable) else configured
         listed = [] if isinstance(active, Unavailable) else active.exports
         nfsd = (
@@ -72,12 +74,16 @@ class NfsServer(Check):
         paths = list(dict.fromkeys(e.path for e in listed or exports))
         if listed or (exports and nfsd):
             legacy = platform.id == LEGACY
-            consequence = "impossible in a container on" if legacy else "needs the nfsd feature on"
+            consequence = (
+                "which containers on legacy OpenVZ / PVC 4.x cannot run"
+                if legacy
+                else "which needs the nfsd container feature on Virtuozzo 7"
+            )
             return [
                 self.finding(
                     Severity.BLOCKER if legacy else Severity.WARNING,
-                    f"This server exports file systems over NFS (kernel NFS server), "
-                    f"{consequence} {platform.name}: {listing(paths)}",
+                    "This server exports file systems with the kernel NFS server, "
+                    f"{consequence}: {listing(paths)}",
                     evidence(label, [*lines, platform.note]),
                     NFS_REMEDIATION,
                 )
@@ -263,11 +269,7 @@ class IscsiTarget(Check):
     def evaluate(self, facts: Facts) -> list[Finding]:
         processes = facts.parsed("ps", parse_ps)
         modules = facts.parsed("proc_modules", parse_proc_modules)
-        failed = [
-            r
-            for r in (processes, modules)
-            if isinstance(r, Unavailable) and not isinstance(r, Absent)
-        ]
+        failed = failures(processes, modules)
         daemons = (
             [] if isinstance(processes, Unavailable) else matching(processes, ISCSI_TARGET_DAEMONS)
         )

@@ -4,7 +4,7 @@
 import re
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import counted, listing, probe_label
+from assessments.checks.linux_common import counted, failures, listing, probe_label
 from assessments.checks.platforms import LEGACY, destination_platform
 from assessments.facts import Absent, Facts, Unavailable
 from assessments.parsers.linux.modules import parse_proc_modules
@@ -75,9 +75,7 @@ class IptablesRules(Check):
 
     def evaluate(self, facts: Facts) -> list[Finding]:
         saves = {p: facts.parsed(p, parse_iptables_save) for p in self.probes}
-        failed = [
-            r for r in saves.values() if isinstance(r, Unavailable) and not isinstance(r, Absent)
-        ]
+        failed = failures(*saves.values())
         kinds: dict[str, list[str]] = {"ipset": [], "nat": [], "conntrack": [], "filter": []}
         lines: list[str] = []
         notes = [f"({r.reason})" for r in saves.values() if isinstance(r, Unavailable)]

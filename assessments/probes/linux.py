@@ -246,17 +246,21 @@ if [ -e "$loaded" ]; then {_capped(tool)}; fi
     )
 
 
+# Distribution kernels build nf_tables as a module: without it loaded there is no ruleset.
 NFT_RULESET = _tool(
     "nft", f"if [ -e /sys/module/nf_tables ]; then {_capped('nft list ruleset')}; fi"
 )
 
 # No device-mapper device in /proc/partitions: nothing to list (and nothing to load). As
-# root, dmsetup; otherwise the names from sysfs (kernels >= 2.6.29), in dmsetup's format.
+# root, dmsetup; otherwise (dmsetup needs root) the names from sysfs, kernels >= 2.6.29, in
+# dmsetup's format; RHEL 5 without root tries dmsetup and fails.
 DMSETUP = r"""(
 if ! grep ' dm-[0-9]*$' /proc/partitions >/dev/null 2>&1; then
   echo "No devices found"
-elif [ "$(id -u)" != 0 ] && ls /sys/block/dm-*/dm/name >/dev/null 2>&1; then
-  echo "# p2c: not root: names from /sys/block/dm-*/dm"
+elif [ "$(id -u)" = 0 ] && command -v dmsetup >/dev/null 2>&1; then
+  dmsetup ls
+elif ls /sys/block/dm-*/dm/name >/dev/null 2>&1; then
+  echo "# p2c: names from /sys/block/dm-*/dm"
   for d in /sys/block/dm-*; do
     printf '%s\t(%s)\n' "$(cat "$d/dm/name")" "$(cat "$d/dev")"
   done

@@ -47,7 +47,7 @@ def test_a_plain_disk_passes():
 def test_dmsetup_stands_in_for_lvs_without_root():
     finding = layout(
         mdstat=NO_MDSTAT,
-        dmsetup=text("# p2c: not root: names from /sys/block/dm-*/dm\nvg-root\t(253:0)\n"),
+        dmsetup=text("# p2c: names from /sys/block/dm-*/dm\nvg-root\t(253:0)\n"),
         lvs=DENIED,
         multipath=missing("multipath"),
     )

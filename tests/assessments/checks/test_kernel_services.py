@@ -26,7 +26,7 @@ def test_an_nfs_server_exporting_data_is_a_blocker_on_the_strictest_platform():
 
 def test_an_nfs_server_needs_the_nfsd_feature_on_virtuozzo_7():
     finding = nfs_server(VZ7, proc_mounts=out(SWIFT), exports=EXPORTS, exportfs=missing("exportfs"))
-    assert finding.severity == "warning" and "nfsd feature" in finding.title
+    assert finding.severity == "warning" and "nfsd container feature" in finding.title
 
 
 def test_configured_exports_without_a_running_server_are_a_warning():
