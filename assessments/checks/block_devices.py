@@ -3,7 +3,7 @@ are flattened into its one file system, and tools acting on block devices stop w
 
 from assessments.checks.base import Check, Finding, Severity, evidence
 from assessments.checks.linux_common import counted, failures, listing, probe_label
-from assessments.facts import Absent, Facts, Unavailable
+from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.block import (
     DmDevice,
     LogicalVolume,
@@ -52,9 +52,7 @@ class Layout(Check):
         label = ", ".join(probe_label(p) for p in self.probes)
         mapper = [devices, volumes, maps]
         failed = failures(arrays, *mapper)
-        if isinstance(arrays, Unavailable) and not isinstance(arrays, Absent):
-            return [self.unknown(failed)]
-        if len(failures(*mapper)) == len(mapper):
+        if failures(arrays) or len(failures(*mapper)) == len(mapper):
             return [self.unknown(failed)]
         md = [] if isinstance(arrays, Unavailable) else arrays
         lvs = [] if isinstance(volumes, Unavailable) else volumes
@@ -141,9 +139,9 @@ class Snapshots(Check):
                     SNAPSHOT_REMEDIATION,
                 )
             ]
-        if isinstance(volumes, Unavailable) and not isinstance(volumes, Absent):
+        if failures(volumes):
             # dmsetup names show classic snapshots only, never thin ones.
-            return [self.unknown(failures(volumes, devices) or [volumes])]
+            return [self.unknown(failures(volumes, devices))]
         notes = [f"({r.reason})" for r in (volumes, devices) if isinstance(r, Unavailable)]
         count = 0 if isinstance(volumes, Unavailable) else len(volumes)
         return [
