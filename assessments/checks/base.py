@@ -14,7 +14,7 @@ from typing import ClassVar
 from assessments.facts import Facts, Unavailable
 
 # Bumped whenever a check's logic changes; stamped on every result.
-RULESET_VERSION = "2026.12.1"
+RULESET_VERSION = "2026.12.2"
 
 
 class Severity(StrEnum):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from assessments.facts import Facts, ProbeOutput, Unavailable
+from assessments.facts import Absent, Facts, ProbeOutput, Unavailable
 from assessments.parsers.linux.addresses import Interfaces, parse_ifconfig, parse_ip_addr
 from assessments.parsers.linux.df import DfRow, parse_df
 from assessments.parsers.linux.mounts import Kind, Mount, parse_mountinfo, parse_proc_mounts
@@ -127,3 +127,13 @@ def listing(items: list[str], limit: int = 8) -> str:
     """Items for a title, comma-separated, the rest counted: titles stay one line."""
     shown = ", ".join(items[:limit])
     return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
+
+
+def failures(*results: object) -> list[Unavailable]:
+    """The results that are failures: unavailable, but not a benign absence."""
+    return [r for r in results if isinstance(r, Unavailable) and not isinstance(r, Absent)]
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 rule`, `3 rules`."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

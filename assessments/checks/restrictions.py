@@ -34,6 +34,19 @@ RESTRICTIONS: tuple[Restriction, ...] = (
     Restriction("raw_devices", "linux", "Raw devices", False, "raw_devices"),
     Restriction("mac_binding", "linux", "MAC-bound software", False, "mac_binding"),
     Restriction("transfer", "linux", "Data transfer", False, "transfer"),
+    Restriction("kernel", "linux", "Kernel and modules", True, "kernel"),
+    Restriction(
+        "kernel_services",
+        "linux",
+        "Kernel services: NFS server, IPVS, DRBD",
+        True,
+        "kernel_services",
+    ),
+    Restriction(
+        "block_devices", "linux", "Block devices: LVM, RAID, multipath", True, "block_devices"
+    ),
+    Restriction("netfilter", "linux", "Firewall (netfilter)", True, "netfilter"),
+    Restriction("clock", "linux", "System clock", True, "clock"),
     Restriction("hardware", "linux", "Hardware access", True, "hardware"),
     Restriction("memory", "linux", "Memory, swap and kernel settings", True, "memory"),
     Restriction("security_modules", "linux", "AppArmor and audit", True, "security_modules"),

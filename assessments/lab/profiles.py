@@ -40,6 +40,11 @@ def not_found(command: str) -> ProbeOutput:
     return ProbeOutput(stdout=b"", stderr=f"sh: 1: {command}: not found\n".encode(), rc=127)
 
 
+def no_file(path: str) -> ProbeOutput:
+    """What cat prints for a file that does not exist (exit status 1)."""
+    return ProbeOutput(b"", f"cat: {path}: No such file or directory\n".encode(), 1)
+
+
 def mountinfo_from_mounts(mounts: bytes) -> bytes:
     """A synthetic /proc/self/mountinfo consistent with a real /proc/mounts sample.
 
@@ -136,7 +141,6 @@ def _linux_base() -> dict[str, ProbeOutput]:
         "lsusb": ok(data("linux-lsusb-centos7-vmware.txt")),
         "lspci": ok(data("synthetic-linux-lspci-k-server-no-hba.txt")),
         "tty_serial": ok(block("linux-proc-tty-driver-serial-collection.txt", 0)),
-        "proc_cmdline": ok(block("linux-proc-cmdline-collection.txt", 1)),
         "proc_swaps": ok(data("linux-proc-swaps-jc.txt")),
         "meminfo": ok(data("linux-proc-meminfo-jc.txt")),
         "sysctl_conf": ok(data("synthetic-linux-sysctl-conf-rhel7-stock.txt")),
@@ -145,6 +149,30 @@ def _linux_base() -> dict[str, ProbeOutput]:
         "ip_link": ok(data("synthetic-linux-ip-link-rhel5.txt")),
         "ip_xfrm": ok(b""),  # no security association
         "dmi_ids": ok(data("synthetic-linux-dmi-ids-vmware.txt")),
+        **_linux_base_beyond(),
+    }
+
+
+def _linux_base_beyond() -> dict[str, ProbeOutput]:
+    """The clean server's answers to the B1-B5 probes: in-tree modules, no custom kernel
+    setting, no kernel service, LVM root only, no firewall rule, ntpd as a client."""
+    return {
+        "proc_modules": ok(data("synthetic-linux-proc-modules-el7.txt")),
+        "kernel_tainted": ok(b"0\n"),
+        "proc_cmdline": ok(data("synthetic-linux-proc-cmdline-el7.txt")),
+        "modules_config": ok(data("synthetic-linux-modules-config-el7.txt")),
+        "exports": ok(b""),  # RHEL's setup package ships an empty /etc/exports
+        "exportfs": not_found("exportfs"),
+        "proc_drbd": no_file("/proc/drbd"),
+        "ip_vs": no_file("/proc/net/ip_vs"),
+        "mdstat": no_file("/proc/mdstat"),
+        "dmsetup": ok(data("synthetic-linux-dmsetup-ls-el7.txt")),
+        "lvs": ok(data("synthetic-linux-lvs-el7.txt")),
+        "multipath": not_found("multipath"),
+        "iptables_save": ok(b""),  # no table module loaded: nothing listed
+        "ip6tables_save": ok(b""),
+        "nft_ruleset": not_found("nft"),
+        "ntp_config": ok(data("synthetic-linux-ntp-conf-el6.txt")),
     }
 
 
@@ -240,6 +268,74 @@ def _linux_profiles() -> list[Profile]:
             ifconfig=ok(data("linux-ifconfig-a-aliases-vlan-venet-ohai.txt")),
             virt_markers=ok(data("synthetic-linux-virt-markers-openvz-node.txt")),
             uname=ok(el6),
+        ),
+        *_linux_profiles_beyond(),
+    ]
+
+
+def _linux_profiles_beyond() -> list[Profile]:
+    """Servers that hit the restrictions beyond the document B1-B5 (kernel, kernel services,
+    block devices, netfilter, clock)."""
+    el8 = data("synthetic-linux-uname-el8.txt").replace(b"lab-el8", b"lab-linux")
+    ubuntu = data("synthetic-linux-uname-ubuntu1004.txt").replace(b"lab-ubuntu1004", b"lab-linux")
+    return [
+        _linux(
+            "linux_zfs_drbd",
+            "RHEL 7 storage server: ZFS pool and DRBD replication (out-of-tree modules)",
+            proc_modules=ok(data("synthetic-linux-proc-modules-zfs-drbd.txt")),
+            kernel_tainted=ok(b"12289\n"),  # P + O + E
+            proc_drbd=ok(data("synthetic-linux-proc-drbd-84-connected.txt")),
+        ),
+        _linux(
+            "linux_nfs_server",
+            "Ubuntu 10.04 storage VM exporting file systems with the kernel NFS server",
+            **_mounts("linux-proc-mounts-ubuntu1004-swift.txt"),
+            os_release=ok(data("linux-distfiles-ubuntu1004.txt")),
+            uname=ok(ubuntu),
+            exports=ok(data("synthetic-linux-exports-nfs-server.txt")),
+            exportfs=ok(data("synthetic-linux-exportfs-v-nfs-server.txt")),
+        ),
+        _linux(
+            "linux_lvm_snapshots",
+            "RHEL 7 server whose backups take LVM snapshots",
+            lvs=ok(data("synthetic-linux-lvs-snapshot-el7.txt")),
+            dmsetup=ok(data("synthetic-linux-dmsetup-ls-snapshot-el7.txt")),
+        ),
+        _linux(
+            "linux_lvs_director",
+            "keepalived LVS director: IPVS virtual services and a NAT firewall",
+            proc_modules=ok(data("synthetic-linux-proc-modules-el7-netfilter.txt")),
+            ip_vs=ok(data("synthetic-linux-ip-vs-director.txt")),
+            iptables_save=ok(data("synthetic-linux-iptables-save-nat-gateway.txt")),
+            ps=ok(data("synthetic-linux-ps-lvs-director.txt")),
+            ntp_config=ok(data("synthetic-linux-chrony-conf-el7.txt")),
+        ),
+        _linux(
+            "linux_nat_gateway",
+            "RHEL 7 NAT gateway with a stateful iptables firewall",
+            proc_modules=ok(data("synthetic-linux-proc-modules-el7-netfilter.txt")),
+            iptables_save=ok(data("synthetic-linux-iptables-save-nat-gateway.txt")),
+        ),
+        _linux(
+            "linux_el8_firewalld",
+            "RHEL 8 with firewalld (nftables): too new for a legacy node's kernel",
+            os_release=ok(data("synthetic-linux-os-release-rhel8.txt")),
+            uname=ok(el8),
+            nft_ruleset=ok(data("synthetic-linux-nft-ruleset-firewalld.txt")),
+            ps=ok(data("synthetic-linux-ps-chrony-server.txt")),
+            ntp_config=ok(data("synthetic-linux-chrony-conf-el7.txt")),
+        ),
+        _linux(
+            "linux_ntp_server",
+            "RHEL 7 chrony server giving time to the local networks",
+            ps=ok(data("synthetic-linux-ps-chrony-server.txt")),
+            ntp_config=ok(data("synthetic-linux-chrony-conf-ntp-server.txt")),
+        ),
+        _linux(
+            "linux_ptp",
+            "RHEL 7 host keeping time with PTP (ptp4l, phc2sys)",
+            ps=ok(data("synthetic-linux-ps-ptp.txt")),
+            ntp_config=ok(b""),
         ),
     ]
 
@@ -491,6 +587,15 @@ MIX: tuple[tuple[str, int], ...] = (
     ("linux_docker_node", 2),
     ("linux_san_hba", 1),
     ("linux_uuid_license", 1),
+    # Beyond the document, B1-B5.
+    ("linux_zfs_drbd", 1),
+    ("linux_nfs_server", 1),
+    ("linux_lvm_snapshots", 1),
+    ("linux_lvs_director", 1),
+    ("linux_nat_gateway", 1),
+    ("linux_el8_firewalld", 1),
+    ("linux_ntp_server", 1),
+    ("linux_ptp", 1),
     ("windows_2003_x86", 3),
     ("windows_2008_fat32", 3),
     ("windows_2008_fr", 2),

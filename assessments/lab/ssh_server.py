@@ -150,7 +150,7 @@ class SshHostServer:
             return
         answer = self._answer(host, token)
         if host.fault == faults.DISCONNECT:
-            channel.sendall(answer[: len(answer) // 2])
+            channel.sendall(answer[: _middle_of_a_probe(answer, token)])
             channel.get_transport().close()
             return
         if host.fault == faults.HUGE:
@@ -183,6 +183,15 @@ class SshHostServer:
         channel.send_exit_status(status)
         channel.shutdown_write()
         channel.close()
+
+
+def _middle_of_a_probe(answer: bytes, token: str) -> int:
+    """Where the disconnect fault cuts: inside the output of the probe framed after the middle
+    of the answer (a cut at a fixed byte can fall between two frames, leaving none cut)."""
+    begin = answer.find(f"@@P2C {token} BEGIN ".encode(), len(answer) // 2)
+    if begin == -1:
+        return len(answer) // 2
+    return answer.index(b"\n", begin) + 1
 
 
 def _not_found(command: str) -> bytes:

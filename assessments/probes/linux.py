@@ -196,6 +196,104 @@ done
 true
 )""".format(markers=" ".join(VIRT_PATHS))
 
+# -- Beyond the document: B1-B5 (kernel, kernel services, block devices, netfilter, clock) --
+
+CAPPED_LINES = 5000
+
+
+def _capped(command: str, limit: int = CAPPED_LINES) -> str:
+    """`command` with at most `limit` lines of its stdout (then a `# p2c: output cut` line),
+    keeping its exit status, which a plain `| head -n` would replace by head's."""
+    return (
+        f'{{ {command}; echo "# p2c: rc $?"; }} | awk -v max={limit} \''
+        "match($0, /# p2c: rc [0-9]+$/) { rc = substr($0, RSTART + 10) + 0;"
+        ' $0 = substr($0, 1, RSTART - 1); if ($0 == "") next }'
+        " ++n <= max { print; next }"
+        ' !cut { print "# p2c: output cut after " max " lines"; cut = 1 }'
+        " END { exit rc }'"
+    )
+
+
+def _framed(*paths: str, limit: int = 400) -> str:
+    """Each existing file after a `==> PATH <==` line (its first `limit` lines). A file that
+    exists but cannot be read fails the probe (head's message, exit status 1)."""
+    return f"""(
+rc=0
+for f in {" ".join(paths)}; do
+  [ -f "$f" ] || continue
+  printf '==> %s <==\\n' "$f"
+  head -n {limit} "$f" || rc=1
+done
+(exit $rc)
+)"""
+
+
+MODULES_CONFIG = _framed(
+    "/etc/modules",
+    "/etc/modules-load.d/*.conf",
+    "/etc/sysconfig/modules/*.modules",
+    "/etc/modprobe.d/*",  # RHEL 5 and Debian 6 also read files not named *.conf
+    "/etc/modprobe.conf",  # RHEL 5
+    "/etc/sysconfig/kernel",  # SLES: MODULES_LOADED_ON_BOOT
+)
+NTP_CONFIG = _framed(
+    "/etc/ntp.conf",
+    "/etc/ntpsec/ntp.conf",  # ntpsec (Debian 11+)
+    "/etc/chrony.conf",
+    "/etc/chrony/chrony.conf",
+    "/etc/openntpd/ntpd.conf",
+)
+
+
+def _netfilter_save(tool: str, version: str, names: str) -> str:
+    """`tool` (iptables-save, ip6tables-save) only when its tables' module is loaded: listing
+    tables must not load netfilter modules (the nf_tables variant autoloads nf_tables), and
+    without the module there is no rule to list."""
+    return _tool(
+        tool,
+        f"""(
+case $({version} -V 2>/dev/null) in
+  *nf_tables*) loaded=/sys/module/nf_tables ;;
+  *) loaded={names} ;;
+esac
+if [ -e "$loaded" ]; then {_capped(tool)}; fi
+)""",
+    )
+
+
+# Distribution kernels build nf_tables as a module: without it loaded there is no ruleset.
+NFT_RULESET = _tool(
+    "nft", f"if [ -e /sys/module/nf_tables ]; then {_capped('nft list ruleset')}; fi"
+)
+
+# No device-mapper device in /proc/partitions: nothing to list (and nothing to load). As
+# root, dmsetup; otherwise (dmsetup needs root) the names from sysfs, kernels >= 2.6.29, in
+# dmsetup's format; RHEL 5 without root tries dmsetup and fails.
+DMSETUP = r"""(
+if ! grep ' dm-[0-9]*$' /proc/partitions >/dev/null 2>&1; then
+  echo "No devices found"
+elif [ "$(id -u)" = 0 ] && command -v dmsetup >/dev/null 2>&1; then
+  dmsetup ls
+elif ls /sys/block/dm-*/dm/name >/dev/null 2>&1; then
+  echo "# p2c: names from /sys/block/dm-*/dm"
+  for d in /sys/block/dm-*; do
+    printf '%s\t(%s)\n' "$(cat "$d/dm/name")" "$(cat "$d/dev")"
+  done
+elif command -v dmsetup >/dev/null 2>&1; then
+  dmsetup ls
+else
+  echo "dmsetup: command not found" >&2; (exit 127)
+fi
+)"""
+LVS = _tool(
+    "lvs",
+    "if grep ' dm-[0-9]*$' /proc/partitions >/dev/null 2>&1; then "
+    "lvs -a --noheadings --separator '|' --units m -o vg_name,lv_name,lv_attr,lv_size,origin; fi",
+)
+# multipath -ll without the dm_multipath module says so and fails; there are no maps then.
+MULTIPATH = _tool("multipath", "if [ -d /sys/module/dm_multipath ]; then multipath -ll; fi")
+
+
 PROBES: list[Probe] = [
     Probe(
         "proc_mounts",
@@ -322,6 +420,102 @@ PROBES: list[Probe] = [
         VIRT_MARKERS,
         "ls -d /proc/vz /proc/bc/0 /proc/user_beancounters /var/lib/docker ...",
         description="Paths that tell containers, container nodes and hypervisors apart.",
+    ),
+    # -- Beyond the document: B1 kernel, B2 kernel services, B3 block devices, B4 netfilter,
+    # B5 clock (restrictions.md section 3).
+    Probe(
+        "proc_modules",
+        "linux",
+        "cat /proc/modules",
+        "cat /proc/modules",
+        description="Loaded kernel modules with their taint flags (lsmod reads the same file).",
+        benign=(FILE_ABSENT,),
+    ),
+    Probe(
+        "kernel_tainted", "linux", "cat /proc/sys/kernel/tainted", "cat /proc/sys/kernel/tainted"
+    ),
+    Probe("proc_cmdline", "linux", "cat /proc/cmdline", "cat /proc/cmdline"),
+    Probe(
+        "modules_config",
+        "linux",
+        MODULES_CONFIG,
+        "cat /etc/modules /etc/modules-load.d/*.conf /etc/sysconfig/modules/*.modules "
+        "/etc/modprobe.d/*.conf",
+    ),
+    Probe("exports", "linux", "cat /etc/exports", "cat /etc/exports", benign=(FILE_ABSENT,)),
+    Probe(
+        "exportfs",
+        "linux",
+        _tool("exportfs", _capped("exportfs -v")),
+        "exportfs -v",
+        needs_root=True,
+        benign=(TOOL_ABSENT,),
+    ),
+    Probe("proc_drbd", "linux", "cat /proc/drbd", "cat /proc/drbd", benign=(FILE_ABSENT,)),
+    Probe(
+        "ip_vs",
+        "linux",
+        _capped("cat /proc/net/ip_vs"),
+        "cat /proc/net/ip_vs",
+        benign=(FILE_ABSENT,),
+    ),
+    Probe("mdstat", "linux", "cat /proc/mdstat", "cat /proc/mdstat", benign=(FILE_ABSENT,)),
+    Probe(
+        "dmsetup",
+        "linux",
+        DMSETUP,
+        "dmsetup ls",
+        needs_root=True,
+        description="Device-mapper devices (LVM, multipath, dm-crypt); sysfs names without root.",
+        benign=(TOOL_ABSENT,),
+    ),
+    Probe(
+        "lvs",
+        "linux",
+        LVS,
+        "lvs -a -o vg_name,lv_name,lv_attr,lv_size,origin",
+        needs_root=True,
+        timeout=60,
+        benign=(TOOL_ABSENT,),
+    ),
+    Probe(
+        "multipath",
+        "linux",
+        MULTIPATH,
+        "multipath -ll",
+        needs_root=True,
+        timeout=60,
+        benign=(TOOL_ABSENT,),
+    ),
+    Probe(
+        "iptables_save",
+        "linux",
+        _netfilter_save("iptables-save", "iptables", "/proc/net/ip_tables_names"),
+        "iptables-save",
+        needs_root=True,
+        benign=(TOOL_ABSENT,),
+    ),
+    Probe(
+        "ip6tables_save",
+        "linux",
+        _netfilter_save("ip6tables-save", "ip6tables", "/proc/net/ip6_tables_names"),
+        "ip6tables-save",
+        needs_root=True,
+        benign=(TOOL_ABSENT,),
+    ),
+    Probe(
+        "nft_ruleset",
+        "linux",
+        NFT_RULESET,
+        "nft list ruleset",
+        needs_root=True,
+        benign=(TOOL_ABSENT,),
+    ),
+    Probe(
+        "ntp_config",
+        "linux",
+        NTP_CONFIG,
+        "cat /etc/ntp.conf /etc/chrony.conf /etc/chrony/chrony.conf",
     ),
 ]
 
@@ -507,7 +701,6 @@ PROBES += [
         needs_root=True,
         benign=(FILE_ABSENT,),
     ),
-    Probe("proc_cmdline", "linux", "cat /proc/cmdline", "cat /proc/cmdline"),
     Probe("proc_swaps", "linux", "cat /proc/swaps", "cat /proc/swaps", benign=(FILE_ABSENT,)),
     Probe("meminfo", "linux", "cat /proc/meminfo", "cat /proc/meminfo"),
     Probe(

@@ -32,3 +32,14 @@ def _trim(lines: list[str]) -> list[str]:
     while lines and not lines[-1].strip():
         lines = lines[:-1]
     return lines
+
+
+_CUT = re.compile(r"^# p2c: output cut after (\d+) lines$")
+
+
+def capped_lines(text: str) -> tuple[list[str], bool]:
+    """The lines of a probe that caps its own output (`assessments.probes.linux._capped`),
+    without the marker, and whether the output was cut."""
+    lines = text.split("\n")
+    kept = [line for line in lines if not _CUT.match(line)]
+    return kept, len(kept) != len(lines)

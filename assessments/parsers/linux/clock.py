@@ -1,0 +1,98 @@
+"""Time-service configuration (`ntp_config`: ntp.conf, chrony.conf, OpenNTPD's ntpd.conf under
+`==> path <==` headers): where time comes from, whether this host serves it to others, and
+whether it reads a hardware reference clock."""
+
+import re
+from dataclasses import dataclass, field
+
+from assessments.facts import ProbeOutput
+from assessments.parsers.linux.sections import split_sections
+from assessments.parsers.text import decode
+
+
+@dataclass(frozen=True)
+class Directive:
+    daemon: str  # "ntpd" | "chronyd" (OpenNTPD's ntpd.conf counts as "ntpd")
+    path: str
+    words: tuple[str, ...]
+    line: str
+
+    @property
+    def keyword(self) -> str:
+        return self.words[0].lower() if self.words else ""
+
+
+@dataclass(frozen=True)
+class NtpConfig:
+    directives: list[Directive] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def of(self, daemon: str) -> list[Directive]:
+        return [d for d in self.directives if d.daemon == daemon]
+
+    def sources(self, daemon: str) -> list[Directive]:
+        """Upstream time sources: `server`, `pool`, `peer` (reference clocks excluded)."""
+        return [
+            d
+            for d in self.of(daemon)
+            if d.keyword in ("server", "servers", "pool", "peer")
+            and not _refclock_address(d)
+            and len(d.words) > 1
+        ]
+
+    def serving(self, daemon: str) -> list[Directive]:
+        """Directives that serve time to other hosts on purpose: chrony `allow`, ntpd
+        `restrict NETWORK mask ...` without `ignore`/`noserve`, `broadcast`, `manycastserver`,
+        OpenNTPD `listen on`. (Every ntpd answers time queries unless `restrict default
+        ignore`; only explicit openings count.)"""
+        return [d for d in self.of(daemon) if _serves(d)]
+
+    def reference_clocks(self, daemon: str) -> list[Directive]:
+        """Hardware reference clocks: ntpd drivers 127.127.T.U other than the undisciplined
+        local clock (T = 1), chrony `refclock` (PHC, PPS, SHM, SOCK)."""
+        return [
+            d
+            for d in self.of(daemon)
+            if d.keyword == "refclock" or (_refclock_address(d) not in ("", "1"))
+        ]
+
+
+def parse_ntp_config(out: ProbeOutput) -> NtpConfig:
+    directives: list[Directive] = []
+    files: list[str] = []
+    for path, lines in split_sections(decode(out.stdout)):
+        if not path:
+            continue
+        files.append(path)
+        daemon = "chronyd" if "chrony" in path else "ntpd"
+        for raw in lines:
+            # chrony also starts comments with `;`, `%` and `!`.
+            line = "" if raw.strip()[:1] in ";%!" else raw.split("#", 1)[0].strip()
+            if line:
+                directives.append(Directive(daemon, path, tuple(line.split()), raw.strip()))
+    return NtpConfig(directives, files)
+
+
+def _refclock_address(directive: Directive) -> str:
+    """The driver type T of an ntpd `server 127.127.T.U` line, "" for any other line."""
+    if directive.daemon != "ntpd" or directive.keyword != "server" or len(directive.words) < 2:
+        return ""
+    found = re.fullmatch(r"127\.127\.(\d+)\.\d+", directive.words[1])
+    return found.group(1) if found else ""
+
+
+_LOOPBACK = ("127.0.0.1", "::1", "-6", "-4", "localhost", "default", "source")
+
+
+def _serves(directive: Directive) -> bool:
+    words = [w.lower() for w in directive.words]
+    if directive.daemon == "chronyd":
+        return words[0] in ("allow", "broadcast")
+    if words[0] in ("broadcast", "manycastserver"):
+        return True
+    if words[:2] == ["listen", "on"]:
+        return True
+    if words[0] != "restrict" or "ignore" in words or "noserve" in words:
+        return False
+    targets = [w for w in words[1:] if not w.startswith("-")]
+    return bool(targets) and targets[0] not in _LOOPBACK and "mask" in words

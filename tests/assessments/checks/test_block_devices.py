@@ -1,0 +1,96 @@
+from assessments.checks.block_devices import Layout, Snapshots
+from tests.assessments.parsers.linux.samples import facts, missing, out, severities, text
+
+NO_MDSTAT = text("", rc=1, stderr="cat: /proc/mdstat: No such file or directory\n")
+MDSTAT = """\
+Personalities : [raid1]
+md0 : active raid1 sdb1[1] sda1[0]
+      104320 blocks [2/2] [UU]
+unused devices: <none>
+"""
+DENIED = text(
+    "",
+    rc=5,
+    stderr="  WARNING: Running as a non-root user. Functionality may be unavailable.\n"
+    "  /run/lock/lvm/P_global:aux: open failed: Permission denied\n",
+)
+SNAPSHOT_LVS = "  vg|data|owi-aos---|10240.00m|\n  vg|data_snap|swi-a-s---|1024.00m|data\n"
+
+
+def layout(**probes):
+    (finding,) = Layout().evaluate(facts(**probes))
+    return finding
+
+
+def test_lvm_md_raid_and_multipath_are_info_flattened_by_the_copy():
+    finding = layout(
+        mdstat=text(MDSTAT),
+        dmsetup=text("vg-home\t(253:0)\n"),
+        lvs=out("linux-lvs.txt"),
+        multipath=out("linux-multipath-ll.txt"),
+    )
+    assert (finding.check, finding.severity) == ("block_devices.layout", "info")
+    assert "md RAID md0 (raid1)" in finding.title
+    assert "8 LVM logical volumes" in finding.title and "24 multipath maps" in finding.title
+
+
+def test_a_plain_disk_passes():
+    finding = layout(
+        mdstat=NO_MDSTAT,
+        dmsetup=text("No devices found\n"),
+        lvs=text(""),
+        multipath=missing("multipath"),
+    )
+    assert finding.severity == "pass"
+
+
+def test_dmsetup_stands_in_for_lvs_without_root():
+    finding = layout(
+        mdstat=NO_MDSTAT,
+        dmsetup=text("# p2c: names from /sys/block/dm-*/dm\nvg-root\t(253:0)\n"),
+        lvs=DENIED,
+        multipath=missing("multipath"),
+    )
+    assert finding.severity == "info" and "1 device-mapper device (vg-root)" in finding.title
+
+
+def test_an_unreadable_mdstat_is_unknown():
+    denied = text("", rc=1, stderr="cat: /proc/mdstat: Permission denied\n")
+    assert (
+        layout(
+            mdstat=denied, dmsetup=text("No devices found\n"), lvs=text(""), multipath=text("")
+        ).severity
+        == "unknown"
+    )
+
+
+def test_an_older_capture_is_unknown():
+    assert layout().severity == "unknown"
+
+
+def snapshots(**probes):
+    return Snapshots().evaluate(facts(**probes))
+
+
+def test_an_lvm_snapshot_is_a_warning():
+    (finding,) = snapshots(lvs=text(SNAPSHOT_LVS), dmsetup=text("vg-data\t(253:0)\n"))
+    assert (finding.check, finding.severity) == ("block_devices.snapshots", "warning")
+    assert "vg/data_snap (of data)" in finding.title
+
+
+def test_the_hidden_devices_of_a_snapshot_prove_one_without_lvs():
+    (finding,) = snapshots(
+        lvs=DENIED, dmsetup=text("vg-data-real\t(253:1)\nvg-data_snap-cow\t(253:3)\n")
+    )
+    assert finding.severity == "warning"
+
+
+def test_no_snapshot_passes_and_lvs_denied_without_proof_is_unknown():
+    assert severities(snapshots(lvs=out("linux-lvs.txt"), dmsetup=text("vg-home\t(253:0)\n"))) == [
+        "pass"
+    ]
+    assert severities(snapshots(lvs=DENIED, dmsetup=text("vg-home\t(253:0)\n"))) == ["unknown"]
+
+
+def test_no_lvm_tools_pass():
+    assert severities(snapshots(lvs=missing("lvs"), dmsetup=text("No devices found\n"))) == ["pass"]

@@ -1,0 +1,83 @@
+from assessments.checks.clock import HardwareClock, TimeSync
+from tests.assessments.parsers.linux.samples import facts, severities, text
+from tests.conftest import sample_bytes
+
+PS = "USER       PID COMMAND\nroot         1 /sbin/init\n"
+NTPD = PS + "ntp       1131 ntpd -u ntp:ntp -p /var/run/ntpd.pid -g\n"
+CHRONYD = PS + "chrony     702 /usr/sbin/chronyd\n"
+SERVER = "synthetic-linux-chrony-conf-ntp-server.txt"
+CLIENT = """\
+==> /etc/ntp.conf <==
+restrict default nomodify notrap nopeer noquery
+server 0.rhel.pool.ntp.org iburst
+"""
+
+
+def sync(**probes):
+    (finding,) = TimeSync().evaluate(facts(**probes))
+    return finding
+
+
+def test_a_time_client_is_info_to_disable():
+    finding = sync(ps=text(NTPD), ntp_config=text(CLIENT))
+    assert (finding.check, finding.severity) == ("clock.time_sync", "info")
+    assert "disable ntpd" in finding.title and "server 0.rhel.pool.ntp.org" in finding.evidence
+
+
+def test_serving_time_to_other_hosts_is_a_warning():
+    config = text(sample_bytes(SERVER).decode())
+    finding = sync(ps=text(CHRONYD), ntp_config=config)
+    assert finding.severity == "warning" and "allow 10.0.0.0/8" in finding.evidence
+
+
+def test_a_server_configuration_of_a_daemon_that_does_not_run_is_ignored():
+    config = text(sample_bytes(SERVER).decode())
+    assert sync(ps=text(NTPD), ntp_config=config).severity == "info"
+
+
+def test_no_daemon_passes():
+    assert sync(ps=text(PS), ntp_config=text(CLIENT)).severity == "pass"
+
+
+def test_an_older_capture_with_ps_but_no_configuration_is_unknown():
+    assert sync(ps=text(PS)).severity == "unknown"
+    assert severities(hardware(ps=text(PS))) == ["unknown"]
+
+
+def test_a_daemon_with_an_unreadable_configuration_is_unknown():
+    denied = text(
+        "==> /etc/chrony.conf <==\n",
+        rc=1,
+        stderr="head: cannot open '/etc/chrony.conf' for reading: Permission denied\n",
+    )
+    assert sync(ps=text(CHRONYD), ntp_config=denied).severity == "unknown"
+
+
+def test_no_process_list_is_unknown():
+    assert sync(ntp_config=text(CLIENT)).severity == "unknown"
+
+
+def hardware(**probes):
+    return HardwareClock().evaluate(facts(**probes))
+
+
+def test_ptp_daemons_are_a_blocker():
+    ptp = "root 877 /usr/sbin/ptp4l -f /etc/ptp4l.conf -i ens1f0\n"
+    ps = text(PS + ptp + "root 879 /usr/sbin/phc2sys -a -r\n")
+    (finding,) = hardware(ps=ps, ntp_config=text(""))
+    assert (finding.check, finding.severity) == ("clock.hardware", "blocker")
+    assert "ptp4l" in finding.title and "phc2sys" in finding.title
+
+
+def test_a_gps_reference_clock_of_a_running_ntpd_is_a_blocker():
+    config = text("==> /etc/ntp.conf <==\nserver 127.127.20.0 mode 17\nserver 127.127.1.0\n")
+    (finding,) = hardware(
+        ps=text(NTPD + "gpsd 501 /usr/sbin/gpsd -n /dev/ttyS0\n"), ntp_config=config
+    )
+    assert finding.severity == "blocker" and "127.127.20.0" in finding.title
+    assert "GPS daemon" in finding.evidence
+
+
+def test_the_local_clock_driver_is_no_hardware_clock():
+    config = text("==> /etc/ntp.conf <==\nserver 127.127.1.0\nfudge 127.127.1.0 stratum 10\n")
+    assert severities(hardware(ps=text(NTPD), ntp_config=config)) == ["pass"]

@@ -1,0 +1,126 @@
+from assessments.checks.kernel_services import Drbd, Ipvs, IscsiTarget, NfsClient, NfsServer
+from assessments.facts import Destination
+from tests.assessments.parsers.linux.samples import facts, missing, out, severities, text
+
+SWIFT = "linux-proc-mounts-ubuntu1004-swift.txt"  # an Ubuntu 10.04 VM with nfsd mounted
+RHEL7 = "linux-proc-mounts-rhel7-xfs-noquota.txt"  # nfsd mounted from "sunrpc"
+EXPORTS = text("/srv/swift 10.0.0.0/24(rw,sync,no_subtree_check)\n")
+EXPORTFS = text("/srv/swift    \t10.0.0.0/24(rw,wdelay,root_squash,no_subtree_check)\n")
+NO_FILE = text("", rc=1, stderr="cat: /proc/drbd: No such file or directory\n")
+PLAIN_MOUNTS = text("/dev/sda1 / ext4 rw,relatime 0 0\nproc /proc proc rw 0 0\n")
+VZ7 = Destination("node", "linux", platform="vz7")
+
+
+def nfs_server(destination=None, **probes):
+    (finding,) = NfsServer().evaluate(facts(destination, **probes))
+    return finding
+
+
+def test_an_nfs_server_exporting_data_is_a_blocker_on_the_strictest_platform():
+    finding = nfs_server(proc_mounts=out(SWIFT), exports=EXPORTS, exportfs=EXPORTFS)
+    assert (finding.check, finding.severity) == ("kernel_services.nfs_server", "blocker")
+    assert finding.title.endswith(": /srv/swift")
+    assert "mounted: nfsd /proc/fs/nfsd nfsd" in finding.evidence
+    assert "judged against the strictest" in finding.evidence
+
+
+def test_an_nfs_server_needs_the_nfsd_feature_on_virtuozzo_7():
+    finding = nfs_server(VZ7, proc_mounts=out(SWIFT), exports=EXPORTS, exportfs=missing("exportfs"))
+    assert finding.severity == "warning" and "nfsd container feature" in finding.title
+
+
+def test_configured_exports_without_a_running_server_are_a_warning():
+    finding = nfs_server(proc_mounts=PLAIN_MOUNTS, exports=EXPORTS, exportfs=missing("exportfs"))
+    assert finding.severity == "warning" and "does not seem to run" in finding.title
+
+
+def test_nfsd_loaded_without_exports_is_info():
+    finding = nfs_server(proc_mounts=out(RHEL7), exports=text(""), exportfs=text(""))
+    assert finding.severity == "info"
+
+
+def test_no_exports_and_no_nfsd_pass():
+    assert (
+        nfs_server(proc_mounts=PLAIN_MOUNTS, exports=text(""), exportfs=text("")).severity == "pass"
+    )
+
+
+def test_exportfs_denied_without_other_proof_is_unknown():
+    denied = text(
+        "", rc=1, stderr="exportfs: could not open /var/lib/nfs/etab: Permission denied\n"
+    )
+    finding = nfs_server(proc_mounts=PLAIN_MOUNTS, exports=text(""), exportfs=denied)
+    assert finding.severity == "unknown"
+
+
+def test_nfs_client_mounts_need_the_nfs_feature():
+    mounts = text("/dev/sda1 / ext4 rw 0 0\nfiler:/home /home nfs4 rw,relatime,vers=4.0 0 0\n")
+    (finding,) = NfsClient().evaluate(facts(proc_mounts=mounts))
+    assert (finding.check, finding.severity) == ("kernel_services.nfs_client", "warning")
+    assert "/home" in finding.title
+
+
+def test_rpc_pipefs_alone_is_no_nfs_client():
+    (finding,) = NfsClient().evaluate(facts(proc_mounts=out(SWIFT)))
+    assert finding.severity == "pass"
+
+
+IP_VS_HEADER = """\
+IP Virtual Server version 1.2.1 (size=4096)
+Prot LocalAddress:Port Scheduler Flags
+  -> RemoteAddress:Port Forward Weight ActiveConn InActConn
+"""
+
+
+def test_ipvs_virtual_services_are_a_blocker():
+    (finding,) = Ipvs().evaluate(facts(ip_vs=text(IP_VS_HEADER + "TCP  0A000064:0050 wlc\n")))
+    assert (finding.check, finding.severity) == ("kernel_services.ipvs", "blocker")
+    assert "TCP 10.0.0.100:80" in finding.title
+
+
+def test_ipvs_loaded_with_an_empty_table_is_info_and_not_loaded_passes():
+    assert severities(Ipvs().evaluate(facts(ip_vs=text(IP_VS_HEADER)))) == ["info"]
+    absent = text("", rc=1, stderr="cat: /proc/net/ip_vs: No such file or directory\n")
+    assert severities(Ipvs().evaluate(facts(ip_vs=absent))) == ["pass"]
+
+
+def test_drbd_resources_are_a_blocker():
+    drbd = text(
+        "version: 8.3.13 (api:88/proto:86-96)\n"
+        " 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r----\n"
+    )
+    (finding,) = Drbd().evaluate(facts(proc_drbd=drbd))
+    assert (finding.check, finding.severity) == ("kernel_services.drbd", "blocker")
+    assert "1 resource:" in finding.title
+
+
+def test_drbd_9_is_a_warning_as_its_resources_are_not_listed():
+    drbd = text("version: 9.2.4 (api:2/proto:86-122)\nTransports (api:18): tcp (9.2.4)\n")
+    assert severities(Drbd().evaluate(facts(proc_drbd=drbd))) == ["warning"]
+
+
+def test_no_drbd_passes_and_an_older_capture_is_unknown():
+    assert severities(Drbd().evaluate(facts(proc_drbd=NO_FILE))) == ["pass"]
+    assert severities(Drbd().evaluate(facts())) == ["unknown"]
+
+
+PS = "USER PID COMMAND\nroot 1 /sbin/init\n"
+
+
+def test_an_iscsi_target_daemon_or_lio_modules_are_a_blocker():
+    ps = text(PS + "root 812 /usr/sbin/tgtd -f\n")
+    (finding,) = IscsiTarget().evaluate(facts(ps=ps, proc_modules=out("linux-proc-modules-jc.txt")))
+    assert (finding.check, finding.severity) == ("kernel_services.iscsi_target", "blocker")
+    lio = text(
+        "iscsi_target_mod 302080 1 - Live 0xffffffffc0900000\n"
+        "target_core_mod 380928 2 iscsi_target_mod, Live 0xffffffffc0800000\n"
+    )
+    (finding,) = IscsiTarget().evaluate(facts(ps=text(PS), proc_modules=lio))
+    assert finding.severity == "blocker" and "target_core_mod" in finding.title
+
+
+def test_no_target_passes():
+    (finding,) = IscsiTarget().evaluate(
+        facts(ps=text(PS), proc_modules=out("linux-lsmod-centos7.txt"))
+    )
+    assert finding.severity == "pass"

@@ -1,0 +1,107 @@
+from assessments.facts import Absent
+from assessments.parsers.linux.kernel_services import (
+    parse_drbd,
+    parse_exportfs,
+    parse_exports,
+    parse_ip_vs,
+)
+from tests.assessments.parsers.linux.samples import judged, text
+
+EXPORTS = """\
+# /etc/exports: the access control list for filesystems which may be exported
+/srv/nfs4        gss/krb5i(rw,sync,fsid=0,crossmnt,no_subtree_check)
+"/srv/with space" 10.0.0.0/8(ro) \\
+    backup01(rw,no_root_squash)
+   # /srv/old  *(ro)
+"""
+
+
+def test_it_reads_exports_with_quotes_continuations_and_comments():
+    exports = parse_exports(text(EXPORTS))
+    assert [e.path for e in exports] == ["/srv/nfs4", "/srv/with space"]
+    assert "backup01(rw,no_root_squash)" in exports[1].clients
+
+
+def test_an_empty_exports_file_exports_nothing():
+    assert parse_exports(text("")) == []
+
+
+def test_a_missing_exports_file_is_absent():
+    missing = text("", rc=1, stderr="cat: /etc/exports: No such file or directory\n")
+    assert isinstance(judged("exports", missing, parse_exports), Absent)
+
+
+def test_it_reads_exportfs_with_long_paths_on_two_lines():
+    listing = parse_exportfs(
+        text(
+            "/srv/nfs4     \t<world>(rw,wdelay,root_squash,no_subtree_check,sec=sys)\n"
+            "/srv/a/very/long/path/to/an/export\n"
+            "\t\t10.0.0.0/8(ro,wdelay,root_squash)\n"
+        )
+    )
+    assert [(e.path, e.clients.split("(")[0]) for e in listing.exports] == [
+        ("/srv/nfs4", "<world>"),
+        ("/srv/a/very/long/path/to/an/export", "10.0.0.0/8"),
+    ]
+
+
+def test_it_marks_an_exportfs_listing_it_cut():
+    listing = parse_exportfs(text("/a\t*(ro)\n# p2c: output cut after 5000 lines\n"))
+    assert listing.cut and len(listing.exports) == 1
+
+
+DRBD_84 = """\
+version: 8.4.3 (api:1/proto:86-101)
+GIT-hash: 89a294209144b68adb3ee85a73221f964d3ee515 build by root@host, 2013-11-29 12:28:00
+ 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----
+    ns:0 nr:0 dw:0 dr:656 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0
+ 1: cs:Unconfigured
+ 2: cs:StandAlone ro:Secondary/Unknown ds:UpToDate/DUnknown   r-----
+"""
+
+
+def test_it_reads_drbd_resources_and_skips_unconfigured_minors():
+    drbd = parse_drbd(text(DRBD_84))
+    assert drbd.version == "8.4.3" and drbd.lists_resources
+    assert [(r.minor, r.state) for r in drbd.resources] == [(0, "Connected"), (2, "StandAlone")]
+
+
+def test_it_reads_drbd_0_7_role_fields():
+    drbd = parse_drbd(
+        text(
+            "version: 0.7.25 (api:79/proto:74)\n"
+            " 0: cs:Connected st:Primary/Secondary ld:Consistent\n"
+        )
+    )
+    assert [r.state for r in drbd.resources] == ["Connected"]
+
+
+def test_drbd_9_lists_no_resources_in_proc():
+    drbd = parse_drbd(
+        text("version: 9.2.4 (api:2/proto:86-122)\nTransports (api:18): tcp (9.2.4)\n")
+    )
+    assert drbd.resources == [] and not drbd.lists_resources
+
+
+IP_VS = """\
+IP Virtual Server version 1.2.1 (size=4096)
+Prot LocalAddress:Port Scheduler Flags
+  -> RemoteAddress:Port Forward Weight ActiveConn InActConn
+TCP  C0A80001:0050 wlc
+  -> C0A80002:0050      Route   1      0          0
+FWM  00000001 rr
+UDP  [2001:0db8:0000:0000:0000:0000:0000:0001]:0035 rr
+"""
+
+
+def test_it_reads_ipvs_virtual_services_and_decodes_ipv4():
+    table = parse_ip_vs(text(IP_VS))
+    assert [(s.protocol, s.address) for s in table.services] == [
+        ("TCP", "192.168.0.1:80"),
+        ("FWM", "00000001"),
+        ("UDP", "[2001:0db8:0000:0000:0000:0000:0000:0001]:0035"),
+    ]
+
+
+def test_an_empty_ipvs_table_has_no_service():
+    assert parse_ip_vs(text("\n".join(IP_VS.split("\n")[:3]) + "\n")).services == []
