@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 
 from assessments.checks.base import Severity
+from assessments.checks.restrictions import BY_ID
 from assessments.lib.queries import latest_findings
 from fleet.models import Host
 
@@ -29,6 +30,7 @@ HEADER = [
     "remediation",
     "waived",
     "scanned_at",
+    "beyond_document",  # the restriction class is beyond the Parallels document
 ]
 BOM = "\ufeff"
 CHUNK = 2000
@@ -86,6 +88,8 @@ def blocker_rows(hosts: QuerySet[Host], include_warnings: bool = False) -> Itera
         row = ["'" + cell if cell[:1] in _FIRST else cell for cell in cells]
         # Ours, never user text: no formula can start them.
         row += ["true" if waived else "false", finished.isoformat() if finished else ""]
+        restriction = BY_ID.get(judged[1])
+        row.append("true" if restriction is not None and restriction.beyond_document else "false")
         yield row
 
 

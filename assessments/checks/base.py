@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
+from assessments.checks.restrictions import BY_ID
 from assessments.facts import Facts, Unavailable
 
 # Bumped whenever a check's logic changes; stamped on every result.
@@ -44,7 +45,13 @@ class Finding:
     evidence: str
     remediation: str = ""
 
-    def as_dict(self) -> dict[str, str]:
+    @property
+    def beyond_document(self) -> bool:
+        """The restriction class is beyond the Parallels document (restrictions.md 3)."""
+        restriction = BY_ID.get(self.restriction)
+        return restriction is not None and restriction.beyond_document
+
+    def as_dict(self) -> dict[str, str | bool]:
         return {
             "restriction": self.restriction,
             "check": self.check,
@@ -52,6 +59,7 @@ class Finding:
             "title": self.title,
             "evidence": self.evidence,
             "remediation": self.remediation,
+            "beyond_document": self.beyond_document,
         }
 
 

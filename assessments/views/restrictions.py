@@ -29,13 +29,19 @@ def restriction_list(request: HttpRequest) -> HttpResponse:
             "os": _os_name(r.os_family),
             "counts": counts.get(r.id, {}),
             "checks": [c for c in REGISTRY.values() if c.restriction == r.id],
+            "beyond": r.beyond_document,
+            "label": r.label,
         }
         for r in RESTRICTIONS
+    ]
+    groups = [
+        ("From the Parallels document", [row for row in rows if not row["beyond"]]),
+        ("Beyond the document", [row for row in rows if row["beyond"]]),
     ]
     return render(
         request,
         "assessments/restriction_list.html",
-        {"rows": rows, "querystring": querystring, "filter": filterset},
+        {"groups": groups, "querystring": querystring, "filter": filterset},
     )
 
 

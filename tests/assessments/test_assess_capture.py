@@ -22,7 +22,16 @@ CAPTURES = ROOT / "tests" / "captures"
 LINUX = CAPTURES / "linux-debian6"
 WINDOWS = CAPTURES / "windows-2003"
 KEYS = {"hostname", "os_family", "verdict", "ruleset", "findings"}
-FINDING_KEYS = {"restriction", "check", "severity", "title", "evidence", "remediation"}
+# design.md's keys, extended with the mark of issue 12 (a class beyond the document).
+FINDING_KEYS = {
+    "restriction",
+    "check",
+    "severity",
+    "title",
+    "evidence",
+    "remediation",
+    "beyond_document",
+}
 
 
 def assess_json(path: Path, *args: str) -> dict:
@@ -62,6 +71,8 @@ def test_it_prints_exactly_the_json_of_design_md():
     assert all(set(finding) == FINDING_KEYS for finding in result["findings"])
     assert (result["hostname"], result["os_family"]) == ("deb6-files", "linux")
     assert result["ruleset"] == RULESET_VERSION
+    marks = {f["restriction"]: f["beyond_document"] for f in result["findings"]}
+    assert marks["filesystems"] is False and marks["kernel"] is True
 
 
 def test_it_judges_what_a_partial_linux_capture_holds_and_marks_the_rest_unknown():

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED_HEADER = (
     "host,address,os_family,groups,verdict,restriction,check,severity,title,evidence,"
-    "remediation,waived,scanned_at"
+    "remediation,waived,scanned_at,beyond_document"
 )
 
 
@@ -142,3 +142,19 @@ def test_the_command_writes_the_same_file(viewer_client, hosts, tmp_path):
     call_command("export_blockers", "--output", str(target))
     _, body = download(viewer_client)
     assert target.read_bytes().decode("utf-8") == body
+
+
+def test_it_marks_the_findings_beyond_the_document():
+    from assessments.exports import blocker_rows
+    from fleet.models import Host
+
+    host = make_host(name="nfs1")
+    make_scan_result(
+        host,
+        [
+            ("kernel_services", "kernel_services.nfs_server", "blocker"),
+            ("raw_devices", "raw_devices.bindings", "blocker"),
+        ],
+    )
+    marks = {row[6]: row[-1] for row in blocker_rows(Host.objects.filter(pk=host.pk))}
+    assert marks == {"kernel_services.nfs_server": "true", "raw_devices.bindings": "false"}

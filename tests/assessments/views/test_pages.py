@@ -433,3 +433,11 @@ def test_an_invalid_filter_never_widens_a_scan_to_the_fleet(operator_client, fle
     before = Scan.objects.count()
     operator_client.post(reverse("scan-filtered"), {"group": "99999"})
     assert Scan.objects.count() == before
+
+
+def test_the_restriction_list_keeps_the_classes_beyond_the_document_apart(viewer_client):
+    page = viewer_client.get(reverse("restriction-list")).content.decode()
+    document, beyond = page.split("<h2>Beyond the document</h2>")
+    assert "<h2>From the Parallels document</h2>" in document and "Raw devices" in document
+    assert "Kernel and modules" in beyond and "badge-beyond" in beyond
+    assert "badge-beyond" not in document
