@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assessments.checks import architecture, checks_for, linux_common, volumes, windows_facts
-from assessments.checks.base import RULESET_VERSION, Finding, Severity
+from assessments.checks.base import Finding, Severity, ruleset_version
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.os_release import parse_os_release
 
@@ -105,10 +105,13 @@ def _windows_platform(facts: Facts) -> Platform:
     )
 
 
-def assess(facts: Facts) -> Assessment:
-    """Run every check of the host's OS family; a check that crashes is an `unknown` finding."""
+def assess(facts: Facts, disabled: frozenset[str] = frozenset()) -> Assessment:
+    """Run every check of the host's OS family, but those of the restriction classes in
+    `disabled`; a check that crashes is an `unknown` finding."""
     findings: list[Finding] = []
     for check in checks_for(facts.os_family):
+        if check.restriction in disabled:
+            continue
         try:
             findings.extend(check.evaluate(facts))
         except Exception as exc:  # a bug in one check must not hide the others
@@ -129,7 +132,7 @@ def assess(facts: Facts) -> Assessment:
         hostname=facts.hostname,
         os_family=facts.os_family,
         verdict=verdict((f.severity, False) for f in findings),
-        ruleset=RULESET_VERSION,
+        ruleset=ruleset_version(disabled),
         findings=findings,
         platform=shown,
     )

@@ -49,3 +49,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def beyond_classes_off(names: list[str]) -> list[str]:
+    """`RULESET_DISABLED`: restriction classes beyond the document, or `beyond` for all of
+    them. The document's own classes cannot be switched off."""
+    from assessments.checks.restrictions import RESTRICTIONS
+
+    beyond = [r.id for r in RESTRICTIONS if r.beyond_document]
+    if names == ["beyond"]:
+        return beyond
+    wrong = sorted(set(names) - set(beyond))
+    if wrong:
+        raise ConfigurationError(
+            f"RULESET_DISABLED names {', '.join(wrong)}: only classes beyond the document "
+            f"({', '.join(beyond)}) or `beyond` can be switched off"
+        )
+    return sorted(set(names))

@@ -16,7 +16,7 @@ from pathlib import Path
 import dj_database_url
 from cryptography.fernet import Fernet
 
-from p2c.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from p2c.env import ConfigurationError, beyond_classes_off, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FLEET_VAR_DIR") or BASE_DIR / "var")
@@ -133,6 +133,8 @@ SCAN_CONCURRENCY = env_int("SCAN_CONCURRENCY", 25, minimum=1)
 SCAN_HOST_DEADLINE = env_int("SCAN_HOST_DEADLINE", 120, minimum=1)
 # Run a Windows host's probes in one cmd.exe command (false: one WinRM command per probe).
 WINRM_BATCH_PROBES = env_bool("WINRM_BATCH_PROBES", default=True)
+# Restriction classes beyond the Parallels document switched off: their ids, or `beyond`.
+RULESET_DISABLED = beyond_classes_off(env_list("RULESET_DISABLED", []))
 
 FLEET_ENCRYPTION_KEY = env_str("FLEET_ENCRYPTION_KEY")
 if not FLEET_ENCRYPTION_KEY:

@@ -5,6 +5,7 @@ and a pure `evaluate(facts)` returning findings. Its docstring is the user-facin
 explanation of why the restriction matters (the restriction page shows it).
 """
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,17 @@ from assessments.facts import Facts, Unavailable
 
 # Bumped whenever a check's logic changes; stamped on every result.
 RULESET_VERSION = "2026.12.2"
+
+
+def ruleset_version(disabled: Iterable[str] = ()) -> str:
+    """The version stamped on results: RULESET_VERSION, with a short mark of the restriction
+    classes switched off (`RULESET_DISABLED`), so results judged without them never pass
+    for results of the full ruleset."""
+    off = sorted(set(disabled))
+    if not off:
+        return RULESET_VERSION
+    mark = hashlib.sha256(",".join(off).encode()).hexdigest()[:6]
+    return f"{RULESET_VERSION}-{mark}"
 
 
 class Severity(StrEnum):

@@ -13,8 +13,9 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from assessments.checks.base import RULESET_VERSION, Severity
+from assessments.checks.base import Severity
 from assessments.choices import HostScanStatus
+from assessments.lib import ruleset
 from assessments.models import Finding, HostScan
 from fleet.choices import Verdict
 from fleet.models import Host
@@ -124,7 +125,7 @@ def judged_by_older_ruleset(hosts: QuerySet[Host]) -> QuerySet[Host]:
     """Enabled hosts whose latest result is a finished judgement by another ruleset than the
     current one: what a re-assessment of their stored captures would bring up to date."""
     return hosts.filter(enabled=True, latest_scan__status=HostScanStatus.DONE).exclude(
-        latest_scan__ruleset=RULESET_VERSION
+        latest_scan__ruleset=ruleset.current()
     )
 
 

@@ -15,12 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import captures
-from assessments.checks.base import RULESET_VERSION
 from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger, Transport
 from assessments.collectors.base import CollectResult
 from assessments.engine import assess, verdict
 from assessments.facts import Destination, Facts
-from assessments.lib import result_sql
+from assessments.lib import result_sql, ruleset
 from assessments.models import Capture, HostScan, Scan, Waiver
 from fleet.choices import OsFamily, Verdict
 from fleet.models import Host
@@ -74,7 +73,7 @@ def save_result(
         hostname=result.hostname or host.name,
         destination=destination_of(host),
     )
-    assessment = assess(facts)
+    assessment = assess(facts, ruleset.disabled())
     platform = assessment.platform
     now = timezone.now()
     waived = Waiver.objects.in_force(host.pk, timezone.localdate(now))
@@ -200,7 +199,7 @@ def import_capture(
             selection={"hosts": [host.name]},
             status=ScanStatus.RUNNING,
             requested_by=user if user is not None and user.is_authenticated else None,
-            ruleset=RULESET_VERSION,
+            ruleset=ruleset.current(),
             started=now,
         )
         hs = HostScan.objects.create(

@@ -21,8 +21,8 @@ from django.utils import timezone
 from rq import Queue
 from rq.job import Job
 
-from assessments.checks.base import RULESET_VERSION
 from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger
+from assessments.lib import ruleset
 from assessments.models import STALE_AFTER, HostScan, Scan, ScanSchedule
 from fleet.models import Host, HostGroup
 
@@ -122,7 +122,7 @@ def start_scan(
             trigger=trigger,
             requested_by=user if user is not None and user.is_authenticated else None,
             schedule=schedule,
-            ruleset=RULESET_VERSION,
+            ruleset=ruleset.current(),
         )
         if not hosts:
             scan.status = ScanStatus.FAILED
@@ -131,7 +131,7 @@ def start_scan(
             scan.save(update_fields=["status", "error", "finished"])
             return scan
         created = HostScan.objects.bulk_create(
-            HostScan(scan=scan, host_id=pk, ruleset=RULESET_VERSION) for pk in hosts
+            HostScan(scan=scan, host_id=pk, ruleset=ruleset.current()) for pk in hosts
         )
         ids = [hs.pk for hs in created]
         if any(pk is None for pk in ids):  # backends that do not return ids from bulk_create

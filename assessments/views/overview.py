@@ -5,9 +5,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from assessments import charts
-from assessments.checks.base import RULESET_VERSION
 from assessments.checks.restrictions import RESTRICTION_IDS, RESTRICTION_NAMES
-from assessments.lib import queries
+from assessments.lib import queries, ruleset
 from assessments.lib.waivers import expire_waivers
 from assessments.views.common import filter_items, hosts_for
 from fleet.lib.roles import VIEWER, role_required
@@ -72,7 +71,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "stale": queries.stale_hosts(hosts),
         "stale_days": queries.STALE_DAYS,
         "outdated": queries.judged_by_older_ruleset(hosts).count(),
-        "ruleset": RULESET_VERSION,
+        "ruleset": ruleset.current(),
         "filter_items": filter_items(request.GET),
         "figures": figures,
     }

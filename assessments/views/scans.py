@@ -11,11 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments.checks.base import RULESET_VERSION
 from assessments.choices import ScanStatus, ScanTrigger
 from assessments.filtersets import filter_querystring, filtered_hosts
 from assessments.forms import SelectionForm
-from assessments.lib import queries
+from assessments.lib import queries, ruleset
 from assessments.lib.scans import SelectionError, scan_progress, start_scan
 from assessments.models import HostScan, Scan
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
@@ -33,7 +32,7 @@ def scan_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created")
     )
     page = Paginator(scans, 30).get_page(request.GET.get("page"))
-    context = {"page": page, "form": SelectionForm(), "ruleset": RULESET_VERSION}
+    context = {"page": page, "form": SelectionForm(), "ruleset": ruleset.current()}
     return render(request, "assessments/scan_list.html", context)
 
 
