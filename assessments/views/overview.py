@@ -5,12 +5,16 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from assessments import charts
-from assessments.checks.restrictions import RESTRICTION_IDS, RESTRICTION_NAMES
+from assessments.checks.restrictions import RESTRICTION_IDS, RESTRICTION_NAMES, RESTRICTIONS
 from assessments.lib import queries, ruleset
 from assessments.lib.waivers import expire_waivers
 from assessments.views.common import filter_items, hosts_for
 from fleet.lib.roles import VIEWER, role_required
 from fleet.models import HostGroup
+
+# The document's classes and those beyond it are shown apart (issue 12).
+DOCUMENT = [r.id for r in RESTRICTIONS if not r.beyond_document]
+BEYOND = [r.id for r in RESTRICTIONS if r.beyond_document]
 
 
 def _with(base: str, querystring: str, **extra: str) -> str:
@@ -39,7 +43,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     figures = {
         "chart-verdicts": charts.verdict_donut(counts, verdict_links),
         "chart-restrictions": charts.restriction_bars(
-            by_restriction, list(RESTRICTION_IDS), restriction_links, RESTRICTION_NAMES
+            by_restriction, DOCUMENT, restriction_links, RESTRICTION_NAMES
+        ),
+        "chart-beyond": charts.restriction_bars(
+            by_restriction, BEYOND, restriction_links, RESTRICTION_NAMES
         ),
         "chart-os": charts.verdict_bars(
             by_os, {os: _with(host_list, querystring, os_family=os) for os in by_os}
@@ -61,9 +68,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "total": sum(counts.values()),
         "verdict_links": verdict_links,
-        "restrictions": [
-            (r, by_restriction.get(r, {}), restriction_links[r]) for r in RESTRICTION_IDS
-        ],
+        "restrictions": [(r, by_restriction.get(r, {}), restriction_links[r]) for r in DOCUMENT],
+        "beyond": [(r, by_restriction.get(r, {}), restriction_links[r]) for r in BEYOND],
         "by_os": by_os,
         "by_group": by_group,
         "over_time": over_time,

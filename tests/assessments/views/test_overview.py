@@ -63,3 +63,10 @@ def test_its_verdict_links_replace_the_current_verdict_filter(viewer_client, fle
     response = viewer_client.get(reverse("overview"), {"verdict": "ready", "q": "fleet"})
     link = response.context["verdict_links"]["not_ready"]
     assert link.count("verdict=") == 1 and "verdict=not_ready" in link and "q=fleet" in link
+
+
+def test_the_overview_shows_the_classes_beyond_the_document_apart(viewer_client):
+    content = viewer_client.get("/").content.decode()
+    document, beyond = content.split('id="chart-beyond-data"')
+    assert 'id="chart-restrictions-data"' in document
+    assert "Kernel and modules" in beyond and "Raw devices" not in beyond.split("</section>")[0]
