@@ -45,8 +45,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         "chart-restrictions": charts.restriction_bars(
             by_restriction, DOCUMENT, restriction_links, RESTRICTION_NAMES
         ),
+        # The heading says "beyond the document": the bars keep their short names.
         "chart-beyond": charts.restriction_bars(
-            by_restriction, BEYOND, restriction_links, RESTRICTION_NAMES
+            by_restriction, BEYOND, restriction_links, {r.id: r.label for r in RESTRICTIONS}
         ),
         "chart-os": charts.verdict_bars(
             by_os, {os: _with(host_list, querystring, os_family=os) for os in by_os}
