@@ -40,7 +40,8 @@ class Command(BaseCommand):
             "--faults",
             default=faults.DEFAULT_SPEC,
             help="KIND=COUNT or KIND=N%%, comma-separated, or 'none' "
-            f"(kinds: {', '.join(sorted(faults.ALL_FAULTS))}; default: {faults.DEFAULT_SPEC})",
+            f"(kinds: {', '.join(sorted(faults.ALL_FAULTS))}; "
+            f"default: {faults.DEFAULT_SPEC.replace('%', '%%')})",
         )
         parser.add_argument(
             "--state-dir", help="keeps host keys and the lab password across restarts"

@@ -151,3 +151,12 @@ def test_it_starts_hundreds_of_hosts_quickly():
     with start_lab(300, seed=1) as lab:
         assert len({host.port for host in lab.hosts}) == 300
     assert time.monotonic() - started < 5
+
+
+def test_the_fleetlab_command_prints_its_help(capsys):
+    import pytest
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit) as stopped:
+        call_command("fleetlab", "--help")
+    assert stopped.value.code == 0 and "--faults" in capsys.readouterr().out
