@@ -206,9 +206,8 @@ class RoleGroupAdmin(RoleAdminMixin, GroupAdmin):
 
 # Login throttling (django-axes, AXES_ENABLE_ADMIN off so that these replace its own pages):
 # admins see who is being counted and unlock an account or address by deleting its rows.
-@admin.register(AccessAttempt)
-class RoleAccessAttemptAdmin(RoleAdminMixin, AccessAttemptAdmin):  # type: ignore[misc]
-    """Failed logins still counted, per user name and address; delete rows to unlock."""
+class _AxesRecordsAdmin(RoleAdminMixin):
+    """axes' records for the admin role: read and delete only."""
 
     view_role = ADMIN
     change_role = ADMIN
@@ -218,17 +217,13 @@ class RoleAccessAttemptAdmin(RoleAdminMixin, AccessAttemptAdmin):  # type: ignor
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+@admin.register(AccessAttempt)
+class RoleAccessAttemptAdmin(_AxesRecordsAdmin, AccessAttemptAdmin):  # type: ignore[misc]
+    """Failed logins still counted, per user name and address; delete rows to unlock."""
 
 
 @admin.register(AccessLog)
-class RoleAccessLogAdmin(RoleAdminMixin, AccessLogAdmin):  # type: ignore[misc]
+class RoleAccessLogAdmin(_AxesRecordsAdmin, AccessLogAdmin):  # type: ignore[misc]
     """Successful logins and logouts, with their address."""
-
-    view_role = ADMIN
-    change_role = ADMIN
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False

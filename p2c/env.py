@@ -54,6 +54,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def beyond_classes_off(names: list[str]) -> list[str]:
     """`RULESET_DISABLED`: restriction classes beyond the document, or `beyond` for all of
     them. The document's own classes cannot be switched off."""
+    # Imported here, not at the top: this module is read by the settings, before any app.
     from assessments.checks.restrictions import RESTRICTIONS
 
     beyond = [r.id for r in RESTRICTIONS if r.beyond_document]
