@@ -1,7 +1,7 @@
 """Admin of scans, findings, waivers and schedules: mostly read-only.
 
 Results come from scans and waivers from the host page (which records the audit trail), so
-the admin shows them without letting anyone edit around `assessments.lib.waivers`.
+the admin shows them without letting anyone edit around `assessments.scanning.waivers`.
 Schedules may be changed by operators, as on the schedules page.
 """
 

@@ -7,7 +7,7 @@ result as soon as that host is done. A heartbeat thread keeps the reservation fr
 `HostScan.objects.recover_lost` can tell a slow batch from a dead worker.
 
 A re-assessment's batch (`ReassessBatch`) claims its hosts the same way but collects
-nothing: it judges each host's stored capture again (`assessments.lib.reassess`).
+nothing: it judges each host's stored capture again (`assessments.scanning.reassess`).
 """
 
 import logging
@@ -26,9 +26,10 @@ from rq import get_current_job
 from assessments import collectors
 from assessments.choices import ErrorClass, HostScanStatus, ScanTrigger
 from assessments.collectors.base import CollectError, CollectResult
-from assessments.lib import reassess, results, targets
-from assessments.lib.scans import recover_lost
-from assessments.models import ACTIVE, HEARTBEAT_INTERVAL, MAX_ATTEMPTS, HostScan, Scan
+from assessments.managers import ACTIVE, HEARTBEAT_INTERVAL, MAX_ATTEMPTS
+from assessments.models import HostScan, Scan
+from assessments.scanning import reassess, results, targets
+from assessments.scanning.scans import recover_lost
 
 log = logging.getLogger(__name__)
 

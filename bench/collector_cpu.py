@@ -54,7 +54,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from assessments import collectors
-    from assessments.lib.targets import build_target
+    from assessments.scanning.targets import build_target
     from fleet.models import Host, HostGroup
 
     with tempfile.TemporaryDirectory() as directory:

@@ -61,8 +61,8 @@ def machine_cpu() -> dict[str, float]:
 def scan_once(hosts: int) -> tuple[float, dict[str, int], dict[str, float]]:
     from collections import Counter
 
-    from assessments.lib.scans import scan_progress, start_scan
     from assessments.models import HostScan
+    from assessments.scanning.scans import scan_progress, start_scan
 
     before = machine_cpu()
     scan = start_scan({"groups": ["fleetlab"]})

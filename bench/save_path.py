@@ -40,7 +40,7 @@ def collect_all(hosts: int) -> dict[int, "CollectResult"]:
     """host id -> CollectResult, collected once from a lab without latency."""
     from assessments import collectors
     from assessments.lab.inventory import create_hosts, start_lab
-    from assessments.lib.targets import build_target
+    from assessments.scanning.targets import build_target
 
     results: dict[int, CollectResult] = {}
     with start_lab(hosts, latency_ms=0, seed=1, faults={}) as lab:
@@ -85,9 +85,9 @@ def measure(label: str, items: list[Any], work: Callable[[Any], object]) -> None
 def one_round(collected: dict[int, "CollectResult"]) -> None:
     from assessments import captures
     from assessments.collectors.hostkeys import PinPolicy
-    from assessments.lib.results import save_result
-    from assessments.lib.targets import build_target
     from assessments.models import HostScan
+    from assessments.scanning.results import save_result
+    from assessments.scanning.targets import build_target
 
     ids = running_scan(list(collected))
 

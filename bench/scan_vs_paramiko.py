@@ -66,7 +66,7 @@ def run_baseline(hosts: int, concurrency: int, port: int, script_for, user, pass
 
 
 def run_pipeline(hosts: int) -> float:
-    from assessments.lib.scans import scan_progress, start_scan
+    from assessments.scanning.scans import scan_progress, start_scan
 
     scan = start_scan({"groups": ["bench"]})
     seconds = scanning.wait_for(scan.pk)

@@ -54,8 +54,8 @@ def reset_inventory() -> None:
     """Forget the hosts and scans of earlier runs, and the jobs they left in the queue."""
     from django.db import connection
 
-    from assessments.lib.scans import scan_queue
     from assessments.models import Scan
+    from assessments.scanning.scans import scan_queue
     from fleet.models import Host, HostKey
 
     scan_queue().empty()
@@ -110,7 +110,7 @@ def wait_idle(workers_expected: int, timeout: float = 60) -> None:
     """Until every worker has registered with Redis (so start-up is not measured)."""
     from rq import Worker
 
-    from assessments.lib.scans import scan_queue
+    from assessments.scanning.scans import scan_queue
 
     queue = scan_queue()
     deadline = time.monotonic() + timeout

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from assessments.lib.verdicts import refresh_host_verdict
 from assessments.models import Capture, Finding, HostScan, Scan
+from assessments.scanning.verdicts import refresh_host_verdict
 from fleet.models import Host, HostGroup, Tag
 
 _counter = itertools.count(1)

@@ -15,7 +15,19 @@ CORE = (
     "assessments.parsers",
     "assessments.checks",
 )
-ORM = ("django", "fleet", "assessments.models", "assessments.lib", "assessments.choices")
+ORM = (
+    "django",
+    "fleet",
+    "assessments.models",
+    "assessments.choices",
+    "assessments.scanning",
+    "assessments.pages",
+)
+# The rooms, bottom up: the judging core and capture files (pure), scanning (collectors, jobs,
+# the ORM services of scans and results), and the pages (views and what they read).
+CAPTURES = ("assessments.captures",)
+SCANNING = ("assessments.collectors", "assessments.jobs", "assessments.scanning", "assessments.lab")
+PAGES = ("assessments.pages", "assessments.views", "assessments.tables", "assessments.filtersets")
 
 
 def module_name(path: Path) -> str:
@@ -98,6 +110,20 @@ def test_collectors_never_import_the_orm():
     for name, path in modules().items():
         if inside(name, ("assessments.collectors",)):
             bad = {m for m in top_level_imports(path, name) if inside(m, ORM)}
+            assert not bad, f"{name} imports {sorted(bad)}"
+
+
+def test_capture_files_are_read_without_django():
+    for name, path in modules().items():
+        if inside(name, CAPTURES):
+            bad = {m for m in top_level_imports(path, name) if inside(m, ORM)}
+            assert not bad, f"{name} imports {sorted(bad)}"
+
+
+def test_scanning_never_imports_the_pages():
+    for name, path in modules().items():
+        if inside(name, SCANNING):
+            bad = {m for m in top_level_imports(path, name) if inside(m, PAGES)}
             assert not bad, f"{name} imports {sorted(bad)}"
 
 

@@ -9,7 +9,7 @@ The rules, checked after key exchange and before any credential is sent:
   policy), otherwise recorded as pending and `host_key_unknown`.
 
 Where the keys live is not the collectors' business: a `HostKeyStore` (the job's is
-`assessments.lib.targets.OrmHostKeys`, over `fleet.models.HostKey`) looks them up and records
+`assessments.scanning.targets.OrmHostKeys`, over `fleet.models.HostKey`) looks them up and records
 what a scan met, keyed by the address and port connected to. `PinPolicy` is looked up before
 connecting and decides without I/O, so the asyncssh path can call it from inside its event
 loop; `record()` writes the outcome once the caller is back in synchronous code.

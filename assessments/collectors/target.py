@@ -1,6 +1,6 @@
 """What a collector is told about one host: a plain, frozen `Target`, built by the job.
 
-The job (`assessments.lib.targets.build_target`) reads everything from the inventory before
+The job (`assessments.scanning.targets.build_target`) reads everything from the inventory before
 any connection is made (the credential decrypted, the group policies, the jump host's own
 entry), so a collector holds no database connection while it waits on the network and the
 asyncssh path never meets the ORM inside its event loop. Secrets stay out of every repr.

@@ -5,8 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from assessments.forms import CaptureUploadForm
-from assessments.lib.results import import_capture
 from assessments.probes.offline import collector_script
+from assessments.scanning.results import import_capture
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 COLLECTOR_OS = ("linux", "windows")

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessments.choices import HostScanStatus
-from assessments.lib.hostfacts import UNFILLED, ShownPlatform, shown_platform
+from assessments.pages.hostfacts import UNFILLED, ShownPlatform, shown_platform
 from fleet.choices import OsFamily
 from fleet.lib.roles import VIEWER, role_required
 from fleet.models import Host, TargetNode

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
-from assessments.exports import blocker_rows, csv_lines
+from assessments.pages.exports import blocker_rows, csv_lines
 from assessments.views.common import hosts_for
 from fleet.lib.roles import VIEWER, role_required
 

@@ -13,11 +13,11 @@ from django_tables2 import RequestConfig
 from assessments.checks.base import Severity
 from assessments.choices import HostScanStatus
 from assessments.forms import DestinationForm, WaiverForm
-from assessments.lib import queries
-from assessments.lib.hostfacts import raw_outputs, shown_platform
-from assessments.lib.scans import start_scan
-from assessments.lib.waivers import expire_waivers
 from assessments.models import Capture, Finding, HostScan, Waiver
+from assessments.pages import queries
+from assessments.pages.hostfacts import raw_outputs, shown_platform
+from assessments.scanning.scans import start_scan
+from assessments.scanning.waivers import expire_waivers
 from assessments.tables import HostTable
 from assessments.views.common import filter_items, host_or_404, hosts_for
 from fleet.choices import HostKeyState

@@ -4,10 +4,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
-from assessments import charts
 from assessments.checks.restrictions import RESTRICTION_IDS, RESTRICTION_NAMES, RESTRICTIONS
-from assessments.lib import queries, ruleset
-from assessments.lib.waivers import expire_waivers
+from assessments.pages import charts, queries
+from assessments.scanning import ruleset
+from assessments.scanning.waivers import expire_waivers
 from assessments.views.common import filter_items, hosts_for
 from fleet.lib.roles import VIEWER, role_required
 from fleet.models import HostGroup

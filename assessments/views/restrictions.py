@@ -8,7 +8,7 @@ from django.shortcuts import render
 from assessments.checks import REGISTRY
 from assessments.checks.base import Severity
 from assessments.checks.restrictions import BY_ID, RESTRICTIONS
-from assessments.lib import queries
+from assessments.pages import queries
 from assessments.views.common import hosts_for
 from fleet.lib.roles import VIEWER, role_required
 

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from assessments.choices import ScanStatus, ScanTrigger
 from assessments.filtersets import filter_querystring, filtered_hosts
 from assessments.forms import SelectionForm
-from assessments.lib import queries, ruleset
-from assessments.lib.scans import SelectionError, scan_progress, start_scan
 from assessments.models import HostScan, Scan
+from assessments.pages import queries
+from assessments.scanning import ruleset
+from assessments.scanning.scans import SelectionError, scan_progress, start_scan
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 LIVE = {ScanStatus.QUEUED, ScanStatus.RUNNING}

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from assessments.forms import ScheduleForm, SelectionForm
-from assessments.lib.schedules import next_run_after
 from assessments.models import ScanSchedule
+from assessments.scanning.schedules import next_run_after
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 

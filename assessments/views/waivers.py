@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from assessments.checks.base import Severity
 from assessments.forms import WaiverForm
-from assessments.lib.waivers import WaiverError, create_waiver, edit_waiver, expire_waivers
-from assessments.lib.waivers import revoke_waiver as revoke
 from assessments.models import Finding, Waiver
+from assessments.scanning.waivers import WaiverError, create_waiver, edit_waiver, expire_waivers
+from assessments.scanning.waivers import revoke_waiver as revoke
 from assessments.views.common import host_or_404
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 

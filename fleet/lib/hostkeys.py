@@ -1,7 +1,7 @@
 """Deciding on SSH host keys: list, approve and reject what scans have seen.
 
 A scan records every host key it meets (`assessments.collectors.hostkeys` decides, and
-`assessments.lib.targets.OrmHostKeys` stores it); only a key an admin approved (or a group's
+`assessments.scanning.targets.OrmHostKeys` stores it); only a key an admin approved (or a group's
 trust-on-first-use policy trusted) lets a scan log in. The web UI and `manage.py host_keys`
 both call these functions.
 """

@@ -4,8 +4,8 @@ import fakeredis
 import pytest
 from rq import Queue
 
-from assessments.lib import scans
 from assessments.management.commands import scan as scan_command
+from assessments.scanning import scans
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ CAPTURES = Path(__file__).resolve().parents[1] / "captures"
 
 def captured_host(name: str = "deb6", capture: str = "linux-debian6", **overrides) -> Host:
     """A host whose latest result is one of the capture fixtures of tests/captures."""
-    from assessments.lib.results import import_capture
+    from assessments.scanning.results import import_capture
 
     host = make_host(name, **overrides)
     import_capture(host, CAPTURES / capture)

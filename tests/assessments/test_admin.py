@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from assessments.lib.waivers import create_waiver
+from assessments.scanning.waivers import create_waiver
 from tests.builders import make_host, make_scan_result
 
 pytestmark = pytest.mark.django_db

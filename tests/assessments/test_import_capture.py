@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 
 from assessments.captures import capture_to_targz
 from assessments.facts import ProbeOutput
-from assessments.lib.results import ImportCaptureError, import_capture
 from assessments.models import HostScan, Scan
+from assessments.scanning.results import ImportCaptureError, import_capture
 from tests.assessments.scan_helpers import RAW_BOUND, make_host
 from tests.conftest import sample_bytes
 

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from assessments import jobs
 from assessments.choices import ErrorClass
 from assessments.collectors.base import CollectError
-from assessments.lib import scans
-from assessments.lib.scans import scan_progress, start_scan
-from assessments.models import MAX_ATTEMPTS, Finding, HostScan, Scan
+from assessments.managers import MAX_ATTEMPTS
+from assessments.models import Finding, HostScan, Scan
+from assessments.scanning import scans
+from assessments.scanning.scans import scan_progress, start_scan
 from tests.assessments.scan_helpers import (
     FakeCollector,
     install_fake_collector,

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.db.models import Q
 
-from assessments.lib.scans import start_scan
 from assessments.models import HostScan, Scan, Waiver
+from assessments.scanning.scans import start_scan
 from tests.builders import make_host
 
 pytestmark = pytest.mark.django_db

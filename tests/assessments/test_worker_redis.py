@@ -22,8 +22,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from assessments.lib.scans import recover_lost, scan_queue, start_scan
 from assessments.models import HostScan, Scan
+from assessments.scanning.scans import recover_lost, scan_queue, start_scan
 from fleet.choices import CredentialKind
 from fleet.models import Credential, Host, HostGroup
 from tests.conftest import missing_service

@@ -78,7 +78,7 @@ def test_an_operator_starts_a_scan_and_watches_it_finish(
     page, live_server, fleet, operator_login, monkeypatch, settings
 ):
     from assessments import collectors, jobs
-    from assessments.lib import scans
+    from assessments.scanning import scans
     from tests.assessments.scan_helpers import linux_result
 
     def slow_collect(target, host_keys):

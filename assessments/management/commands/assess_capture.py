@@ -11,7 +11,7 @@ from assessments.checks.base import Finding
 from assessments.checks.restrictions import RESTRICTION_IDS
 from assessments.engine import Assessment, assess
 from assessments.facts import Destination
-from assessments.lib import ruleset
+from assessments.scanning import ruleset
 from fleet.choices import Architecture, Verdict, WindowsVersion
 
 SEVERITY_WORDS = {

@@ -21,10 +21,10 @@ from django.core.servers.basehttp import (
 from django.db import connections
 from rq import SimpleWorker
 
-from assessments.lib import schedules
-from assessments.lib.scans import recover_lost, scan_progress, scan_queue, start_scan
 from assessments.management.commands.scheduler import run_loop
 from assessments.models import Scan, ScanSchedule
+from assessments.scanning import schedules
+from assessments.scanning.scans import recover_lost, scan_progress, scan_queue, start_scan
 
 # A few hosts that cannot be scanned, so the demo shows what failures look like.
 DEMO_FAULTS = "refused=2,hang=1,auth_failure=1,changed_host_key=1"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from assessments.lib.waivers import expire_waivers
+from assessments.scanning.waivers import expire_waivers
 
 
 class Command(BaseCommand):

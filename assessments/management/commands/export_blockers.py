@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments.exports import blocker_rows, csv_lines
+from assessments.pages.exports import blocker_rows, csv_lines
 from fleet.models import Host
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.lib.results import ImportCaptureError, import_capture
+from assessments.scanning.results import ImportCaptureError, import_capture
 from fleet.models import Host
 
 

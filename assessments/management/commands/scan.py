@@ -12,15 +12,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rq import SimpleWorker, Worker
 
 from assessments.choices import ScanTrigger
-from assessments.lib import scans
-from assessments.lib.scans import (
+from assessments.managers import TERMINAL_SCAN
+from assessments.models import Scan
+from assessments.scanning import scans
+from assessments.scanning.scans import (
     SelectionError,
     describe_selection,
     recover_lost,
     scan_progress,
     start_scan,
 )
-from assessments.models import TERMINAL_SCAN, Scan
 
 POLL_SECONDS = 1.0
 RECOVER_EVERY = 30.0

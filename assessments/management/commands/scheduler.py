@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from assessments.lib import schedules
-from assessments.lib.scans import recover_lost
+from assessments.scanning import schedules
+from assessments.scanning.scans import recover_lost
 
 log = logging.getLogger(__name__)
 

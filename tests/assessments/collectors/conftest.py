@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assessments.collectors.hostkeys import KnownKey, PresentedKey
-from assessments.lib.targets import Prepared, build_target
+from assessments.scanning.targets import Prepared, build_target
 from fleet.choices import CredentialKind, OsFamily
 from fleet.models import Credential, Host, HostGroup
 from tests.conftest import missing_service

@@ -15,7 +15,7 @@ from assessments.collectors.hostkeys import (
     fingerprint,
     verify,
 )
-from assessments.lib.targets import OrmHostKeys
+from assessments.scanning.targets import OrmHostKeys
 from fleet.choices import HostKeyState
 from fleet.lib import hostkeys
 from fleet.models import Host, HostKey

@@ -15,7 +15,7 @@ from fleet import choices as fleet_choices
 
 ROOT = Path(__file__).resolve().parents[3]
 # Top-level packages and modules a collector must never pull in, even indirectly.
-FORBIDDEN = ("django", "fleet", "assessments.models", "assessments.lib", "assessments.choices")
+FORBIDDEN = ("django", "fleet", "assessments.models", "assessments.scanning", "assessments.choices")
 MODULES = sorted(
     ["assessments.collectors"]
     + [

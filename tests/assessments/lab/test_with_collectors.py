@@ -6,7 +6,7 @@ from assessments import collectors
 from assessments.collectors.base import CollectError
 from assessments.lab import faults
 from assessments.lab.inventory import HostSpec, create_hosts, start_lab
-from assessments.lib.targets import build_target
+from assessments.scanning.targets import build_target
 
 FAULTS = (
     faults.REFUSED,

@@ -324,7 +324,7 @@ def test_the_collector_page_offers_the_collector_script_of_each_os(viewer_client
 
 
 def test_the_schedules_page_shows_the_schedulers_next_run(viewer_client, db):
-    from assessments.lib.schedules import next_run_after
+    from assessments.scanning.schedules import next_run_after
 
     ScanSchedule.objects.create(name="nightly", cron="30 2 * * *", timezone="Europe/Berlin")
     ScanSchedule.objects.create(name="broken", cron="30 2 * * *", timezone="Mars/Olympus")

@@ -65,7 +65,7 @@ def test_an_operator_revokes_a_waiver(operator_client, host):
 
 
 def test_a_viewer_cannot_edit_or_revoke(viewer_client, operator, host):
-    from assessments.lib.waivers import create_waiver
+    from assessments.scanning.waivers import create_waiver
 
     waiver = create_waiver(host, "selinux.enforcing", "selinux", reason="r", owner="o")
     assert viewer_client.get(reverse("waiver-edit", args=[waiver.pk])).status_code == 403
@@ -73,7 +73,7 @@ def test_a_viewer_cannot_edit_or_revoke(viewer_client, operator, host):
 
 
 def test_the_waiver_list_shows_the_trail(viewer_client, host):
-    from assessments.lib.waivers import create_waiver
+    from assessments.scanning.waivers import create_waiver
 
     create_waiver(host, "selinux.enforcing", "selinux", reason="vendor says ok", owner="o")
     content = viewer_client.get(reverse("waiver-list")).content.decode()
@@ -81,7 +81,7 @@ def test_the_waiver_list_shows_the_trail(viewer_client, host):
 
 
 def test_the_waiver_list_query_count_is_flat(viewer_client, db):
-    from assessments.lib.waivers import create_waiver
+    from assessments.scanning.waivers import create_waiver
     from tests.assessments.views.conftest import queries_for
 
     def add(n, start):

@@ -22,8 +22,9 @@ from rq import Queue
 from rq.job import Job
 
 from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger
-from assessments.lib import ruleset
-from assessments.models import STALE_AFTER, HostScan, Scan, ScanSchedule
+from assessments.managers import STALE_AFTER
+from assessments.models import HostScan, Scan, ScanSchedule
+from assessments.scanning import ruleset
 from fleet.models import Host, HostGroup
 
 QUEUE_NAME = "scans"

@@ -3,14 +3,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from assessments.lib.waivers import (
+from assessments.models import Finding, WaiverEvent
+from assessments.scanning.waivers import (
     WaiverError,
     create_waiver,
     edit_waiver,
     expire_waivers,
     revoke_waiver,
 )
-from assessments.models import Finding, WaiverEvent
 from tests.builders import make_host, make_scan_result
 
 pytestmark = pytest.mark.django_db

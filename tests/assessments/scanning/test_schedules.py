@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from assessments.choices import ScanTrigger
-from assessments.lib import scans, schedules
-from assessments.lib.schedules import ScheduleError, dispatch_due, next_run_after
 from assessments.models import Scan, ScanSchedule
+from assessments.scanning import scans, schedules
+from assessments.scanning.schedules import ScheduleError, dispatch_due, next_run_after
 from fleet.models import Host
 
 

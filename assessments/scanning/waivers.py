@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.choices import WaiverAction
-from assessments.lib.verdicts import refresh_host_verdict
 from assessments.models import Waiver, WaiverEvent
+from assessments.scanning.verdicts import refresh_host_verdict
 from fleet.models import Host
 
 EDITABLE = ("reason", "owner", "expires")

@@ -18,11 +18,11 @@ from assessments.captures import (
     read_capture,
     read_capture_bytes,
 )
+from assessments.captures.archives import zip_entries
 from assessments.facts import ProbeOutput
-from assessments.lib.capture_archives import zip_entries
 from tests.conftest import sample_bytes
 
-CAPTURES = Path(__file__).parent.parent / "captures"
+CAPTURES = Path(__file__).parents[2] / "captures"
 MOUNTS = sample_bytes("linux-proc-mounts-debian6-rootfs-md-lvm.txt")
 WMIC_CPU = sample_bytes("windows-wmic-cpu-list-2003sp2-utf16le.txt")
 MANIFEST = json.dumps(

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from assessments.checks.base import Severity
 from assessments.checks.restrictions import BY_ID
-from assessments.lib.queries import latest_findings
+from assessments.pages.queries import latest_findings
 from fleet.models import Host
 
 HEADER = [

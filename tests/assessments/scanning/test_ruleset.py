@@ -6,7 +6,7 @@ from assessments.checks.base import RULESET_VERSION, ruleset_version
 from assessments.engine import assess
 from assessments.facts import Facts
 from assessments.lab.profiles import profiles
-from assessments.lib import ruleset
+from assessments.scanning import ruleset
 from p2c.env import ConfigurationError, beyond_classes_off
 
 NFS = profiles()["linux_nfs_server"]

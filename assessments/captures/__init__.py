@@ -23,8 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assessments.facts import Destination, Facts, ProbeOutput
-from assessments.lib.capture_archives import (
+from assessments.captures.archives import (
     LIMITS,
     MANIFEST,
     PROBE_FILE,
@@ -36,6 +35,7 @@ from assessments.lib.capture_archives import (
     read_tar,
     read_zip,
 )
+from assessments.facts import Destination, Facts, ProbeOutput
 from assessments.parsers.text import decode
 from assessments.probes import LINUX, WINDOWS
 

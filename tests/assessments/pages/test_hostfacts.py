@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assessments.lib.hostfacts import UNFILLED, raw_outputs, shown, shown_platform
-from assessments.lib.results import import_capture
 from assessments.models import HostScan
+from assessments.pages.hostfacts import UNFILLED, raw_outputs, shown, shown_platform
+from assessments.scanning.results import import_capture
 from tests.builders import make_capture, make_host
 
 CAPTURES = Path(__file__).parents[2] / "captures"

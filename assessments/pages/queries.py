@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from assessments.checks.base import Severity
 from assessments.choices import HostScanStatus
-from assessments.lib import ruleset
 from assessments.models import Finding, HostScan
+from assessments.scanning import ruleset
 from fleet.choices import Verdict
 from fleet.models import Host
 

@@ -1,6 +1,6 @@
 import json
 
-from assessments import charts
+from assessments.pages import charts
 
 
 def test_restriction_bars_stack_blockers_warnings_and_waived_with_links():

@@ -8,10 +8,8 @@ from typing import Any
 
 import pytest
 
-from assessments.captures import capture_to_targz, read_capture_bytes
-from assessments.facts import ProbeOutput
-from assessments.lib import capture_archives
-from assessments.lib.capture_archives import (
+from assessments.captures import archives, capture_to_targz, read_capture_bytes
+from assessments.captures.archives import (
     CODECS,
     FIRST_FEED_BYTES,
     HEADER_BYTES,
@@ -21,6 +19,7 @@ from assessments.lib.capture_archives import (
     Limits,
     decompress,
 )
+from assessments.facts import ProbeOutput
 
 EMPTY_GZIP = gzip.compress(b"", mtime=0)  # one empty gzip member: 20 bytes
 WHEN = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -68,7 +67,7 @@ def test_it_refuses_8_mb_of_empty_gzip_members_at_the_stream_cap() -> None:
 
 def test_it_reads_many_streams_in_one_pass_when_the_cap_allows(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     counting = Counting(CODECS[0])
-    monkeypatch.setattr(capture_archives, "CODECS", [Codec("gzip", b"\x1f\x8b", counting.make)])
+    monkeypatch.setattr(archives, "CODECS", [Codec("gzip", b"\x1f\x8b", counting.make)])
     count = 1024 * 1024 // len(EMPTY_GZIP)
     assert decompress(EMPTY_GZIP * count, 1000, max_streams=count) == b""
     assert counting.decompressors == count
@@ -78,7 +77,7 @@ def test_it_reads_many_streams_in_one_pass_when_the_cap_allows(monkeypatch) -> N
 
 def test_it_feeds_a_big_stream_its_input_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     counting = Counting(CODECS[0])
-    monkeypatch.setattr(capture_archives, "CODECS", [Codec("gzip", b"\x1f\x8b", counting.make)])
+    monkeypatch.setattr(archives, "CODECS", [Codec("gzip", b"\x1f\x8b", counting.make)])
     plain = bytes(range(256)) * 40_000
     data = gzip.compress(plain, compresslevel=1)
     assert decompress(data, len(plain)) == plain

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from assessments.exports import HEADER, neutralise
+from assessments.pages.exports import HEADER, neutralise
 from tests.assessments.views.conftest import fleet, same_queries_with_more_hosts  # noqa: F401
 from tests.builders import make_host, make_scan_result
 
@@ -81,7 +81,7 @@ def test_it_honours_the_hosts_list_filters(viewer_client, hosts):
 
 
 def test_it_marks_waived_findings(viewer_client, hosts):
-    from assessments.lib.waivers import create_waiver
+    from assessments.scanning.waivers import create_waiver
 
     create_waiver(hosts[0], "selinux.enforcing", "selinux", reason="ok", owner="me")
     _, body = download(viewer_client)
@@ -145,7 +145,7 @@ def test_the_command_writes_the_same_file(viewer_client, hosts, tmp_path):
 
 
 def test_it_marks_the_findings_beyond_the_document():
-    from assessments.exports import blocker_rows
+    from assessments.pages.exports import blocker_rows
     from fleet.models import Host
 
     host = make_host(name="nfs1")

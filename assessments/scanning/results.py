@@ -19,8 +19,8 @@ from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger, Transpo
 from assessments.collectors.base import CollectResult
 from assessments.engine import assess, verdict
 from assessments.facts import Destination, Facts
-from assessments.lib import result_sql, ruleset
 from assessments.models import Capture, HostScan, Scan, Waiver
+from assessments.scanning import result_sql, ruleset
 from fleet.choices import OsFamily, Verdict
 from fleet.models import Host
 

@@ -3,7 +3,7 @@
 import pytest
 
 from assessments.collectors.hostkeys import PresentedKey
-from assessments.lib.targets import build_target, group_policies
+from assessments.scanning.targets import build_target, group_policies
 from fleet.choices import HostKeyState
 from fleet.models import Credential, Host, HostGroup, HostKey
 from tests.assessments.collectors.conftest import make_credential, make_host

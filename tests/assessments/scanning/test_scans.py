@@ -7,15 +7,16 @@ import pytest
 from django.utils import timezone
 from rq import Queue
 
-from assessments.lib import scans
-from assessments.lib.scans import (
+from assessments.managers import MAX_ATTEMPTS
+from assessments.models import HostScan, Scan
+from assessments.scanning import scans
+from assessments.scanning.scans import (
     SelectionError,
     recover_lost,
     scan_progress,
     select_hosts,
     start_scan,
 )
-from assessments.models import MAX_ATTEMPTS, HostScan, Scan
 from tests.assessments.scan_helpers import make_host
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from django.db.models.functions import Coalesce
 from assessments import captures
 from assessments.choices import ErrorClass, HostScanStatus, ScanTrigger
 from assessments.collectors.base import CollectResult
-from assessments.lib import results
 from assessments.models import Capture, HostScan
+from assessments.scanning import results
 from fleet.models import Host
 
 NO_CAPTURE = "This host has no stored capture to re-assess: scan it or import a capture first."

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.choices import ScanTrigger
-from assessments.lib.scans import SelectionError, start_scan
 from assessments.models import Scan, ScanSchedule
+from assessments.scanning.scans import SelectionError, start_scan
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,10 @@ from assessments import jobs
 from assessments.checks import REGISTRY
 from assessments.checks.base import Severity
 from assessments.choices import ScanTrigger
-from assessments.lib import reassess
-from assessments.lib.scans import recover_lost, start_scan
-from assessments.models import MAX_ATTEMPTS, Capture, HostScan, Scan, Waiver
+from assessments.managers import MAX_ATTEMPTS
+from assessments.models import Capture, HostScan, Scan, Waiver
+from assessments.scanning import reassess
+from assessments.scanning.scans import recover_lost, start_scan
 from fleet.models import Host, TargetNode
 from tests.assessments.scan_helpers import captured_host, make_host, use_ruleset
 
@@ -183,7 +184,7 @@ def test_it_keeps_the_latest_result_when_judging_crashes(monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("assessments.lib.results.assess", crash)
+    monkeypatch.setattr("assessments.scanning.results.assess", crash)
     failed = reassess_now("deb6").host_scans.get()
     assert (failed.status, failed.error_class) == ("failed", "internal")
     assert latest(host).pk == before.pk

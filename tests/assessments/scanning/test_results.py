@@ -9,9 +9,9 @@ from assessments.captures import read_capture_bytes
 from assessments.checks.base import RULESET_VERSION
 from assessments.engine import assess
 from assessments.facts import Facts
-from assessments.lib import results
-from assessments.lib.scans import start_scan
 from assessments.models import Capture, HostScan, Waiver
+from assessments.scanning import results
+from assessments.scanning.scans import start_scan
 from tests.assessments.scan_helpers import linux_result, make_host
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_it_stores_every_finding_with_its_host_and_scan():
 
 
 def test_it_inserts_many_findings_in_several_statements(monkeypatch):
-    monkeypatch.setattr("assessments.lib.result_sql.FINDINGS_PER_INSERT", 2)
+    monkeypatch.setattr("assessments.scanning.result_sql.FINDINGS_PER_INSERT", 2)
     hs = running()
     results.save_result(hs.pk, linux_result(), owner="w1")
     expected = assess(Facts(os_family="linux", probes=linux_result().probes, hostname="web1"))
