@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) static/vendor/plotly.min.js
 
 static/vendor/plotly.min.js: $(STAMP)
 	$(BIN)/python -m p2c.vendor
