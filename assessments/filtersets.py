@@ -105,6 +105,15 @@ class HostFilterSet(django_filters.FilterSet):  # type: ignore[misc]
             return queryset.filter(last_scanned__gte=cutoff)
         return queryset.filter(Q(last_scanned__lt=cutoff) | Q(last_scanned__isnull=True))
 
+    def invalid(self) -> list[tuple[str, str, str, str]]:
+        """(name, label, value given, message) of each invalid filter; empty when valid."""
+        rows = []
+        for name, errors in self.errors.items():
+            label = self.form.fields[name].label if name in self.form.fields else name
+            value = ", ".join(self.data.getlist(name)) if hasattr(self.data, "getlist") else ""
+            rows.append((name, str(label), value, " ".join(str(e) for e in errors)))
+        return rows
+
     def filter_queryset(self, queryset: QuerySet[Host]) -> QuerySet[Host]:
         queryset = super().filter_queryset(queryset)
         restriction = self.form.cleaned_data.get("restriction")
@@ -122,11 +131,23 @@ class HostFilterSet(django_filters.FilterSet):  # type: ignore[misc]
 
 
 def filtered_hosts(params: Any) -> tuple[HostFilterSet, QuerySet[Host]]:
-    """The FilterSet bound to `params` (a QueryDict) and its queryset (all hosts if invalid)."""
+    """The FilterSet bound to `params` (a QueryDict) and its queryset.
+
+    An invalid filter selects no host: dropping it (or every filter) would widen a page, an
+    export or a scan to the whole fleet. The form's errors say which field and why.
+    """
     filterset = HostFilterSet(params, queryset=Host.objects.all())
     if filterset.is_valid():
         return filterset, filterset.qs
-    return filterset, Host.objects.all()
+    # Not .none(): pages compile some querysets to raw SQL, which an empty set cannot give.
+    return filterset, Host.objects.filter(pk__isnull=True)
+
+
+def filter_errors(filterset: HostFilterSet) -> str:
+    """The invalid filters in one line, for the CSV's 400: `group=999: Select a valid ...`."""
+    return "; ".join(
+        f"{name}={value}: {message}" for name, _, value, message in filterset.invalid()
+    )
 
 
 def filter_querystring(params: Any) -> str:

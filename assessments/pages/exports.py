@@ -1,4 +1,5 @@
-"""The CSV of blockers (design.md): one row per (host, finding) of the hosts' latest scans.
+"""The CSV of blockers (design.md): one row per (host, finding) of the hosts' latest scans,
+and one per host with no usable result (never scanned, failed), saying why.
 
 The web export and `manage.py export_blockers` both write `blocker_rows()` through
 `csv_lines()`: rows come from the database in chunks and leave as text immediately, so memory
@@ -6,14 +7,19 @@ stays flat however large the fleet.
 """
 
 import csv
+import datetime
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from assessments.checks.base import Severity
 from assessments.checks.restrictions import BY_ID
+from assessments.choices import ErrorClass, HostScanStatus
 from assessments.pages.queries import latest_findings
+from fleet.choices import Verdict
 from fleet.models import Host
 
 HEADER = [
@@ -33,10 +39,15 @@ HEADER = [
     "beyond_document",  # the restriction class is beyond the Parallels document
 ]
 BOM = "\ufeff"
+Row = list[str]
 CHUNK = 2000
 # A spreadsheet evaluates a cell that starts with one of these as a formula (or DDE).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _FIRST = frozenset(FORMULA_PREFIXES)
+# The words users see on the pages, not the stored values.
+VERDICT_LABELS: dict[str, str] = dict(Verdict.choices)
+ERROR_LABELS: dict[str, str] = dict(ErrorClass.choices)
+SCAN_STATUS_LABELS: dict[str, str] = dict(HostScanStatus.choices)
 
 
 def neutralise(value: str) -> str:
@@ -57,10 +68,64 @@ def _groups_by_host(hosts: QuerySet[Host]) -> dict[int, str]:
     return {host_id: ";".join(group) for host_id, group in names.items()}
 
 
-def blocker_rows(hosts: QuerySet[Host], include_warnings: bool = False) -> Iterator[list[str]]:
-    """Rows (without header) for the findings of `hosts`' latest scans, blockers first."""
-    severities = [Severity.BLOCKER, Severity.WARNING] if include_warnings else [Severity.BLOCKER]
-    groups = _groups_by_host(hosts)
+def _stamp(when: datetime.datetime | None) -> str:
+    """ISO 8601 to the second with the zone: 2026-12-03T22:10:05+00:00."""
+    return when.isoformat(timespec="seconds") if when else ""
+
+
+def _why_no_result(status: str | None, error_class: str, detail: str) -> tuple[str, str, str]:
+    """(title, evidence, remediation) of the one row of a host with no usable result."""
+    if status is None:
+        return "Never scanned", "never scanned", "Scan the host, or import an offline capture."
+    if status == HostScanStatus.FAILED:
+        evidence = f"{ERROR_LABELS.get(error_class, error_class)} ({error_class})"
+        if not error_class:
+            evidence = "error not recorded"
+        if detail:
+            evidence += f": {detail}"
+        return "Latest scan failed", evidence, "Fix the cause and scan again, or collect offline."
+    label = SCAN_STATUS_LABELS.get(status, status)
+    return f"Latest scan {label.lower()}", f"scan {label.lower()}", "Scan the host again."
+
+
+def _unjudged_rows(hosts: QuerySet[Host], groups: dict[int, str]) -> Iterator[tuple[str, Row]]:
+    # Hosts whose latest scan gave no findings to judge (never scanned, failed, cancelled):
+    # one row each, so a reader never takes a missing host for a fine one.
+    unjudged = (
+        hosts.filter(Q(latest_scan__isnull=True) | ~Q(latest_scan__status=HostScanStatus.DONE))
+        .order_by("name")
+        .values_list(
+            "pk",
+            "name",
+            "address",
+            "os_family",
+            "verdict",
+            "latest_scan__status",
+            "latest_scan__error_class",
+            "latest_scan__error_detail",
+            "latest_scan__finished",
+        )
+    )
+    for (
+        host_id,
+        name,
+        address,
+        os_family,
+        verdict,
+        status,
+        error,
+        detail,
+        finished,
+    ) in unjudged.iterator(chunk_size=CHUNK):
+        title, evidence, remediation = _why_no_result(status, error or "", detail or "")
+        cells = [name, address, os_family, groups.get(host_id, ""), VERDICT_LABELS[verdict]]
+        cells += ["", "", Severity.UNKNOWN, title, evidence, remediation]
+        yield name, [neutralise(cell) for cell in cells] + ["false", _stamp(finished), "false"]
+
+
+def _finding_rows(
+    hosts: QuerySet[Host], groups: dict[int, str], severities: list[Severity]
+) -> Iterator[tuple[str, Row]]:
     findings = (
         latest_findings(hosts)
         .filter(severity__in=severities)
@@ -81,15 +146,31 @@ def blocker_rows(hosts: QuerySet[Host], include_warnings: bool = False) -> Itera
             "host_scan__finished",
         )
     )
-    for host_id, name, address, os_family, *judged, waived, finished in findings.iterator(
+    for host_id, name, address, os_family, verdict, *judged, waived, finished in findings.iterator(
         chunk_size=CHUNK
     ):
-        cells = [name, address, os_family, groups.get(host_id, ""), *judged]
-        row = ["'" + cell if cell[:1] in _FIRST else cell for cell in cells]
+        cells = [name, address, os_family, groups.get(host_id, ""), VERDICT_LABELS[verdict]]
+        row = [neutralise(cell) for cell in cells + judged]
         # Ours, never user text: no formula can start them.
-        row += ["true" if waived else "false", finished.isoformat() if finished else ""]
-        restriction = BY_ID.get(judged[1])
+        row += ["true" if waived else "false", _stamp(finished)]
+        restriction = BY_ID.get(judged[0])
         row.append("true" if restriction is not None and restriction.beyond_document else "false")
+        yield name, row
+
+
+def blocker_rows(hosts: QuerySet[Host], include_warnings: bool = False) -> Iterator[list[str]]:
+    """Rows (without header) of `hosts` by host name: their latest scans' blockers and
+    unknown findings (and warnings on request), and one row for each host with no usable
+    result saying why (never scanned, the scan's error)."""
+    severities = [Severity.BLOCKER, Severity.UNKNOWN]
+    if include_warnings:
+        severities.append(Severity.WARNING)
+    groups = _groups_by_host(hosts)
+    # Both streams come sorted by host name (as the database sorts it): merged on that name.
+    merged = heapq.merge(
+        _unjudged_rows(hosts, groups), _finding_rows(hosts, groups, severities), key=itemgetter(0)
+    )
+    for _, row in merged:
         yield row
 
 
