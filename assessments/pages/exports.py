@@ -19,7 +19,6 @@ from assessments.checks.base import Severity
 from assessments.checks.restrictions import BY_ID
 from assessments.choices import ErrorClass, HostScanStatus
 from assessments.pages.queries import latest_findings
-from fleet.choices import Verdict
 from fleet.models import Host
 
 HEADER = [
@@ -45,7 +44,6 @@ CHUNK = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _FIRST = frozenset(FORMULA_PREFIXES)
 # The words users see on the pages, not the stored values.
-VERDICT_LABELS: dict[str, str] = dict(Verdict.choices)
 ERROR_LABELS: dict[str, str] = dict(ErrorClass.choices)
 SCAN_STATUS_LABELS: dict[str, str] = dict(HostScanStatus.choices)
 
@@ -118,7 +116,7 @@ def _unjudged_rows(hosts: QuerySet[Host], groups: dict[int, str]) -> Iterator[tu
         finished,
     ) in unjudged.iterator(chunk_size=CHUNK):
         title, evidence, remediation = _why_no_result(status, error or "", detail or "")
-        cells = [name, address, os_family, groups.get(host_id, ""), VERDICT_LABELS[verdict]]
+        cells = [name, address, os_family, groups.get(host_id, ""), verdict]
         cells += ["", "", Severity.UNKNOWN, title, evidence, remediation]
         yield name, [neutralise(cell) for cell in cells] + ["false", _stamp(finished), "false"]
 
@@ -149,7 +147,7 @@ def _finding_rows(
     for host_id, name, address, os_family, verdict, *judged, waived, finished in findings.iterator(
         chunk_size=CHUNK
     ):
-        cells = [name, address, os_family, groups.get(host_id, ""), VERDICT_LABELS[verdict]]
+        cells = [name, address, os_family, groups.get(host_id, ""), verdict]
         row = [neutralise(cell) for cell in cells + judged]
         # Ours, never user text: no formula can start them.
         row += ["true" if waived else "false", _stamp(finished)]

@@ -59,7 +59,7 @@ def test_it_has_one_row_per_blocker_of_the_latest_scans(viewer_client, hosts):
         ("db1", "filesystems.nfs", "blocker"),
         ("web1", "selinux.enforcing", "blocker"),
     ]
-    assert rows[1][3] == "dmz;web" and rows[1][4] == "Not ready" and rows[1][11] == "false"
+    assert rows[1][3] == "dmz;web" and rows[1][4] == "not_ready" and rows[1][11] == "false"
 
 
 def test_it_adds_warnings_on_request(viewer_client, hosts):
@@ -86,7 +86,7 @@ def test_it_marks_waived_findings(viewer_client, hosts):
     create_waiver(hosts[0], "selinux.enforcing", "selinux", reason="ok", owner="me")
     _, body = download(viewer_client)
     web_row = next(r for r in rows_of(body) if r[0] == "web1")
-    assert web_row[11] == "true" and web_row[4] == "Ready with conditions"
+    assert web_row[11] == "true" and web_row[4] == "conditional"
 
 
 def test_it_neutralises_formulas(viewer_client, db):
@@ -164,16 +164,14 @@ def test_it_lists_every_unknown_finding_even_without_warnings(viewer_client, hos
     make_scan_result(hosts[1], [("filesystems", "filesystems.capacity", "unknown")])
     _, body = download(viewer_client)
     db_rows = [r for r in rows_of(body)[1:] if r[0] == "db1"]
-    assert [(r[6], r[7], r[4]) for r in db_rows] == [
-        ("filesystems.capacity", "unknown", "Readiness unknown")
-    ]
+    assert [(r[6], r[7], r[4]) for r in db_rows] == [("filesystems.capacity", "unknown", "unknown")]
 
 
 def test_it_has_one_row_for_a_host_never_scanned(viewer_client, hosts):
     make_host(name="new1", address="10.9.9.9")
     _, body = download(viewer_client)
     row = next(r for r in rows_of(body)[1:] if r[0] == "new1")
-    assert row[4:10] == ["Never scanned", "", "", "unknown", "Never scanned", "never scanned"]
+    assert row[4:10] == ["never", "", "", "unknown", "Never scanned", "never scanned"]
     assert row[12] == ""
 
 
@@ -184,7 +182,7 @@ def test_it_gives_the_error_of_a_host_whose_scan_failed(viewer_client, hosts):
     )
     _, body = download(viewer_client, include="warnings")
     rows = [r for r in rows_of(body)[1:] if r[0] == "dead1"]
-    assert len(rows) == 1 and rows[0][4] == "Readiness unknown" and rows[0][7] == "unknown"
+    assert len(rows) == 1 and rows[0][4] == "unknown" and rows[0][7] == "unknown"
     assert rows[0][9] == "Timed out (timeout): no answer on 22 in 10 s"
 
 
