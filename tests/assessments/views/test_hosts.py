@@ -230,7 +230,7 @@ def test_the_host_page_shows_the_platform_stored_with_the_result(viewer_client, 
     page = viewer_client.get(reverse("host-detail", args=[host.pk])).content.decode()
     assert "Microsoft Windows Server 2008 R2 Standard (6.1.7601)" in page
     assert "Windows Server 2008 R2</dd>" in page and "64-bit (x64)" in page
-    assert "8.0\xa0GB" in page and "re-assess to fill" not in page
+    assert "8.0 GiB" in page and "re-assess to fill" not in page
 
 
 def test_a_result_stored_before_the_platform_fields_says_to_re_assess(viewer_client, db):
