@@ -16,7 +16,7 @@ import queue
 import random
 import socket
 import threading
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import close_old_connections, connections
@@ -29,7 +29,8 @@ from assessments.collectors.base import CollectError, CollectResult
 from assessments.managers import ACTIVE, HEARTBEAT_INTERVAL, MAX_ATTEMPTS
 from assessments.models import HostScan, Scan
 from assessments.scanning import reassess, results, targets
-from assessments.scanning.scans import recover_lost
+from assessments.scanning.scans import recover_lost, start_scan
+from fleet.models import Host
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,21 @@ def scan_batch(scan_id: int, host_scan_ids: list[int]) -> dict[str, int]:
     trigger = Scan.objects.filter(pk=scan_id).values_list("trigger", flat=True).first()
     kind = ReassessBatch if trigger == ScanTrigger.REASSESS else Batch
     return kind(scan_id, host_scan_ids, owner=_owner_name()).run()
+
+
+def reassess_now(host: Host, user: Any = None) -> Scan | None:
+    """Judge `host`'s stored capture again against its current destination at once, in
+    this process: a re-assessment scan of that one host whose batch runs here, not on a
+    worker (it reads a capture and runs the checks, no network). None when the host is
+    disabled or has no stored capture: nothing can be judged until it is scanned."""
+    if not host.enabled or reassess.latest_capture(host.pk) is None:
+        return None
+    scan = start_scan(
+        {"hosts": [host.name]}, user=user, trigger=ScanTrigger.REASSESS, enqueue=False
+    )
+    scan_batch(scan.pk, list(scan.host_scans.values_list("pk", flat=True)))
+    scan.refresh_from_db()
+    return scan
 
 
 def _owner_name() -> str:

@@ -8,8 +8,6 @@ reader (`assessments.captures`), decoded and cut, never interpreted.
 
 from dataclasses import dataclass
 
-from django.template.defaultfilters import filesizeformat
-
 from assessments import captures
 from assessments.checks.architecture import describe
 from assessments.checks.windows_facts import DESTINATION_GENERATIONS
@@ -26,6 +24,22 @@ MAX_SHOWN_LINES = 60
 # capture fills them; the pages never re-parse captures to guess.
 UNFILLED = "unknown (re-assess to fill)"
 UNKNOWN = "unknown"
+BINARY_UNITS = ("KiB", "MiB", "GiB", "TiB", "PiB")
+
+
+def binary_size(size: int | float | None) -> str:
+    """Bytes for people in the one unit family of the pages, binary with one decimal:
+    `190.6 GiB` (Django's filesizeformat says "GB" for binary units)."""
+    if size is None:
+        return UNKNOWN
+    value = float(size)
+    if abs(value) < 1024:
+        return f"{value:.0f} B"
+    for unit in BINARY_UNITS:
+        value /= 1024
+        if abs(value) < 1024 or unit == BINARY_UNITS[-1]:
+            break
+    return f"{value:.1f} {unit}"
 
 
 @dataclass(frozen=True)
@@ -67,7 +81,7 @@ def shown_platform(hs: HostScan | None) -> ShownPlatform | None:
         os=os_name,
         generation=generation,
         architecture=(describe(hs.architecture) if hs.architecture else UNKNOWN) if windows else "",
-        data=filesizeformat(hs.data_bytes) if hs.data_bytes is not None else UNKNOWN,
+        data=binary_size(hs.data_bytes),
         stored=True,
     )
 

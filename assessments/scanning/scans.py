@@ -110,8 +110,10 @@ def start_scan(
     user: User | AnonymousUser | None = None,
     trigger: str = ScanTrigger.MANUAL,
     schedule: ScanSchedule | None = None,
+    enqueue: bool = True,
 ) -> Scan:
-    """Create a scan of the selection's enabled hosts and enqueue it once committed.
+    """Create a scan of the selection's enabled hosts and enqueue it once committed (with
+    `enqueue=False` the caller runs its batch itself: `jobs.reassess_now`).
 
     Raises `SelectionError` for unknown names. A selection with no enabled host gives a
     scan that failed at once, with the reason in `error`.
@@ -137,7 +139,8 @@ def start_scan(
         ids = [hs.pk for hs in created]
         if any(pk is None for pk in ids):  # backends that do not return ids from bulk_create
             ids = list(scan.host_scans.order_by("pk").values_list("pk", flat=True))
-        transaction.on_commit(lambda: enqueue_batches(scan.pk, ids))
+        if enqueue:
+            transaction.on_commit(lambda: enqueue_batches(scan.pk, ids))
     return scan
 
 

@@ -63,12 +63,24 @@ def _flag(condition: Q) -> Case:
     )
 
 
+def not_judged(host: Host) -> str | None:
+    """Why no node can take `host` whatever the node: nothing judged it (None when its
+    latest scan completed)."""
+    hs = host.latest_scan
+    if hs is None:
+        return "never scanned"
+    if hs.status == HostScanStatus.DONE:
+        return None
+    why = f" ({hs.get_error_class_display().lower()})" if hs.error_class else ""
+    return f"not judged: last scan {hs.get_status_display().lower()}{why}"
+
+
 def why_not(host: Host, node: TargetNode, met: dict[str, bool]) -> list[str]:
     """Why `node` cannot take `host`, from the requirement flags of its row."""
     hs = host.latest_scan
-    assert hs is not None
-    if not met["scanned"]:
-        return [f"the latest scan did not complete ({hs.get_status_display().lower()})"]
+    judged = not_judged(host)
+    if judged is not None or hs is None:
+        return [judged or "never scanned"]
     if not met["family"]:
         return [f"{host.get_os_family_display()} host, {node.get_os_family_display()} node"]
     if not hs.platform_stored and not all(met.values()):
@@ -86,7 +98,7 @@ def why_not(host: Host, node: TargetNode, met: dict[str, bool]) -> list[str]:
 
 def _figures(nodes: list[TargetNode]) -> dict[str, Any]:
     """Counts and sums for every node, in one query over the fleet."""
-    aggregates: dict[str, Any] = {"scanned": Count("pk", filter=SCANNED)}
+    aggregates: dict[str, Any] = {"hosts": Count("pk"), "scanned": Count("pk", filter=SCANNED)}
     anywhere = Q(pk__in=[])
     for node in nodes:
         fit = SCANNED & fits(node)
@@ -98,13 +110,19 @@ def _figures(nodes: list[TargetNode]) -> dict[str, Any]:
             "pk", filter=fit & Q(latest_scan__data_bytes__isnull=True)
         )
         aggregates[f"{key}_family"] = Count("pk", filter=SCANNED & Q(os_family=node.os_family))
-        aggregates[f"{key}_assigned"] = Count("pk", filter=Q(target_id=node.pk))
+        assigned = Q(target_id=node.pk)
+        aggregates[f"{key}_assigned"] = Count("pk", filter=assigned)
+        aggregates[f"{key}_assigned_bytes"] = Sum("latest_scan__data_bytes", filter=assigned)
+        aggregates[f"{key}_assigned_unsized"] = Count(
+            "pk", filter=assigned & Q(latest_scan__data_bytes__isnull=True)
+        )
     aggregates["placeable"] = Count("pk", filter=anywhere)
     return Host.objects.aggregate(**aggregates)
 
 
 def _homeless(nodes: list[TargetNode]) -> QuerySet[Host]:
-    """Scanned hosts no node takes, each row with one flag per (node, requirement)."""
+    """Hosts no node takes (never scanned, not judged, or judged unfit), each row with one
+    flag per (node, requirement)."""
     flags: dict[str, Case] = {}
     anywhere = Q(pk__in=[])
     for node in nodes:
@@ -112,8 +130,7 @@ def _homeless(nodes: list[TargetNode]) -> QuerySet[Host]:
         for name, need in requirements(node).items():
             flags[f"n{node.pk}_{name}"] = _flag(need)
     return (
-        Host.objects.filter(SCANNED)
-        .annotate(placeable=_flag(anywhere), **flags)
+        Host.objects.annotate(placeable=_flag(anywhere), **flags)
         .filter(placeable=False)
         .select_related("latest_scan")
         .order_by("name")
@@ -131,6 +148,8 @@ def destination_list(request: HttpRequest) -> HttpResponse:
             Host.objects.filter(SCANNED & fits(node)).select_related("latest_scan").order_by("name")
         )
         count = figures[f"{key}_fits"]
+        assigned_bytes = figures[f"{key}_assigned_bytes"] or 0
+        free = node.free_bytes
         columns.append(
             {
                 "node": node,
@@ -141,19 +160,25 @@ def destination_list(request: HttpRequest) -> HttpResponse:
                 "unsized": figures[f"{key}_unsized"],
                 "misfits": figures[f"{key}_family"] - count,
                 "assigned": figures[f"{key}_assigned"],
+                "assigned_bytes": assigned_bytes,
+                "assigned_unsized": figures[f"{key}_assigned_unsized"],
+                "overcommit": (
+                    assigned_bytes - free if free is not None and assigned_bytes > free else 0
+                ),
             }
         )
     homeless = []
     for host in _homeless(nodes)[:LISTED]:
+        judged = not_judged(host)
         same = [node for node in nodes if node.os_family == host.os_family]
-        reasons: set[str] = set()
-        for node in same:
+        reasons: set[str] = {judged} if judged else set()
+        for node in same if judged is None else []:
             met = {name: bool(getattr(host, f"n{node.pk}_{name}")) for name in requirements(node)}
             reasons.update(why_not(host, node, met))
         family = host.get_os_family_display()
         listed_reasons = sorted(reasons) or [f"no {family} destination node"]
         homeless.append(Fit(host, shown_platform(host.latest_scan), listed_reasons))
-    homeless_count = figures["scanned"] - figures["placeable"]
+    homeless_count = figures["hosts"] - figures["placeable"]
     context = {
         "columns": columns,
         "homeless": homeless,

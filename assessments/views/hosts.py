@@ -13,6 +13,7 @@ from django_tables2 import RequestConfig
 from assessments.checks.base import Severity
 from assessments.choices import HostScanStatus
 from assessments.forms import DestinationForm, WaiverForm
+from assessments.jobs import reassess_now
 from assessments.models import Capture, Finding, HostScan, Waiver
 from assessments.pages import queries
 from assessments.pages.hostfacts import raw_outputs, shown_platform
@@ -193,7 +194,16 @@ def host_destination(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(host)
     host.target = form.cleaned_data["target"]
     host.save(update_fields=["target", "updated"])
-    messages.success(request, f"Destination of {host}: {host.target or 'none'}.")
+    # The findings that compare with the destination (capacity, transfer, platform) are
+    # judged again from the stored capture now, not at the next scan.
+    scan = reassess_now(host, request.user)
+    done = f"Destination of {host}: {host.target or 'none'}"
+    if scan is None:
+        messages.success(
+            request, f"{done}. No stored capture to judge it against: the next scan will."
+        )
+    else:
+        messages.success(request, f"{done}; re-judged from its stored capture (scan #{scan.pk}).")
     return redirect(host)
 
 

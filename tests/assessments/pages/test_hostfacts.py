@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from assessments.models import HostScan
-from assessments.pages.hostfacts import UNFILLED, raw_outputs, shown, shown_platform
+from assessments.pages.hostfacts import UNFILLED, binary_size, raw_outputs, shown, shown_platform
 from assessments.scanning.results import import_capture
 from tests.builders import make_capture, make_host
 
@@ -34,7 +34,7 @@ def test_a_windows_result_shows_its_generation_architecture_and_size():
         "Windows Server 2008 R2",
         "64-bit (x64)",
     )
-    assert platform.data == "8.0\xa0GB"
+    assert platform.data == "8.0 GiB"
     assert platform.short == "Windows Server 2008 R2, 64-bit (x64)"
 
 
@@ -50,7 +50,7 @@ def test_what_the_checks_could_not_tell_is_unknown_and_zero_bytes_is_zero():
     platform = shown_platform(result(os_family="windows", data_bytes=0))
     assert platform is not None
     assert (platform.os, platform.generation, platform.architecture) == ("unknown",) * 3
-    assert platform.data == "0\xa0bytes"
+    assert platform.data == "0 B"
 
 
 def test_a_result_stored_before_the_fields_says_to_re_assess():
@@ -85,3 +85,17 @@ def test_it_reads_the_shown_probes_of_a_capture_and_cuts_long_output():
 def test_a_broken_capture_shows_no_outputs():
     assert raw_outputs(b"not a tarball", "linux") == {}
     assert shown({"df": "a\n\nb\n"}) == {"df": "a\nb"}
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (None, "unknown"),
+        (0, "0 B"),
+        (1000, "1000 B"),
+        (1536, "1.5 KiB"),
+        (int(18.6 * 2**30), "18.6 GiB"),
+    ],
+)
+def test_every_size_is_binary_with_one_decimal(size, text):
+    assert binary_size(size) == text

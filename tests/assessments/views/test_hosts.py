@@ -230,7 +230,7 @@ def test_the_host_page_shows_the_platform_stored_with_the_result(viewer_client, 
     page = viewer_client.get(reverse("host-detail", args=[host.pk])).content.decode()
     assert "Microsoft Windows Server 2008 R2 Standard (6.1.7601)" in page
     assert "Windows Server 2008 R2</dd>" in page and "64-bit (x64)" in page
-    assert "8.0\xa0GB" in page and "re-assess to fill" not in page
+    assert "8.0 GiB" in page and "re-assess to fill" not in page
 
 
 def test_a_result_stored_before_the_platform_fields_says_to_re_assess(viewer_client, db):
@@ -257,3 +257,35 @@ def test_the_host_page_survives_unreadable_captures(viewer_client, db):
     Capture.objects.filter(host_scan=host.latest_scan_id).update(data=b"not a tarball")
     response = viewer_client.get(reverse("host-detail", args=[host.pk]))
     assert response.status_code == 200 and response.context["raw_outputs"] == {}
+
+
+def test_assigning_a_destination_re_judges_the_host_from_its_capture_at_once(
+    operator_client,
+):
+    from tests.assessments.scan_helpers import captured_host
+
+    host = captured_host("deb6")
+    capacity = host.latest_scan.findings.get(check_id="filesystems.capacity")
+    assert "no destination free space known" in capacity.title
+    node = TargetNode.objects.create(name="vz-tiny", os_family="linux", free_bytes=1024**2)
+    url = reverse("host-destination", args=[host.pk])
+    response = operator_client.post(url, {"target": node.pk}, follow=True)
+    host.refresh_from_db()
+    assert host.latest_scan.scan.trigger == "reassess"
+    capacity = host.latest_scan.findings.get(check_id="filesystems.capacity")
+    assert (capacity.severity, "free on vz-tiny: 1.0 MiB" in capacity.evidence) == ("blocker", True)
+    assert "free on vz-tiny" in host.latest_scan.findings.get(check_id="transfer.volume").evidence
+    page = response.content.decode()
+    assert "re-judged from its stored capture" in page and "free on vz-tiny" in page
+
+
+def test_assigning_a_destination_to_a_host_without_a_capture_says_so(operator_client, fleet):
+    from assessments.models import Scan
+
+    node = TargetNode.objects.create(name="vz-1")
+    url = reverse("host-destination", args=[fleet[0].pk])
+    response = operator_client.post(url, {"target": node.pk}, follow=True)
+    fleet[0].refresh_from_db()
+    assert fleet[0].target == node
+    assert "No stored capture to judge it against" in response.content.decode()
+    assert not Scan.objects.filter(trigger="reassess").exists()

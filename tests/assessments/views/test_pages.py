@@ -212,7 +212,7 @@ def test_destinations_ask_to_re_assess_results_stored_before_the_platform(viewer
     context, _ = destinations(viewer_client)
     reasons = {f.host.name: f.reasons for f in context["homeless"]}
     assert reasons == {
-        "down": ["the latest scan did not complete (failed)"],
+        "down": ["not judged: last scan failed"],
         "old": ["platform unknown (re-assess to fill)"],
     }
     assert (
