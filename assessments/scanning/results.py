@@ -29,6 +29,26 @@ class ImportCaptureError(ValueError):
     """An offline capture could not be stored (unknown host, unreadable capture)."""
 
 
+class HostnameMismatch(ImportCaptureError):
+    """The capture names another host than the one it is imported to; nothing is stored."""
+
+    def __init__(self, captured: str, host: str) -> None:
+        super().__init__(f"This capture is from host {captured}, not {host}.")
+        self.captured = captured
+        self.host = host
+
+
+def same_host(captured: str, name: str) -> bool:
+    """Whether a capture's hostname names the inventory host `name`: case does not count,
+    and a short name matches its fully qualified one (db1 and db1.example.com)."""
+    a, b = captured.strip().lower().rstrip("."), name.strip().lower().rstrip(".")
+    if a == b:
+        return True
+    if "." in a and "." in b:
+        return False
+    return a.split(".", 1)[0] == b.split(".", 1)[0]
+
+
 def destination_of(host: Host) -> Destination | None:
     target = host.target
     if target is None:
@@ -164,11 +184,15 @@ def import_capture(
     host: Host | None,
     source: str | Path | bytes,
     user: User | None = None,
+    *,
+    other_hostname_ok: bool = True,
 ) -> HostScan:
     """Store an offline capture (directory, .tar.gz, .zip or its bytes) as the latest result
     of `host` (or of the host named in its manifest), exactly as if it had been scanned.
 
-    Raises `ImportCaptureError` with a message for users; nothing is stored then.
+    Raises `ImportCaptureError` with a message for users; nothing is stored then. Without
+    `other_hostname_ok` (the upload page, until the user confirms), a capture whose hostname
+    is not `host`'s raises `HostnameMismatch`; `--host` on the command line is explicit.
     """
     try:
         if isinstance(source, bytes):
@@ -183,6 +207,8 @@ def import_capture(
         host = Host.objects.filter(name=capture.hostname).first()
         if host is None:
             raise ImportCaptureError(f"no host named {capture.hostname!r} in the inventory")
+    if not other_hostname_ok and capture.hostname and not same_host(capture.hostname, host.name):
+        raise HostnameMismatch(capture.hostname, host.name)
     if capture.os_family not in (OsFamily.LINUX, OsFamily.WINDOWS):
         raise ImportCaptureError(f"unsupported OS family {capture.os_family!r}")
     result = CollectResult(
