@@ -1,4 +1,5 @@
-"""The capture upload page: a capture of another host, and archive bombs, import nothing."""
+"""The capture upload page: a capture of another host, and archive bombs, import nothing;
+a good capture is judged by a job, after the request."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,7 +7,8 @@ from django.urls import reverse
 
 from assessments.captures import capture_to_targz
 from assessments.facts import ProbeOutput
-from assessments.models import HostScan
+from assessments.jobs import scan_batch
+from assessments.models import Capture, Finding, HostScan, Scan
 from assessments.scanning.results import same_host
 from tests.assessments.scan_helpers import RAW_BOUND, make_host
 
@@ -19,14 +21,50 @@ def capture(hostname: str, raw: bytes = RAW_BOUND) -> SimpleUploadedFile:
 
 
 def upload(client, host, data: SimpleUploadedFile, **extra: str):  # type: ignore[no-untyped-def]
-    return client.post(reverse("capture-upload"), {"host": host.pk, "capture": data, **extra})
+    """Post an upload, then run the job it queued (if any) as the worker would."""
+    response = client.post(reverse("capture-upload"), {"host": host.pk, "capture": data, **extra})
+    for scan in Scan.objects.filter(status="queued"):
+        scan_batch(scan.pk, list(scan.host_scans.values_list("pk", flat=True)))
+    return response
 
 
 def test_a_capture_of_the_host_is_imported(operator_client):
     host = make_host("db1")
     response = upload(operator_client, host, capture("db1.example.com"))
-    assert response.status_code == 302
-    assert HostScan.objects.filter(host=host, status="done").count() == 1
+    scan = Scan.objects.get()
+    assert response.url == reverse("scan-detail", args=[scan.pk])
+    hs = HostScan.objects.get(host=host)
+    assert (scan.trigger, scan.status, hs.status, hs.transport) == (
+        "capture",
+        "finished",
+        "done",
+        "capture",
+    )
+    host.refresh_from_db()
+    assert (host.latest_scan, host.verdict) == (hs, "not_ready")
+    assert Capture.objects.get().hostname == "db1.example.com"
+
+
+def test_the_request_returns_before_the_capture_is_judged(
+    operator_client, django_capture_on_commit_callbacks
+):
+    host = make_host("db1")
+    with django_capture_on_commit_callbacks(execute=False) as enqueues:
+        response = operator_client.post(
+            reverse("capture-upload"), {"host": host.pk, "capture": capture("db1")}
+        )
+    scan = Scan.objects.get()
+    assert response.url == reverse("scan-detail", args=[scan.pk]) and len(enqueues) == 1
+    hs = HostScan.objects.get()
+    assert (scan.status, hs.status, hs.verdict) == ("queued", "queued", "")
+    assert not Finding.objects.exists()
+    host.refresh_from_db()
+    assert host.latest_scan is None
+    page = operator_client.get(response.url)
+    assert page.status_code == 200 and "Offline capture" in page.content.decode()
+    scan_batch(scan.pk, [hs.pk])  # the job
+    hs.refresh_from_db()
+    assert hs.status == "done" and Finding.objects.filter(host_scan=hs).exists()
 
 
 def test_a_capture_of_another_host_is_refused_until_confirmed(operator_client):
@@ -84,3 +122,16 @@ def test_too_many_files_reach_the_page_in_words(operator_client):
 )
 def test_same_host(captured, name, same):
     assert same_host(captured, name) is same
+
+
+def test_an_upload_the_job_cannot_read_fails_the_host_scan_in_words(db):
+    from assessments.scanning.scans import start_import
+
+    host = make_host("db1")
+    scan = start_import(host, b"not a capture")
+    hs = scan.host_scans.get()
+    scan_batch(scan.pk, [hs.pk])
+    hs.refresh_from_db()
+    assert (hs.status, hs.error_class) == ("failed", "no_capture")
+    assert hs.error_detail.startswith("not a usable capture: not a capture")
+    assert not Capture.objects.exists() or Capture.objects.get().host_scan_id == hs.pk
