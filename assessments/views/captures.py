@@ -42,9 +42,7 @@ def capture_upload(request: HttpRequest) -> HttpResponse:
         except HostnameMismatch as exc:
             # Nothing is stored: the user says so explicitly, choosing the file again.
             mismatch = exc
-            field = form.fields["import_anyway"]
-            field.widget = forms.CheckboxInput()
-            field.label = f"Import anyway, as the result of {exc.host}"
+            form.fields["import_anyway"].widget = forms.CheckboxInput()
         except (ValueError, OSError) as exc:  # ImportCaptureError is a ValueError
             form.add_error("capture", str(exc))
         else:
