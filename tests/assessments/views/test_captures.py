@@ -135,3 +135,15 @@ def test_an_upload_the_job_cannot_read_fails_the_host_scan_in_words(db):
     assert (hs.status, hs.error_class) == ("failed", "no_capture")
     assert hs.error_detail.startswith("not a usable capture: not a capture")
     assert not Capture.objects.exists() or Capture.objects.get().host_scan_id == hs.pk
+
+
+def test_an_archive_over_the_size_limit_is_refused_in_words(operator_client, monkeypatch):
+    import os
+
+    from assessments import forms
+
+    monkeypatch.setattr(forms, "MAX_CAPTURE_BYTES", 1000)
+    host = make_host("db1")
+    response = upload(operator_client, host, capture("db1", raw=os.urandom(4000)))
+    assert "The capture is larger than 50 MB." in response.content.decode()
+    assert not Scan.objects.exists()
