@@ -112,6 +112,8 @@ class CaptureUploadForm(forms.Form):
 
     host = forms.ModelChoiceField(queryset=Host.objects.all())
     capture = forms.FileField(help_text="The .tar.gz written by the offline collector.")
+    # Shown (and needed) only once the capture turned out to name another host.
+    import_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_capture(self) -> Any:
         upload = self.cleaned_data["capture"]

@@ -7,7 +7,8 @@ result as soon as that host is done. A heartbeat thread keeps the reservation fr
 `HostScan.objects.recover_lost` can tell a slow batch from a dead worker.
 
 A re-assessment's batch (`ReassessBatch`) claims its hosts the same way but collects
-nothing: it judges each host's stored capture again (`assessments.scanning.reassess`).
+nothing: it judges each host's stored capture again (`assessments.scanning.reassess`); an
+uploaded capture's batch (`ImportBatch`) judges the upload (`results.import_upload`).
 """
 
 import logging
@@ -48,7 +49,11 @@ def scan_batch(scan_id: int, host_scan_ids: list[int]) -> dict[str, int]:
     """Job: scan one batch of a scan's hosts concurrently (or, for a re-assessment, judge
     their stored captures again); returns counts by outcome."""
     trigger = Scan.objects.filter(pk=scan_id).values_list("trigger", flat=True).first()
-    kind = ReassessBatch if trigger == ScanTrigger.REASSESS else Batch
+    kinds: dict[str | None, type[Batch]] = {
+        ScanTrigger.REASSESS: ReassessBatch,
+        ScanTrigger.CAPTURE: ImportBatch,
+    }
+    kind = kinds.get(trigger, Batch)
     return kind(scan_id, host_scan_ids, owner=_owner_name()).run()
 
 
@@ -251,3 +256,11 @@ class ReassessBatch(Batch):
 
     def _scan_and_save(self, pk: int, attempt: int) -> str | None:
         return reassess.reassess_host(self.host_scans[pk], owner=self.owner)
+
+
+class ImportBatch(Batch):
+    """An uploaded capture's batch (`scans.start_import`): the capture stored with the
+    HostScan is judged and stored as the host's latest result; nothing to collect or retry."""
+
+    def _scan_and_save(self, pk: int, attempt: int) -> str | None:
+        return results.import_upload(self.host_scans[pk], owner=self.owner)

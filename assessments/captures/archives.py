@@ -2,8 +2,9 @@
 
 Captures come from users and the network: sizes are capped per file (the output is cut and
 marked truncated) and in total (an error, counted from the declared sizes before anything is
-unpacked); links, devices, absolute paths, `..`, duplicate names and too many members are
-refused with a `CaptureError` in words a user can act on.
+unpacked), and so is how many times its own size an archive unpacks to; links, devices,
+absolute paths, `..`, duplicate names and too many members are refused with a `CaptureError`
+in words a user can act on.
 """
 
 import bz2
@@ -38,6 +39,11 @@ class Limits:
     members: int = 2000
     manifest_bytes: int = 64 * 1024
     streams: int = 16  # compressed streams one after the other (gzip members); `gzip` writes one
+    # Unpacked bytes per archive byte, once more than ratio_floor_bytes are unpacked: probe
+    # outputs compress 5-20 times; a file of zeros 1000 times (a bomb that stays under
+    # total_bytes still costs seconds of unpacking and judging).
+    expansion_ratio: int = 200
+    ratio_floor_bytes: int = 8 * 1024 * 1024
 
 
 LIMITS = Limits()
@@ -127,7 +133,15 @@ CODECS = [
 ]
 
 
-def decompress(data: bytes, limit: int, max_streams: int = LIMITS.streams) -> bytes:
+def expansion_error(ratio: int) -> CaptureError:
+    return CaptureError(
+        f"the capture unpacks to more than {ratio} times its own size (archive bomb?)"
+    )
+
+
+def decompress(
+    data: bytes, limit: int, max_streams: int = LIMITS.streams, limits: Limits = LIMITS
+) -> bytes:
     """The tar inside gzip/bzip2/xz, unpacked in memory and never past `limit` bytes.
 
     tarfile itself would read a PAX header of any declared size into memory, so the whole
@@ -135,7 +149,8 @@ def decompress(data: bytes, limit: int, max_streams: int = LIMITS.streams) -> by
     several streams one after the other, and handing each new decompressor "the rest of
     the file" copied that rest once per stream, so 8 MB of empty 20-byte gzip members took
     minutes. Here each decompressor is fed growing slices of a memoryview (see
-    FIRST_FEED_BYTES), and the number of streams is capped too (a capture has one).
+    FIRST_FEED_BYTES), and the number of streams is capped too (a capture has one), and so
+    is the expansion ratio (`Limits.expansion_ratio`), checked as the output grows.
     """
     codec = next((c for c in CODECS if data.startswith(c.magic)), None)
     if codec is None:
@@ -154,11 +169,13 @@ def decompress(data: bytes, limit: int, max_streams: int = LIMITS.streams) -> by
                 f"the archive is more than {max_streams} {codec.name} streams one after "
                 "the other (a capture is one)"
             )
-        offset = _unpack_stream(codec, view, offset, out, limit)
+        offset = _unpack_stream(codec, view, offset, out, limit, limits)
     return bytes(out)
 
 
-def _unpack_stream(codec: Codec, view: memoryview, offset: int, out: bytearray, limit: int) -> int:
+def _unpack_stream(
+    codec: Codec, view: memoryview, offset: int, out: bytearray, limit: int, limits: Limits
+) -> int:
     """Unpack the stream starting at `offset` onto `out`; where the next one starts."""
     unpacker = codec.make()
     feed = FIRST_FEED_BYTES
@@ -177,6 +194,8 @@ def _unpack_stream(codec: Codec, view: memoryview, offset: int, out: bytearray, 
                 f"the capture unpacks to more than {limit / 2**20:.0f} MiB "
                 f"({limit} bytes; archive bomb?)"
             )
+        if len(out) > limits.ratio_floor_bytes and len(out) > limits.expansion_ratio * offset:
+            raise expansion_error(limits.expansion_ratio)
     return offset - len(unpacker.unused_data)
 
 
@@ -184,7 +203,7 @@ def read_tar(data: bytes, limits: Limits) -> Files:
     files = Files(limits)
     try:
         budget = limits.total_bytes + limits.members * HEADER_BYTES
-        plain = decompress(data, budget, limits.streams)
+        plain = decompress(data, budget, limits.streams, limits)
         with tarfile.open(fileobj=io.BytesIO(plain), mode="r:") as archive:
             for member in archive:
                 files.count_member()
@@ -238,6 +257,8 @@ def read_zip(data: bytes, limits: Limits) -> Files:
                 if info.flag_bits & 0x1:
                     raise CaptureError(f"the capture holds an encrypted file: {info.filename!r}")
                 want = files.reserve(name, info.file_size)
+                if files.total > max(limits.ratio_floor_bytes, limits.expansion_ratio * len(data)):
+                    raise expansion_error(limits.expansion_ratio)
                 with archive.open(info) as handle:
                     content = handle.read(want)
                 files.add(name, content, info.file_size > want)

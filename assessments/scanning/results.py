@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import captures
-from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger, Transport
+from assessments.choices import ErrorClass, HostScanStatus, ScanStatus, ScanTrigger, Transport
 from assessments.collectors.base import CollectResult
 from assessments.engine import assess, verdict
 from assessments.facts import Destination, Facts
@@ -27,6 +27,26 @@ from fleet.models import Host
 
 class ImportCaptureError(ValueError):
     """An offline capture could not be stored (unknown host, unreadable capture)."""
+
+
+class HostnameMismatch(ImportCaptureError):
+    """The capture names another host than the one it is imported to; nothing is stored."""
+
+    def __init__(self, captured: str, host: str) -> None:
+        super().__init__(f"This capture is from host {captured}, not {host}.")
+        self.captured = captured
+        self.host = host
+
+
+def same_host(captured: str, name: str) -> bool:
+    """Whether a capture's hostname names the inventory host `name`: case does not count,
+    and a short name matches its fully qualified one (db1 and db1.example.com)."""
+    a, b = captured.strip().lower().rstrip("."), name.strip().lower().rstrip(".")
+    if a == b:
+        return True
+    if "." in a and "." in b:
+        return False
+    return a.split(".", 1)[0] == b.split(".", 1)[0]
 
 
 def destination_of(host: Host) -> Destination | None:
@@ -160,15 +180,67 @@ def save_failure(
     return True
 
 
+def _check_capture(host: Host, capture: captures.LoadedCapture, other_hostname_ok: bool) -> None:
+    if not other_hostname_ok and capture.hostname and not same_host(capture.hostname, host.name):
+        raise HostnameMismatch(capture.hostname, host.name)
+    if capture.os_family not in (OsFamily.LINUX, OsFamily.WINDOWS):
+        raise ImportCaptureError(f"unsupported OS family {capture.os_family!r}")
+
+
+def check_upload(
+    host: Host, data: bytes, *, other_hostname_ok: bool = False
+) -> captures.LoadedCapture:
+    """The upload page's checks before it queues `data`: a bounded read (no judging, no
+    writes: archives.py caps size, files and expansion) and the hostname. Raises
+    `ImportCaptureError` (`HostnameMismatch` for another host's capture) in user words."""
+    try:
+        capture = captures.read_capture_bytes(data)
+    except captures.CaptureError as exc:
+        raise ImportCaptureError(f"not a usable capture: {exc}") from exc
+    _check_capture(host, capture, other_hostname_ok)
+    return capture
+
+
+def import_upload(hs: HostScan, *, owner: str) -> str | None:
+    """Job side of an upload (`scans.start_import`): judge and store the capture uploaded as
+    `hs`'s Capture row, as `import_capture` would; "done", "failed", or None when `owner`
+    no longer holds `hs`."""
+    upload = Capture.objects.filter(host_scan_id=hs.pk).first()
+    if upload is None:
+        failed = save_failure(hs.pk, ErrorClass.NO_CAPTURE, "the upload is gone", owner=owner)
+        return "failed" if failed else None
+    try:
+        capture = captures.read_capture_bytes(upload.data)
+    except captures.CaptureError as exc:
+        detail = f"not a usable capture: {exc}"
+        return "failed" if save_failure(hs.pk, ErrorClass.NO_CAPTURE, detail, owner=owner) else None
+    result = CollectResult(
+        os_family=capture.os_family,
+        probes=dict(capture.probes),
+        transport=Transport.CAPTURE,
+        hostname=capture.hostname or hs.host.name,
+    )
+    with transaction.atomic():
+        Capture.objects.filter(pk=upload.pk).delete()  # the stored capture takes its place
+        saved = save_result(hs, result, owner=owner, collected_at=capture.collected_at)
+        if not saved:
+            transaction.set_rollback(True)
+    return "done" if saved else None
+
+
 def import_capture(
     host: Host | None,
     source: str | Path | bytes,
     user: User | None = None,
+    *,
+    other_hostname_ok: bool = True,
 ) -> HostScan:
     """Store an offline capture (directory, .tar.gz, .zip or its bytes) as the latest result
     of `host` (or of the host named in its manifest), exactly as if it had been scanned.
 
-    Raises `ImportCaptureError` with a message for users; nothing is stored then.
+    Raises `ImportCaptureError` with a message for users; nothing is stored then. Without
+    `other_hostname_ok` (the upload page, until the user confirms), a capture whose hostname
+    is not `host`'s raises `HostnameMismatch`; `--host` on the command line is explicit.
     """
     try:
         if isinstance(source, bytes):
@@ -183,8 +255,7 @@ def import_capture(
         host = Host.objects.filter(name=capture.hostname).first()
         if host is None:
             raise ImportCaptureError(f"no host named {capture.hostname!r} in the inventory")
-    if capture.os_family not in (OsFamily.LINUX, OsFamily.WINDOWS):
-        raise ImportCaptureError(f"unsupported OS family {capture.os_family!r}")
+    _check_capture(host, capture, other_hostname_ok)
     result = CollectResult(
         os_family=capture.os_family,
         probes=dict(capture.probes),

@@ -21,9 +21,9 @@ from django.utils import timezone
 from rq import Queue
 from rq.job import Job
 
-from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger
+from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger, Transport
 from assessments.managers import STALE_AFTER
-from assessments.models import HostScan, Scan, ScanSchedule
+from assessments.models import Capture, HostScan, Scan, ScanSchedule
 from assessments.scanning import ruleset
 from fleet.models import Host, HostGroup
 
@@ -141,6 +141,35 @@ def start_scan(
             ids = list(scan.host_scans.order_by("pk").values_list("pk", flat=True))
         if enqueue:
             transaction.on_commit(lambda: enqueue_batches(scan.pk, ids))
+    return scan
+
+
+def start_import(
+    host: Host,
+    data: bytes,
+    *,
+    hostname: str = "",
+    user: User | AnonymousUser | None = None,
+) -> Scan:
+    """A scan (trigger "Offline capture") of `host` that judges the uploaded capture `data`
+    in a batch job, enqueued once committed, so the upload request does not wait for it.
+
+    Until the job takes it, the upload is the HostScan's Capture row as uploaded (the job
+    replaces it by the capture it stores, `results.import_upload`); the HostScan is not
+    done, so nothing reads it as a result.
+    """
+    with transaction.atomic():
+        scan = Scan.objects.create(
+            selection={"hosts": [host.name]},
+            trigger=ScanTrigger.CAPTURE,
+            requested_by=user if user is not None and user.is_authenticated else None,
+            ruleset=ruleset.current(),
+        )
+        hs = HostScan.objects.create(
+            scan=scan, host=host, transport=Transport.CAPTURE, ruleset=ruleset.current()
+        )
+        Capture.objects.create(host_scan=hs, data=data, size=len(data), hostname=hostname[:255])
+        transaction.on_commit(lambda: enqueue_batches(scan.pk, [hs.pk]))
     return scan
 
 

@@ -1,12 +1,14 @@
 """Air-gapped hosts: download the offline collector, upload what it wrote."""
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from assessments.forms import CaptureUploadForm
 from assessments.probes.offline import collector_script
-from assessments.scanning.results import import_capture
+from assessments.scanning.results import HostnameMismatch, check_upload
+from assessments.scanning.scans import start_import
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 COLLECTOR_OS = ("linux", "windows")
@@ -29,15 +31,23 @@ def collector_download(request: HttpRequest, os_family: str) -> HttpResponse:
 
 @role_required(OPERATOR)
 def capture_upload(request: HttpRequest) -> HttpResponse:
+    """Check the upload (bounded read, hostname), then judge it in a job, not here."""
     form = CaptureUploadForm(request.POST or None, request.FILES or None)
+    mismatch = None
     if request.method == "POST" and form.is_valid():
         host = form.cleaned_data["host"]
+        data = form.cleaned_data["capture"].read()
         try:
-            user = request.user if request.user.is_authenticated else None
-            import_capture(host, form.cleaned_data["capture"].read(), user=user)
+            capture = check_upload(host, data, other_hostname_ok=form.cleaned_data["import_anyway"])
+        except HostnameMismatch as exc:
+            # Nothing is stored: the user says so explicitly, choosing the file again.
+            mismatch = exc
+            form.fields["import_anyway"].widget = forms.CheckboxInput()
         except (ValueError, OSError) as exc:  # ImportCaptureError is a ValueError
             form.add_error("capture", str(exc))
         else:
-            messages.success(request, f"Capture of {host} imported.")
-            return redirect(host)
-    return render(request, "assessments/capture_upload.html", {"form": form})
+            scan = start_import(host, data, hostname=capture.hostname, user=request.user)
+            messages.success(request, f"Capture of {host} uploaded: it is being judged.")
+            return redirect("scan-detail", scan.pk)
+    context = {"form": form, "mismatch": mismatch}
+    return render(request, "assessments/capture_upload.html", context)

@@ -2,6 +2,9 @@
 
 import bz2
 import gzip
+import io
+import tarfile
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -115,3 +118,20 @@ def test_it_caps_bzip2_streams_too() -> None:
 def test_it_refuses_a_stream_cut_short() -> None:
     data = gzip.compress(b"x" * 100_000)[:-20]
     assert "ends early" in error_of(data)
+
+
+def test_it_refuses_an_archive_that_expands_too_many_times_under_the_total() -> None:
+    plain = io.BytesIO()
+    with tarfile.open(fileobj=plain, mode="w") as archive:
+        info = tarfile.TarInfo("raw.txt")
+        info.size = 20_000_000
+        archive.addfile(info, io.BytesIO(b"\0" * info.size))
+    message = error_of(gzip.compress(plain.getvalue()))
+    assert "unpacks to more than 200 times its own size" in message
+
+
+def test_it_refuses_a_zip_that_expands_too_many_times_under_the_total() -> None:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("raw.txt", b"\0" * 20_000_000)
+    assert "unpacks to more than 200 times its own size" in error_of(packed.getvalue())
