@@ -15,8 +15,8 @@ from fleet.choices import Verdict
 VERDICT_COLOURS = {
     Verdict.NOT_READY: "#c0392b",
     Verdict.UNKNOWN: "#7d6b9e",
-    Verdict.CONDITIONAL: "#d68910",
     Verdict.WAIVED: "#a04000",
+    Verdict.CONDITIONAL: "#d68910",
     Verdict.READY: "#1e8449",
     Verdict.NEVER: "#95a5a6",
 }

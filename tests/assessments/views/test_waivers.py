@@ -32,8 +32,14 @@ def test_the_scan_page_keeps_the_verdict_the_host_had_when_scanned(operator_clie
     post_waiver(operator_client, host)
     page = operator_client.get(reverse("scan-detail", args=[host.latest_scan.scan_id]))
     row = page.content.decode().split(f'href="/hosts/{host.pk}/"')[1].split("</tr>")[0]
-    assert "Not ready" in row
-    assert "Ready with conditions" not in row and "✔ Ready" not in row
+    judged = row.split('class="muted now-verdict"')[0]
+    assert "Not ready" in judged and "Ready with conditions" not in judged
+    assert "now <span" in row and "Ready with conditions (waived)" in row
+
+
+def test_the_scan_page_says_nothing_more_while_the_verdict_is_unchanged(operator_client, host):
+    page = operator_client.get(reverse("scan-detail", args=[host.latest_scan.scan_id]))
+    assert "now-verdict" not in page.content.decode()
 
 
 def test_the_host_page_says_ready_with_conditions_waived_not_ready(operator_client, host):
