@@ -49,13 +49,17 @@ def verdict(severities: Iterable[tuple[str, bool]], scanned: bool = True) -> str
     """The verdict of design.md from (severity, waived) pairs.
 
     not_ready if any unwaived blocker; else unknown if the host could not be scanned or any
-    check is unknown; else conditional if any warning; else ready.
+    check is unknown; else waived (ready with conditions: the waivers) if any waived
+    blocker; else conditional if any warning; else ready.
     """
-    seen = {severity for severity, waived in severities if not waived}
+    pairs = list(severities)
+    seen = {severity for severity, waived in pairs if not waived}
     if Severity.BLOCKER in seen:
         return "not_ready"
     if not scanned or Severity.UNKNOWN in seen:
         return "unknown"
+    if any(severity == Severity.BLOCKER for severity, waived in pairs if waived):
+        return "waived"
     if Severity.WARNING in seen:
         return "conditional"
     return "ready"

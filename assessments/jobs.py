@@ -216,18 +216,21 @@ class Batch:
             outcome = self._collect(prepared)
             if isinstance(outcome, CollectResult):
                 return "done" if results.save_result(hs, outcome, owner=self.owner) else None
+            if self._cancel_requested():
+                return self._save_cancelled(pk, outcome)
             delay = backoff_delay(attempt)
             left_after_delay = prepared.target.deadline.remaining() - delay
             if (
                 not outcome.retryable
                 or attempt >= MAX_ATTEMPTS
                 or left_after_delay < MIN_ATTEMPT_SECONDS
-                or self._wait_for_retry(delay)
             ):
                 saved = results.save_failure(
                     pk, outcome.error_class, outcome.detail, owner=self.owner
                 )
                 return "failed" if saved else None
+            if self._wait_for_retry(delay):
+                return self._save_cancelled(pk, outcome)
             attempt += 1
             HostScan.objects.filter(pk=pk, worker=self.owner).update(
                 attempts=attempt, heartbeat=timezone.now()
@@ -238,6 +241,20 @@ class Batch:
             return collectors.collect(prepared.target, prepared.host_keys)
         except CollectError as exc:
             return exc
+
+    def _cancel_requested(self) -> bool:
+        return (
+            self.cancelled.is_set()
+            or Scan.objects.filter(pk=self.scan_id, cancel_requested=True).exists()
+        )
+
+    def _save_cancelled(self, pk: int, outcome: CollectError) -> str | None:
+        """A host the scan was cancelled under ends cancelled, whatever cut it short (the
+        error is kept as the detail); it counts as skipped."""
+        known = outcome.error_class in ErrorClass.values
+        why = ErrorClass(outcome.error_class).label if known else outcome.error_class
+        detail = f"Cancelled while being scanned ({why}: {outcome.detail})"
+        return "skipped" if results.save_cancelled(pk, detail, owner=self.owner) else None
 
     def _wait_for_retry(self, delay: float) -> bool:
         """Sleep before the next attempt; True when the scan was cancelled meanwhile."""

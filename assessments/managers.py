@@ -68,9 +68,9 @@ class HostScanManager(models.Manager["HostScan"]):
     ) -> dict[str, int]:
         """Hosts whose worker died (no heartbeat for `stale_after` seconds) go back to the
         queue through `enqueue` once the transaction commits, or fail as `lost` after
-        MAX_ATTEMPTS (or when their scan is being cancelled). With `pending` (the HostScan ids
-        the queue's jobs still hold), queued hosts of live scans that no job holds any more
-        are enqueued again too. Then their scans finish if nothing is left.
+        MAX_ATTEMPTS (they end cancelled when their scan is being cancelled). With `pending`
+        (the HostScan ids the queue's jobs still hold), queued hosts of live scans that no
+        job holds any more are enqueued again too. Then their scans finish if nothing is left.
 
         Safe to run from many processes at once: every change is a conditional UPDATE.
         """
@@ -84,7 +84,9 @@ class HostScanManager(models.Manager["HostScan"]):
         touched: dict[int, Scan] = {}
         for hs in stale.select_related("scan"):
             touched[hs.scan_id] = hs.scan
-            if hs.attempts >= MAX_ATTEMPTS or hs.scan.cancel_requested:
+            if hs.scan.cancel_requested:
+                failed += self._cancel_lost(hs, at)
+            elif hs.attempts >= MAX_ATTEMPTS:
                 failed += self._fail_lost(hs, at)
             elif self._unchanged(hs).update(
                 status=HostScanStatus.QUEUED, heartbeat=None, worker=""
@@ -103,6 +105,13 @@ class HostScanManager(models.Manager["HostScan"]):
     def _unchanged(self, hs: "HostScan") -> "models.QuerySet[HostScan]":
         """`hs`, only while nobody changed it since it was read as stale."""
         return self.filter(pk=hs.pk, status=hs.status, heartbeat=hs.heartbeat, worker=hs.worker)
+
+    def _cancel_lost(self, hs: "HostScan", at: datetime.datetime) -> int:
+        """A lost host of a scan being cancelled ends cancelled; the host keeps its latest."""
+        detail = f"Cancelled; the worker scanning this host ({hs.worker or 'unknown'}) was lost."
+        return self._unchanged(hs).update(
+            status=HostScanStatus.CANCELLED, error_detail=detail, finished=at
+        )
 
     def _fail_lost(self, hs: "HostScan", at: datetime.datetime) -> int:
         detail = (

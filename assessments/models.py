@@ -92,9 +92,9 @@ class Scan(models.Model):
         return True
 
     def cancel(self, user: object = None) -> int:
-        """Stop the scan: hosts not started yet are cancelled, hosts being scanned finish (a
-        host waiting to retry stops waiting). Returns how many hosts were cancelled; `user`
-        (who asked) is logged."""
+        """Stop the scan: hosts not started yet are cancelled, hosts being scanned finish (one
+        that fails after this, or waits to retry, ends cancelled: `jobs.Batch`). Returns how
+        many hosts were cancelled; `user` (who asked) is logged."""
         Scan.objects.filter(pk=self.pk).update(cancel_requested=True)
         cancelled = HostScan.objects.filter(scan_id=self.pk, status=HostScanStatus.QUEUED).update(
             status=HostScanStatus.CANCELLED, finished=timezone.now()

@@ -58,5 +58,7 @@ class Verdict(models.TextChoices):
     NOT_READY = "not_ready", "Not ready"
     UNKNOWN = "unknown", "Readiness unknown"
     CONDITIONAL = "conditional", "Ready with conditions"
+    # Extends design.md's verdicts: ready only because every blocker is waived.
+    WAIVED = "waived", "Ready with conditions (waived)"
     READY = "ready", "Ready"
     NEVER = "never", "Never scanned"

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from assessments.models import Capture, Finding, HostScan, Scan
+from assessments.engine import verdict
+from assessments.models import Capture, Finding, HostScan, Scan, Waiver
 from assessments.scanning.verdicts import refresh_host_verdict
 from fleet.models import Host, HostGroup, Tag
 
@@ -61,7 +62,8 @@ def make_scan_result(
     capture: dict[str, bytes] | None = None,
     **host_scan_values: Any,
 ) -> HostScan:
-    """A finished HostScan of `host` with `findings`, made the host's latest scan."""
+    """A finished HostScan of `host` with `findings`, judged with the waivers in force now
+    and made the host's latest scan."""
     when = finished or timezone.now()
     if scan is None:
         scan = Scan.objects.create(status="finished", started=when, finished=when)
@@ -75,9 +77,14 @@ def make_scan_result(
         transport="ssh",
         **host_scan_values,
     )
-    Finding.objects.bulk_create(
+    waived = Waiver.objects.in_force(host.pk, timezone.localdate())
+    made = Finding.objects.bulk_create(
         Finding(host_scan=host_scan, host=host, **finding_values(spec)) for spec in findings
     )
+    if "verdict" not in host_scan_values:  # judged now, as save_result judges a scan
+        pairs = [(f.severity, f.check_id in waived) for f in made]
+        host_scan.verdict = verdict(pairs, scanned=status == "done")
+        host_scan.save(update_fields=["verdict"])
     if capture is not None:
         Capture.objects.create(host_scan=host_scan, data=make_capture(capture))
     refresh_host_verdict(host, host_scan)

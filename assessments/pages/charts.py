@@ -15,6 +15,7 @@ from fleet.choices import Verdict
 VERDICT_COLOURS = {
     Verdict.NOT_READY: "#c0392b",
     Verdict.UNKNOWN: "#7d6b9e",
+    Verdict.WAIVED: "#a04000",
     Verdict.CONDITIONAL: "#d68910",
     Verdict.READY: "#1e8449",
     Verdict.NEVER: "#95a5a6",
@@ -118,6 +119,7 @@ def verdicts_over_time(days: dict[str, dict[str, int]]) -> dict[str, Any]:
     symbols = {
         "not_ready": "x",
         "unknown": "diamond",
+        "waived": "triangle-down",
         "conditional": "triangle-up",
         "ready": "circle",
     }

@@ -23,10 +23,13 @@ from fleet.models import Host
 VERDICT_ORDER = [
     Verdict.NOT_READY,
     Verdict.UNKNOWN,
+    Verdict.WAIVED,
     Verdict.CONDITIONAL,
     Verdict.READY,
     Verdict.NEVER,
 ]
+# The verdicts a scan can end with (every one but never scanned).
+SCANNED_VERDICTS = [v for v in VERDICT_ORDER if v != Verdict.NEVER]
 STALE_DAYS = 30
 
 
@@ -103,7 +106,7 @@ def verdicts_over_time(hosts: QuerySet[Host], days: int = 90) -> dict[str, dict[
         .values("day", "verdict")
         .annotate(n=Count("host_id", distinct=True))
     )
-    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(VERDICT_ORDER[:4], 0))
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SCANNED_VERDICTS, 0))
     for row in rows:
         out[row["day"].isoformat()][row["verdict"] or Verdict.UNKNOWN] += row["n"]
     return dict(sorted(out.items()))

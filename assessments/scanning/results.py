@@ -228,6 +228,15 @@ def import_upload(hs: HostScan, *, owner: str) -> str | None:
     return "done" if saved else None
 
 
+def save_cancelled(host_scan_id: int, detail: str, *, owner: str) -> bool:
+    """The scan was cancelled while this host was being scanned and nothing usable came
+    back: the host ends cancelled (not failed), keeping its latest result and verdict."""
+    mine = HostScan.objects.filter(pk=host_scan_id, status=HostScanStatus.RUNNING, worker=owner)
+    return bool(
+        mine.update(status=HostScanStatus.CANCELLED, error_detail=detail, finished=timezone.now())
+    )
+
+
 def import_capture(
     host: Host | None,
     source: str | Path | bytes,

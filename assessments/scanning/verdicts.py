@@ -11,7 +11,9 @@ from fleet.models import Host
 
 @transaction.atomic
 def refresh_host_verdict(host: Host, host_scan: HostScan | None = None) -> str:
-    """Mark findings waived or not, then recompute the verdict of the host's latest scan.
+    """Mark the latest scan's findings waived or not, then recompute the host's current
+    verdict from them. The HostScan keeps the verdict it was judged with: a waiver made or
+    ended later changes the host, never the history.
 
     `host_scan`, when given, becomes the latest scan of the host unless a result of it that
     finished later is stored (`Host.objects.make_latest`).
@@ -34,7 +36,5 @@ def refresh_host_verdict(host: Host, host_scan: HostScan | None = None) -> str:
     pairs = findings.values_list("severity", "waived")
     scanned = latest.status == "done"
     host.verdict = verdict(pairs, scanned=scanned)
-    latest.verdict = host.verdict
-    latest.save(update_fields=["verdict"])
     host.save(update_fields=["verdict", "latest_scan", "last_scanned"])
     return host.verdict

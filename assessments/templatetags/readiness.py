@@ -21,6 +21,7 @@ VERDICT_ICONS: dict[str, str] = {
     Verdict.NOT_READY: "✖",
     Verdict.UNKNOWN: "?",
     Verdict.CONDITIONAL: "◐",
+    Verdict.WAIVED: "◑",
     Verdict.READY: "✔",
     Verdict.NEVER: "\u2013",
 }

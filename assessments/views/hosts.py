@@ -111,6 +111,16 @@ def diff_source(latest: HostScan, previous: HostScan, same_capture: bool) -> str
     return "Changes come from the host."
 
 
+def severity_counts(findings: list[Finding]) -> dict[str, int]:
+    """Findings per severity that count towards the verdict, and the waived ones apart (a
+    waived blocker is not a blocker of the host's current verdict)."""
+    counts = {
+        s: sum(1 for f in findings if f.severity == s and not f.waived) for s in SEVERITY_RANK
+    }
+    counts["waived"] = sum(1 for f in findings if f.waived)
+    return counts
+
+
 def _grouped(findings: list[Finding]) -> "OrderedDict[str, list[Finding]]":
     groups: OrderedDict[str, list[Finding]] = OrderedDict()
     ordered = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.check_id))
@@ -154,7 +164,7 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": list(host.groups.all()),
         "tags": list(host.tags.all()),
         "findings": _grouped(findings),
-        "counts": {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_RANK},
+        "counts": severity_counts(findings),
         "previous_scan": previous_scan,
         "diff": scan_diff(findings, previous) if previous_scan else None,
         "diff_source": (

@@ -122,3 +122,18 @@ def test_a_bug_in_the_platform_facts_keeps_the_findings(monkeypatch):
     monkeypatch.setattr(engine, "platform", broken)
     assessment = assessed("linux_clean")
     assert assessment.platform == Platform("linux") and assessment.findings
+
+
+@pytest.mark.parametrize(
+    "pairs, expected",
+    [
+        ([("blocker", True)], "waived"),
+        ([("blocker", True), ("warning", False)], "waived"),
+        ([("blocker", True), ("unknown", False)], "unknown"),
+        ([("blocker", True), ("blocker", False)], "not_ready"),
+        ([("warning", True), ("pass", False)], "ready"),
+        ([("warning", False)], "conditional"),
+    ],
+)
+def test_a_host_whose_only_blockers_are_waived_is_ready_with_conditions_waived(pairs, expected):
+    assert engine.verdict(pairs) == expected

@@ -162,7 +162,38 @@ def test_it_stops_retrying_when_the_scan_is_cancelled(fake_collect):
     fake_collect.on("web1", fail_and_cancel)
     run_batch(scan)
     assert fake_collect.calls == ["web1"]
-    assert host_scan(scan, "web1").status == "failed"
+    assert host_scan(scan, "web1").status == "cancelled"
+
+
+def test_a_host_running_when_the_scan_is_cancelled_ends_cancelled_not_timed_out(fake_collect):
+    host = make_host("web1")
+    scan = start_scan({"all": True})
+
+    def cancel_then_time_out(target):
+        Scan.objects.get(pk=scan.pk).cancel()
+        raise CollectError(ErrorClass.TIMEOUT, "no answer within the host deadline")
+
+    fake_collect.on("web1", cancel_then_time_out)
+    assert run_batch(scan)["failed"] == 0
+    hs = host_scan(scan, "web1")
+    assert (hs.status, hs.get_status_display(), hs.error_class) == ("cancelled", "Cancelled", "")
+    assert "Timed out" in hs.error_detail
+    assert (hs.verdict, Scan.objects.get(pk=scan.pk).status) == ("", "cancelled")
+    host.refresh_from_db()
+    assert (host.verdict, host.latest_scan) == ("never", None)
+
+
+def test_a_host_that_finishes_after_the_cancel_keeps_its_result(fake_collect):
+    make_host("web1")
+    scan = start_scan({"all": True})
+
+    def cancel_then_answer(target):
+        Scan.objects.get(pk=scan.pk).cancel()
+        return linux_result(target.name)
+
+    fake_collect.on("web1", cancel_then_answer)
+    run_batch(scan)
+    assert host_scan(scan, "web1").status == "done"
 
 
 def test_it_does_not_overwrite_a_host_taken_over_by_another_worker(fake_collect):

@@ -69,9 +69,15 @@ def test_an_operator_waives_a_blocker_and_sees_the_verdict_change(
     page.fill("input[name=owner]", "ops team")
     page.click("form[action$='/waivers/'] button[type=submit]")
     page.wait_for_selector(".messages")
-    assert "Ready" in page.locator("h1").inner_text()
+    assert "Ready with conditions (waived)" in page.locator("h1").inner_text()
     assert "Not ready" not in page.locator("h1").inner_text()
-    assert page.locator(".badge.waived").count() == 1
+    assert page.locator(".finding .badge.waived").count() == 1
+    assert page.locator(".sev-summary .chip-waived").inner_text().strip() == "waived 1"
+    # The scan it was judged on keeps the verdict it had then.
+    page.click(f"a[href='/scans/{web.latest_scan.scan_id}/']")
+    page.wait_for_selector("table.table tbody tr")
+    row = page.locator("table.table tbody tr", has_text="web-01")
+    assert "Not ready" in row.inner_text()
 
 
 def test_an_operator_starts_a_scan_and_watches_it_finish(

@@ -86,7 +86,7 @@ def test_it_marks_waived_findings(viewer_client, hosts):
     create_waiver(hosts[0], "selinux.enforcing", "selinux", reason="ok", owner="me")
     _, body = download(viewer_client)
     web_row = next(r for r in rows_of(body) if r[0] == "web1")
-    assert web_row[11] == "true" and web_row[4] == "conditional"
+    assert web_row[11] == "true" and web_row[4] == "waived"
 
 
 def test_it_neutralises_formulas(viewer_client, db):

@@ -156,6 +156,20 @@ def test_it_fails_a_lost_host_after_its_last_attempt(queue):
     assert scan.status == "finished"
 
 
+def test_a_lost_host_of_a_cancelled_scan_ends_cancelled(queue):
+    host = make_host("web1")
+    scan = start_scan({"all": True})
+    lose(scan, "web1")
+    scan.cancel()
+    recover_lost()
+    hs = scan.host_scans.get()
+    assert (hs.status, hs.error_class, hs.verdict) == ("cancelled", "", "")
+    host.refresh_from_db()
+    assert host.verdict == "never"
+    scan.refresh_from_db()
+    assert scan.status == "cancelled"
+
+
 def test_it_leaves_hosts_with_a_fresh_heartbeat_alone(queue):
     make_host("web1")
     scan = start_scan({"all": True})

@@ -34,7 +34,23 @@ def test_a_waived_blocker_no_longer_makes_the_host_not_ready(host, operator):
     assert host.verdict == "not_ready"
     waive(host, operator)
     host.refresh_from_db()
-    assert host.verdict == "conditional"
+    assert host.verdict == "waived"
+
+
+def test_a_waiver_never_changes_the_verdict_a_past_scan_was_judged_with(host):
+    judged = host.latest_scan
+    waive(host)
+    judged.refresh_from_db()
+    assert judged.verdict == "not_ready"
+
+
+def test_a_revoked_waiver_never_changes_the_verdict_a_past_scan_was_judged_with(host):
+    waiver = waive(host)
+    rescan = make_scan_result(host, BLOCKED)
+    revoke_waiver(waiver)
+    rescan.refresh_from_db()
+    host.refresh_from_db()
+    assert (rescan.verdict, host.verdict) == ("waived", "not_ready")
 
 
 def test_the_waived_finding_stays_visible_as_waived(host):
@@ -47,7 +63,7 @@ def test_a_waiver_survives_a_rescan_that_still_finds_the_problem(host):
     waive(host)
     make_scan_result(host, BLOCKED)
     host.refresh_from_db()
-    assert host.verdict == "conditional"
+    assert host.verdict == host.latest_scan.verdict == "waived"
     assert Finding.objects.get(host_scan=host.latest_scan, check_id="selinux.enforcing").waived
 
 

@@ -23,9 +23,40 @@ def test_an_operator_waives_a_blocker_and_the_verdict_changes(operator_client, h
     response = post_waiver(operator_client, host)
     assert response.status_code == 302
     host.refresh_from_db()
-    assert host.verdict == "ready"
+    assert host.verdict == "waived"
     page = operator_client.get(reverse("host-detail", args=[host.pk])).content.decode()
     assert "waived" in page and "Revoke" in page
+
+
+def test_the_scan_page_keeps_the_verdict_the_host_had_when_scanned(operator_client, host):
+    post_waiver(operator_client, host)
+    page = operator_client.get(reverse("scan-detail", args=[host.latest_scan.scan_id]))
+    row = page.content.decode().split(f'href="/hosts/{host.pk}/"')[1].split("</tr>")[0]
+    judged = row.split('class="muted now-verdict"')[0]
+    assert "Not ready" in judged and "Ready with conditions" not in judged
+    assert "now <span" in row and "Ready with conditions (waived)" in row
+
+
+def test_the_scan_page_says_nothing_more_while_the_verdict_is_unchanged(operator_client, host):
+    page = operator_client.get(reverse("scan-detail", args=[host.latest_scan.scan_id]))
+    assert "now-verdict" not in page.content.decode()
+
+
+def test_the_host_page_says_ready_with_conditions_waived_not_ready(operator_client, host):
+    post_waiver(operator_client, host)
+    page = operator_client.get(reverse("host-detail", args=[host.pk])).content.decode()
+    heading = page.split("<h1>")[1].split("</h1>")[0]
+    assert "Ready with conditions (waived)" in heading
+    assert "v-waived" in heading
+
+
+def test_the_host_page_summary_counts_a_waived_blocker_as_waived(operator_client, host):
+    post_waiver(operator_client, host)
+    response = operator_client.get(reverse("host-detail", args=[host.pk]))
+    assert response.context["counts"]["blocker"] == 0
+    assert response.context["counts"]["waived"] == 1
+    summary = response.content.decode().split('class="sev-summary"')[1].split("</ul>")[0]
+    assert "Blocker</span> 0" in summary and "waived</span> 1" in summary
 
 
 def test_a_viewer_cannot_waive(viewer_client, host):
