@@ -60,7 +60,7 @@ class Layout(Check):
         dm = [] if isinstance(devices, Unavailable) else devices
         parts = []
         if md:
-            parts.append(f"md RAID {listing([f'{a.name} ({a.level or a.state})' for a in md])}")
+            parts.append(f"md RAID {listing([a.summary for a in md])}")
         if lvs:
             groups = sorted({v.vg for v in lvs if v.vg})
             where = f" in {counted(len(groups), 'volume group')}" if groups else ""
@@ -73,7 +73,8 @@ class Layout(Check):
             parts.append(
                 f"{counted(len(paths), 'multipath map')} ({listing([m.name for m in paths], 4)})"
             )
-        lines = [a.line for a in md] + [v.line for v in lvs] + [m.line for m in paths]
+        lines = [" ".join(filter(None, (a.line, a.slots, a.sync))) for a in md]
+        lines += [v.line for v in lvs] + [m.line for m in paths]
         if not lvs:
             lines += [d.line.strip() for d in dm]
         lines += [f"({r.reason})" for r in failed]

@@ -172,7 +172,7 @@ class NftablesRuleset(Check):
             ]
         if isinstance(ruleset, Unavailable):
             return [self.unknown(ruleset)]
-        used = [t for t in ruleset.tables if t.chains or t.sets]
+        used = [t for t in ruleset.tables if not t.inert]
         lines = [
             f"{t.label}: {counted(len(t.chains), 'chain')}, "
             f"{counted(sum(len(c.rules) for c in t.chains), 'rule')}"
@@ -205,7 +205,12 @@ class NftablesRuleset(Check):
             ]
         if ruleset.tables:
             return [
-                self.finding(Severity.INFO, "Only empty nftables tables", evidence(label, lines))
+                self.finding(
+                    Severity.INFO,
+                    "Only nftables tables that filter nothing (no rule, no set, every chain "
+                    "accepts): drop them or re-create them inside the container",
+                    evidence(label, lines),
+                )
             ]
         return [
             self.finding(Severity.PASS, "No nftables ruleset", evidence(label, ["empty ruleset"]))

@@ -8,29 +8,62 @@ from assessments.facts import ProbeOutput
 from assessments.parsers.text import decode
 
 
-@dataclass(frozen=True)
+@dataclass
 class MdArray:
     name: str  # md0
     state: str  # active | inactive
     level: str  # raid1, raid5, linear... ("" for an inactive array)
     devices: list[str]  # sda1, sdb1(F)...
     line: str
+    slots: str = ""  # "[2/1] [U_]": members wanted / working, and which are up
+    sync: str = ""  # "recovery 8.5%", "resync 25.7%", "check 94.3%", "resync DELAYED"...
+
+    @property
+    def degraded(self) -> bool:
+        """A member is missing or failed: `[2/1] [U_]` (`_` marks a missing slot)."""
+        return "_" in self.slots
+
+    @property
+    def summary(self) -> str:
+        """`md6 (raid1, degraded [2/1] [U_], recovery 8.5%)` for titles and evidence."""
+        details = [self.level] if self.level else []
+        details += ["inactive"] if self.state == "inactive" else []
+        if self.degraded:
+            details.append(f"degraded {self.slots}")
+        if self.sync:
+            details.append(self.sync)
+        return f"{self.name} ({', '.join(details or [self.state])})"
 
 
 # `md2 : active (auto-read-only) raid1 sda6[0] sdb6[1]`, `md127 : inactive sdb[1](S)`
 _MD = re.compile(r"^(md\S*)\s*:\s*(active|inactive)\s*(.*)$")
+# The status line under it: `195310144 blocks [2/1] [U_]` (also `super 1.2 level 6, 64k chunk,
+# algorithm 2 [8/8] [UUUUUUUU]`); raid0 and linear arrays have none.
+_SLOTS = re.compile(r"(\[\d+/\d+\])\s*(\[[U_]+\])")
+# A progress line (`[=>....]  recovery =  8.5% (16775552/195310144) finish=...`) or a
+# waiting one (`resync=DELAYED`, `resync=PENDING`): kernels print both with blanks or tabs.
+_SYNC = re.compile(r"\b(resync|recovery|reshape|check|repair)\s*=\s*([\d.]+%|[A-Z]+)")
 
 
 def parse_mdstat(out: ProbeOutput) -> list[MdArray]:
-    arrays = []
+    """The arrays of /proc/mdstat with their members and, from the lines below each array,
+    its slots and any resync / recovery in progress (`Personalities`, `read_ahead` (2.4
+    kernels), `bitmap:` and `unused devices` lines carry nothing to report)."""
+    arrays: list[MdArray] = []
     for raw in decode(out.stdout).split("\n"):
         found = _MD.match(raw.strip())
-        if not found:
+        if found:
+            words = [w for w in found.group(3).split() if not w.startswith("(")]
+            level = words[0] if words and "[" not in words[0] else ""
+            devices = [re.sub(r"\[\d+\]", "", w) for w in words if "[" in w]
+            arrays.append(MdArray(found.group(1), found.group(2), level, devices, raw.strip()))
             continue
-        words = [w for w in found.group(3).split() if not w.startswith("(")]
-        level = words[0] if words and "[" not in words[0] else ""
-        devices = [re.sub(r"\[\d+\]", "", w) for w in words if "[" in w]
-        arrays.append(MdArray(found.group(1), found.group(2), level, devices, raw.strip()))
+        if not arrays or not raw[:1].isspace():
+            continue
+        if (slots := _SLOTS.search(raw)) and not arrays[-1].slots:
+            arrays[-1].slots = f"{slots.group(1)} {slots.group(2)}"
+        if (sync := _SYNC.search(raw)) and not arrays[-1].sync:
+            arrays[-1].sync = f"{sync.group(1)} {sync.group(2)}"
     return arrays
 
 
@@ -82,11 +115,19 @@ class LogicalVolume:
 _ATTR = re.compile(r"[-a-zA-Z][-rwR][-a-zA-Z]{4}[-a-zA-Z]{0,4}")
 
 
+# A VG or LV UUID (`-o lv_name,vg_uuid,...` puts one where the default layout has the VG).
+_LVM_UUID = re.compile(r"[0-9A-Za-z]{6}(?:-[0-9A-Za-z]{4}){5}-[0-9A-Za-z]{6}")
+
+
 def parse_lvs(out: ProbeOutput) -> list[LogicalVolume]:
     """`lvs --separator '|' -o vg_name,lv_name,lv_attr,lv_size,origin` (this project's probe),
     or blank-separated columns of another `-o` list, where the attribute field is told by its
-    form and the first column is the volume name."""
+    form and the first column is the volume name. In lvs's default layout (`LV VG Attr LSize
+    Pool Origin ...`) the second column is the volume group (unless it is a UUID), and under
+    a header line the origin is the word that starts where `Origin` does (lvs left-aligns
+    text columns; Pool and Origin are blank for most volumes, so only the position tells)."""
     volumes = []
+    origin_at = -1
     for raw in decode(out.stdout).split("\n"):
         line = raw.strip()
         if "|" in line:
@@ -95,11 +136,19 @@ def parse_lvs(out: ProbeOutput) -> list[LogicalVolume]:
                 volumes.append(LogicalVolume(vg, name, attr, size, origin, line))
             continue
         words = line.split()
+        if words[:1] == ["LV"] and "Attr" in words:
+            origin_at = raw.find(" Origin") + 1 if " Origin" in raw else -1
+            continue
         attrs = [w for w in words[1:] if _ATTR.fullmatch(w) and "-" in w]
         if words and attrs:
-            after = words[words.index(attrs[0]) + 1 :]
+            at = words.index(attrs[0])
+            after = words[at + 1 :]
+            origin = next(
+                (m.group() for m in re.finditer(r"\S+", raw) if m.start() == origin_at), ""
+            )
+            vg = words[1] if at == 2 and not _LVM_UUID.fullmatch(words[1]) else ""
             volumes.append(
-                LogicalVolume("", words[0], attrs[0], after[0] if after else "", "", line)
+                LogicalVolume(vg, words[0], attrs[0], after[0] if after else "", origin, line)
             )
     return volumes
 
@@ -115,18 +164,39 @@ class MultipathMap:
 
 
 # `d11 (35000c500ad9ae4b3) dm-15 SEAGATE,DL1800MM0159`, `3600a0b8... dm-0 IBM,1814` (no
-# friendly name), RHEL 5's `mpath0 (3600...) dm-0 IBM,2145`.
-_MAP = re.compile(r"^(\S+)\s+(?:\((\S+)\)\s+)?(dm-\d+)\s*(.*)$")
+# friendly name), RHEL 5's `mpath0 (3600...) dm-0 IBM,2145`. A WWID may hold blanks (`mpatha
+# (1IET     00080001) dm-0 IET,VIRTUAL-DISK`, or bare `1IET     00080001 dm-0 ...`), and
+# RHEL 5 glues a bare WWID to the dm name (`...000000c600dm-2 HP,OPEN-E`). Map lines start in
+# the first column; path and group lines are indented or drawn (`|-+-`, `` `- ``, `\_`).
+_MAP_ALIAS = re.compile(r"^(\S.*?)\s+\(([^()]*)\)\s*(dm-\d+)(?:\s+(.*))?$")
+_MAP_BARE = re.compile(r"^(\S.*?)\s*(dm-\d+)(?:\s+(.*))?$")
 # `  |- 14:0:20:0 sdai 66:32  active undef running`, RHEL 5's ` \_ 1:0:0:0 sdb 8:16 [active]`
 _PATH = re.compile(r"\b\d+:\d+:\d+:\d+\s+(\S+)\s+\d+:\d+")
+_NOT_A_MAP = ("|", "`", "\\", "size=", "[size=")
+
+
+def _map_header(line: str) -> MultipathMap | None:
+    if not line[:1].strip() or line.startswith(_NOT_A_MAP):
+        return None
+    if found := _MAP_ALIAS.match(line):
+        name, wwid, dm, vendor = found.groups()
+    elif found := _MAP_BARE.match(line):
+        name, dm, vendor = found.groups()
+        wwid = name
+    else:
+        return None
+    return MultipathMap(
+        name.strip(), wwid.strip() or name.strip(), dm, (vendor or "").strip(), [], line.strip()
+    )
 
 
 def parse_multipath(out: ProbeOutput) -> list[MultipathMap]:
+    """The maps of `multipath -ll` and their path devices; the path list and debugging lines
+    that verbose runs print before the maps are not maps."""
     maps: list[MultipathMap] = []
     for raw in decode(out.stdout).split("\n"):
-        if found := _MAP.match(raw.strip()):
-            name, wwid, dm, vendor = found.groups()
-            maps.append(MultipathMap(name, wwid or name, dm, vendor.strip(), [], raw.strip()))
+        if header := _map_header(raw.rstrip()):
+            maps.append(header)
         elif maps and (path := _PATH.search(raw)):
             maps[-1].paths.append(path.group(1))
     return maps

@@ -119,12 +119,17 @@ def parse_ip_vs(out: ProbeOutput) -> IpvsTable:
     for line in lines:
         if found := _SERVICE.match(line):
             protocol, address, scheduler = found.groups()
-            services.append(VirtualService(protocol, _address(address), scheduler, line.strip()))
+            services.append(
+                VirtualService(protocol, _address(protocol, address), scheduler, line.strip())
+            )
     return IpvsTable(services, cut)
 
 
-def _address(text: str) -> str:
-    """`C0A80001:0050` -> `192.168.0.1:80`; other forms (IPv6 in brackets, marks) as they are."""
+def _address(protocol: str, text: str) -> str:
+    """`C0A80001:0050` -> `192.168.0.1:80`; a firewall mark (`FWM  10001000`, printed in hex)
+    -> `mark 0x10001000`; other forms (IPv6 in brackets) as they are."""
+    if protocol == "FWM":
+        return f"mark 0x{text}" if re.fullmatch(r"[0-9A-Fa-f]{8}", text) else f"mark {text}"
     found = re.fullmatch(r"([0-9A-Fa-f]{8}):([0-9A-Fa-f]{4})", text)
     if not found:
         return text

@@ -71,6 +71,14 @@ class NftTable:
     def label(self) -> str:
         return f"table {self.family} {self.name}"
 
+    @property
+    def inert(self) -> bool:
+        """Nothing in it acts on a packet: no set, no rule, and every base chain accepts (the
+        ruleset Debian's stock /etc/nftables.conf loads)."""
+        return not self.sets and all(
+            not chain.rules and chain.policy in ("", "accept") for chain in self.chains
+        )
+
 
 @dataclass(frozen=True)
 class NftRuleset:

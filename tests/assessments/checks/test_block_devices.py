@@ -94,3 +94,45 @@ def test_no_snapshot_passes_and_lvs_denied_without_proof_is_unknown():
 
 def test_no_lvm_tools_pass():
     assert severities(snapshots(lvs=missing("lvs"), dmsetup=text("No devices found\n"))) == ["pass"]
+
+
+# -- real outputs (tests/samples/SOURCES.md) ------------------------------------------------
+
+
+def test_real_md_arrays_name_their_degraded_and_syncing_state():
+    finding = layout(
+        mdstat=out("linux-proc-mdstat-node-exporter.txt"),
+        dmsetup=text("No devices found\n"),
+        lvs=text(""),
+        multipath=missing("multipath"),
+    )
+    assert finding.severity == "info"
+    assert "md6 (raid1, degraded [2/1] [U_], recovery 8.5%)" in finding.title
+    assert "md4 (raid1, inactive)" in finding.title and "and 4 more" in finding.title
+    assert "md219 : inactive sdb[2](S) sdc[1](S) sda[0](S)" in finding.evidence
+    assert "md8 : active raid1 sdb1[1] sda1[0] [2/2] [UU] resync 8.5%" in finding.evidence
+
+
+def test_real_multipath_maps_with_blanks_in_their_wwid_are_all_counted():
+    finding = layout(
+        mdstat=NO_MDSTAT,
+        dmsetup=out("linux-dmsetup-ls-rhel7-lvm.txt"),
+        lvs=text(""),
+        multipath=out("linux-multipath-ll-collection.txt", 0),
+    )
+    assert finding.severity == "info" and "8 multipath maps" in finding.title
+
+
+def test_a_real_lvm_snapshot_in_the_default_layout_is_a_warning():
+    (finding,) = Snapshots().evaluate(
+        facts(lvs=out("linux-lvs-collection.txt", 0), dmsetup=text("No devices found\n"))
+    )
+    assert (finding.check, finding.severity) == ("block_devices.snapshots", "warning")
+    assert "ubuntu-vg/home_snap (of LogVol_Home)" in finding.title
+
+
+def test_real_dmsetup_names_without_snapshot_parts_pass():
+    (finding,) = Snapshots().evaluate(
+        facts(lvs=DENIED, dmsetup=out("linux-dmsetup-ls-rhel7-lvm.txt"))
+    )
+    assert finding.severity == "unknown"  # thin snapshots only lvs shows

@@ -81,3 +81,32 @@ def test_a_gps_reference_clock_of_a_running_ntpd_is_a_blocker():
 def test_the_local_clock_driver_is_no_hardware_clock():
     config = text("==> /etc/ntp.conf <==\nserver 127.127.1.0\nfudge 127.127.1.0 stratum 10\n")
     assert severities(hardware(ps=text(NTPD), ntp_config=config)) == ["pass"]
+
+
+# -- real configuration files (tests/samples/SOURCES.md) ------------------------------------
+
+
+def framed(path: str, sample: str):
+    return text(f"==> {path} <==\n" + sample_bytes(sample).decode())
+
+
+def test_a_stock_centos7_chronyd_client_is_info():
+    config = framed("/etc/chrony.conf", "linux-chrony-conf-centos7-client.txt")
+    finding = sync(ps=text(CHRONYD), ntp_config=config)
+    assert finding.severity == "info" and "server ntp.nict.jp iburst" in finding.evidence
+    assert hardware(ps=text(CHRONYD), ntp_config=config)[0].severity == "pass"
+
+
+def test_a_real_ntpd_with_gps_and_pps_drivers_is_a_blocker_and_serves_its_lan():
+    config = framed("/etc/ntp.conf", "linux-ntp-conf-gps-pps-refclock.txt")
+    (clock,) = hardware(ps=text(NTPD), ntp_config=config)
+    assert clock.severity == "blocker"
+    assert "127.127.20.0" in clock.title and "127.127.22.0" in clock.title
+    served = sync(ps=text(NTPD), ntp_config=config)
+    assert served.severity == "warning"
+    assert "restrict 192.168.0.0 mask 255.255.255.0" in served.evidence
+
+
+def test_a_real_ntpd_client_restricting_default_serves_nobody():
+    config = framed("/etc/ntp.conf", "linux-ntp-conf-centos-client.txt")
+    assert sync(ps=text(NTPD), ntp_config=config).severity == "info"

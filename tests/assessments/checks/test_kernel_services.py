@@ -124,3 +124,36 @@ def test_no_target_passes():
         facts(ps=text(PS), proc_modules=out("linux-lsmod-centos7.txt"))
     )
     assert finding.severity == "pass"
+
+
+# -- real outputs (tests/samples/SOURCES.md) ------------------------------------------------
+
+DRBD = "linux-proc-drbd-collection.txt"
+
+
+def test_real_drbd_84_and_80_resources_are_a_blocker():
+    (v84,) = Drbd().evaluate(facts(proc_drbd=out(DRBD, 0)))
+    assert v84.severity == "blocker" and v84.title.endswith("minor 1 (Connected)")
+    (v80,) = Drbd().evaluate(facts(proc_drbd=out(DRBD, 1)))
+    assert v80.severity == "blocker" and "2 resources" in v80.title
+    assert "version: 8.0.14" in v80.evidence
+
+
+def test_a_real_drbd_9_file_is_a_warning():
+    (finding,) = Drbd().evaluate(facts(proc_drbd=out(DRBD, 2)))
+    assert finding.severity == "warning" and "DRBD 9.0.14-1 is loaded" in finding.title
+
+
+def test_node_exporters_ip_vs_table_is_a_blocker_naming_its_services():
+    (finding,) = Ipvs().evaluate(facts(ip_vs=out("linux-proc-net-ip-vs-node-exporter.txt")))
+    assert finding.severity == "blocker" and "4 virtual services" in finding.title
+    assert "TCP 192.168.0.22:3306" in finding.title and "FWM mark 0x10001000" in finding.title
+
+
+def test_a_real_exportfs_listing_with_nfsd_mounted_is_a_blocker():
+    exports = text("/home/guests\t192.168.245.0/24(rw,sync)\n")
+    finding = nfs_server(
+        proc_mounts=out(RHEL7), exports=exports, exportfs=out("linux-exportfs-v-collection.txt", 1)
+    )
+    assert finding.severity == "blocker" and finding.title.endswith(": /home/guests")
+    assert "exported: /home/guests 192.168.245.0/24(rw,wdelay" in finding.evidence

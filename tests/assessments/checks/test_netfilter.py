@@ -100,3 +100,43 @@ table ip filter {
 def test_no_nft_passes():
     assert severities(NftablesRuleset().evaluate(facts(nft_ruleset=missing("nft")))) == ["pass"]
     assert severities(NftablesRuleset().evaluate(facts(nft_ruleset=EMPTY))) == ["pass"]
+
+
+# -- real outputs (tests/samples/SOURCES.md) ------------------------------------------------
+
+RHEL5 = "linux-iptables-save-rhel5-filter-nat-redirect.txt"
+SAVES = "linux-iptables-save-collection.txt"
+NFT = "linux-nft-list-ruleset-collection.txt"
+
+
+def test_a_real_rhel5_redirect_and_state_firewall_needs_full_and_stateful():
+    finding = iptables(iptables_save=out(RHEL5), ip6tables_save=missing("ip6tables-save"))
+    assert finding.severity == "warning"
+    assert "NAT (6 rules: netfilter mode full)" in finding.title
+    assert "connection tracking (48 rules: mode stateful)" in finding.title
+    assert "IPv4 *nat: -A PREROUTING -s 183.41.128.70 -i eth0" in finding.evidence
+
+
+def test_real_policies_alone_pass_and_a_closed_policy_with_state_rules_warns():
+    busy = iptables(iptables_save=out(SAVES, 1), ip6tables_save=EMPTY)
+    assert (busy.severity, busy.title) == ("pass", "No iptables rules")
+    closed = iptables(iptables_save=out(SAVES, 0), ip6tables_save=EMPTY)
+    assert closed.severity == "warning" and "IPv4 *filter: :INPUT DROP" in closed.evidence
+
+
+def test_a_real_docker_mark_rule_in_nat_is_nat():
+    finding = iptables(iptables_save=out(SAVES, 3), ip6tables_save=EMPTY)
+    assert finding.severity == "warning" and "NAT (1 rule" in finding.title
+
+
+def test_debians_stock_nftables_ruleset_filters_nothing_and_is_info():
+    (finding,) = NftablesRuleset().evaluate(facts(nft_ruleset=out(NFT, 0)))
+    assert finding.severity == "info" and "filter nothing" in finding.title
+
+
+def test_real_nft_rulesets_with_rules_sets_or_a_drop_policy_are_blockers_on_legacy():
+    for block in (1, 2, 3):
+        (finding,) = NftablesRuleset().evaluate(facts(nft_ruleset=out(NFT, block)))
+        assert finding.severity == "blocker", block
+    (vz7,) = NftablesRuleset().evaluate(facts(VZ7, nft_ruleset=out(NFT, 1)))
+    assert vz7.severity == "warning" and "sets blocked_nets" in vz7.evidence

@@ -98,3 +98,124 @@ def test_it_reads_the_rhel5_multipath_format():
 def test_it_skips_multipath_warnings():
     warning = "Nov 26 10:00:00 | /etc/multipath.conf does not exist, blacklisting all devices.\n"
     assert parse_multipath(text(warning)) == []
+
+
+# -- real outputs (tests/samples/SOURCES.md) ------------------------------------------------
+
+
+def test_it_reads_every_array_of_node_exporters_mdstat_with_its_state():
+    arrays = {a.name: a for a in parse_mdstat(out("linux-proc-mdstat-node-exporter.txt"))}
+    assert len(arrays) == 12
+    assert (arrays["md3"].level, len(arrays["md3"].devices)) == ("raid6", 8)
+    assert (arrays["md4"].state, arrays["md4"].level) == ("inactive", "raid1")
+    assert (arrays["md219"].state, arrays["md219"].level) == ("inactive", "")
+    assert arrays["md219"].devices == ["sdb(S)", "sdc(S)", "sda(S)"]
+    assert arrays["md11"].line.startswith("md11 : active (auto-read-only) raid1")
+
+
+def test_it_reads_degraded_arrays_and_sync_progress_under_blank_or_tab_indents():
+    arrays = {a.name: a for a in parse_mdstat(out("linux-proc-mdstat-node-exporter.txt"))}
+    assert (arrays["md6"].slots, arrays["md6"].sync) == ("[2/1] [U_]", "recovery 8.5%")
+    assert arrays["md6"].degraded and arrays["md7"].degraded  # [4/3] [U_UU]
+    assert (arrays["md8"].sync, arrays["md8"].degraded) == ("resync 8.5%", False)
+    assert arrays["md9"].sync == "resync DELAYED" and arrays["md11"].sync == "resync PENDING"
+    assert (arrays["md10"].slots, arrays["md10"].sync) == ("", "")  # raid0: no slots
+    assert arrays["md6"].summary == "md6 (raid1, degraded [2/1] [U_], recovery 8.5%)"
+
+
+def test_it_reads_a_24_kernels_mdstat_with_its_read_ahead_line():
+    arrays = parse_mdstat(out("linux-proc-mdstat-collection.txt", 0))
+    assert [(a.name, a.level, a.devices, a.slots) for a in arrays] == [
+        ("md1", "raid5", ["hdc3", "hdb3", "hda3"], "[3/3] [UUU]"),
+        ("md0", "raid1", ["hdc4", "hda4"], "[2/2] [UU]"),
+    ]
+
+
+def test_it_reads_resync_check_and_failed_members_past_bitmap_lines():
+    (resyncing,) = parse_mdstat(out("linux-proc-mdstat-collection.txt", 1))
+    assert (resyncing.devices, resyncing.sync) == (["sdb1", "sdc1"], "resync 25.7%")
+    assert [a.slots for a in parse_mdstat(out("linux-proc-mdstat-collection.txt", 2))] == [
+        "[2/2] [UU]",
+        "[2/2] [UU]",
+    ]
+    (failed,) = parse_mdstat(out("linux-proc-mdstat-collection.txt", 3))
+    assert (failed.devices, failed.slots, failed.degraded) == (
+        ["vdc", "vdb(F)"],
+        "[2/1] [_U]",
+        True,
+    )
+    raid10 = parse_mdstat(out("linux-proc-mdstat-collection.txt", 4))[0]
+    assert (raid10.level, len(raid10.devices), raid10.sync) == ("raid10", 12, "check 94.3%")
+
+
+def test_it_reads_real_dmsetup_ls_names():
+    devices = parse_dmsetup(out("linux-dmsetup-ls-rhel7-lvm.txt"))
+    assert [(d.name, d.device) for d in devices][-1] == ("VolGroup00-LogVol00", "253:0")
+    assert len(devices) == 3 and not any(d.snapshot_part for d in devices)
+
+
+def test_it_reads_default_lvs_columns_with_group_and_origin_under_the_header():
+    volumes = parse_lvs(out("linux-lvs-collection.txt", 0))
+    assert [(v.vg, v.name, v.snapshot, v.has_snapshots) for v in volumes][:2] == [
+        ("ubuntu-vg", "LogVol_Home", False, True),
+        ("ubuntu-vg", "home_snap", True, False),
+    ]
+    assert volumes[1].origin == "LogVol_Home" and volumes[0].origin == ""
+    assert volumes[3].vg == "vg_var"
+
+
+def test_a_thin_volume_is_no_snapshot_and_a_vg_uuid_is_no_group():
+    volumes = parse_lvs(out("linux-lvs-collection.txt", 1))
+    assert [(v.name, v.snapshot) for v in volumes] == [
+        ("vbirdlv", False),
+        ("vbirdsnap1", True),
+        ("vbirdthin1", False),
+        ("vbirdtpool", False),
+    ]
+    assert {v.vg for v in volumes} == {"vbirdvg"}
+    assert {v.vg for v in parse_lvs(out("linux-lvs.txt"))} == {""}
+
+
+def test_it_reads_multipath_maps_whose_wwid_holds_blanks():
+    maps = parse_multipath(out("linux-multipath-ll-collection.txt", 0))
+    assert [(m.name, m.dm) for m in maps] == [
+        ("mpathg", "dm-2"),
+        ("mpathe", "dm-4"),
+        ("36001405b1629f80d52a4c898f8856e43", "dm-5"),
+        ("mpatha", "dm-0"),
+        ("1IET     00080001", "dm-0"),
+        ("mpathb", "dm-8"),
+        ("1IET     00080007", "dm-19"),
+        ("mpathc", "dm-1"),
+    ]
+    assert maps[3].wwid == "1IET     00080001" and maps[5].vendor == "COMPELNT,Compellent Vol"
+    assert maps[2].paths == ["sdc", "sdb"] and maps[0].paths[:2] == ["sdc", "sdi"]
+    assert maps[7].paths == []
+
+
+def test_it_skips_the_path_list_and_debug_lines_of_a_verbose_rhel5_run():
+    (lun,) = parse_multipath(out("linux-multipath-ll-collection.txt", 1))
+    assert (lun.name, lun.wwid, lun.dm, lun.vendor) == (
+        "L004",
+        "360060160ade32800f2e3baf47665e211",
+        "dm-9",
+        "DGC,RAID 5",
+    )
+    assert lun.paths == ["sdk", "sdp", "sdf", "sdu"]
+    (mpath1,) = parse_multipath(out("linux-multipath-ll-collection.txt", 2))
+    assert (mpath1.vendor, len(mpath1.paths)) == ("DGC,VRAID", 8)
+
+
+# RHEL 5's map line without a friendly name, as quoted in a public multipath check script
+# (code-search index document 2798046694): the WWID runs into the dm name.
+RHEL5_GLUED = "0HP_OPEN-E_500060e802c43216001e0f00000000000000c600dm-2 HP,OPEN-E\n"
+
+
+def test_it_reads_a_wwid_glued_to_the_dm_name():
+    (glued,) = parse_multipath(text(RHEL5_GLUED + "\\_ 1:0:0:30 sdc 8:32 [active][undef]\n"))
+    assert (glued.name, glued.dm, glued.vendor, glued.paths) == (
+        "0HP_OPEN-E_500060e802c43216001e0f00000000000000c600",
+        "dm-2",
+        "HP,OPEN-E",
+        ["sdc"],
+    )

@@ -1,5 +1,5 @@
 from assessments.parsers.linux.clock import parse_ntp_config
-from tests.assessments.parsers.linux.samples import text
+from tests.assessments.parsers.linux.samples import out, text
 
 NTP_CONF = """\
 ==> /etc/ntp.conf <==
@@ -61,3 +61,33 @@ def test_openntpd_listening_serves_time():
 
 def test_no_configuration_file_is_empty():
     assert parse_ntp_config(text("")).files == []
+
+
+# -- real outputs (tests/samples/SOURCES.md), under the header the probe prints ---------------
+
+
+def framed(path: str, sample: str):
+    return text(f"==> {path} <==\n" + out(sample).stdout.decode())
+
+
+def test_a_stock_centos7_chrony_conf_is_a_client_with_commented_allow():
+    config = parse_ntp_config(framed("/etc/chrony.conf", "linux-chrony-conf-centos7-client.txt"))
+    assert [d.words[1] for d in config.sources("chronyd")] == [
+        "ntp.nict.jp",
+        "ntp.jst.mfeed.ad.jp",
+        "ntp.ring.gr.jp",
+    ]
+    assert config.serving("chronyd") == [] and config.reference_clocks("chronyd") == []
+
+
+def test_an_ntp_conf_with_gps_and_pps_drivers_serves_its_lan():
+    config = parse_ntp_config(framed("/etc/ntp.conf", "linux-ntp-conf-gps-pps-refclock.txt"))
+    assert [d.words[1] for d in config.reference_clocks("ntpd")] == ["127.127.20.0", "127.127.22.0"]
+    assert [d.line for d in config.sources("ntpd")] == ["server pool.ntp.org iburst"]
+    assert [d.line for d in config.serving("ntpd")] == ["restrict 192.168.0.0 mask 255.255.255.0"]
+
+
+def test_restrict_default_and_loopback_lines_serve_nobody():
+    config = parse_ntp_config(framed("/etc/ntp.conf", "linux-ntp-conf-centos-client.txt"))
+    assert len(config.sources("ntpd")) == 6
+    assert config.serving("ntpd") == [] and config.reference_clocks("ntpd") == []

@@ -5,7 +5,7 @@ from assessments.parsers.linux.kernel_services import (
     parse_exports,
     parse_ip_vs,
 )
-from tests.assessments.parsers.linux.samples import judged, text
+from tests.assessments.parsers.linux.samples import judged, out, text
 
 EXPORTS = """\
 # /etc/exports: the access control list for filesystems which may be exported
@@ -98,10 +98,43 @@ def test_it_reads_ipvs_virtual_services_and_decodes_ipv4():
     table = parse_ip_vs(text(IP_VS))
     assert [(s.protocol, s.address) for s in table.services] == [
         ("TCP", "192.168.0.1:80"),
-        ("FWM", "00000001"),
+        ("FWM", "mark 0x00000001"),
         ("UDP", "[2001:0db8:0000:0000:0000:0000:0000:0001]:0035"),
     ]
 
 
 def test_an_empty_ipvs_table_has_no_service():
     assert parse_ip_vs(text("\n".join(IP_VS.split("\n")[:3]) + "\n")).services == []
+
+
+# -- real outputs (tests/samples/SOURCES.md) ------------------------------------------------
+
+
+def test_it_reads_real_drbd_84_80_and_9_files():
+    v84, v80, v9 = (parse_drbd(out("linux-proc-drbd-collection.txt", i)) for i in range(3))
+    assert (v84.version, [(r.minor, r.state) for r in v84.resources]) == (
+        "8.4.3",
+        [(1, "Connected")],
+    )
+    assert (v80.version, [r.minor for r in v80.resources]) == ("8.0.14", [0, 1])
+    assert "st:Primary/Secondary" in v80.resources[0].line
+    assert (v9.version, v9.resources, v9.lists_resources) == ("9.0.14-1", [], False)
+
+
+def test_it_reads_node_exporters_ip_vs_with_tunnel_servers_and_a_firewall_mark():
+    table = parse_ip_vs(out("linux-proc-net-ip-vs-node-exporter.txt"))
+    assert [(s.protocol, s.address, s.scheduler) for s in table.services] == [
+        ("TCP", "192.168.0.22:3306", "wlc"),
+        ("TCP", "192.168.0.57:3306", "wlc"),
+        ("TCP", "192.168.0.55:3306", "wlc"),
+        ("FWM", "mark 0x10001000", "wlc"),
+    ]
+
+
+def test_it_reads_exportfs_v_with_world_tabs_and_padded_paths():
+    exported = [parse_exportfs(out("linux-exportfs-v-collection.txt", i)).exports for i in range(3)]
+    assert [(e.path, e.clients.split("(")[0]) for found in exported for e in found] == [
+        ("/nfs", "<world>"),
+        ("/home/guests", "192.168.245.0/24"),
+        ("/data/test", "172.16.0.30"),
+    ]
