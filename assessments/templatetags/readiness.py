@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from assessments.checks.base import Severity
 from assessments.checks.restrictions import RESTRICTION_NAMES
 from assessments.choices import SEVERITY_CHOICES
+from assessments.pages.selections import describe_selection
 from fleet.choices import Verdict
 
 register = template.Library()
@@ -72,3 +73,9 @@ def paragraphs(text: str) -> SafeString:
     """A docstring as HTML paragraphs: its hard-wrapped lines joined, blank lines kept."""
     blocks = [" ".join(block.split()) for block in inspect.cleandoc(text or "").split("\n\n")]
     return format_html_join("", "<p>{}</p>", ((block,) for block in blocks if block))
+
+
+@register.filter
+def selection_words(selection: dict[str, Any]) -> str:
+    """A scan's or schedule's selection in words (see pages.selections)."""
+    return describe_selection(selection or {})

@@ -69,7 +69,14 @@ class ImportFailed(Exception):
 def decode(data: bytes) -> str:
     """UTF-8 with or without BOM, or UTF-16 with BOM (Excel's "Unicode text")."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # a BOM by chance: a binary file, or cut short
+            raise ValueError(
+                f"the file is not a text CSV/YAML: it starts like UTF-16 text, but byte offset "
+                f"{exc.start} (0x{data[exc.start]:02x}) is not UTF-16 ({exc.reason}); "
+                "save it as UTF-8 text"
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

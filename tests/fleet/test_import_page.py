@@ -79,3 +79,12 @@ def test_an_alias_bomb_is_refused_on_the_page_with_its_line(operator_client) -> 
     assert b"YAML aliases expand to more than" in response.content
     assert b"<td>9</td>" in response.content
     assert not Host.objects.exists()
+
+
+def test_a_binary_file_with_a_utf16_mark_is_named_not_a_text_file(operator_client) -> None:  # type: ignore[no-untyped-def]
+    data = b"\xff\xfe" + "name\n".encode("utf-16-le") + b"\x0a"  # odd length: not UTF-16
+    response = upload(operator_client, data)
+    assert b"codec can" not in response.content
+    assert b"the file is not a text CSV/YAML" in response.content
+    assert b"UTF-16" in response.content and b"byte offset 12" in response.content
+    assert not Host.objects.exists()
