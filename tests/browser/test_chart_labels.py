@@ -10,9 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EVIL = '<b>x</b><a href="https://evil.example/">link</a>'
 
 
-def test_a_group_name_with_tags_shows_literally_in_the_group_chart(
-    page, live_server, operator_login
-):
+@pytest.mark.usefixtures("operator_login")
+def test_a_group_name_with_tags_shows_literally_in_the_group_chart(page, live_server):
     host = make_host(name="web-01", groups=[EVIL])
     make_scan_result(host, [("selinux", "selinux.enforcing", "blocker")])
     log_in(page, live_server)
