@@ -126,10 +126,9 @@ class ScheduleForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_cron(self) -> str:
         cron = str(self.cleaned_data["cron"]).strip()
-        if len(cron.split()) != 5:
-            raise forms.ValidationError(
-                f"{len(cron.split())} fields given; five are needed: minute hour day month weekday."
-            )
+        if (count := len(cron.split())) != 5:
+            given = f"{count} field{'s' if count != 1 else ''} given"
+            raise forms.ValidationError(f"{given}; five are needed: minute hour day month weekday.")
         if problem := cron_field_problem(cron):
             raise forms.ValidationError(problem)
         if not croniter.is_valid(cron):
