@@ -1,5 +1,6 @@
 """Forms of the readiness pages: waivers, destinations, schedules, capture upload, scans."""
 
+import re
 import zoneinfo
 from typing import Any
 
@@ -65,6 +66,14 @@ class SelectionForm(forms.Form):
         data["host_names"] = names
         return data
 
+    def error_text(self) -> str:
+        """The errors as plain words for a message ("Hosts: Unknown hosts: x"), no HTML."""
+        parts = []
+        for field, errors in self.errors.items():
+            text = " ".join(str(e) for e in errors)
+            parts.append(text if field == "__all__" else f"{self[field].label}: {text}")
+        return " ".join(parts)
+
     def selection(self) -> dict[str, Any]:
         data = self.cleaned_data
         if data.get("all_hosts"):
@@ -85,6 +94,29 @@ class SelectionForm(forms.Form):
         }
 
 
+# The five cron fields: name, lowest and highest value (weekday 7 is Sunday, as 0).
+CRON_FIELDS = (
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day", 1, 31),
+    ("month", 1, 12),
+    ("weekday", 0, 7),
+)
+
+
+def cron_field_problem(cron: str) -> str | None:
+    """The first out-of-range number of a five-field cron, named ("hour: 25 is out of range
+    0-23"); None when every number is in range (names such as `mon` are left to croniter)."""
+    for (name, low, high), field in zip(CRON_FIELDS, cron.split(), strict=True):
+        for number in re.findall(r"(?<![/\w])\d+", field):  # not a step's divisor
+            if not low <= int(number) <= high:
+                return f"{name}: {number} is out of range {low}-{high}."
+        for step in re.findall(r"/(\d+)", field):
+            if int(step) == 0:
+                return f"{name}: a step of 0 is not allowed."
+    return None
+
+
 class ScheduleForm(forms.ModelForm):  # type: ignore[type-arg]
     """A recurring scan; the selection comes from a SelectionForm beside it."""
 
@@ -94,8 +126,15 @@ class ScheduleForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_cron(self) -> str:
         cron = str(self.cleaned_data["cron"]).strip()
-        if len(cron.split()) != 5 or not croniter.is_valid(cron):
-            raise forms.ValidationError("Five fields: minute hour day month weekday.")
+        if (count := len(cron.split())) != 5:
+            given = f"{count} field{'s' if count != 1 else ''} given"
+            raise forms.ValidationError(f"{given}; five are needed: minute hour day month weekday.")
+        if problem := cron_field_problem(cron):
+            raise forms.ValidationError(problem)
+        if not croniter.is_valid(cron):
+            raise forms.ValidationError(
+                "Not a valid cron expression: minute hour day month weekday."
+            )
         return cron
 
     def clean_timezone(self) -> str:
@@ -111,7 +150,9 @@ class CaptureUploadForm(forms.Form):
     """An offline capture (.tar.gz) collected on an air-gapped host."""
 
     host = forms.ModelChoiceField(queryset=Host.objects.all())
-    capture = forms.FileField(help_text="The .tar.gz written by the offline collector.")
+    capture = forms.FileField(
+        help_text="The .tar.gz (or .tgz, .zip) written by the offline collector."
+    )
     # Shown (and needed) only once the capture turned out to name another host.
     import_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

@@ -3,9 +3,11 @@
 from typing import Any
 
 import django_tables2 as tables
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from assessments.pages.queries import VERDICT_ORDER
 from assessments.templatetags.readiness import verdict_badge
 from fleet.models import Host
 
@@ -43,6 +45,19 @@ class HostTable(tables.Table):  # type: ignore[misc]
         order_by = ("name",)
         attrs = {"class": "table"}
         empty_text = "No host matches these filters."
+
+    def order_verdict(self, queryset: QuerySet[Host], is_descending: bool) -> tuple[Any, bool]:
+        """By severity, worst first (VERDICT_ORDER: Not ready, Readiness unknown, Ready with
+        conditions, Ready, Never scanned), not by the codes' alphabet; then by name."""
+        rank = Case(
+            *(When(verdict=v, then=Value(i)) for i, v in enumerate(VERDICT_ORDER)),
+            default=Value(len(VERDICT_ORDER)),
+            output_field=IntegerField(),
+        )
+        ordered = queryset.annotate(verdict_rank=rank).order_by(
+            "-verdict_rank" if is_descending else "verdict_rank", "name"
+        )
+        return ordered, True
 
     def render_verdict(self, record: Host) -> SafeString:
         return verdict_badge(record.verdict)

@@ -125,9 +125,7 @@ def read_capture_bytes(
     elif is_tar(data):
         files = read_tar(data, limits)
     else:
-        raise CaptureError(
-            "not a capture: expected a directory, a .tar.gz or a .zip of probe outputs"
-        )
+        raise CaptureError("not a capture: the file is not a .tar.gz/.tgz or .zip of probe outputs")
     return _build(files, limits, name=name)
 
 

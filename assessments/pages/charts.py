@@ -25,6 +25,17 @@ SEVERITY_COLOURS = {"blocker": "#c0392b", "warning": "#d68910", "waived": "#7f8c
 PATTERNS = {"blocker": "", "warning": "/", "waived": ".", "unknown": "x", "never": "."}
 
 
+def label(text: object) -> str:
+    """A label or hover text as plotly shows it literally: plotly reads a few HTML-like tags
+    (`<b>`, `<a href>`, `<br>`) and entities in text, so `&`, `<` and `>` become entities.
+    Every text of a figure goes through here; group, OS and host names are user data."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _labels(texts: list[Any]) -> list[str]:
+    return [label(t) for t in texts]
+
+
 def _layout(**extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "template": "none",
@@ -60,16 +71,16 @@ def restriction_bars(
             margin={"l": 40, "r": 10, "t": 30, "b": 10},
         )
     )
-    for key, label in (("blocker", "Blockers"), ("warning", "Warnings"), ("waived", "Waived")):
+    for key, name in (("blocker", "Blockers"), ("warning", "Warnings"), ("waived", "Waived")):
         values = [counts.get(r, {}).get(key, 0) for r in restrictions]
         figure.add_bar(
-            name=label,
-            x=[(names or {}).get(r, r) for r in restrictions],
+            name=label(name),
+            x=_labels([(names or {}).get(r, r) for r in restrictions]),
             y=values,
             text=[str(v) if v else "" for v in values],
             customdata=[links[r] for r in restrictions],
             marker={"color": SEVERITY_COLOURS[key], "pattern": {"shape": PATTERNS[key]}},
-            hovertemplate="%{x}: %{y} hosts<extra>" + label + "</extra>",
+            hovertemplate="%{x}: %{y} hosts<extra>" + label(name) + "</extra>",
         )
     return _plain(figure)
 
@@ -94,8 +105,8 @@ def verdict_bars(
         if not any(values):
             continue
         figure.add_bar(
-            name=Verdict(verdict).label,
-            y=categories,
+            name=label(Verdict(verdict).label),
+            y=_labels(categories),
             x=values,
             orientation="h",
             text=[str(v) if v else "" for v in values],
@@ -126,7 +137,7 @@ def verdicts_over_time(days: dict[str, dict[str, int]]) -> dict[str, Any]:
     x = list(days)
     for verdict, symbol in symbols.items():
         figure.add_scatter(
-            name=Verdict(verdict).label,
+            name=label(Verdict(verdict).label),
             x=x,
             y=[days[d].get(verdict, 0) for d in x],
             mode="lines+markers",
@@ -147,7 +158,7 @@ def verdict_donut(counts: dict[str, int], links: dict[str, str]) -> dict[str, An
         )
     )
     figure.add_pie(
-        labels=[Verdict(k).label for k in keys],
+        labels=_labels([Verdict(k).label for k in keys]),
         values=[counts[k] for k in keys],
         customdata=[links.get(k, "") for k in keys],
         hole=0.55,

@@ -11,6 +11,7 @@ from assessments.checks.base import Severity
 from assessments.checks.restrictions import RESTRICTION_NAMES
 from assessments.choices import SEVERITY_CHOICES
 from assessments.pages.hostfacts import binary_size
+from assessments.pages.selections import describe_selection
 from fleet.choices import Verdict
 
 register = template.Library()
@@ -80,3 +81,9 @@ def paragraphs(text: str) -> SafeString:
 def binary_size_filter(size: int | float | None) -> str:
     """A size in bytes as the pages write every size: `18.6 GiB` (binary, one decimal)."""
     return binary_size(size)
+
+
+@register.filter
+def selection_words(selection: dict[str, Any]) -> str:
+    """A scan's or schedule's selection in words (see pages.selections)."""
+    return describe_selection(selection or {})

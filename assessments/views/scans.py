@@ -56,7 +56,7 @@ def _start_selected(request: HttpRequest, trigger: str) -> HttpResponse:
     form = SelectionForm(request.POST)
     what = "re-assessment" if trigger == ScanTrigger.REASSESS else "scan"
     if not form.is_valid():
-        messages.error(request, f"No {what} started: {form.errors}")
+        messages.error(request, f"No {what} started: {form.error_text()}")
         return redirect("scan-list")
     try:
         scan = start_scan(form.selection(), user=request.user, trigger=trigger)

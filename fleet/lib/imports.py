@@ -67,16 +67,34 @@ class ImportFailed(Exception):
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM, or UTF-16 with BOM (Excel's "Unicode text")."""
+    """UTF-8 with or without BOM, or UTF-16 with BOM (Excel's "Unicode text"); anything else
+    (a binary file, UTF-16 without BOM) raises ValueError in the user's words: the encoding
+    tried, the line and the byte offset."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # a BOM by chance: a binary file, or cut short
+            raise ValueError(
+                f"the file is not a text CSV/YAML: it starts like UTF-16 text, but byte offset "
+                f"{exc.start} (0x{data[exc.start]:02x}) is not UTF-16 ({exc.reason}); "
+                "save it as UTF-8 text"
+            ) from None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ValueError(
-            f"line {line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+            f"line {line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x} at byte offset "
+            f"{exc.start}), so not a text CSV/YAML; save it as UTF-8"
         ) from None
+    if (nul := data.find(b"\x00")) >= 0:  # valid UTF-8, but no text file holds a NUL byte
+        line = data[:nul].count(b"\n") + 1
+        raise ValueError(
+            f"line {line}: the file is not a text CSV/YAML (a NUL byte at byte offset {nul}): "
+            "UTF-16 without a byte order mark, or a binary file such as a spreadsheet; "
+            "save it as UTF-8 text"
+        )
+    return text
 
 
 def detect_format(filename: str, text: str) -> str:

@@ -79,3 +79,26 @@ def test_an_alias_bomb_is_refused_on_the_page_with_its_line(operator_client) -> 
     assert b"YAML aliases expand to more than" in response.content
     assert b"<td>9</td>" in response.content
     assert not Host.objects.exists()
+
+
+def test_a_binary_file_with_a_utf16_mark_is_named_not_a_text_file(operator_client) -> None:  # type: ignore[no-untyped-def]
+    data = b"\xff\xfe" + "name\n".encode("utf-16-le") + b"\x0a"  # odd length: not UTF-16
+    response = upload(operator_client, data)
+    assert b"codec can" not in response.content
+    assert b"the file is not a text CSV/YAML" in response.content
+    assert b"UTF-16" in response.content and b"byte offset 12" in response.content
+    assert not Host.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("name\nh1\n".encode("utf-16-le"), "line 1: the file is not a text CSV/YAML (a NUL byte"),
+        (b"name\nh1\n\x89PNG", "line 3: the file is not UTF-8 (byte 0x89 at byte offset 8)"),
+    ],
+)
+def test_a_file_that_is_not_utf8_text_is_named_so(operator_client, data, expected) -> None:  # type: ignore[no-untyped-def]
+    content = upload(operator_client, data).content.decode()
+    assert expected in content and "save it as UTF-8" in content
+    assert "unknown column" not in content
+    assert not Host.objects.exists()

@@ -47,3 +47,9 @@ def test_verdict_donut_labels_slices_with_words():
 def test_figures_are_plain_json():
     figure = charts.verdict_bars({"a": {"ready": 1}})
     assert json.loads(json.dumps(figure)) == figure
+
+
+def test_user_text_in_labels_is_escaped_for_plotly() -> None:
+    figure = charts.verdict_bars({"<b>a</b> & b": {"ready": 1}})
+    assert figure["data"][0]["y"] == ["&lt;b&gt;a&lt;/b&gt; &amp; b"]
+    assert charts.label("&lt;") == "&amp;lt;"  # distinct names stay distinct

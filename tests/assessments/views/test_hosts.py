@@ -87,6 +87,17 @@ def test_it_sorts_by_blockers(viewer_client, fleet):
     assert names(response)[0] == "aaa"
 
 
+def test_it_sorts_by_verdict_worst_first_not_alphabetically(viewer_client, db):
+    for name, verdict in [("a", "ready"), ("b", "not_ready"), ("c", "conditional")]:
+        make_host(name=name, verdict=verdict)
+    make_host(name="d", verdict="unknown")
+    make_host(name="e", verdict="never")
+    response = viewer_client.get(reverse("host-list"), {"sort": "verdict"})
+    assert names(response) == ["b", "d", "c", "a", "e"]
+    response = viewer_client.get(reverse("host-list"), {"sort": "-verdict"})
+    assert names(response) == ["e", "a", "c", "d", "b"]
+
+
 def test_its_query_count_does_not_grow_with_the_fleet(
     viewer_client, same_queries_with_more_hosts, django_assert_max_num_queries
 ):

@@ -377,8 +377,47 @@ def test_an_upload_of_8_mb_of_empty_gzip_members_is_refused_at_once(operator_cli
 def test_the_restriction_page_lists_blockers_before_warnings(viewer_client, db):
     for name, severity in [("a-info", "info"), ("b-warn", "warning"), ("c-block", "blocker")]:
         make_scan_result(make_host(name=name), [("quotas", "quotas.on", severity)])
-    response = viewer_client.get(reverse("restriction-detail", args=["quotas"]))
+    url = reverse("restriction-detail", args=["quotas"])
+    response = viewer_client.get(url, {"show": ["info", "warning", "blocker"]})
     assert [f.host.name for f in response.context["page"]] == ["c-block", "b-warn", "a-info"]
+
+
+def restriction_fleet() -> None:
+    for i in range(3):
+        make_scan_result(make_host(name=f"info-{i}"), [("quotas", "quotas.on", "info")])
+    make_scan_result(make_host(name="pass-0"), [("quotas", "quotas.on", "pass")])
+    make_scan_result(make_host(name="warn-0"), [("quotas", "quotas.on", "warning")])
+
+
+def shown_counts(response) -> dict[str, tuple[int, bool]]:  # type: ignore[no-untyped-def]
+    return {s["key"]: (s["count"], s["shown"]) for s in response.context["severities"]}
+
+
+def test_the_restriction_page_lists_blockers_warnings_and_unknown_by_default(viewer_client, db):
+    restriction_fleet()
+    response = viewer_client.get(reverse("restriction-detail", args=["quotas"]))
+    assert [f.host.name for f in response.context["page"]] == ["warn-0"]
+    assert shown_counts(response) == {
+        "blocker": (0, True),
+        "warning": (1, True),
+        "unknown": (0, True),
+        "info": (3, False),
+        "pass": (1, False),
+    }
+    assert "1 finding on 1 host listed" in response.content.decode()
+
+
+def test_info_and_pass_rows_are_listed_when_chosen_and_counted(viewer_client, db):
+    restriction_fleet()
+    url = reverse("restriction-detail", args=["quotas"])
+    response = viewer_client.get(url, {"show": ["info", "pass"]})
+    names = [f.host.name for f in response.context["page"]]
+    assert names == ["info-0", "info-1", "info-2", "pass-0"]
+    assert response.context["summary"] == {"info": 3, "pass": 1}
+    content = response.content.decode()
+    assert "4 findings on 4 hosts listed" in content
+    assert 'name="show" value="info" checked' in content
+    assert 'name="show" value="blocker">' in content
 
 
 @pytest.mark.parametrize("name", ["destination-list", "waiver-list", "schedule-list"])
@@ -445,3 +484,10 @@ def test_the_restriction_list_keeps_the_classes_beyond_the_document_apart(viewer
     assert "<h2>From the Parallels document</h2>" in document and "Raw devices" in document
     assert "Kernel and modules" in beyond and "badge-beyond" in beyond
     assert "badge-beyond" not in document
+
+
+def test_the_restriction_pager_keeps_the_chosen_severities(viewer_client, db):
+    restriction_fleet()
+    url = reverse("restriction-detail", args=["quotas"])
+    response = viewer_client.get(url, {"show": ["info"], "os_family": "linux"})
+    assert response.context["page_querystring"] == "os_family=linux&show=info"
