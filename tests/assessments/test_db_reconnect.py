@@ -113,3 +113,26 @@ def test_scan_wait_polling_survives_a_killed_connection(kill_backend, monkeypatc
     monkeypatch.setattr(scan_command.time, "sleep", sleep)
     scan_command.wait_for_workers(scan, progress=None)  # type: ignore[arg-type]
     assert sleeps == [scan_command.POLL_SECONDS]
+
+
+def test_a_web_request_after_a_database_restart_is_served(kill_backend, client):
+    # Django's test client disconnects close_old_connections; gunicorn runs the real handler.
+    from django.contrib.auth.models import User
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    user = User.objects.create_superuser("ops", password="pw-123456!")
+    client.force_login(user)
+    handler = WSGIHandler()
+    environ = RequestFactory()._base_environ(
+        PATH_INFO="/", HTTP_COOKIE=f"sessionid={client.cookies['sessionid'].value}"
+    )
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: list, exc_info=None) -> None:
+        statuses.append(status)
+
+    handler(dict(environ), start_response)
+    kill_backend()  # the database restarts between two requests of this worker
+    handler(dict(environ), start_response)
+    assert statuses == ["200 OK", "200 OK"]
