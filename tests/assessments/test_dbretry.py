@@ -79,3 +79,22 @@ def test_a_worker_takes_no_job_while_the_database_is_unreachable(monkeypatch):
 def test_database_connections_are_health_checked():
     # Without it a connection the server killed is found dead only by the query that fails.
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_scan_wait_progress_keeps_its_last_line_while_the_database_is_away(monkeypatch):
+    import io
+
+    from assessments.management.commands import scan as scan_command
+
+    out = io.StringIO()
+    progress = scan_command.ProgressPrinter(1, out, interactive=False)
+    done = {"done": 1, "failed": 0, "cancelled": 0, "total": 2, "running": 1, "queued": 0}
+    monkeypatch.setattr(scan_command, "scan_progress", lambda scan_id: done)
+    progress._show()
+
+    def lost(scan_id: int) -> dict[str, int]:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(scan_command, "scan_progress", lost)
+    progress._show()  # no traceback: the progress thread and the final line go on
+    assert out.getvalue().count("\n") == 1
