@@ -96,7 +96,9 @@ TEMPLATES = [
 
 _database_url = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'p2c.sqlite3'}"
 try:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+    }
 except Exception as exc:  # dj_database_url raises several types for a bad URL
     raise ConfigurationError(f"DATABASE_URL is not a usable database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -123,7 +125,7 @@ else:
 # Queues the project uses; `manage.py rqworker` with no names serves all of them.
 QUEUE_NAMES = ["scans", "default"]
 RQ_QUEUES = {name: {**_queue_connection, "DEFAULT_TIMEOUT": 3600} for name in QUEUE_NAMES}
-RQ = {"COMMIT_MODE": "on_db_commit"}
+RQ = {"COMMIT_MODE": "on_db_commit", "WORKER_CLASS": "assessments.workers.DatabaseAwareWorker"}
 # The queues dashboard lives at /admin/django-rq/ only, for the admin role (p2c/urls.py):
 # django-rq's copy inside the admin would let any staff user (operators) empty queues.
 RQ_SHOW_ADMIN_LINK = False

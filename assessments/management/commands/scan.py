@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rq import SimpleWorker, Worker
 
 from assessments.choices import ScanTrigger
+from assessments.dbretry import CONNECTION_ERRORS, Backoff, attempt, drop_connections
 from assessments.managers import TERMINAL_SCAN
 from assessments.models import Scan
 from assessments.scanning import scans
@@ -108,16 +109,26 @@ def work_embedded() -> None:
 
 
 def wait_for_workers(scan: Scan, progress: "ProgressPrinter") -> None:
-    last_recover = time.monotonic()
-    warned = False
-    while not Scan.objects.filter(pk=scan.pk, status__in=TERMINAL_SCAN).exists():
-        time.sleep(POLL_SECONDS)
-        if time.monotonic() - last_recover > RECOVER_EVERY:
+    """Poll until the scan ends; a lost database connection is retried with backoff."""
+    backoff = Backoff("scan --wait")
+    state = {"last_recover": time.monotonic(), "warned": False}
+
+    def poll() -> bool:
+        if Scan.objects.filter(pk=scan.pk, status__in=TERMINAL_SCAN).exists():
+            return True
+        if time.monotonic() - state["last_recover"] > RECOVER_EVERY:
             recover_lost(scan)
-            last_recover = time.monotonic()
-            if not warned and not Worker.count(queue=scans.scan_queue()):
+            state["last_recover"] = time.monotonic()
+            if not state["warned"] and not Worker.count(queue=scans.scan_queue()):
                 progress.note("No RQ worker serves the scans queue: start `manage.py rqworker`.")
-                warned = True
+                state["warned"] = True
+        return False
+
+    while True:
+        ok, finished, wait = attempt(poll, backoff)
+        if ok and finished:
+            return
+        time.sleep(wait or POLL_SECONDS)
 
 
 class ProgressPrinter:
@@ -155,7 +166,11 @@ class ProgressPrinter:
             connections.close_all()
 
     def _show(self) -> None:
-        line = progress_line(scan_progress(self.scan_id), self.interactive)
+        try:
+            line = progress_line(scan_progress(self.scan_id), self.interactive)
+        except CONNECTION_ERRORS:  # the database is away: keep the last line, try again later
+            drop_connections()
+            return
         if line == self.last:
             return
         self.last = line

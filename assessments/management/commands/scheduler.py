@@ -7,8 +7,8 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
+from assessments.dbretry import Backoff, attempt
 from assessments.scanning import schedules
 from assessments.scanning.scans import recover_lost
 
@@ -52,16 +52,35 @@ def tick(out: Any = None) -> None:
         out(f"Lost hosts: {recovered['requeued']} re-queued, {recovered['failed']} failed.")
 
 
+def iteration(interval: float, backoff: Backoff, out: Any = None, *, fresh: bool = True) -> float:
+    """One loop pass: a tick, then how long to sleep before the next one.
+
+    A lost database connection (server restart, killed backend) is replaced on the next
+    pass; while the database stays down the sleep grows with `backoff` instead. `fresh`
+    (off for `--once`, which may run inside a caller's transaction) first drops connections
+    that are broken or too old.
+    """
+
+    def tick_then_delay() -> float:
+        tick(out)
+        return schedules.seconds_until_next(cap=interval)
+
+    ok, delay, wait = attempt(tick_then_delay, backoff, fresh=fresh)
+    if not ok or delay is None:
+        return wait
+    return delay
+
+
 def run_loop(
     stop: threading.Event, interval: float, *, once: bool = False, out: Any = None
 ) -> None:
     """Tick until `stop` is set; the demo runs this in a thread."""
+    backoff = Backoff("scheduler")
     while True:
-        if not once:  # a long-running loop must not keep a connection the server dropped
-            close_old_connections()
         try:
-            tick(out)
-        except Exception:  # a database hiccup must not end the scheduler
+            delay = iteration(interval, backoff, out, fresh=not once)
+        except Exception:  # anything else must not end the scheduler either
             log.exception("scheduler tick failed")
-        if once or stop.wait(schedules.seconds_until_next(cap=interval)):
+            delay = interval
+        if once or stop.wait(delay):
             break

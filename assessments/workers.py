@@ -1,0 +1,35 @@
+"""The RQ worker class of `rqworker` (settings.RQ["WORKER_CLASS"]; docs/scanning.md)."""
+
+import time
+
+from rq import Worker
+from rq.job import Job
+from rq.queue import Queue
+
+from assessments.dbretry import Backoff, database_error
+
+
+class DatabaseAwareWorker(Worker):
+    """An RQ worker that takes no job while the database is unreachable.
+
+    Every batch job needs the database from its first line; dequeuing one during a
+    database restart would only fail it (and the next, and the next). Before each dequeue
+    the worker checks the database; while it is down it waits with backoff (logging once,
+    heartbeats going on, a stop request honoured) and leaves the jobs queued.
+    """
+
+    def dequeue_job_and_maintain_ttl(
+        self, timeout: int | None, max_idle_time: int | None = None
+    ) -> tuple[Job, Queue] | None:
+        backoff = Backoff(f"worker {self.name}")
+        while (error := database_error()) is not None:
+            delay = backoff.failed(error)
+            self.procline("Waiting for the database")  # type: ignore[no-untyped-call]
+            self.heartbeat()
+            deadline = time.monotonic() + delay
+            while time.monotonic() < deadline:
+                if self._stop_requested:
+                    return None
+                time.sleep(min(0.5, delay))
+        backoff.succeeded()
+        return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
