@@ -125,7 +125,10 @@ else:
 # Queues the project uses; `manage.py rqworker` with no names serves all of them.
 QUEUE_NAMES = ["scans", "default"]
 RQ_QUEUES = {name: {**_queue_connection, "DEFAULT_TIMEOUT": 3600} for name in QUEUE_NAMES}
-RQ = {"COMMIT_MODE": "on_db_commit", "WORKER_CLASS": "assessments.workers.DatabaseAwareWorker"}
+RQ = {
+    "COMMIT_MODE": "on_db_commit",
+    "WORKER_CLASS": "assessments.scanning.workers.DatabaseAwareWorker",
+}
 # The queues dashboard lives at /admin/django-rq/ only, for the admin role (p2c/urls.py):
 # django-rq's copy inside the admin would let any staff user (operators) empty queues.
 RQ_SHOW_ADMIN_LINK = False

@@ -14,11 +14,11 @@ import pytest
 from django.db import connection
 
 from assessments.choices import ScanStatus
-from assessments.dbretry import Backoff
 from assessments.management.commands import scan as scan_command
 from assessments.management.commands import scheduler
 from assessments.models import Scan
 from assessments.scanning import schedules
+from assessments.scanning.dbretry import Backoff
 from tests.conftest import missing_service
 
 
@@ -85,7 +85,7 @@ def test_a_scheduler_iteration_that_loses_its_connection_backs_off_then_recovers
 
     monkeypatch.setattr(schedules, "seconds_until_next", killed_midway)
     backoff = Backoff("scheduler")
-    with caplog.at_level(logging.WARNING, logger="assessments.dbretry"):
+    with caplog.at_level(logging.WARNING, logger="assessments.scanning.dbretry"):
         assert scheduler.iteration(30.0, backoff) == 1.0  # the backoff, not a crash
         assert backoff.down
         assert scheduler.iteration(30.0, backoff) == 30.0  # reconnected: no schedule, cap

@@ -12,10 +12,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rq import SimpleWorker, Worker
 
 from assessments.choices import ScanTrigger
-from assessments.dbretry import CONNECTION_ERRORS, Backoff, attempt, drop_connections
 from assessments.managers import TERMINAL_SCAN
 from assessments.models import Scan
 from assessments.scanning import scans
+from assessments.scanning.dbretry import CONNECTION_ERRORS, Backoff, attempt, drop_connections
 from assessments.scanning.scans import (
     SelectionError,
     describe_selection,

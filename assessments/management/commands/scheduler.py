@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments.dbretry import Backoff, attempt
 from assessments.scanning import schedules
+from assessments.scanning.dbretry import Backoff, attempt
 from assessments.scanning.scans import recover_lost
 
 log = logging.getLogger(__name__)

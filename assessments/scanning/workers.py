@@ -6,7 +6,7 @@ from rq import Worker
 from rq.job import Job
 from rq.queue import Queue
 
-from assessments.dbretry import Backoff, database_error
+from assessments.scanning.dbretry import Backoff, database_error
 
 
 class DatabaseAwareWorker(Worker):

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import OperationalError
 from rq import Queue
 
-from assessments import dbretry, workers
-from assessments.dbretry import Backoff, attempt
+from assessments.scanning import dbretry, workers
+from assessments.scanning.dbretry import Backoff, attempt
 
 
 def test_backoff_doubles_up_to_the_cap_and_starts_over_after_a_success():
@@ -24,7 +24,7 @@ def test_backoff_doubles_up_to_the_cap_and_starts_over_after_a_success():
 
 def test_backoff_logs_an_outage_once_and_the_recovery_once(caplog):
     backoff = Backoff("scheduler")
-    with caplog.at_level(logging.WARNING, logger="assessments.dbretry"):
+    with caplog.at_level(logging.WARNING, logger="assessments.scanning.dbretry"):
         for _ in range(5):
             backoff.failed(OperationalError("gone"))
         backoff.succeeded()
@@ -48,7 +48,7 @@ def test_attempt_turns_a_connection_error_into_a_delay_and_lets_bugs_through():
 
 
 def test_rqworker_uses_the_database_aware_worker():
-    assert settings.RQ["WORKER_CLASS"] == "assessments.workers.DatabaseAwareWorker"
+    assert settings.RQ["WORKER_CLASS"] == "assessments.scanning.workers.DatabaseAwareWorker"
 
 
 def test_a_worker_takes_no_job_while_the_database_is_unreachable(monkeypatch):
