@@ -134,7 +134,7 @@ def to_result(
         raise errors.protocol(
             where,
             f"the connection closed before the probe script finished "
-            f"({len(probes)} probes had arrived)",
+            f"(probes received: {len(probes)})",
         )
     notes = []
     if transcript.timed_out:
