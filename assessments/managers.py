@@ -93,7 +93,10 @@ class HostScanManager(models.Manager["HostScan"]):
             ):
                 requeue.setdefault(hs.scan_id, []).append(hs.pk)
         if pending is not None:
-            for scan_id, ids in self._orphaned(scan, cutoff, pending).items():
+            # The hosts just put back in the queue above look orphaned too (queued, no
+            # heartbeat, no job holds them yet): they are enqueued once, not twice.
+            requeued = {pk for ids in requeue.values() for pk in ids}
+            for scan_id, ids in self._orphaned(scan, cutoff, pending, requeued).items():
                 requeue.setdefault(scan_id, []).extend(ids)
         for scan_id, ids in requeue.items():
             log.warning("scan #%s: re-queueing %d hosts of a lost worker", scan_id, len(ids))
@@ -131,9 +134,14 @@ class HostScanManager(models.Manager["HostScan"]):
         return done
 
     def _orphaned(
-        self, scan: "Scan | None", older_than: datetime.datetime, pending: Callable[[], set[int]]
+        self,
+        scan: "Scan | None",
+        older_than: datetime.datetime,
+        pending: Callable[[], set[int]],
+        requeued: set[int],
     ) -> dict[int, list[int]]:
-        """Queued, never-reserved hosts of live scans that no job will ever pick up."""
+        """Queued, never-reserved hosts of live scans that no job will ever pick up, but
+        for those in `requeued` (enqueued again by this very recovery)."""
         waiting = self.filter(
             status=HostScanStatus.QUEUED,
             heartbeat__isnull=True,
@@ -148,7 +156,7 @@ class HostScanManager(models.Manager["HostScan"]):
             by_scan.setdefault(scan_id, []).append(pk)
         if not by_scan:
             return {}
-        held = pending()
+        held = pending() | requeued
         orphaned = {
             scan_id: [pk for pk in ids if pk not in held] for scan_id, ids in by_scan.items()
         }

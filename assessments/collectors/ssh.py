@@ -52,6 +52,7 @@ from assessments.collectors.target import Login, Target
 # paramiko logs a traceback at ERROR for every failed handshake (every legacy-only host, every
 # timeout), although each failure already ends as an error class on the HostScan. Quiet by
 # default; configure this logger (e.g. DEBUG) in LOGGING to see paramiko's own log.
+log = logging.getLogger(__name__)
 PARAMIKO_LOG = "assessments.collectors.ssh.paramiko"
 if logging.getLogger(PARAMIKO_LOG).level == logging.NOTSET:
     logging.getLogger(PARAMIKO_LOG).setLevel(logging.CRITICAL)
@@ -276,7 +277,16 @@ def run_script(
             raise errors.timeout("the probe script", where, deadline.seconds) from None
         raise errors.protocol(where, f"the session failed: {type(exc).__name__} {exc}") from None
     finally:
+        _close(channel)
+
+
+def _close(channel: paramiko.Channel) -> None:
+    """Close the session; on a dead connection that fails too (EOFError, OSError), and that
+    must not hide the error that explains the failure, nor lose the transcript read."""
+    try:
         channel.close()
+    except (SSHException, OSError, EOFError):
+        log.debug("closing the session of a dead connection failed", exc_info=True)
 
 
 def _read(channel: paramiko.Channel, deadline: Deadline) -> Transcript:

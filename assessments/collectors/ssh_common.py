@@ -125,14 +125,22 @@ def to_result(
         )
     if target.use_sudo and _all_denied(probes):
         raise CollectError(Failure.PERMISSION_DENIED, _sudo_detail(target))
+    if not (transcript.timed_out or transcript.overflowed) and transcript.rc in (None, -1):
+        # paramiko reports -1 when the channel closed without an exit status. A host that
+        # hangs up mid-answer gave no clean result: judging the probes that arrived before
+        # would show a verdict built on half a host.
+        if target.deadline.expired:
+            raise errors.timeout("the probe script", where, target.deadline.seconds)
+        raise errors.protocol(
+            where,
+            f"the connection closed before the probe script finished "
+            f"(probes received: {len(probes)})",
+        )
     notes = []
     if transcript.timed_out:
         notes.append("the probe script did not finish before the host's deadline")
     if transcript.overflowed:
         notes.append(f"output passed {base.MAX_OUTPUT // 2**20} MiB; the rest was not read")
-    if not (transcript.timed_out or transcript.overflowed) and transcript.rc in (None, -1):
-        # paramiko reports -1 when the channel closed without an exit status.
-        notes.append("the connection closed before the probe script finished")
     return CollectResult(
         os_family=LINUX,
         probes=probes,

@@ -38,7 +38,27 @@ INSERT INTO assessments_finding
 VALUES
 """
 FINDING_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+# What stands for a character a text column cannot hold (same length: limits still hold).
+REPLACEMENT = "\ufffd"
 FindingRow = tuple[int, int, str, str, str, str, str, str, bool]
+
+
+def db_text(value: str) -> str:
+    """`value` as a text column can hold it: a host's bytes are data, never a crash.
+
+    PostgreSQL refuses NUL in text (DataError) and no database takes a lone surrogate (what
+    `surrogateescape` makes of undecodable bytes): each becomes U+FFFD, so the length, and
+    with it every `[:N]` cut made before, stays. Every text of `save_result` and
+    `save_failure` goes through here; the capture keeps the raw bytes as they came.
+    """
+    if "\x00" in value:
+        value = value.replace("\x00", REPLACEMENT)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = "".join(REPLACEMENT if "\ud800" <= c <= "\udfff" else c for c in value)
+    return value
 
 
 def finish_if_owned(
@@ -64,8 +84,10 @@ def finish_if_owned(
     """Store a HostScan's outcome (with its platform facts) if it is still `running` and held
     by `owner` (a late worker must not overwrite the one that took over); False otherwise."""
     when = _datetime(HostScan, "finished", finished)
-    values: list[Any] = [status, transport, algorithms, os_family, verdict, ruleset, error_class]
-    values += [error_detail, when, True, os_name, os_version, windows_generation, architecture]
+    texts = [status, transport, algorithms, os_family, verdict, ruleset, error_class]
+    values: list[Any] = [db_text(text) for text in texts]
+    values += [db_text(error_detail), when, True]
+    values += [db_text(text) for text in (os_name, os_version, windows_generation, architecture)]
     with connection.cursor() as cursor:
         cursor.execute(FINISH_IF_OWNED, [*values, data_bytes, host_scan_id, running, owner])
         return bool(cursor.rowcount)
@@ -74,7 +96,7 @@ def finish_if_owned(
 def insert_capture(capture: Capture) -> None:
     """INSERT an unsaved Capture (its defaults already filled in by the model)."""
     data: Any = Capture._meta.get_field("data").get_db_prep_save(capture.data, connection)
-    values = [capture.host_scan_id, data, capture.size, capture.hostname]
+    values = [capture.host_scan_id, data, capture.size, db_text(capture.hostname)]
     values += [_datetime(Capture, "collected", capture.collected)]
     values += [_datetime(Capture, "created", capture.created)]
     with connection.cursor() as cursor:
@@ -89,7 +111,8 @@ def insert_findings(rows: Iterable[FindingRow]) -> None:
         for start in range(0, len(rows), FINDINGS_PER_INSERT):
             chunk = rows[start : start + FINDINGS_PER_INSERT]
             sql = INSERT_FINDINGS + ", ".join([FINDING_ROW] * len(chunk))  # only placeholders
-            cursor.execute(sql, [value for row in chunk for value in row])
+            values = [db_text(v) if isinstance(v, str) else v for row in chunk for v in row]
+            cursor.execute(sql, values)
 
 
 def _datetime(model: type[HostScan | Capture], name: str, value: datetime | None) -> Any:

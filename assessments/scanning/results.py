@@ -169,7 +169,7 @@ def save_failure(
         if not mine.update(
             status=HostScanStatus.FAILED,
             error_class=error_class,
-            error_detail=detail,
+            error_detail=result_sql.db_text(detail),
             verdict=Verdict.UNKNOWN,
             finished=now,
         ):
@@ -233,7 +233,11 @@ def save_cancelled(host_scan_id: int, detail: str, *, owner: str) -> bool:
     back: the host ends cancelled (not failed), keeping its latest result and verdict."""
     mine = HostScan.objects.filter(pk=host_scan_id, status=HostScanStatus.RUNNING, worker=owner)
     return bool(
-        mine.update(status=HostScanStatus.CANCELLED, error_detail=detail, finished=timezone.now())
+        mine.update(
+            status=HostScanStatus.CANCELLED,
+            error_detail=result_sql.db_text(detail),
+            finished=timezone.now(),
+        )
     )
 
 

@@ -68,6 +68,28 @@ def test_it_keeps_scanning_the_others_when_one_host_fails(fake_collect):
     assert host_scan(scan, "web3").status == "done"
 
 
+def test_hostile_bytes_from_a_host_end_done_not_internal(fake_collect):
+    # On PostgreSQL a NUL in a text column was `internal: DataError`; an undecodable byte
+    # (surrogateescape) failed on both databases. The host's bytes are data.
+    make_host("web1")
+    make_host("bad")
+    hostile = linux_result("bad\x00\udcff")
+    hostile.notes = ["the banner said \x00"]
+    fake_collect.on("bad", hostile)
+    fake_collect.on("worse", CollectError(ErrorClass.PROTOCOL_ERROR, "banner \x00\udcff"))
+    make_host("worse")
+    scan = start_scan({"all": True})
+    assert run_batch(scan) == {"done": 2, "failed": 1, "skipped": 0}
+    bad = host_scan(scan, "bad")
+    assert (bad.status, bad.verdict, bad.error_detail) == (
+        "done",
+        "not_ready",
+        "the banner said \ufffd",
+    )
+    worse = host_scan(scan, "worse")
+    assert (worse.error_class, worse.error_detail) == ("protocol_error", "banner \ufffd\ufffd")
+
+
 def test_it_skips_a_host_another_worker_already_claimed(fake_collect):
     make_host("web1")
     make_host("web2")

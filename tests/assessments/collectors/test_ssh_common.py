@@ -130,3 +130,21 @@ def test_output_without_frames_is_a_protocol_error_quoting_stderr():
         result(Transcript(b"", b"sh: 1: Syntax error\n", 2))
     assert caught.value.error_class == ErrorClass.PROTOCOL_ERROR
     assert "Syntax error" in caught.value.detail
+
+
+@pytest.mark.parametrize("rc", [None, -1])  # asyncssh / paramiko: no exit status came
+def test_a_host_that_hangs_up_mid_script_is_a_protocol_error_not_a_result(rc):
+    t = Transcript(frame(TOKEN, "uname", ProbeOutput(b"Linux h\n", rc=0)), b"", rc)
+    with pytest.raises(CollectError) as caught:
+        result(t)
+    assert caught.value.error_class == ErrorClass.PROTOCOL_ERROR
+    assert caught.value.retryable
+    assert "closed before the probe script finished (probes received: 1)" in caught.value.detail
+
+
+def test_no_exit_status_at_the_deadline_is_a_timeout():
+    spent = Deadline(0)
+    t = Transcript(frame(TOKEN, "uname", ProbeOutput(b"Linux h\n", rc=0)), b"", None)
+    with pytest.raises(CollectError) as caught:
+        result(t, deadline=spent)
+    assert caught.value.error_class == ErrorClass.TIMEOUT

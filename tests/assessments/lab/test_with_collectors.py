@@ -79,7 +79,10 @@ def test_a_changed_host_key_stops_the_second_scan(hosts):
     assert error_of(rows[faults.CHANGED_HOST_KEY]) == "host_key_changed"
 
 
-def test_a_connection_dropped_mid_answer_keeps_what_arrived_and_says_so(hosts):
+def test_a_connection_dropped_mid_answer_is_a_protocol_error(hosts):
+    # docs/fleetlab.md: a host that hangs up mid-answer is no clean result, not done/unknown.
     rows, _ = hosts
-    result = collect(rows[faults.DISCONNECT], 10)
-    assert "the connection closed before the probe script finished" in result.notes
+    with pytest.raises(CollectError) as raised:
+        collect(rows[faults.DISCONNECT], 10)
+    assert raised.value.error_class == "protocol_error"
+    assert "the connection closed before the probe script finished" in raised.value.detail

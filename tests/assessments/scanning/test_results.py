@@ -1,5 +1,6 @@
 """Saving one host's outcome: capture, findings, verdict, ownership, latest result."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from assessments.facts import Facts
 from assessments.models import Capture, HostScan, Waiver
 from assessments.scanning import results
 from assessments.scanning.scans import start_scan
-from tests.assessments.scan_helpers import linux_result, make_host
+from tests.assessments.scan_helpers import RAW_BOUND, linux_result, make_host
 
 pytestmark = pytest.mark.django_db
 RAW_CHECK = "raw_devices.bindings"
@@ -201,3 +202,42 @@ def test_the_platform_is_written_by_the_one_update_of_the_result():
         results.save_result(hs.pk, linux_result(), owner="w1")
     statements = [q["sql"].strip() for q in captured.captured_queries]
     assert sum(sql.startswith("UPDATE assessments_hostscan") for sql in statements) == 1
+
+
+HOSTILE = "web1\x00\udcff"  # a NUL and an undecodable byte (surrogateescape)
+
+
+def test_a_nul_byte_from_a_host_is_stored_as_data_and_kept_raw_in_the_capture(monkeypatch):
+    # PostgreSQL refuses NUL in text columns (DataError); the bytes are data, not a crash.
+    def quoting_assess(facts, disabled):  # a check that quotes a probe's line verbatim
+        assessment = assess(facts, disabled)
+        quoted = replace(assessment.findings[0], title="raw: \x00", evidence="line \x00 \udcff")
+        return replace(assessment, findings=[*assessment.findings, quoted])
+
+    monkeypatch.setattr(results, "assess", quoting_assess)
+    hs = running()
+    result = linux_result(HOSTILE, raw=RAW_BOUND + b"\x00\xff\n")
+    result.notes = ["the host said \x00"]
+    result.algorithms = "kex=\x00"
+    assert results.save_result(hs.pk, result, owner="w1")
+    hs.refresh_from_db()
+    assert (hs.status, hs.verdict) == ("done", "not_ready")
+    assert hs.error_detail == "the host said \ufffd"
+    assert hs.algorithms == "kex=\ufffd"
+    stored = Capture.objects.get(host_scan=hs)
+    assert stored.hostname == "web1\ufffd\ufffd"
+    quoted = hs.findings.get(title="raw: \ufffd")
+    assert quoted.evidence == "line \ufffd \ufffd"
+    capture = read_capture_bytes(stored.data)
+    assert capture.probes["raw"].stdout == RAW_BOUND + b"\x00\xff\n"  # raw, as it came
+
+
+def test_a_nul_byte_in_an_error_detail_is_stored_as_data():
+    hs = running()
+    assert results.save_failure(hs.pk, "protocol_error", "banner: " + HOSTILE, owner="w1")
+    hs.refresh_from_db()
+    assert (hs.status, hs.error_detail) == ("failed", "banner: web1\ufffd\ufffd")
+    other = running()
+    assert results.save_cancelled(other.pk, "said " + HOSTILE, owner="w1")
+    other.refresh_from_db()
+    assert other.error_detail == "said web1\ufffd\ufffd"

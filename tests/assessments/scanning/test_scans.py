@@ -177,6 +177,24 @@ def test_it_leaves_hosts_with_a_fresh_heartbeat_alone(queue):
     assert recover_lost() == {"requeued": 0, "failed": 0}
 
 
+def test_a_lost_host_of_an_old_scan_is_enqueued_once(django_capture_on_commit_callbacks):
+    # Reset to queued by the recovery, the host also looks orphaned (queued, no heartbeat,
+    # no job holds it): it must not be enqueued a second time by the same call.
+    make_host("web1")
+    make_host("web2")
+    scan = start_scan({"all": True})
+    Scan.objects.filter(pk=scan.pk).update(created=timezone.now() - timedelta(hours=1))
+    lose(scan, "web1")
+    enqueued: list[int] = []
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = HostScan.objects.recover_lost(
+            enqueue=lambda scan_id, ids: enqueued.extend(ids), pending=set
+        )
+    ids = sorted(scan.host_scans.values_list("pk", flat=True))
+    assert sorted(enqueued) == ids  # web1 (lost) and web2 (orphaned), each once
+    assert counts == {"requeued": 2, "failed": 0}
+
+
 def test_it_requeues_queued_hosts_whose_batch_job_vanished(
     queue, django_capture_on_commit_callbacks
 ):
