@@ -85,3 +85,12 @@ def test_it_draws_a_bar_on_a_terminal_and_plain_lines_otherwise():
     progress = {"total": 4, "queued": 1, "running": 1, "done": 1, "failed": 1, "cancelled": 0}
     assert scan_command.progress_line(progress, bar=True).startswith("[" + "#" * 15 + ".")
     assert scan_command.progress_line(progress, bar=False).startswith("2/4 hosts")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_says_queue_unavailable_when_redis_is_down(redis_down):
+    make_host("web1")
+    with pytest.raises(CommandError, match="queue unavailable") as raised:
+        run_scan("--host", "web1")
+    assert "Connection refused" in str(raised.value) or "Error" in str(raised.value)
+    assert Scan.objects.get().status == "queued"  # saved: recovery enqueues it later

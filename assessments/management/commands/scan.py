@@ -16,6 +16,7 @@ from assessments.managers import TERMINAL_SCAN
 from assessments.models import Scan
 from assessments.scanning import scans
 from assessments.scanning.scans import (
+    QueueUnavailable,
     SelectionError,
     describe_selection,
     recover_lost,
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             scan = start_scan(selection, trigger=self.trigger)
         except SelectionError as exc:
             raise CommandError(str(exc)) from None
+        except QueueUnavailable as exc:
+            raise CommandError(f"{exc.notice}\n({exc.cause})") from None
         if not options["wait"]:
             noun = words_for(scan)[0]
             self._say(options, f"{noun} #{scan.pk} of {describe_selection(selection)} queued.")
