@@ -115,12 +115,13 @@ def batch_timeout(batch_len: int) -> int:
 
 
 def batch_size(hosts: int, workers: int) -> int:
-    """Hosts per batch job: SCAN_BATCH_SIZE when set, otherwise sized from the scan, two
-    batches per worker (ceil(hosts / (workers x 2))) within [MIN_AUTO_BATCH, MAX_AUTO_BATCH]:
-    few large batches keep every worker's threads busy without a job per 25 hosts."""
+    """Hosts per batch job: SCAN_BATCH_SIZE when set, otherwise sized from the scan, one
+    batch per worker (ceil(hosts / workers)) within [MIN_AUTO_BATCH, MAX_AUTO_BATCH]. That
+    is the fastest measured layout (1,000 hosts, two workers: batches of 500); smaller
+    batches cost a fork, new connections and a recovery pass each (docs/scanning.md)."""
     if settings.SCAN_BATCH_SIZE:
         return int(settings.SCAN_BATCH_SIZE)
-    wanted = math.ceil(hosts / (max(1, workers) * 2))
+    wanted = math.ceil(hosts / max(1, workers))
     return max(MIN_AUTO_BATCH, min(MAX_AUTO_BATCH, wanted))
 
 

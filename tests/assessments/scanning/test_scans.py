@@ -229,11 +229,11 @@ def test_a_schedule_due_while_redis_is_down_does_not_stop_the_other_schedules(re
 @pytest.mark.parametrize(
     ("hosts", "workers", "size"),
     [
-        (1000, 2, 250),  # two batches per worker
+        (1000, 2, 500),  # one batch per worker: the measured 14.2 s layout
         (1000, 0, 500),  # no worker yet: counted as one
+        (300, 4, 75),
         (10, 4, 25),  # never below 25
         (100_000, 2, 500),  # never above 500
-        (90, 1, 45),
     ],
 )
 def test_unset_batch_size_is_sized_from_the_scan(settings, hosts, workers, size):
@@ -259,12 +259,29 @@ def test_the_defaults_are_the_measured_ones(monkeypatch):
 
 
 def test_unset_batch_size_enqueues_batches_sized_from_the_scan(
-    queue, settings, django_capture_on_commit_callbacks
+    queue, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.SCAN_BATCH_SIZE = None
     for i in range(60):
         make_host(f"web{i}")
+    monkeypatch.setattr(scans.Worker, "count", lambda **kwargs: 0)
     with django_capture_on_commit_callbacks(execute=True):
         start_scan({"all": True})
-    # No worker registered: one worker, two batches of 30 (not 25 + 25 + 10).
+    # No worker registered: one worker, one batch of 60 (not 25 + 25 + 10).
+    assert [len(job.args[1]) for job in queue.get_jobs()] == [60]
+
+
+def test_unset_batch_size_splits_a_scan_between_the_workers_serving_the_queue(
+    queue, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.SCAN_BATCH_SIZE = None
+    for i in range(60):
+        make_host(f"web{i}")
+    counted = []
+    monkeypatch.setattr(
+        scans.Worker, "count", lambda **kwargs: counted.append(kwargs["queue"]) or 2
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        start_scan({"all": True})
+    assert counted == [queue]
     assert [len(job.args[1]) for job in queue.get_jobs()] == [30, 30]
