@@ -133,8 +133,10 @@ RQ = {
 # django-rq's copy inside the admin would let any staff user (operators) empty queues.
 RQ_SHOW_ADMIN_LINK = False
 # Scans (docs/scanning.md): hosts per batch job, threads per batch, deadline per host (s).
-SCAN_BATCH_SIZE = env_int("SCAN_BATCH_SIZE", 25, minimum=1)
-SCAN_CONCURRENCY = env_int("SCAN_CONCURRENCY", 25, minimum=1)
+# SCAN_BATCH_SIZE unset (None): sized from each scan (`scans.batch_size`). 20 threads were
+# fastest on bench/fleetlab_scan.py (docs/scanning.md).
+SCAN_BATCH_SIZE: int | None = env_int("SCAN_BATCH_SIZE", 0, minimum=1) or None
+SCAN_CONCURRENCY = env_int("SCAN_CONCURRENCY", 20, minimum=1)
 SCAN_HOST_DEADLINE = env_int("SCAN_HOST_DEADLINE", 120, minimum=1)
 # Run a Windows host's probes in one cmd.exe command (false: one WinRM command per probe).
 WINRM_BATCH_PROBES = env_bool("WINRM_BATCH_PROBES", default=True)

@@ -7,6 +7,7 @@ the only one that enqueues them. Workers claim hosts with conditional UPDATEs
 hosts) is on the models. Everything here is safe to call from any process at any time.
 """
 
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -18,7 +19,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from rq import Queue
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import Queue, Worker
 from rq.job import Job
 
 from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger, Transport
@@ -27,13 +30,40 @@ from assessments.models import Capture, HostScan, Scan, ScanSchedule
 from assessments.scanning import ruleset
 from fleet.models import Host, HostGroup
 
+log = logging.getLogger(__name__)
+
 QUEUE_NAME = "scans"
+# Errors that mean the queue (Redis) cannot be reached right now.
+QUEUE_ERRORS = (RedisConnectionError, RedisTimeoutError)
+# Batch sizes chosen from the scan when SCAN_BATCH_SIZE is not set (`batch_size`).
+MIN_AUTO_BATCH = 25
+MAX_AUTO_BATCH = 500
 # The batch job, by name: `assessments.jobs` uses this module, so it is not imported here.
 BATCH_JOB = "assessments.jobs.scan_batch"
 
 
 class SelectionError(ValueError):
     """A selection names groups or hosts that do not exist."""
+
+
+class QueueUnavailable(Exception):
+    """The scan was saved but its batch jobs could not be enqueued: the queue (Redis) did
+    not answer. Its hosts stay queued; the scheduler's recovery (`recover_lost`, orphaned
+    queued hosts) enqueues them once the queue is back."""
+
+    def __init__(self, scan: Scan, cause: Exception) -> None:
+        super().__init__(f"queue unavailable: {cause}")
+        self.scan = scan
+        self.cause = cause
+
+    @property
+    def notice(self) -> str:
+        """What to tell the user who started the scan."""
+        return (
+            f"{self.scan.noun} #{self.scan.pk} saved but not started: queue unavailable "
+            "(Redis does not answer). It starts by itself once the queue is back "
+            "(the scheduler re-queues its hosts)."
+        )
 
 
 def select_hosts(selection: dict[str, Any]) -> QuerySet[Host]:
@@ -84,10 +114,28 @@ def batch_timeout(batch_len: int) -> int:
     return rounds * (settings.SCAN_HOST_DEADLINE + 30) + 60
 
 
+def batch_size(hosts: int, workers: int) -> int:
+    """Hosts per batch job: SCAN_BATCH_SIZE when set, otherwise sized from the scan, one
+    batch per worker (ceil(hosts / workers)) within [MIN_AUTO_BATCH, MAX_AUTO_BATCH]. That
+    is the fastest measured layout (1,000 hosts, two workers: batches of 500); smaller
+    batches cost a fork, new connections and a recovery pass each (docs/scanning.md)."""
+    if settings.SCAN_BATCH_SIZE:
+        return int(settings.SCAN_BATCH_SIZE)
+    wanted = math.ceil(hosts / max(1, workers))
+    return max(MIN_AUTO_BATCH, min(MAX_AUTO_BATCH, wanted))
+
+
+def scan_workers(queue: Queue) -> int:
+    """RQ workers serving the scans queue now (at least 1: they may not have started yet)."""
+    if settings.SCAN_BATCH_SIZE:
+        return 1  # not needed: the size is set
+    return max(1, Worker.count(queue=queue))
+
+
 def enqueue_batches(scan_id: int, host_scan_ids: Sequence[int]) -> list[str]:
     """Enqueue batch jobs for these HostScans now; returns the RQ job ids."""
-    size = settings.SCAN_BATCH_SIZE
     queue = scan_queue()
+    size = batch_size(len(host_scan_ids), scan_workers(queue))
     job_ids = []
     for start in range(0, len(host_scan_ids), size):
         batch = list(host_scan_ids[start : start + size])
@@ -116,8 +164,10 @@ def start_scan(
     `enqueue=False` the caller runs its batch itself: `jobs.reassess_now`).
 
     Raises `SelectionError` for unknown names. A selection with no enabled host gives a
-    scan that failed at once, with the reason in `error`.
+    scan that failed at once, with the reason in `error`. Raises `QueueUnavailable` (the
+    scan saved) when the queue does not answer at commit.
     """
+    unavailable: list[Exception] = []
     with transaction.atomic():
         hosts = list(select_hosts(selection).values_list("pk", flat=True))
         scan = Scan.objects.create(
@@ -140,8 +190,25 @@ def start_scan(
         if any(pk is None for pk in ids):  # backends that do not return ids from bulk_create
             ids = list(scan.host_scans.order_by("pk").values_list("pk", flat=True))
         if enqueue:
-            transaction.on_commit(lambda: enqueue_batches(scan.pk, ids))
+            transaction.on_commit(lambda: _enqueue_or_note(scan.pk, ids, unavailable))
+    _raise_if_unavailable(scan, unavailable)
     return scan
+
+
+def _enqueue_or_note(scan_id: int, ids: Sequence[int], unavailable: list[Exception]) -> None:
+    """`enqueue_batches`, noting (not raising) a queue that does not answer: the scan is
+    committed already, and recovery enqueues its queued hosts when the queue is back."""
+    try:
+        enqueue_batches(scan_id, ids)
+    except QUEUE_ERRORS as exc:
+        log.warning("scan #%s: queue unavailable, left for recovery: %s", scan_id, exc)
+        unavailable.append(exc)
+
+
+def _raise_if_unavailable(scan: Scan, unavailable: list[Exception]) -> None:
+    # Called inside a caller's transaction the hook runs at its commit, later: logged only.
+    if unavailable:
+        raise QueueUnavailable(scan, unavailable[0])
 
 
 def start_import(
@@ -156,8 +223,9 @@ def start_import(
 
     Until the job takes it, the upload is the HostScan's Capture row as uploaded (the job
     replaces it by the capture it stores, `results.import_upload`); the HostScan is not
-    done, so nothing reads it as a result.
+    done, so nothing reads it as a result. Raises `QueueUnavailable` like `start_scan`.
     """
+    unavailable: list[Exception] = []
     with transaction.atomic():
         scan = Scan.objects.create(
             selection={"hosts": [host.name]},
@@ -169,7 +237,8 @@ def start_import(
             scan=scan, host=host, transport=Transport.CAPTURE, ruleset=ruleset.current()
         )
         Capture.objects.create(host_scan=hs, data=data, size=len(data), hostname=hostname[:255])
-        transaction.on_commit(lambda: enqueue_batches(scan.pk, [hs.pk]))
+        transaction.on_commit(lambda: _enqueue_or_note(scan.pk, [hs.pk], unavailable))
+    _raise_if_unavailable(scan, unavailable)
     return scan
 
 

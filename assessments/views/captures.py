@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from assessments.forms import CaptureUploadForm
 from assessments.probes.offline import collector_script
 from assessments.scanning.results import HostnameMismatch, check_upload
-from assessments.scanning.scans import start_import
+from assessments.scanning.scans import QueueUnavailable, start_import
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 COLLECTOR_OS = ("linux", "windows")
@@ -46,7 +46,11 @@ def capture_upload(request: HttpRequest) -> HttpResponse:
         except (ValueError, OSError) as exc:  # ImportCaptureError is a ValueError
             form.add_error("capture", str(exc))
         else:
-            scan = start_import(host, data, hostname=capture.hostname, user=request.user)
+            try:
+                scan = start_import(host, data, hostname=capture.hostname, user=request.user)
+            except QueueUnavailable as exc:
+                messages.warning(request, exc.notice)
+                return redirect("scan-detail", exc.scan.pk)
             messages.success(request, f"Capture of {host} uploaded: it is being judged.")
             return redirect("scan-detail", scan.pk)
     context = {"form": form, "mismatch": mismatch}

@@ -17,7 +17,7 @@ from assessments.jobs import reassess_now
 from assessments.models import Capture, Finding, HostScan, Waiver
 from assessments.pages import queries
 from assessments.pages.hostfacts import raw_outputs, shown_platform
-from assessments.scanning.scans import start_scan
+from assessments.scanning.scans import QueueUnavailable, start_scan
 from assessments.scanning.waivers import expire_waivers
 from assessments.tables import HostTable
 from assessments.views.common import filter_items, host_or_404, hosts_for
@@ -189,7 +189,11 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(OPERATOR)
 def host_rescan(request: HttpRequest, pk: int) -> HttpResponse:
     host = host_or_404(pk)
-    scan = start_scan({"hosts": [host.name]}, user=request.user, trigger="manual")
+    try:
+        scan = start_scan({"hosts": [host.name]}, user=request.user, trigger="manual")
+    except QueueUnavailable as exc:
+        messages.warning(request, exc.notice)
+        return redirect("scan-detail", pk=exc.scan.pk)
     messages.success(request, f"Scan #{scan.pk} of {host} started.")
     return redirect("scan-detail", pk=scan.pk)
 

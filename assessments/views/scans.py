@@ -17,7 +17,12 @@ from assessments.forms import SelectionForm
 from assessments.models import HostScan, Scan
 from assessments.pages import queries
 from assessments.scanning import ruleset
-from assessments.scanning.scans import SelectionError, scan_progress, start_scan
+from assessments.scanning.scans import (
+    QueueUnavailable,
+    SelectionError,
+    scan_progress,
+    start_scan,
+)
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 LIVE = {ScanStatus.QUEUED, ScanStatus.RUNNING}
@@ -63,6 +68,8 @@ def _start_selected(request: HttpRequest, trigger: str) -> HttpResponse:
     except SelectionError as exc:  # a group or host vanished meanwhile
         messages.error(request, f"No {what} started: {exc}")
         return redirect("scan-list")
+    except QueueUnavailable as exc:
+        return queue_unavailable(request, exc)
     messages.success(request, f"{scan.noun} #{scan.pk} started.")
     return redirect("scan-detail", pk=scan.pk)
 
@@ -89,7 +96,10 @@ def scan_reassess_outdated(request: HttpRequest) -> HttpResponse:
             "the Scans page, or run `manage.py reassess --all`.",
         )
         return redirect(back)
-    scan = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.REASSESS)
+    try:
+        scan = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.REASSESS)
+    except QueueUnavailable as exc:
+        return queue_unavailable(request, exc)
     messages.success(request, f"{scan.noun} #{scan.pk} of {len(names)} hosts started.")
     return redirect("scan-detail", pk=scan.pk)
 
@@ -113,9 +123,18 @@ def scan_filtered(request: HttpRequest) -> HttpResponse:
             )
             return redirect(f"{reverse('host-list')}?{filter_querystring(request.POST)}")
         selection = {"hosts": names}
-    scan = start_scan(selection, user=request.user, trigger="manual")
+    try:
+        scan = start_scan(selection, user=request.user, trigger="manual")
+    except QueueUnavailable as exc:
+        return queue_unavailable(request, exc)
     messages.success(request, f"Scan #{scan.pk} started.")
     return redirect("scan-detail", pk=scan.pk)
+
+
+def queue_unavailable(request: HttpRequest, exc: QueueUnavailable) -> HttpResponse:
+    """The scan is saved, its jobs not enqueued: say so on the scan's page."""
+    messages.warning(request, exc.notice)
+    return redirect("scan-detail", pk=exc.scan.pk)
 
 
 def _context(scan: Scan) -> dict[str, Any]:

@@ -18,3 +18,17 @@ def embedded(monkeypatch, settings) -> Queue:
     settings.REDIS_URL = ""
     settings.SCAN_CONCURRENCY = 1
     return queue
+
+
+# Nothing listens on port 1: the real redis client is refused at once.
+CLOSED_REDIS_URL = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def redis_down(monkeypatch) -> Queue:
+    """The scans queue on a Redis that does not answer (the real client, a closed port)."""
+    import redis
+
+    queue = Queue("scans", connection=redis.Redis.from_url(CLOSED_REDIS_URL))
+    monkeypatch.setattr(scans, "scan_queue", lambda: queue)
+    return queue

@@ -85,3 +85,32 @@ def test_it_draws_a_bar_on_a_terminal_and_plain_lines_otherwise():
     progress = {"total": 4, "queued": 1, "running": 1, "done": 1, "failed": 1, "cancelled": 0}
     assert scan_command.progress_line(progress, bar=True).startswith("[" + "#" * 15 + ".")
     assert scan_command.progress_line(progress, bar=False).startswith("2/4 hosts")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_says_queue_unavailable_when_redis_is_down(redis_down):
+    make_host("web1")
+    with pytest.raises(CommandError, match="queue unavailable") as raised:
+        run_scan("--host", "web1")
+    assert "Connection refused" in str(raised.value) or "Error" in str(raised.value)
+    assert Scan.objects.get().status == "queued"  # saved: recovery enqueues it later
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_exits_non_zero_with_a_clear_error_on_the_configured_redis(settings, capsys):
+    """The real path: REDIS_URL and RQ_QUEUES point at a closed port, nothing patched."""
+    from django.core.management import execute_from_command_line
+
+    from tests.assessments.conftest import CLOSED_REDIS_URL
+
+    settings.REDIS_URL = CLOSED_REDIS_URL
+    settings.RQ_QUEUES = {
+        name: {"URL": CLOSED_REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in settings.QUEUE_NAMES
+    }
+    make_host("web1")
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(["manage.py", "scan", "--host", "web1"])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "Scan #" in err and "saved but not started: queue unavailable" in err
+    assert "Traceback" not in err

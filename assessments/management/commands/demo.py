@@ -57,7 +57,7 @@ class Command(BaseCommand):
         password = ensure_admin()
         settings.SCAN_HOST_DEADLINE = min(settings.SCAN_HOST_DEADLINE, DEMO_HOST_DEADLINE)
         # One worker only: one batch for the whole fleet, so a hanging host delays no other.
-        settings.SCAN_BATCH_SIZE = max(settings.SCAN_BATCH_SIZE, options["hosts"])
+        settings.SCAN_BATCH_SIZE = max(settings.SCAN_BATCH_SIZE or 0, options["hosts"])
         settings.SCAN_CONCURRENCY = max(settings.SCAN_CONCURRENCY, min(options["hosts"], 64))
         self.say(f"Starting a simulated fleet of {options['hosts']} hosts on 127.0.0.1 ...")
         lab = start_lab(

@@ -17,6 +17,7 @@ from assessments.models import Scan
 from assessments.scanning import scans
 from assessments.scanning.dbretry import CONNECTION_ERRORS, Backoff, attempt, drop_connections
 from assessments.scanning.scans import (
+    QueueUnavailable,
     SelectionError,
     describe_selection,
     recover_lost,
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             scan = start_scan(selection, trigger=self.trigger)
         except SelectionError as exc:
             raise CommandError(str(exc)) from None
+        except QueueUnavailable as exc:
+            raise CommandError(f"{exc.notice}\n({exc.cause})") from None
         if not options["wait"]:
             noun = words_for(scan)[0]
             self._say(options, f"{noun} #{scan.pk} of {describe_selection(selection)} queued.")

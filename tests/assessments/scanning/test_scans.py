@@ -205,3 +205,101 @@ def test_it_requeues_queued_hosts_whose_batch_job_vanished(
         assert recover_lost()["requeued"] == 1
     assert recover_lost()["requeued"] == 0  # now a job holds it
     assert len(queue.get_jobs()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_started_while_redis_is_down_is_saved_and_recovered_later(redis_down, monkeypatch):
+    make_host("web1")
+    make_host("web2")
+    with pytest.raises(scans.QueueUnavailable, match="queue unavailable") as raised:
+        start_scan({"all": True})
+    scan = Scan.objects.get()
+    assert raised.value.scan.pk == scan.pk
+    assert "saved but not started: queue unavailable" in raised.value.notice
+    assert scan.status == "queued"
+    assert set(scan.host_scans.values_list("status", flat=True)) == {"queued"}
+    # Redis is back: the scheduler's recovery enqueues the orphaned queued hosts.
+    back = Queue("scans", connection=fakeredis.FakeRedis())
+    monkeypatch.setattr(scans, "scan_queue", lambda: back)
+    later = timezone.now() + timedelta(seconds=1)
+    assert recover_lost(stale_after=0, now=later)["requeued"] == 2
+    [job] = back.get_jobs()
+    assert job.args[0] == scan.pk
+    assert sorted(job.args[1]) == sorted(scan.host_scans.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_schedule_due_while_redis_is_down_does_not_stop_the_other_schedules(redis_down):
+    from assessments.models import ScanSchedule
+    from assessments.scanning import schedules
+
+    make_host("web1")
+    past = timezone.now() - timedelta(minutes=5)
+    for name in ("a", "b"):
+        ScanSchedule.objects.create(
+            name=name, cron="0 3 * * *", selection={"all": True}, next_run=past
+        )
+    started = schedules.dispatch_due()
+    assert len(started) == 2
+    assert Scan.objects.filter(status="queued").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("hosts", "workers", "size"),
+    [
+        (1000, 2, 500),  # one batch per worker: the measured 14.2 s layout
+        (1000, 0, 500),  # no worker yet: counted as one
+        (300, 4, 75),
+        (10, 4, 25),  # never below 25
+        (100_000, 2, 500),  # never above 500
+    ],
+)
+def test_unset_batch_size_is_sized_from_the_scan(settings, hosts, workers, size):
+    settings.SCAN_BATCH_SIZE = None
+    assert scans.batch_size(hosts, workers) == size
+
+
+def test_an_explicit_batch_size_is_honoured(settings):
+    settings.SCAN_BATCH_SIZE = 7
+    assert scans.batch_size(1000, 2) == 7
+
+
+def test_the_defaults_are_the_measured_ones(monkeypatch):
+    import importlib
+
+    from p2c import settings as defaults
+
+    # Sized batches, and the 20 threads bench/ measured, unless the environment sets them.
+    monkeypatch.delenv("SCAN_BATCH_SIZE", raising=False)
+    monkeypatch.delenv("SCAN_CONCURRENCY", raising=False)
+    fresh = importlib.reload(defaults)
+    assert (fresh.SCAN_BATCH_SIZE, fresh.SCAN_CONCURRENCY) == (None, 20)
+
+
+def test_unset_batch_size_enqueues_batches_sized_from_the_scan(
+    queue, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.SCAN_BATCH_SIZE = None
+    for i in range(60):
+        make_host(f"web{i}")
+    monkeypatch.setattr(scans.Worker, "count", lambda **kwargs: 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        start_scan({"all": True})
+    # No worker registered: one worker, one batch of 60 (not 25 + 25 + 10).
+    assert [len(job.args[1]) for job in queue.get_jobs()] == [60]
+
+
+def test_unset_batch_size_splits_a_scan_between_the_workers_serving_the_queue(
+    queue, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.SCAN_BATCH_SIZE = None
+    for i in range(60):
+        make_host(f"web{i}")
+    counted = []
+    monkeypatch.setattr(
+        scans.Worker, "count", lambda **kwargs: counted.append(kwargs["queue"]) or 2
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        start_scan({"all": True})
+    assert counted == [queue]
+    assert [len(job.args[1]) for job in queue.get_jobs()] == [30, 30]
