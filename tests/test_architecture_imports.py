@@ -6,6 +6,8 @@ Walks the module-level imports of every module of the project (AST, nothing is i
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 PACKAGES = ("assessments", "fleet", "p2c")
 CORE = (
@@ -99,32 +101,29 @@ def test_there_is_no_import_cycle():
     assert not cycles, f"import cycles: {cycles[:5]}"
 
 
-def test_the_judging_core_never_imports_django_or_the_database():
+# (a room, what it must never import at module level)
+RULES = {
+    "the judging core never imports Django or the database": (CORE, ORM),
+    "collectors never import the ORM": (("assessments.collectors",), ORM),
+    "capture files are read without Django": (CAPTURES, ORM),
+    "scanning never imports the pages": (SCANNING, PAGES),
+}
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_each_room_imports_only_what_it_may(rule: str) -> None:
+    room, forbidden = RULES[rule]
     for name, path in modules().items():
-        if inside(name, CORE):
-            bad = {m for m in top_level_imports(path, name) if inside(m, ORM)}
+        if inside(name, room):
+            bad = {m for m in top_level_imports(path, name) if inside(m, forbidden)}
             assert not bad, f"{name} imports {sorted(bad)}"
 
 
-def test_collectors_never_import_the_orm():
-    for name, path in modules().items():
-        if inside(name, ("assessments.collectors",)):
-            bad = {m for m in top_level_imports(path, name) if inside(m, ORM)}
-            assert not bad, f"{name} imports {sorted(bad)}"
-
-
-def test_capture_files_are_read_without_django():
-    for name, path in modules().items():
-        if inside(name, CAPTURES):
-            bad = {m for m in top_level_imports(path, name) if inside(m, ORM)}
-            assert not bad, f"{name} imports {sorted(bad)}"
-
-
-def test_scanning_never_imports_the_pages():
-    for name, path in modules().items():
-        if inside(name, SCANNING):
-            bad = {m for m in top_level_imports(path, name) if inside(m, PAGES)}
-            assert not bad, f"{name} imports {sorted(bad)}"
+def test_a_forbidden_import_is_caught(tmp_path: Path) -> None:
+    module = tmp_path / "probe.py"
+    module.write_text("import os\nfrom django.db import models\n")
+    found = top_level_imports(module, "assessments.probes.probe")
+    assert {m for m in found if inside(m, ORM)} == {"django.db"}
 
 
 def test_the_walk_sees_the_imports_it_judges():
