@@ -114,7 +114,8 @@ def host_sections(hosts: QuerySet[Host]) -> tuple[list[HostSection], list[HostSe
     }
     judged: dict[int, HostSection] = {}
     beyond = {r.id for r in RESTRICTIONS if r.beyond_document}
-    for row in rows:
+    for values in rows:
+        row: dict[str, Any] = dict(values)
         section = judged.get(row["host_id"])
         if section is None:
             section = judged[row["host_id"]] = HostSection(
