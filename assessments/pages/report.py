@@ -114,8 +114,8 @@ def host_sections(hosts: QuerySet[Host]) -> tuple[list[HostSection], list[HostSe
     }
     judged: dict[int, HostSection] = {}
     beyond = {r.id for r in RESTRICTIONS if r.beyond_document}
-    for values in rows:
-        row: dict[str, Any] = dict(values)
+    for found in rows:
+        row: dict[str, Any] = dict(found)
         section = judged.get(row["host_id"])
         if section is None:
             section = judged[row["host_id"]] = HostSection(
@@ -145,7 +145,8 @@ def host_sections(hosts: QuerySet[Host]) -> tuple[list[HostSection], list[HostSe
             "latest_scan__finished",
         )
     ):
-        pk, name, address, os_family, verdict, status, error, detail, finished = values
+        cells: tuple[Any, ...] = tuple(values)
+        pk, name, address, os_family, verdict, status, error, detail, finished = cells
         title, evidence, remediation = _why_no_result(status, error or "", detail or "")
         section = HostSection(pk, name, address, os_family, verdict, finished)
         section.findings.append({"title": title, "evidence": evidence, "remediation": remediation})
