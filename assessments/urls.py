@@ -35,4 +35,5 @@ urlpatterns = [
     path("collector/<str:os_family>/", views.collector_download, name="collector-download"),
     path("captures/upload/", views.capture_upload, name="capture-upload"),
     path("export/blockers.csv", views.blockers_csv, name="export-blockers"),
+    path("report/", views.readiness_report, name="report"),
 ]

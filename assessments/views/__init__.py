@@ -11,6 +11,7 @@ from assessments.views.hosts import (
     host_rescan,
 )
 from assessments.views.overview import overview
+from assessments.views.report import readiness_report
 from assessments.views.restrictions import restriction_detail, restriction_list
 from assessments.views.scans import (
     scan_cancel,
@@ -37,6 +38,7 @@ __all__ = [
     "host_list",
     "host_rescan",
     "overview",
+    "readiness_report",
     "restriction_detail",
     "restriction_list",
     "scan_cancel",
