@@ -36,4 +36,6 @@ urlpatterns = [
     path("captures/upload/", views.capture_upload, name="capture-upload"),
     path("export/blockers.csv", views.blockers_csv, name="export-blockers"),
     path("report/", views.readiness_report, name="report"),
+    path("export/hosts.csv", views.hosts_csv, name="export-hosts-csv"),
+    path("export/hosts.xlsx", views.hosts_xlsx, name="export-hosts-xlsx"),
 ]

@@ -2,7 +2,7 @@
 
 from assessments.views.captures import capture_upload, collector_download, collector_page
 from assessments.views.destinations import destination_list
-from assessments.views.exports import blockers_csv
+from assessments.views.exports import blockers_csv, hosts_csv, hosts_xlsx
 from assessments.views.hosts import (
     host_destination,
     host_detail,
@@ -37,6 +37,8 @@ __all__ = [
     "host_key_approve",
     "host_list",
     "host_rescan",
+    "hosts_csv",
+    "hosts_xlsx",
     "overview",
     "readiness_report",
     "restriction_detail",

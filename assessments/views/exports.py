@@ -1,26 +1,62 @@
-"""The CSV of blockers, streamed, for the hosts the hosts-list filters select."""
+"""The exports of the hosts the hosts-list filters select: the CSV of blockers (streamed) and
+the hosts table as CSV (streamed) or XLSX."""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
-from assessments.filtersets import filter_errors
+from assessments.filtersets import HostFilterSet, filter_errors
+from assessments.pages import hosts_export
 from assessments.pages.exports import blocker_rows, csv_lines
 from assessments.views.common import hosts_for
 from fleet.lib.roles import VIEWER, role_required
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _invalid(filterset: HostFilterSet) -> HttpResponseBadRequest:
+    # A file of no rows would read as "no blockers": say what is wrong instead.
+    reason = f"Invalid filter: {filter_errors(filterset)}\n"
+    return HttpResponseBadRequest(reason, content_type="text/plain; charset=utf-8")
+
+
+def _attachment(response: HttpResponseBase, name: str, extension: str) -> None:
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="p2c-{name}-{stamp}.{extension}"'
 
 
 @role_required(VIEWER)
 def blockers_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset, hosts, _ = hosts_for(request)
     if filterset.errors:
-        # A file of no rows would read as "no blockers": say what is wrong instead.
-        reason = f"Invalid filter: {filter_errors(filterset)}\n"
-        return HttpResponseBadRequest(reason, content_type="text/plain; charset=utf-8")
+        return _invalid(filterset)
     include_warnings = request.GET.get("include") == "warnings"
     response = StreamingHttpResponse(
         csv_lines(blocker_rows(hosts, include_warnings=include_warnings)),
         content_type="text/csv; charset=utf-8",
     )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="p2c-blockers-{stamp}.csv"'
+    _attachment(response, "blockers", "csv")
+    return response
+
+
+@role_required(VIEWER)
+def hosts_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    filterset, hosts, _ = hosts_for(request)
+    if filterset.errors:
+        return _invalid(filterset)
+    response = StreamingHttpResponse(
+        hosts_export.csv_lines(hosts_export.host_rows(hosts)),
+        content_type="text/csv; charset=utf-8",
+    )
+    _attachment(response, "hosts", "csv")
+    return response
+
+
+@role_required(VIEWER)
+def hosts_xlsx(request: HttpRequest) -> HttpResponse:
+    filterset, hosts, _ = hosts_for(request)
+    if filterset.errors:
+        return _invalid(filterset)
+    response = HttpResponse(hosts_export.xlsx_bytes(hosts), content_type=XLSX)
+    _attachment(response, "hosts", "xlsx")
     return response

@@ -1,0 +1,146 @@
+"""The hosts table exports (design.md): one row per host with its verdict, destination and the
+worst severity per restriction class, as CSV (streamed) or XLSX (summary, hosts, findings).
+
+The web exports and `manage.py export_hosts` both use `host_rows()`. Its queries are fixed in
+number (groups, hosts, findings: each read in chunks, two streams merged on the host order),
+so the cost does not grow in queries with the fleet.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from assessments.checks.base import Severity
+from assessments.checks.restrictions import RESTRICTIONS
+from assessments.choices import HostScanStatus
+from assessments.pages.exports import (
+    CHUNK,
+    _groups_by_host,
+    _Line,
+    _why_no_result,
+    blocker_rows,
+    neutralise,
+)
+from assessments.pages.exports import HEADER as FINDINGS_HEADER
+from assessments.pages.queries import VERDICT_ORDER, latest_findings, verdict_counts
+from fleet.choices import Verdict
+from fleet.models import Host
+
+RESTRICTION_IDS = [r.id for r in RESTRICTIONS]
+HEADER = [
+    "host",
+    "address",
+    "os_family",
+    "groups",
+    "verdict",
+    "destination",
+    "wave",  # no wave model yet: always empty
+    *RESTRICTION_IDS,
+    "reason",
+]
+BOM = "\ufeff"
+WAIVED = "waived"
+# Worst first. A waived finding counts below any unwaived blocker, unknown or warning.
+_RANK = {
+    Severity.BLOCKER: 0,
+    Severity.UNKNOWN: 1,
+    Severity.WARNING: 2,
+    WAIVED: 3,
+    Severity.INFO: 4,
+    Severity.PASS: 5,
+}
+VERDICT_LABELS: dict[str, str] = dict(Verdict.choices)
+
+
+def _worse(current: str, severity: str) -> str:
+    if not current:
+        return severity
+    return severity if _RANK.get(severity, 9) < _RANK.get(current, 9) else current
+
+
+def host_rows(hosts: QuerySet[Host]) -> Iterator[list[str]]:
+    """Rows (without header) of `hosts` by host name, in HEADER's columns."""
+    groups = _groups_by_host(hosts)
+    listed = (
+        hosts.order_by("name", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "address",
+            "os_family",
+            "verdict",
+            "target__name",
+            "latest_scan__status",
+            "latest_scan__error_class",
+            "latest_scan__error_detail",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    # The same order as the hosts: each host's findings follow one another.
+    findings = iter(
+        latest_findings(hosts)
+        .order_by("host__name", "host_id", "restriction", "check_id")
+        .values_list("host_id", "restriction", "severity", "waived", "title")
+        .iterator(chunk_size=CHUNK)
+    )
+    pending = next(findings, None)
+    for host_id, name, address, os_family, verdict, target, status, error, detail in listed:
+        worst: dict[str, str] = {}
+        unknown_titles: list[str] = []
+        while pending is not None and pending[0] == host_id:
+            _, restriction, severity, waived, title = pending
+            level = WAIVED if waived and severity != Severity.PASS else severity
+            worst[restriction] = _worse(worst.get(restriction, ""), level)
+            if severity == Severity.UNKNOWN and not waived:
+                unknown_titles.append(title)
+            pending = next(findings, None)
+        reason = ""
+        if status != HostScanStatus.DONE:
+            title, evidence, _ = _why_no_result(status, error or "", detail or "")
+            reason = title if status is None else f"{title}: {evidence}"
+        elif verdict == Verdict.UNKNOWN:
+            reason = "; ".join(unknown_titles)
+        cells = [name, address, os_family, groups.get(host_id, ""), verdict, target or "", ""]
+        cells += [worst.get(r, "") for r in RESTRICTION_IDS]
+        cells.append(reason)
+        yield [neutralise(cell) for cell in cells]
+
+
+def csv_lines(rows: Iterable[list[str]], bom: bool = True) -> Iterator[str]:
+    """The CSV text, line by line: an optional BOM, the header, then `rows`."""
+    writer = csv.writer(_Line())
+    yield (BOM if bom else "") + writer.writerow(HEADER)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def _sheet(book: Any, title: str, header: list[str], rows: Iterable[list[Any]]) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+
+
+def xlsx_bytes(hosts: QuerySet[Host]) -> bytes:
+    """The workbook: Summary (hosts per verdict, as the overview counts them), Hosts (the
+    CSV's rows), Findings (the blockers CSV's rows, warnings included)."""
+    book = Workbook()
+    book.remove(book.active)
+    counts = verdict_counts(hosts)
+    summary = [[v.value, VERDICT_LABELS[v], counts.get(v, 0)] for v in VERDICT_ORDER]
+    summary.append(["total", "All hosts", sum(counts.values())])
+    _sheet(book, "Summary", ["verdict", "label", "hosts"], summary)
+    _sheet(book, "Hosts", HEADER, host_rows(hosts))
+    _sheet(book, "Findings", FINDINGS_HEADER, blocker_rows(hosts, include_warnings=True))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
