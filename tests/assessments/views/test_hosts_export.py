@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.checks.restrictions import RESTRICTIONS
+from assessments.models import Waiver
 from assessments.pages.hosts_export import HEADER
 from fleet.models import TargetNode
 from tests.assessments.views.conftest import fleet, same_queries_with_more_hosts  # noqa: F401
@@ -208,3 +209,40 @@ def test_the_command_writes_the_workbook(mixed, tmp_path):
 def test_the_command_refuses_an_invalid_filter(mixed, tmp_path, item):
     with pytest.raises(CommandError, match="Invalid filter"):
         call_command("export_hosts", "--output", str(tmp_path / "x.csv"), "--filter", item)
+
+
+def test_a_waived_blocker_reads_waived_below_an_unwaived_warning(viewer_client, db):
+    host = make_host(name="echo")
+    for restriction, check_id in [("filesystems", "filesystems.nfs"), ("quotas", "quotas.a")]:
+        Waiver.objects.create(
+            host=host, restriction=restriction, check_id=check_id, reason="r", owner="o"
+        )
+    make_scan_result(
+        host,
+        [
+            {
+                "restriction": "filesystems",
+                "check_id": "filesystems.nfs",
+                "severity": "blocker",
+                "waived": True,
+            },
+            {
+                "restriction": "quotas",
+                "check_id": "quotas.a",
+                "severity": "blocker",
+                "waived": True,
+            },
+            ("quotas", "quotas.b", "warning"),
+        ],
+    )
+    (row,) = rows_of(viewer_client.get(reverse("export-hosts-csv")))
+    assert row["verdict"] == "waived"
+    assert row["filesystems"] == "waived"
+    assert row["quotas"] == "warning"
+
+
+def test_the_command_writes_the_csv_to_standard_output_without_a_bom(mixed, capsys):
+    call_command("export_hosts", "--filter", "os_family=windows")
+    out = capsys.readouterr().out
+    assert out.startswith("host,address,os_family,groups,verdict,destination,wave,")
+    assert out.splitlines()[1].startswith("delta,")
