@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from assessments.checks.base import Severity
@@ -119,12 +120,17 @@ def csv_lines(rows: Iterable[list[str]], bom: bool = True) -> Iterator[str]:
         yield writer.writerow(row)
 
 
+def _xml_safe(value: Any) -> Any:
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _sheet(book: Any, title: str, header: list[str], rows: Iterable[list[Any]]) -> None:
     sheet = book.create_sheet(title)
     sheet.append(header)
     count = 0
     for row in rows:
-        sheet.append(row)
+        # Raw probe output may hold control characters that XML (and openpyxl) refuse.
+        sheet.append([_xml_safe(cell) for cell in row])
         count += 1
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"

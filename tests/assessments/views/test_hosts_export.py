@@ -246,3 +246,14 @@ def test_the_command_writes_the_csv_to_standard_output_without_a_bom(mixed, caps
     out = capsys.readouterr().out
     assert out.startswith("host,address,os_family,groups,verdict,destination,wave,")
     assert out.splitlines()[1].startswith("delta,")
+
+
+def test_control_characters_of_raw_evidence_do_not_break_the_workbook(viewer_client, db):
+    host = make_host(name="foxtrot")
+    spec = {"restriction": "raw_devices", "check_id": "raw_devices.bound", "severity": "blocker"}
+    make_scan_result(host, [{**spec, "evidence": "$ raw -qa\n\x1b[1mbound\x00\x07"}])
+    response = viewer_client.get(reverse("export-hosts-xlsx"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    (finding,) = list(book["Findings"].iter_rows(min_row=2, values_only=True))
+    assert finding[9] == "$ raw -qa\n\ufffd[1mbound\ufffd\ufffd"
