@@ -251,7 +251,8 @@ def test_the_command_writes_the_csv_to_standard_output_without_a_bom(mixed, caps
 def test_control_characters_of_raw_evidence_do_not_break_the_workbook(viewer_client, db):
     host = make_host(name="foxtrot")
     spec = {"restriction": "raw_devices", "check_id": "raw_devices.bound", "severity": "blocker"}
-    make_scan_result(host, [{**spec, "evidence": "$ raw -qa\n\x1b[1mbound\x00\x07"}])
+    # (No NUL: the database never holds one, results.db_text replaces it before saving.)
+    make_scan_result(host, [{**spec, "evidence": "$ raw -qa\n\x1b[1mbound\x0b\x07"}])
     response = viewer_client.get(reverse("export-hosts-xlsx"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
