@@ -356,7 +356,7 @@ def test_a_first_host_key_needs_no_confirm(operator_client, fleet):
 
 
 def test_a_viewer_cannot_approve_a_changed_host_key_even_confirmed(viewer_client, fleet):
-    old, new = changed_key(fleet[0])
+    _old, new = changed_key(fleet[0])
     url = reverse("host-key-approve", args=[fleet[0].pk, new.pk])
     assert viewer_client.post(url).status_code == 403
     assert viewer_client.post(url, {"confirm": "1"}).status_code == 403
