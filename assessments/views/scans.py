@@ -238,6 +238,13 @@ def scan_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
     if not names:
         messages.info(request, f"No failed host in scan #{scan.pk} to retry.")
         return redirect("scan-detail", pk=scan.pk)
+    if len(names) > MAX_NAMED:
+        messages.error(
+            request,
+            f"No scan started: {len(names)} failed hosts, more than {MAX_NAMED}. Scan their "
+            "groups or all hosts instead.",
+        )
+        return redirect("scan-detail", pk=scan.pk)
     try:
         retry = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.MANUAL)
     except SelectionError as exc:

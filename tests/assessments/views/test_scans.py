@@ -148,3 +148,13 @@ def test_a_viewer_cannot_retry_failed_hosts_nor_sees_the_button(viewer_client, d
     assert "Retry" not in page
     assert viewer_client.post(reverse("scan-retry-failed", args=[scan.pk])).status_code == 403
     assert Scan.objects.count() == 1
+
+
+def test_retry_refuses_more_failed_hosts_than_a_selection_names(operator_client, db, monkeypatch):
+    from assessments.views import scans
+
+    monkeypatch.setattr(scans, "MAX_NAMED", 1)
+    scan = running_scan({"b-bad": "failed", "c-bad": "failed"})
+    response = operator_client.post(reverse("scan-retry-failed", args=[scan.pk]), follow=True)
+    assert "2 failed hosts, more than 1" in response.content.decode()
+    assert Scan.objects.count() == 1
