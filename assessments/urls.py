@@ -27,6 +27,7 @@ urlpatterns = [
     path("scans/<int:pk>/", views.scan_detail, name="scan-detail"),
     path("scans/<int:pk>/progress/", views.scan_progress_partial, name="scan-progress"),
     path("scans/<int:pk>/cancel/", views.scan_cancel, name="scan-cancel"),
+    path("scans/<int:pk>/retry-failed/", views.scan_retry_failed, name="scan-retry-failed"),
     path("destinations/", views.destination_list, name="destination-list"),
     path("schedules/", views.schedule_list, name="schedule-list"),
     path("schedules/new/", views.schedule_edit, name="schedule-create"),

@@ -289,6 +289,14 @@ class HostKey(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided = models.DateTimeField(null=True, blank=True)
+    # Key history: set on a trusted key when an approved key of the same type replaced it.
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced"
+    )
+    replaced_at = models.DateTimeField(null=True, blank=True)
+    replacement_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["host__name", "-first_seen"]

@@ -21,6 +21,7 @@ from assessments.views.scans import (
     scan_progress_partial,
     scan_reassess,
     scan_reassess_outdated,
+    scan_retry_failed,
     scan_start,
 )
 from assessments.views.schedules import schedule_edit, schedule_list
@@ -50,6 +51,7 @@ __all__ = [
     "scan_progress_partial",
     "scan_reassess",
     "scan_reassess_outdated",
+    "scan_retry_failed",
     "scan_start",
     "schedule_edit",
     "schedule_list",

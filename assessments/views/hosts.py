@@ -22,7 +22,7 @@ from assessments.scanning.waivers import expire_waivers
 from assessments.tables import HostTable
 from assessments.views.common import filter_items, host_or_404, hosts_for
 from fleet.choices import HostKeyState
-from fleet.lib.hostkeys import approve
+from fleet.lib.hostkeys import approve, replaced_keys
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 from fleet.models import HostKey
 
@@ -178,7 +178,12 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "platform": shown_platform(latest),
         "active_waivers": {w.check_id: w for w in waivers if w.active},
         "waivers": waivers,
-        "host_keys": list(HostKey.objects.filter(host=host).exclude(state=HostKeyState.REJECTED)),
+        "host_keys": list(
+            HostKey.objects.filter(host=host)
+            # Rejected keys stay out, but a replaced key is the key history: it stays.
+            .exclude(state=HostKeyState.REJECTED, replaced_by__isnull=True)
+            .select_related("replaced_by", "replacement_approved_by")
+        ),
         "destination_form": DestinationForm(initial={"target": host.target_id}),
         "waiver_form": WaiverForm(),
     }
@@ -229,6 +234,11 @@ def host_key_approve(request: HttpRequest, pk: int, key_pk: int) -> HttpResponse
     host_key = get_object_or_404(HostKey, pk=key_pk, host=host)
     if host_key.state == HostKeyState.TRUSTED:
         raise PermissionDenied("This key is already trusted.")
+    replaced = list(replaced_keys(host_key))
+    if replaced and request.POST.get("confirm") != "1":
+        # A changed key (reinstalled server, or a man in the middle) asks first.
+        context = {"host": host, "key": host_key, "replaced": replaced}
+        return render(request, "assessments/host_key_confirm.html", context)
     approve(host_key, request.user if request.user.is_authenticated else None)
     messages.success(request, f"Host key {host_key.fingerprint} of {host} approved.")
     return redirect(host)

@@ -5,13 +5,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments.choices import ScanStatus, ScanTrigger
+from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger
 from assessments.filtersets import filter_querystring, filtered_hosts
 from assessments.forms import SelectionForm
 from assessments.models import HostScan, Scan
@@ -21,6 +22,7 @@ from assessments.scanning.scans import (
     QueueUnavailable,
     SelectionError,
     scan_progress,
+    select_hosts,
     start_scan,
 )
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
@@ -45,6 +47,15 @@ def scan_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(OPERATOR)
 def scan_start(request: HttpRequest) -> HttpResponse:
+    form = SelectionForm(request.POST)
+    if (
+        form.is_valid()
+        and form.cleaned_data.get("all_hosts")
+        and request.POST.get("confirm") != "1"
+    ):
+        # Scanning the whole fleet asks first, on a page of its own (no JavaScript confirm).
+        count = select_hosts({"all": True}).count()
+        return render(request, "assessments/scan_confirm.html", {"count": count})
     return _start_selected(request, ScanTrigger.MANUAL)
 
 
@@ -137,31 +148,67 @@ def queue_unavailable(request: HttpRequest, exc: QueueUnavailable) -> HttpRespon
     return redirect("scan-detail", pk=exc.scan.pk)
 
 
-def _context(scan: Scan) -> dict[str, Any]:
+# Failures first, then what is still to do, then the rest.
+STATUS_ORDER = Case(
+    When(status=HostScanStatus.FAILED, then=Value(0)),
+    When(status=HostScanStatus.RUNNING, then=Value(1)),
+    When(status=HostScanStatus.QUEUED, then=Value(2)),
+    When(status=HostScanStatus.CANCELLED, then=Value(3)),
+    default=Value(4),
+)
+
+
+def eta_minutes(scan: Scan, progress: dict[str, int], finished: int) -> int | None:
+    """Minutes left at the rate hosts finished so far; None before one has finished."""
+    remaining = progress.get("total", 0) - finished
+    if scan.status not in LIVE or not scan.started or finished <= 0 or remaining <= 0:
+        return None
+    elapsed = (timezone.now() - scan.started).total_seconds()
+    return max(1, round(elapsed / finished * remaining / 60))
+
+
+def _context(scan: Scan, status: str = "") -> dict[str, Any]:
     progress = scan_progress(scan)
     finished = progress.get("done", 0) + progress.get("failed", 0) + progress.get("cancelled", 0)
+    host_scans = HostScan.objects.filter(scan=scan)
+    status_error = ""
+    if status:
+        if status in HostScanStatus.values:
+            host_scans = host_scans.filter(status=status)
+        else:
+            # An unknown status must select nothing, not silently everything.
+            host_scans = host_scans.none()
+            status_error = (
+                f"Unknown status {status!r}: choose one of {', '.join(HostScanStatus.values)}."
+            )
     return {
         "scan": scan,
         "progress": progress,
         "percent": round(100 * finished / progress["total"]) if progress.get("total") else 0,
         "live": scan.status in LIVE,
-        "host_scans": HostScan.objects.filter(scan=scan)
-        .select_related("host", "reassessed_from")
-        .order_by("status", "host__name")[:500],
+        "eta_minutes": eta_minutes(scan, progress, finished),
+        "status": status,
+        "status_error": status_error,
+        "statuses": HostScanStatus.choices,
+        "host_scans": host_scans.select_related("host", "reassessed_from")
+        .annotate(failures_first=STATUS_ORDER)
+        .order_by("failures_first", "host__name")[:500],
     }
 
 
 @role_required(VIEWER)
 def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scan = get_object_or_404(Scan.objects.select_related("requested_by", "schedule"), pk=pk)
-    return render(request, "assessments/scan_detail.html", _context(scan))
+    status = request.GET.get("status", "")
+    return render(request, "assessments/scan_detail.html", _context(scan, status))
 
 
 @role_required(VIEWER)
 def scan_progress_partial(request: HttpRequest, pk: int) -> HttpResponse:
     """The part of the scan page htmx re-fetches every 2 s while the scan runs."""
     scan = get_object_or_404(Scan.objects.select_related("requested_by", "schedule"), pk=pk)
-    response = render(request, "assessments/_scan_progress.html", _context(scan))
+    status = request.GET.get("status", "")
+    response = render(request, "assessments/_scan_progress.html", _context(scan, status))
     if scan.status not in LIVE:
         # htmx stops polling on 286: the scan is over.
         response.status_code = 286
@@ -175,3 +222,37 @@ def scan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     scan.cancel(user=request.user)
     messages.success(request, f"Cancelling scan #{scan.pk}.")
     return redirect("scan-detail", pk=scan.pk)
+
+
+@require_POST
+@role_required(OPERATOR)
+def scan_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new scan of exactly this scan's failed hosts."""
+    scan = get_object_or_404(Scan, pk=pk)
+    names = list(
+        HostScan.objects.filter(scan=scan, status=HostScanStatus.FAILED)
+        .order_by("host__name")
+        .values_list("host__name", flat=True)
+        .distinct()
+    )
+    if not names:
+        messages.info(request, f"No failed host in scan #{scan.pk} to retry.")
+        return redirect("scan-detail", pk=scan.pk)
+    if len(names) > MAX_NAMED:
+        messages.error(
+            request,
+            f"No scan started: {len(names)} failed hosts, more than {MAX_NAMED}. Scan their "
+            "groups or all hosts instead.",
+        )
+        return redirect("scan-detail", pk=scan.pk)
+    try:
+        retry = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.MANUAL)
+    except SelectionError as exc:
+        messages.error(request, f"No scan started: {exc}")
+        return redirect("scan-detail", pk=scan.pk)
+    except QueueUnavailable as exc:
+        return queue_unavailable(request, exc)
+    messages.success(
+        request, f"Scan #{retry.pk} of the {len(names)} failed hosts of scan #{scan.pk} started."
+    )
+    return redirect("scan-detail", pk=retry.pk)

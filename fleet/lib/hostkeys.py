@@ -40,15 +40,25 @@ def approve(key: HostKey, user: AbstractBaseUser | None = None) -> HostKey:
     """Trust `key`; a trusted key of the same type it replaces (a reinstalled server) is retired.
 
     Retired keys become `rejected`, so a server that shows the old key again is refused
-    instead of silently accepted.
+    instead of silently accepted; they stay in the host's key history with the key that
+    replaced them, who approved it and when.
     """
-    replaced = HostKey.objects.filter(
-        host_id=key.host_id, key_type=key.key_type, state=HostKeyState.TRUSTED
-    ).exclude(pk=key.pk)
-    for old in replaced:
+    for old in replaced_keys(key):
         _decide(old, HostKeyState.REJECTED, user)
+        old.replaced_by = key
+        old.replaced_at = old.decided
+        old.replacement_approved_by = user  # type: ignore[assignment]
+        old.save(update_fields=["replaced_by", "replaced_at", "replacement_approved_by"])
     _decide(key, HostKeyState.TRUSTED, user)
     return key
+
+
+def replaced_keys(key: HostKey) -> QuerySet[HostKey]:
+    """The trusted keys that approving `key` would retire (same host, same key type): when
+    there are any, `key` is a *changed* host key."""
+    return HostKey.objects.filter(
+        host_id=key.host_id, key_type=key.key_type, state=HostKeyState.TRUSTED
+    ).exclude(pk=key.pk)
 
 
 def reject(key: HostKey, user: AbstractBaseUser | None = None) -> HostKey:

@@ -29,6 +29,9 @@ def test_a_scan_started_while_redis_is_down_says_queue_unavailable(
     page.click("details.panel summary")
     page.check("#id_all_hosts")
     page.click("form[action='/scans/start/'] button:has-text('Start scan')")
+    # Scanning all hosts asks first, with the count.
+    page.click("button:has-text('Confirm: scan 3 hosts')")
+    page.wait_for_selector(".messages li.warning")
     scan = Scan.objects.latest("pk")
     page.wait_for_url(f"{live_server.url}/scans/{scan.pk}/")
     warning = page.locator(".messages li.warning")

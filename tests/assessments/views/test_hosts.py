@@ -300,3 +300,77 @@ def test_assigning_a_destination_to_a_host_without_a_capture_says_so(operator_cl
     assert fleet[0].target == node
     assert "No stored capture to judge it against" in response.content.decode()
     assert not Scan.objects.filter(trigger="reassess").exists()
+
+
+def changed_key(host):  # type: ignore[no-untyped-def]
+    """A trusted ed25519 key and a pending, different one of the same type (reinstalled)."""
+    old = HostKey.objects.create(
+        host=host,
+        key_type="ssh-ed25519",
+        fingerprint="SHA256:old",
+        public_key="OLD",
+        state="trusted",
+    )
+    new = HostKey.objects.create(
+        host=host, key_type="ssh-ed25519", fingerprint="SHA256:new", public_key="NEW"
+    )
+    return old, new
+
+
+def test_approving_a_changed_host_key_asks_first_with_both_fingerprints(operator_client, fleet):
+    old, new = changed_key(fleet[0])
+    response = operator_client.post(reverse("host-key-approve", args=[fleet[0].pk, new.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Approve a changed host key" in page
+    assert "SHA256:old" in page and "SHA256:new" in page
+    assert 'name="confirm" value="1"' in page
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.state, new.state) == ("trusted", "pending")
+
+
+def test_a_confirmed_changed_key_keeps_the_old_one_in_the_history(operator_client, fleet):
+    old, new = changed_key(fleet[0])
+    url = reverse("host-key-approve", args=[fleet[0].pk, new.pk])
+    response = operator_client.post(url, {"confirm": "1"})
+    assert response.status_code == 302
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.state, new.state) == ("rejected", "trusted")
+    assert old.replaced_by == new
+    assert old.replacement_approved_by.username == "user-operator"
+    assert old.replaced_at is not None
+    page = operator_client.get(reverse("host-detail", args=[fleet[0].pk])).content.decode()
+    assert "SHA256:old" in page
+    assert "replaced by <code>SHA256:new</code>" in page
+    assert "approved by user-operator" in page
+
+
+def test_a_first_host_key_needs_no_confirm(operator_client, fleet):
+    key = HostKey.objects.create(
+        host=fleet[0], key_type="ssh-ed25519", fingerprint="SHA256:abc", public_key="AAAA"
+    )
+    response = operator_client.post(reverse("host-key-approve", args=[fleet[0].pk, key.pk]))
+    assert response.status_code == 302
+
+
+def test_a_viewer_cannot_approve_a_changed_host_key_even_confirmed(viewer_client, fleet):
+    _old, new = changed_key(fleet[0])
+    url = reverse("host-key-approve", args=[fleet[0].pk, new.pk])
+    assert viewer_client.post(url).status_code == 403
+    assert viewer_client.post(url, {"confirm": "1"}).status_code == 403
+    new.refresh_from_db()
+    assert new.state == "pending"
+
+
+def test_a_plainly_rejected_key_stays_off_the_host_page(viewer_client, fleet):
+    HostKey.objects.create(
+        host=fleet[0],
+        key_type="ssh-rsa",
+        fingerprint="SHA256:refused",
+        public_key="R",
+        state="rejected",
+    )
+    page = viewer_client.get(reverse("host-detail", args=[fleet[0].pk])).content.decode()
+    assert "SHA256:refused" not in page
