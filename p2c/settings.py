@@ -257,6 +257,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"plain_forbidden": {"()": "p2c.logfilters.PlainForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # axes: failures and lockouts are warnings; its start-up banner on every command is not.
@@ -264,5 +265,7 @@ LOGGING = {
         "paramiko": {"level": "WARNING"},
         "asyncssh": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # A refused page is a warning line, not a traceback (Django attaches the exception).
+        "django.request": {"filters": ["plain_forbidden"]},
     },
 }

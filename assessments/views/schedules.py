@@ -33,7 +33,8 @@ def schedule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create (no pk) or edit a schedule; operators may do both."""
     schedule = get_object_or_404(ScanSchedule, pk=pk) if pk else None
     form = ScheduleForm(request.POST or None, instance=schedule)
-    initial = SelectionForm.initial_from(schedule.selection) if schedule else {"all_hosts": True}
+    # A new schedule covers nothing until the operator chooses: never all hosts by accident.
+    initial = SelectionForm.initial_from(schedule.selection) if schedule else {}
     selection = SelectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid() and selection.is_valid():
         saved = form.save(commit=False)

@@ -40,6 +40,17 @@ def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
     return role in user_roles(user)
 
 
+def refusal(user: AbstractBaseUser | AnonymousUser, role: str) -> str:
+    """The 403 page's sentence: the role the page needs and the one the user holds."""
+    held = [name for name in ROLES if name in user_roles(user)]
+    you = (
+        f"you are {'an' if held[-1][0] in 'aeiou' else 'a'} {held[-1]}"
+        if held
+        else "you have no role"
+    )
+    return f"This page needs the {role} role; {you}."
+
+
 def role_required(role: str) -> Callable[[F], F]:
     """Refuse (403) a logged-in user without `role`; login itself is enforced by middleware."""
 
@@ -47,7 +58,7 @@ def role_required(role: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if not has_role(request.user, role):
-                raise PermissionDenied(f"This needs the {role} role.")
+                raise PermissionDenied(refusal(request.user, role))
             return view(request, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
