@@ -2,6 +2,7 @@
 
 import re
 import zoneinfo
+from decimal import Decimal
 from typing import Any
 
 from croniter import croniter
@@ -168,3 +169,50 @@ class CaptureUploadForm(forms.Form):
         if upload.size > MAX_CAPTURE_BYTES:
             raise forms.ValidationError("The capture is larger than 50 MB.")
         return upload
+
+
+GIB = 1024**3
+MAX_FREE_GIB = 1024 * 1024  # 1 PiB: more is a typing mistake, not a node
+
+
+class TargetNodeForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A destination node, its free space entered in GiB (stored in bytes)."""
+
+    free_gib = forms.DecimalField(
+        label="Free space (GiB)",
+        required=False,
+        decimal_places=3,
+        help_text="Free space for containers, in GiB (e.g. 512 or 1.5). Empty: not recorded.",
+    )
+
+    class Meta:
+        model = TargetNode
+        fields = ["name", "address", "os_family", "windows_version", "architecture", "platform"]
+        fields += ["notes"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        free = self.instance.free_bytes
+        if free is not None and "free_gib" not in self.initial:
+            self.initial["free_gib"] = (Decimal(free) / GIB).quantize(Decimal("0.001")).normalize()
+
+    def clean_free_gib(self) -> Decimal | None:
+        value: Decimal | None = self.cleaned_data.get("free_gib")
+        if value is None:
+            return None
+        if value < 0:
+            raise forms.ValidationError("Free space cannot be negative.")
+        if value > MAX_FREE_GIB:
+            raise forms.ValidationError(
+                f"{value} GiB is more than {MAX_FREE_GIB:,} GiB (1 PiB): check the unit, "
+                "the space is entered in GiB."
+            )
+        return value
+
+    def save(self, commit: bool = True) -> TargetNode:
+        node: TargetNode = super().save(commit=False)
+        gib = self.cleaned_data.get("free_gib")
+        node.free_bytes = None if gib is None else int(gib * GIB)
+        if commit:
+            node.save()
+        return node

@@ -1,6 +1,11 @@
 """Readiness pages, one module per area; urls.py imports the views from here."""
 
 from assessments.views.captures import capture_upload, collector_download, collector_page
+from assessments.views.destination_edit import (
+    destination_create,
+    destination_delete,
+    destination_edit,
+)
 from assessments.views.destinations import destination_list
 from assessments.views.exports import blockers_csv, hosts_csv, hosts_xlsx
 from assessments.views.hosts import (
@@ -32,6 +37,9 @@ __all__ = [
     "capture_upload",
     "collector_download",
     "collector_page",
+    "destination_create",
+    "destination_delete",
+    "destination_edit",
     "destination_list",
     "host_destination",
     "host_detail",
