@@ -189,6 +189,10 @@ class TargetNodeForm(forms.ModelForm):  # type: ignore[type-arg]
         model = TargetNode
         fields = ["name", "address", "os_family", "windows_version", "architecture", "platform"]
         fields += ["notes"]
+        labels = {"os_family": "OS family"}
+
+    field_order = ["name", "address", "os_family", "windows_version", "architecture"]
+    field_order += ["free_gib", "platform", "notes"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
