@@ -32,6 +32,7 @@ FILTER_KEYS = (
     "restriction",
     "severity",
     "destination",
+    "wave",
     "age",
 )
 

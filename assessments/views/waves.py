@@ -43,7 +43,6 @@ def wave_list(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "rows": rows,
-        "verdicts": [Verdict(v) for v in VERDICT_ORDER],
         "form": form,
         "unassigned": Host.objects.filter(wave__isnull=True).count(),
     }

@@ -157,3 +157,20 @@ def test_a_viewer_cannot_create_or_delete_a_wave(viewer_client, waves):
     url = reverse("wave-delete", args=[waves["first"].pk])
     assert viewer_client.post(url).status_code == 403
     assert Wave.objects.count() == 2
+
+
+def test_the_hosts_list_carries_the_wave_to_its_links(viewer_client, waves):
+    response = viewer_client.get(reverse("host-list"), {"wave": waves["first"].pk})
+    assert response.context["querystring"] == f"wave={waves['first'].pk}"
+    assert f"{reverse('export-hosts-csv')}?wave={waves['first'].pk}" in response.content.decode()
+
+
+def test_scanning_the_filtered_hosts_scans_only_the_wave(
+    operator_client, waves, django_capture_on_commit_callbacks
+):
+    from assessments.models import Scan
+
+    with django_capture_on_commit_callbacks(execute=False):
+        operator_client.post(reverse("scan-filtered"), {"wave": waves["first"].pk})
+    selection = Scan.objects.latest("pk").selection
+    assert selection == {"hosts": ["in-1-blocked", "in-1-ready"]}
