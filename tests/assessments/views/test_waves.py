@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.db import IntegrityError
 from django.urls import reverse
 
 from fleet.models import Host, Wave
@@ -35,16 +34,6 @@ def table_names(response) -> list[str]:  # type: ignore[no-untyped-def]
 def csv_rows(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
-
-
-def test_a_wave_name_is_unique(waves):
-    with pytest.raises(IntegrityError):
-        Wave.objects.create(name="wave-1")
-
-
-def test_deleting_a_wave_leaves_its_hosts_in_no_wave(waves):
-    waves["first"].delete()
-    assert Host.objects.get(name="in-1-ready").wave is None
 
 
 def test_the_hosts_list_filters_by_wave_and_shows_it(viewer_client, waves):
