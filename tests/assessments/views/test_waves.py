@@ -163,3 +163,19 @@ def test_scanning_the_filtered_hosts_scans_only_the_wave(
         operator_client.post(reverse("scan-filtered"), {"wave": waves["first"].pk})
     selection = Scan.objects.latest("pk").selection
     assert selection == {"hosts": ["in-1-blocked", "in-1-ready"]}
+
+
+def test_the_restriction_page_filters_by_wave(viewer_client, waves):
+    url = reverse("restriction-detail", args=["selinux"])
+    assert viewer_client.get(url).context["shown_hosts"] == 1
+    assert viewer_client.get(url, {"wave": waves["second"].pk}).context["shown_hosts"] == 0
+    assert viewer_client.get(url, {"wave": waves["first"].pk}).context["shown_hosts"] == 1
+
+
+def test_the_waves_page_queries_do_not_grow_with_the_hosts(viewer_client, waves):
+    from tests.assessments.views.conftest import queries_for
+
+    few = queries_for(viewer_client, reverse("wave-list"))
+    for number in range(27):
+        make_host(name=f"more-{number}", wave=waves["first" if number % 2 else "second"])
+    assert queries_for(viewer_client, reverse("wave-list")) == few
