@@ -70,7 +70,7 @@ class HostAdmin(RoleAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ["verdict", "last_scanned", "latest_scan", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["name", "address", "port", "os_family", "enabled"]}),
-        ("Inventory", {"fields": ["groups", "tags", "owner", "site", "notes", "target"]}),
+        ("Inventory", {"fields": ["groups", "tags", "owner", "site", "notes", "target", "wave"]}),
         (
             "Connection",
             {
