@@ -12,7 +12,7 @@ from assessments.checks.restrictions import RESTRICTIONS
 from assessments.choices import SEVERITY_CHOICES
 from assessments.models import Finding
 from fleet.choices import OsFamily, Verdict
-from fleet.models import Host, HostGroup, Tag, TargetNode
+from fleet.models import Host, HostGroup, Tag, TargetNode, Wave
 
 AGE_CHOICES = [
     ("never", "Never scanned"),
@@ -32,6 +32,7 @@ FILTER_KEYS = (
     "restriction",
     "severity",
     "destination",
+    "wave",
     "age",
 )
 
@@ -67,6 +68,9 @@ class HostFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         null_label="No destination",
         empty_label="Any",
         label="Destination",
+    )
+    wave = django_filters.ModelChoiceFilter(
+        queryset=Wave.objects.all(), label="Wave", empty_label="Any"
     )
     age = django_filters.ChoiceFilter(
         choices=AGE_CHOICES, method="filter_age", label="Last scan", empty_label="Any"

@@ -9,7 +9,7 @@ from croniter import croniter
 from django import forms
 
 from assessments.models import ScanSchedule, Waiver
-from fleet.models import Host, HostGroup, TargetNode
+from fleet.models import Host, HostGroup, TargetNode, Wave
 
 MAX_CAPTURE_BYTES = 50 * 1024 * 1024
 
@@ -42,6 +42,26 @@ class DestinationForm(forms.Form):
     target = forms.ModelChoiceField(
         queryset=TargetNode.objects.all(), required=False, empty_label="— none —"
     )
+
+
+class HostWaveForm(forms.Form):
+    """The migration wave a host belongs to (or none)."""
+
+    wave = forms.ModelChoiceField(
+        queryset=Wave.objects.all(), required=False, empty_label="— none —"
+    )
+
+
+class WaveForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new migration wave: its name, target date and description."""
+
+    class Meta:
+        model = Wave
+        fields = ["name", "target_date", "description"]
+        widgets = {
+            "target_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class SelectionForm(forms.Form):

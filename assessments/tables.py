@@ -27,6 +27,7 @@ class HostTable(tables.Table):  # type: ignore[misc]
     )
     groups = tables.Column(orderable=False, empty_values=())
     target = tables.Column(verbose_name="Destination", order_by=("target__name",))
+    wave = tables.Column(order_by=("wave__name",))
     last_scanned = tables.DateTimeColumn(verbose_name="Last scan", format="Y-m-d H:i")
 
     class Meta:
@@ -40,6 +41,7 @@ class HostTable(tables.Table):  # type: ignore[misc]
             "warnings",
             "groups",
             "target",
+            "wave",
             "last_scanned",
         )
         order_by = ("name",)

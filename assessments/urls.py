@@ -8,6 +8,7 @@ urlpatterns = [
     path("hosts/<int:pk>/", views.host_detail, name="host-detail"),
     path("hosts/<int:pk>/rescan/", views.host_rescan, name="host-rescan"),
     path("hosts/<int:pk>/destination/", views.host_destination, name="host-destination"),
+    path("hosts/<int:pk>/wave/", views.host_wave, name="host-wave"),
     path(
         "hosts/<int:pk>/host-keys/<int:key_pk>/approve/",
         views.host_key_approve,
@@ -32,6 +33,8 @@ urlpatterns = [
     path("destinations/new/", views.destination_create, name="destination-create"),
     path("destinations/<int:pk>/edit/", views.destination_edit, name="destination-edit"),
     path("destinations/<int:pk>/delete/", views.destination_delete, name="destination-delete"),
+    path("waves/", views.wave_list, name="wave-list"),
+    path("waves/<int:pk>/delete/", views.wave_delete, name="wave-delete"),
     path("schedules/", views.schedule_list, name="schedule-list"),
     path("schedules/new/", views.schedule_edit, name="schedule-create"),
     path("schedules/<int:pk>/", views.schedule_edit, name="schedule-edit"),

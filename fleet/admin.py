@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from fleet.forms import SECRET_FIELDS, CredentialAdminForm
 from fleet.lib.roles import ADMIN, OPERATOR, VIEWER, has_role
-from fleet.models import Credential, Host, HostGroup, HostKey, Tag, TargetNode
+from fleet.models import Credential, Host, HostGroup, HostKey, Tag, TargetNode, Wave
 
 admin.site.site_header = "P2C readiness administration"
 admin.site.site_title = "P2C readiness admin"
@@ -70,7 +70,7 @@ class HostAdmin(RoleAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ["verdict", "last_scanned", "latest_scan", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["name", "address", "port", "os_family", "enabled"]}),
-        ("Inventory", {"fields": ["groups", "tags", "owner", "site", "notes", "target"]}),
+        ("Inventory", {"fields": ["groups", "tags", "owner", "site", "notes", "target", "wave"]}),
         (
             "Connection",
             {
@@ -122,6 +122,12 @@ class TargetNodeAdmin(RoleAdminMixin, admin.ModelAdmin):  # type: ignore[type-ar
     ]
     list_filter = ["os_family", "windows_version", "architecture"]
     search_fields = ["name", "address", "notes"]
+
+
+@admin.register(Wave)
+class WaveAdmin(RoleAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "target_date"]
+    search_fields = ["name"]
 
 
 @admin.register(HostKey)

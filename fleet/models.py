@@ -63,6 +63,21 @@ class Tag(models.Model):
         return self.name
 
 
+class Wave(models.Model):
+    """A migration wave: a named set of hosts with a target date (a host is in at most one)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    target_date = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Credential(models.Model):
     """How to log in: SSH password, SSH private key (+ passphrase) or WinRM password.
 
@@ -240,6 +255,9 @@ class Host(models.Model):
     )
     target = models.ForeignKey(
         TargetNode, null=True, blank=True, on_delete=models.SET_NULL, related_name="hosts"
+    )
+    wave = models.ForeignKey(
+        Wave, null=True, blank=True, on_delete=models.SET_NULL, related_name="hosts"
     )
     # Denormalised from the latest finished HostScan (and waivers), for fast fleet pages.
     verdict = models.CharField(

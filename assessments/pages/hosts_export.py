@@ -40,7 +40,7 @@ HEADER = [
     "groups",
     "verdict",
     "destination",
-    "wave",  # no wave model yet: always empty
+    "wave",
     *RESTRICTION_IDS,
     "reason",
 ]
@@ -76,6 +76,7 @@ def host_rows(hosts: QuerySet[Host]) -> Iterator[list[str]]:
             "os_family",
             "verdict",
             "target__name",
+            "wave__name",
             "latest_scan__status",
             "latest_scan__error_class",
             "latest_scan__error_detail",
@@ -90,7 +91,8 @@ def host_rows(hosts: QuerySet[Host]) -> Iterator[list[str]]:
         .iterator(chunk_size=CHUNK)
     )
     pending = next(findings, None)
-    for host_id, name, address, os_family, verdict, target, status, error, detail in listed:
+    for host_id, name, address, os_family, verdict, target, wave, *last in listed:
+        status, error, detail = last
         worst: dict[str, str] = {}
         unknown_titles: list[str] = []
         while pending is not None and pending[0] == host_id:
@@ -106,7 +108,15 @@ def host_rows(hosts: QuerySet[Host]) -> Iterator[list[str]]:
             reason = title if status is None else f"{title}: {evidence}"
         elif verdict == Verdict.UNKNOWN:
             reason = "; ".join(unknown_titles)
-        cells = [name, address, os_family, groups.get(host_id, ""), verdict, target or "", ""]
+        cells = [
+            name,
+            address,
+            os_family,
+            groups.get(host_id, ""),
+            verdict,
+            target or "",
+            wave or "",
+        ]
         cells += [worst.get(r, "") for r in RESTRICTION_IDS]
         cells.append(reason)
         yield [neutralise(cell) for cell in cells]

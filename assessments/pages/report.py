@@ -61,6 +61,8 @@ def filter_words(filterset: HostFilterSet) -> str:
         words.append("No destination")
     elif destination:
         words.append(f"Destination {destination}")
+    if data.get("wave"):
+        words.append(f"Wave {data['wave'].name}")
     if data.get("age"):
         words.append(dict(AGE_CHOICES)[data["age"]])
     return ", ".join(words) or "All hosts"

@@ -14,6 +14,7 @@ from assessments.views.hosts import (
     host_key_approve,
     host_list,
     host_rescan,
+    host_wave,
 )
 from assessments.views.overview import overview
 from assessments.views.report import readiness_report
@@ -31,6 +32,7 @@ from assessments.views.scans import (
 )
 from assessments.views.schedules import schedule_edit, schedule_list
 from assessments.views.waivers import waiver_create, waiver_edit, waiver_list, waiver_revoke
+from assessments.views.waves import wave_delete, wave_list
 
 __all__ = [
     "blockers_csv",
@@ -46,6 +48,7 @@ __all__ = [
     "host_key_approve",
     "host_list",
     "host_rescan",
+    "host_wave",
     "hosts_csv",
     "hosts_xlsx",
     "overview",
@@ -67,4 +70,6 @@ __all__ = [
     "waiver_edit",
     "waiver_list",
     "waiver_revoke",
+    "wave_delete",
+    "wave_list",
 ]

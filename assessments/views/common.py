@@ -22,4 +22,4 @@ def filter_items(params: Any) -> list[tuple[str, str]]:
 
 
 def host_or_404(pk: int) -> Host:
-    return get_object_or_404(Host.objects.select_related("target", "latest_scan"), pk=pk)
+    return get_object_or_404(Host.objects.select_related("target", "wave", "latest_scan"), pk=pk)

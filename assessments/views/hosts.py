@@ -12,7 +12,7 @@ from django_tables2 import RequestConfig
 
 from assessments.checks.base import Severity
 from assessments.choices import HostScanStatus
-from assessments.forms import DestinationForm, WaiverForm
+from assessments.forms import DestinationForm, HostWaveForm, WaiverForm
 from assessments.jobs import reassess_now
 from assessments.models import Capture, Finding, HostScan, Waiver
 from assessments.pages import queries
@@ -39,7 +39,7 @@ PER_PAGE = 50
 @role_required(VIEWER)
 def host_list(request: HttpRequest) -> HttpResponse:
     filterset, hosts, querystring = hosts_for(request)
-    rows = hosts.select_related("target").prefetch_related("groups")
+    rows = hosts.select_related("target", "wave").prefetch_related("groups")
     # Counting every host's findings is only needed to sort by the counts; otherwise count
     # for the 50 hosts on the page, once they are known.
     sort_by_counts = request.GET.get("sort", "").lstrip("-") in ("blockers", "warnings")
@@ -185,6 +185,7 @@ def host_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("replaced_by", "replacement_approved_by")
         ),
         "destination_form": DestinationForm(initial={"target": host.target_id}),
+        "wave_form": HostWaveForm(initial={"wave": host.wave_id}),
         "waiver_form": WaiverForm(),
     }
     return render(request, "assessments/host_detail.html", context)
@@ -223,6 +224,21 @@ def host_destination(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.success(request, f"{done}; re-judged from its stored capture (scan #{scan.pk}).")
+    return redirect(host)
+
+
+@require_POST
+@role_required(OPERATOR)
+def host_wave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Operators put a host in a migration wave, or take it out of its wave."""
+    host = host_or_404(pk)
+    form = HostWaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Unknown wave.")
+        return redirect(host)
+    host.wave = form.cleaned_data["wave"]
+    host.save(update_fields=["wave", "updated"])
+    messages.success(request, f"Wave of {host}: {host.wave or 'none'}.")
     return redirect(host)
 
 

@@ -111,6 +111,12 @@ def test_a_viewer_can_look_at_hosts_but_not_change_them(client) -> None:  # type
     assert client.get(reverse("admin:fleet_host_add")).status_code == 403
 
 
+def test_waves_are_in_the_admin_for_operators(client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(staff("operator"))
+    assert client.get(reverse("admin:fleet_wave_changelist")).status_code == 200
+    assert client.get(reverse("admin:fleet_wave_add")).status_code == 200
+
+
 def test_an_operator_cannot_manage_users(client) -> None:  # type: ignore[no-untyped-def]
     client.force_login(staff("operator"))
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403

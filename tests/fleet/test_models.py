@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError
 from django.utils import timezone
 
 from assessments.models import HostScan, Scan
-from fleet.models import Host, HostGroup, SshPolicy
+from fleet.models import Host, HostGroup, SshPolicy, Wave
 from tests.builders import make_host
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,18 @@ def test_a_host_reads_its_own_policy():
     host = make_host(groups=["web"])
     HostGroup.objects.filter(name="web").update(trust_first_host_key=True)
     assert host.trusts_first_host_key() and not host.legacy_ssh_allowed()
+
+
+def test_a_wave_name_is_unique() -> None:
+    Wave.objects.create(name="wave-1")
+    with pytest.raises(IntegrityError):
+        Wave.objects.create(name="wave-1")
+
+
+def test_deleting_a_wave_leaves_its_hosts_in_no_wave() -> None:
+    wave = Wave.objects.create(name="wave-1")
+    host = make_host(wave=wave)
+    assert list(wave.hosts.all()) == [host]
+    wave.delete()
+    host.refresh_from_db()
+    assert host.wave is None

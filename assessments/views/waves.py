@@ -1,0 +1,58 @@
+"""Migration waves: named sets of hosts with a target date, their host and verdict counts.
+
+The counts come from one aggregate query over the waves, whatever the number of hosts.
+Viewers see the list; operators create and delete waves (deleting one leaves its hosts
+without a wave).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assessments.forms import WaveForm
+from assessments.pages.queries import VERDICT_ORDER
+from fleet.choices import Verdict
+from fleet.lib.roles import OPERATOR, VIEWER, has_role, refusal, role_required
+from fleet.models import Host, Wave
+
+
+@role_required(VIEWER)
+def wave_list(request: HttpRequest) -> HttpResponse:
+    form = WaveForm()
+    if request.method == "POST":
+        if not has_role(request.user, OPERATOR):
+            raise PermissionDenied(refusal(request.user, OPERATOR))
+        form = WaveForm(request.POST)
+        if form.is_valid():
+            wave = form.save()
+            messages.success(request, f"Wave {wave} created.")
+            return redirect("wave-list")
+    counts = {f"v_{v}": Count("hosts", filter=Q(hosts__verdict=v)) for v in VERDICT_ORDER}
+    waves = Wave.objects.annotate(host_count=Count("hosts"), **counts).order_by(
+        "target_date", "name"
+    )
+    rows = [
+        {
+            "wave": wave,
+            "verdicts": [(Verdict(v), getattr(wave, f"v_{v}")) for v in VERDICT_ORDER],
+        }
+        for wave in waves
+    ]
+    context = {
+        "rows": rows,
+        "form": form,
+        "unassigned": Host.objects.filter(wave__isnull=True).count(),
+    }
+    return render(request, "assessments/wave_list.html", context)
+
+
+@require_POST
+@role_required(OPERATOR)
+def wave_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = get_object_or_404(Wave, pk=pk)
+    wave.delete()
+    messages.success(request, f"Wave {wave} deleted; its hosts are now in no wave.")
+    return redirect("wave-list")
