@@ -9,9 +9,11 @@ stays flat however large the fleet.
 import csv
 import datetime
 import heapq
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -53,7 +55,7 @@ def neutralise(value: str) -> str:
     return "'" + value if value[:1] in _FIRST else value
 
 
-def _groups_by_host(hosts: QuerySet[Host]) -> dict[int, str]:
+def groups_by_host(hosts: QuerySet[Host]) -> dict[int, str]:
     # One query and a small dict (host id -> "a;b"): cheaper than a join per finding.
     names: dict[int, list[str]] = defaultdict(list)
     rows = (
@@ -71,7 +73,7 @@ def _stamp(when: datetime.datetime | None) -> str:
     return when.isoformat(timespec="seconds") if when else ""
 
 
-def _why_no_result(status: str | None, error_class: str, detail: str) -> tuple[str, str, str]:
+def why_no_result(status: str | None, error_class: str, detail: str) -> tuple[str, str, str]:
     """(title, evidence, remediation) of the one row of a host with no usable result."""
     if status is None:
         return "Never scanned", "never scanned", "Scan the host, or import an offline capture."
@@ -86,24 +88,32 @@ def _why_no_result(status: str | None, error_class: str, detail: str) -> tuple[s
     return f"Latest scan {label.lower()}", f"scan {label.lower()}", "Scan the host again."
 
 
-def _unjudged_rows(hosts: QuerySet[Host], groups: dict[int, str]) -> Iterator[tuple[str, Row]]:
-    # Hosts whose latest scan gave no findings to judge (never scanned, failed, cancelled):
-    # one row each, so a reader never takes a missing host for a fine one.
-    unjudged = (
+UNJUDGED_FIELDS = (
+    "pk",
+    "name",
+    "address",
+    "os_family",
+    "verdict",
+    "latest_scan__status",
+    "latest_scan__error_class",
+    "latest_scan__error_detail",
+    "latest_scan__finished",
+)
+
+
+def unjudged_hosts(hosts: QuerySet[Host]) -> QuerySet[Host, tuple[Any, ...]]:
+    """Hosts whose latest scan gave no findings to judge (never scanned, failed, cancelled),
+    by name, as UNJUDGED_FIELDS tuples: the CSV and the report list each one with its reason
+    (`why_no_result`), so a reader never takes a missing host for a fine one."""
+    return (
         hosts.filter(Q(latest_scan__isnull=True) | ~Q(latest_scan__status=HostScanStatus.DONE))
         .order_by("name")
-        .values_list(
-            "pk",
-            "name",
-            "address",
-            "os_family",
-            "verdict",
-            "latest_scan__status",
-            "latest_scan__error_class",
-            "latest_scan__error_detail",
-            "latest_scan__finished",
-        )
+        .values_list(*UNJUDGED_FIELDS)
     )
+
+
+def _unjudged_rows(hosts: QuerySet[Host], groups: dict[int, str]) -> Iterator[tuple[str, Row]]:
+    unjudged = unjudged_hosts(hosts)
     for (
         host_id,
         name,
@@ -115,7 +125,7 @@ def _unjudged_rows(hosts: QuerySet[Host], groups: dict[int, str]) -> Iterator[tu
         detail,
         finished,
     ) in unjudged.iterator(chunk_size=CHUNK):
-        title, evidence, remediation = _why_no_result(status, error or "", detail or "")
+        title, evidence, remediation = why_no_result(status, error or "", detail or "")
         cells = [name, address, os_family, groups.get(host_id, ""), verdict]
         cells += ["", "", Severity.UNKNOWN, title, evidence, remediation]
         yield name, [neutralise(cell) for cell in cells] + ["false", _stamp(finished), "false"]
@@ -163,7 +173,7 @@ def blocker_rows(hosts: QuerySet[Host], include_warnings: bool = False) -> Itera
     severities = [Severity.BLOCKER, Severity.UNKNOWN]
     if include_warnings:
         severities.append(Severity.WARNING)
-    groups = _groups_by_host(hosts)
+    groups = groups_by_host(hosts)
     # Both streams come sorted by host name (as the database sorts it): merged on that name.
     merged = heapq.merge(
         _unjudged_rows(hosts, groups), _finding_rows(hosts, groups, severities), key=itemgetter(0)
@@ -179,9 +189,22 @@ class _Line:
         return value
 
 
-def csv_lines(rows: Iterable[list[str]], bom: bool = True) -> Iterator[str]:
-    """The CSV text, line by line: an optional BOM, the header, then `rows`."""
+def csv_lines(
+    rows: Iterable[list[str]], bom: bool = True, header: list[str] = HEADER
+) -> Iterator[str]:
+    """The CSV text, line by line: an optional BOM, `header`, then `rows`."""
     writer = csv.writer(_Line())
-    yield (BOM if bom else "") + writer.writerow(HEADER)
+    yield (BOM if bom else "") + writer.writerow(header)
     for row in rows:
         yield writer.writerow(row)
+
+
+def write_csv(rows: Iterable[Row], output: str | None, header: list[str] = HEADER) -> None:
+    """The commands' CSV: to `output` with a BOM (as the web download), or to standard output
+    without one."""
+    if output:
+        # newline="": the csv module already writes CRLF row ends.
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines(csv_lines(rows, header=header))
+    else:
+        sys.stdout.writelines(csv_lines(rows, bom=False, header=header))

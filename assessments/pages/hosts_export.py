@@ -6,7 +6,6 @@ number (groups, hosts, findings: each read in chunks, two streams merged on the 
 so the cost does not grow in queries with the fleet.
 """
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -21,11 +20,10 @@ from assessments.checks.restrictions import RESTRICTIONS
 from assessments.choices import HostScanStatus
 from assessments.pages.exports import (
     CHUNK,
-    _groups_by_host,
-    _Line,
-    _why_no_result,
     blocker_rows,
+    groups_by_host,
     neutralise,
+    why_no_result,
 )
 from assessments.pages.exports import HEADER as FINDINGS_HEADER
 from assessments.pages.queries import VERDICT_ORDER, latest_findings, verdict_counts
@@ -66,7 +64,7 @@ def _worse(current: str, severity: str) -> str:
 
 def host_rows(hosts: QuerySet[Host]) -> Iterator[list[str]]:
     """Rows (without header) of `hosts` by host name, in HEADER's columns."""
-    groups = _groups_by_host(hosts)
+    groups = groups_by_host(hosts)
     listed = (
         hosts.order_by("name", "pk")
         .values_list(
@@ -104,7 +102,7 @@ def host_rows(hosts: QuerySet[Host]) -> Iterator[list[str]]:
             pending = next(findings, None)
         reason = ""
         if status != HostScanStatus.DONE:
-            title, evidence, _ = _why_no_result(status, error or "", detail or "")
+            title, evidence, _ = why_no_result(status, error or "", detail or "")
             reason = title if status is None else f"{title}: {evidence}"
         elif verdict == Verdict.UNKNOWN:
             reason = "; ".join(unknown_titles)
@@ -120,14 +118,6 @@ def host_rows(hosts: QuerySet[Host]) -> Iterator[list[str]]:
         cells += [worst.get(r, "") for r in RESTRICTION_IDS]
         cells.append(reason)
         yield [neutralise(cell) for cell in cells]
-
-
-def csv_lines(rows: Iterable[list[str]], bom: bool = True) -> Iterator[str]:
-    """The CSV text, line by line: an optional BOM, the header, then `rows`."""
-    writer = csv.writer(_Line())
-    yield (BOM if bom else "") + writer.writerow(HEADER)
-    for row in rows:
-        yield writer.writerow(row)
 
 
 def _xml_safe(value: Any) -> Any:

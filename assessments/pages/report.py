@@ -5,15 +5,14 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from assessments.checks.base import Severity
 from assessments.checks.restrictions import RESTRICTION_NAMES, RESTRICTIONS
-from assessments.choices import HostScanStatus
 from assessments.filtersets import AGE_CHOICES, HostFilterSet
 from assessments.models import Waiver
 from assessments.pages import queries
-from assessments.pages.exports import _why_no_result
+from assessments.pages.exports import unjudged_hosts, why_no_result
 from fleet.choices import OsFamily, Verdict
 from fleet.models import Host
 
@@ -132,24 +131,10 @@ def host_sections(hosts: QuerySet[Host]) -> tuple[list[HostSection], list[HostSe
         row["beyond_document"] = row["restriction"] in beyond
         section.findings.append(row)
     unjudged = []
-    for values in (
-        hosts.filter(Q(latest_scan__isnull=True) | ~Q(latest_scan__status=HostScanStatus.DONE))
-        .order_by("name")
-        .values_list(
-            "pk",
-            "name",
-            "address",
-            "os_family",
-            "verdict",
-            "latest_scan__status",
-            "latest_scan__error_class",
-            "latest_scan__error_detail",
-            "latest_scan__finished",
-        )
-    ):
+    for values in unjudged_hosts(hosts):
         cells: tuple[Any, ...] = tuple(values)
         pk, name, address, os_family, verdict, status, error, detail, finished = cells
-        title, evidence, remediation = _why_no_result(status, error or "", detail or "")
+        title, evidence, remediation = why_no_result(status, error or "", detail or "")
         section = HostSection(pk, name, address, os_family, verdict, finished)
         section.findings.append({"title": title, "evidence": evidence, "remediation": remediation})
         unjudged.append(section)

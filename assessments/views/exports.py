@@ -45,7 +45,7 @@ def hosts_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if filterset.errors:
         return _invalid(filterset)
     response = StreamingHttpResponse(
-        hosts_export.csv_lines(hosts_export.host_rows(hosts)),
+        csv_lines(hosts_export.host_rows(hosts), header=hosts_export.HEADER),
         content_type="text/csv; charset=utf-8",
     )
     _attachment(response, "hosts", "csv")

@@ -1,11 +1,10 @@
 """`manage.py export_blockers [--output FILE] [--include-warnings]`: the blockers CSV."""
 
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments.pages.exports import blocker_rows, csv_lines
+from assessments.pages.exports import blocker_rows, write_csv
 from fleet.models import Host
 
 
@@ -22,11 +21,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = blocker_rows(Host.objects.all(), include_warnings=options["include_warnings"])
-        if options["output"]:
-            # newline="": the csv module already writes CRLF row ends.
-            with open(options["output"], "w", encoding="utf-8", newline="") as handle:
-                for line in csv_lines(rows):
-                    handle.write(line)
-        else:
-            for line in csv_lines(rows, bom=False):
-                sys.stdout.write(line)
+        write_csv(rows, options["output"])

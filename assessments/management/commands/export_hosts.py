@@ -1,13 +1,13 @@
 """`manage.py export_hosts --format csv|xlsx --output FILE [--filter KEY=VALUE ...]`."""
 
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import QueryDict
 
 from assessments.filtersets import FILTER_KEYS, filter_errors, filtered_hosts
-from assessments.pages.hosts_export import csv_lines, host_rows, xlsx_bytes
+from assessments.pages.exports import write_csv
+from assessments.pages.hosts_export import HEADER, host_rows, xlsx_bytes
 
 
 class Command(BaseCommand):
@@ -47,11 +47,4 @@ class Command(BaseCommand):
                 binary.write(xlsx_bytes(hosts))
             return
         rows = host_rows(hosts)
-        if options["output"]:
-            # newline="": the csv module already writes CRLF row ends.
-            with open(options["output"], "w", encoding="utf-8", newline="") as handle:
-                for line in csv_lines(rows):
-                    handle.write(line)
-        else:
-            for line in csv_lines(rows, bom=False):
-                sys.stdout.write(line)
+        write_csv(rows, options["output"], header=HEADER)
