@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from assessments import captures
 from assessments.checks.architecture import describe
 from assessments.checks.windows_facts import DESTINATION_GENERATIONS
-from assessments.choices import HostScanStatus
+from assessments.choices import ErrorClass, HostScanStatus
 from assessments.models import HostScan
+from assessments.pages.units import UNKNOWN, binary_size
 from assessments.parsers.text import decode
+from fleet.models import Host
 
 SHOWN_PROBES = {
     "linux": ["os_release", "uname", "df", "proc_mounts", "ip_addr", "ifconfig"],
@@ -23,23 +25,6 @@ MAX_SHOWN_LINES = 60
 # A result stored before HostScan had platform fields (migration 0005): re-assessing its
 # capture fills them; the pages never re-parse captures to guess.
 UNFILLED = "unknown (re-assess to fill)"
-UNKNOWN = "unknown"
-BINARY_UNITS = ("KiB", "MiB", "GiB", "TiB", "PiB")
-
-
-def binary_size(size: int | float | None) -> str:
-    """Bytes for people in the one unit family of the pages, binary with one decimal:
-    `190.6 GiB` (Django's filesizeformat says "GB" for binary units)."""
-    if size is None:
-        return UNKNOWN
-    value = float(size)
-    if abs(value) < 1024:
-        return f"{value:.0f} B"
-    for unit in BINARY_UNITS:
-        value /= 1024
-        if abs(value) < 1024 or unit == BINARY_UNITS[-1]:
-            break
-    return f"{value:.1f} {unit}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +69,26 @@ def shown_platform(hs: HostScan | None) -> ShownPlatform | None:
         data=binary_size(hs.data_bytes),
         stored=True,
     )
+
+
+def not_judged(host: Host) -> str | None:
+    """Why no node can take `host` whatever the node: nothing judged it (None when its
+    latest scan completed)."""
+    hs = host.latest_scan
+    if hs is None:
+        return scan_not_judged(None, "")
+    return scan_not_judged(hs.status, hs.error_class)
+
+
+def scan_not_judged(status: str | None, error_class: str) -> str | None:
+    """`not_judged` from the latest HostScan's status and error class (None: no scan)."""
+    if status is None:
+        return "never scanned"
+    if status == HostScanStatus.DONE:
+        return None
+    error = dict(ErrorClass.choices).get(error_class, error_class)
+    why = f" ({error.lower()})" if error_class else ""
+    return f"not judged: last scan {dict(HostScanStatus.choices).get(status, status).lower()}{why}"
 
 
 def raw_outputs(data: bytes, os_family: str) -> dict[str, str]:
