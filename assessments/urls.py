@@ -30,6 +30,7 @@ urlpatterns = [
     path("scans/<int:pk>/cancel/", views.scan_cancel, name="scan-cancel"),
     path("scans/<int:pk>/retry-failed/", views.scan_retry_failed, name="scan-retry-failed"),
     path("destinations/", views.destination_list, name="destination-list"),
+    path("destinations/placement/", views.placement, name="placement"),
     path("destinations/new/", views.destination_create, name="destination-create"),
     path("destinations/<int:pk>/edit/", views.destination_edit, name="destination-edit"),
     path("destinations/<int:pk>/delete/", views.destination_delete, name="destination-delete"),

@@ -17,6 +17,7 @@ from assessments.views.hosts import (
     host_wave,
 )
 from assessments.views.overview import overview
+from assessments.views.placement import placement
 from assessments.views.report import readiness_report
 from assessments.views.restrictions import restriction_detail, restriction_list
 from assessments.views.scans import (
@@ -52,6 +53,7 @@ __all__ = [
     "hosts_csv",
     "hosts_xlsx",
     "overview",
+    "placement",
     "readiness_report",
     "restriction_detail",
     "restriction_list",
