@@ -149,7 +149,8 @@ def assign(changes: list[tuple[Candidate, int | None]]) -> None:
 
 
 def describe_changes(changes: list[tuple[Candidate, int | None]], considered: int) -> str:
-    """What applying changed, in words: "Placement applied: 3 hosts assigned, 1 moved"."""
+    """What applying changed, in words: "Placement applied (5 hosts considered): 3 hosts
+    assigned, 1 host moved to another node"."""
     assigned = sum(1 for host, target in changes if host.current is None)
     cleared = sum(1 for host, target in changes if target is None)
     moved = len(changes) - assigned - cleared
@@ -162,9 +163,8 @@ def describe_changes(changes: list[tuple[Candidate, int | None]], considered: in
         )
         if count
     ]
-    return f"Placement applied to {considered} host{'' if considered == 1 else 's'}: " + ", ".join(
-        parts
-    )
+    hosts = f"{considered} host{'' if considered == 1 else 's'}"
+    return f"Placement applied ({hosts} considered): " + ", ".join(parts)
 
 
 def review(inputs: PlacementInputs, proposal: Proposal) -> dict[str, Any]:

@@ -183,7 +183,7 @@ def test_applying_assigns_the_hosts_and_starts_one_reassessment(
     scan = Scan.objects.get(trigger=ScanTrigger.REASSESS)
     assert scan.selection == {"hosts": ["big", "small"]}
     message = str(next(iter(response.wsgi_request._messages)))
-    assert "Placement applied to 2 hosts: 2 hosts assigned" in message
+    assert "Placement applied (2 hosts considered): 2 hosts assigned" in message
     assert f"Re-assessment #{scan.pk}" in message
 
 
