@@ -96,10 +96,19 @@ class NodePlan:
     usable: int | None  # free space after the headroom; None when not recorded
     unusable: str | None  # why nothing can be put on it
     proposed: list[Candidate] = field(default_factory=list)
+    proposed_bytes: int = 0
+    # Usable space minus what is on the node, negative when over-committed already (0 when
+    # the node takes nothing); kept up to date by `add`.
+    left: int = field(init=False)
 
-    @property
-    def proposed_bytes(self) -> int:
-        return sum(host.data_bytes or 0 for host in self.proposed)
+    def __post_init__(self) -> None:
+        known = self.usable is not None and not self.unusable
+        self.left = (self.usable or 0) - self.total_bytes if known else 0
+
+    def add(self, host: Candidate) -> None:
+        self.proposed.append(host)
+        self.proposed_bytes += host.data_bytes or 0
+        self.left -= host.data_bytes or 0
 
     @property
     def total_bytes(self) -> int:
@@ -109,13 +118,6 @@ class NodePlan:
     def room(self) -> int:
         """Space still free for more hosts (0 when the node cannot take any)."""
         return max(0, self.left)
-
-    @property
-    def left(self) -> int:
-        """Usable space minus what is on the node, negative when over-committed already."""
-        if self.usable is None or self.unusable:
-            return 0
-        return self.usable - self.total_bytes
 
 
 @dataclass(frozen=True)
@@ -195,41 +197,56 @@ def propose(
     for node in sorted(nodes, key=lambda n: (n.name, n.id)):
         usable = None if node.free_bytes is None else usable_bytes(node.free_bytes, headroom)
         plans.append(NodePlan(node, usable, _unusable(node)))
-    # The room each node had before this proposal put anything on it.
-    initial = {plan.node.id: plan.left for plan in plans}
+    # Hosts with the same facts fit the same nodes: one pass over the nodes per kind of host.
+    kinds: dict[tuple[str, str, str], _Fitting] = {}
     unplaced = []
     for host in sorted(hosts, key=_order):
-        reason = _place(host, plans, initial)
+        kind = (host.os_family, host.windows_generation, host.architecture)
+        if kind not in kinds:
+            kinds[kind] = _Fitting([plan for plan in plans if compatible(host, plan.node)])
+        reason = _place(host, kinds[kind])
         if reason:
             unplaced.append(Unplaced(host, reason))
     unplaced.sort(key=lambda u: (u.host.name, u.host.id))
     return Proposal(headroom, plans, unplaced)
 
 
-def _place(host: Candidate, plans: list[NodePlan], initial: dict[int, int]) -> str | None:
-    """Put `host` on the first node with room for it; otherwise, why not."""
+@dataclass
+class _Fitting:
+    """The nodes compatible with one kind of host, and the most room any of them had before
+    the proposal put anything on it."""
+
+    plans: list[NodePlan]
+    known: list[NodePlan] = field(init=False)
+    biggest: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.known = [plan for plan in self.plans if not plan.unusable]
+        self.biggest = max((plan.left for plan in self.known), default=0)
+
+
+def _place(host: Candidate, fitting: _Fitting) -> str | None:
+    """Put `host` on the first of the nodes compatible with it that has room for it;
+    otherwise, why not."""
     if host.unjudged:
         return host.unjudged
-    fitting = [plan for plan in plans if compatible(host, plan.node)]
-    if not fitting:
+    if not fitting.plans:
         return _no_compatible(host)
     if host.data_bytes is None:
         return "data size unknown: nothing can be promised for it"
-    known = [plan for plan in fitting if not plan.unusable]
-    if not known:
-        why = "; ".join(f"{p.node.name}: {p.unusable}" for p in fitting)
+    if not fitting.known:
+        why = "; ".join(f"{p.node.name}: {p.unusable}" for p in fitting.plans)
         return f"no compatible node with known room ({why})"
     size = host.data_bytes
-    for plan in known:
-        if not plan.unusable and size <= plan.left:
-            plan.proposed.append(host)
+    for plan in fitting.known:
+        if size <= plan.left:
+            plan.add(host)
             return None
-    biggest = max(initial[plan.node.id] for plan in known)
-    if biggest <= 0:
+    if fitting.biggest <= 0:
         return "no room on a compatible node: each is full or over-committed already"
-    if size > biggest:
-        return f"too big for any node: {binary_size(size)} > {binary_size(biggest)} free"
-    left = max(plan.room for plan in known)
+    if size > fitting.biggest:
+        return f"too big for any node: {binary_size(size)} > {binary_size(fitting.biggest)} free"
+    left = max(plan.room for plan in fitting.known)
     return (
         f"no room left on a compatible node: {binary_size(size)} > "
         f"{binary_size(left)} still free once the larger hosts are placed"
