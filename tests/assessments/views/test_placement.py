@@ -268,3 +268,24 @@ def test_the_page_costs_the_same_queries_for_3_and_30_hosts(operator_client, nod
     # filter form's four selects (groups, tags, destinations, waves).
     assert few == many == 10, f"{few} queries with 3 hosts, {many} with 30"
     assert len(_placed(operator_client.get(URL + "?mode=replace"))) > 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_queue_down_the_destinations_are_set_and_the_reassessment_waits(
+    client, redis_down
+):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("op", password="pw-123456!")
+    # transaction=True flushes the role groups the migrations made.
+    user.groups.add(Group.objects.get_or_create(name="operator")[0])
+    client.force_login(user)
+    node = TargetNode.objects.create(name="a-node", os_family="linux", free_bytes=100 * GIB)
+    sized("h", 10)
+    response = apply(client, client.get(URL))
+    scan = Scan.objects.get(trigger=ScanTrigger.REASSESS)
+    assert response["Location"] == reverse("scan-detail", args=[scan.pk])
+    assert Host.objects.get(name="h").target == node
+    texts = [str(m) for m in response.wsgi_request._messages]
+    assert any("1 host assigned" in t for t in texts)
+    assert any("saved but not started: queue unavailable" in t for t in texts)
