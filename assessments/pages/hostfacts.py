@@ -71,6 +71,11 @@ def shown_platform(hs: HostScan | None) -> ShownPlatform | None:
     )
 
 
+# Labels by value, built once: the placement proposal asks for thousands of hosts per page.
+STATUS_LABELS: dict[str, str] = {value: str(label) for value, label in HostScanStatus.choices}
+ERROR_LABELS: dict[str, str] = {value: str(label) for value, label in ErrorClass.choices}
+
+
 def not_judged(host: Host) -> str | None:
     """Why no node can take `host` whatever the node: nothing judged it (None when its
     latest scan completed)."""
@@ -86,9 +91,9 @@ def scan_not_judged(status: str | None, error_class: str) -> str | None:
         return "never scanned"
     if status == HostScanStatus.DONE:
         return None
-    error = dict(ErrorClass.choices).get(error_class, error_class)
+    error = ERROR_LABELS.get(error_class, error_class)
     why = f" ({error.lower()})" if error_class else ""
-    return f"not judged: last scan {dict(HostScanStatus.choices).get(status, status).lower()}{why}"
+    return f"not judged: last scan {STATUS_LABELS.get(status, status).lower()}{why}"
 
 
 def raw_outputs(data: bytes, os_family: str) -> dict[str, str]:

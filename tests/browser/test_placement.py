@@ -50,6 +50,7 @@ def test_an_operator_reviews_and_applies_a_placement(
     page.fill("#id_headroom", "95")
     page.click("text=Propose")
     assert "The headroom is at most 90 %" in page.content()
+    shot(page, "headroom-error")
     page.fill("#id_headroom", "5")
     page.click("text=Propose")
     page.wait_for_url("**/destinations/placement/?*headroom=5*")

@@ -211,3 +211,8 @@ def test_the_waves_page_queries_do_not_grow_with_the_hosts(viewer_client, waves)
     for number in range(27):
         make_host(name=f"more-{number}", wave=waves["first" if number % 2 else "second"])
     assert queries_for(viewer_client, reverse("wave-list")) == few
+
+
+def test_the_waves_list_offers_operators_a_placement_proposal_per_wave(operator_client, waves):
+    body = operator_client.get(reverse("wave-list")).content.decode()
+    assert f'href="{reverse("placement")}?wave={waves["first"].pk}"' in body
