@@ -110,8 +110,13 @@ def _apply(
         return redirect("destination-list")
     done = describe_changes(changes, len(inputs.candidates))
     ids = [host.id for host, _ in changes if host.unjudged is None]
-    enabled = Host.objects.filter(pk__in=ids, enabled=True).order_by("name")
-    names = list(enabled.values_list("name", flat=True))
+    names = sorted(
+        name
+        for start in range(0, len(ids), CHUNK)
+        for name in Host.objects.filter(
+            pk__in=ids[start : start + CHUNK], enabled=True
+        ).values_list("name", flat=True)
+    )
     if not names:
         messages.success(request, f"{done}. No judged host to re-judge.")
         return redirect("destination-list")

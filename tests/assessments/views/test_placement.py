@@ -289,3 +289,14 @@ def test_with_the_queue_down_the_destinations_are_set_and_the_reassessment_waits
     texts = [str(m) for m in response.wsgi_request._messages]
     assert any("1 host assigned" in t for t in texts)
     assert any("saved but not started: queue unavailable" in t for t in texts)
+
+
+def test_a_disabled_host_is_placed_but_only_enabled_hosts_are_re_judged(
+    operator_client, nodes, django_capture_on_commit_callbacks
+):
+    sized("on", 10)
+    sized("off", 20, enabled=False)
+    with django_capture_on_commit_callbacks(execute=False):
+        apply(operator_client, operator_client.get(URL))
+    assert Host.objects.get(name="off").target == nodes["a"]
+    assert Scan.objects.get(trigger=ScanTrigger.REASSESS).selection == {"hosts": ["on"]}
