@@ -145,3 +145,13 @@ def test_guest_tools_are_info_to_remove():
 def test_no_guest_tools_pass():
     (finding,) = GuestTools().evaluate(facts(ps=out(DOCKER_PS)))
     assert finding.severity == "pass"
+
+
+def test_a_real_overlay_root_of_a_docker_container_is_told_without_dockerenv():
+    (finding,) = engine(
+        virt_markers=text(""),
+        ps=PLAIN_PS,
+        proc_mounts=out("linux-proc-mounts-grep-overlay-inside-docker.txt"),
+    )
+    assert finding.severity == "warning" and "itself a Docker" in finding.title
+    assert "root file system: overlay / overlay" in finding.evidence
