@@ -188,3 +188,11 @@ def test_real_lsmod_lines_of_a_drbd_module_are_a_blocker_on_old_and_new_kernels(
         probes = {"proc_modules": out("linux-lsmod-drbd-collection.txt", block)}
         (finding,) = modules(**probes, kernel_tainted=text("0\n"))
         assert finding.severity == "blocker" and "drbd" in finding.title, block
+
+
+def test_real_old_kernels_without_a_release_file_run_on_a_legacy_node():
+    no_release = text("", rc=1, stderr="cat: /etc/os-release: No such file or directory\n")
+    for block in range(4):
+        uname = out("linux-uname-a-old-kernels-collection.txt", block)
+        finding = userland(os_release=no_release, uname=uname)
+        assert finding.severity == "pass", block
