@@ -109,3 +109,9 @@ def test_real_wireguard_links_are_a_blocker_whatever_their_name():
     for block, name in ((1, "wg0"), (2, "kilo0")):
         (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(TUN_WG, block)))
         assert finding.severity == "blocker" and finding.title == f"WireGuard interfaces: {name}"
+
+
+def test_a_real_ppp_link_is_a_warning_by_its_link_type():
+    (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out("linux-ip-d-link-ppp0.txt")))
+    assert finding.severity == "warning" and "ppp0 (PPP link)" in finding.title
+    assert "the ppp feature and /dev/ppp" in finding.remediation

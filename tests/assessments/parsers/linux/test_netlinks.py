@@ -78,3 +78,8 @@ def test_it_reads_real_wireguard_and_persistent_tun_links():
         [("kilo0", "wireguard", "")],
         [("tun0", "tun", "tun")],
     ]
+
+
+def test_it_reads_a_real_ppp_link_whose_detail_kind_is_ppp():
+    (link,) = parse_ip_link(out("linux-ip-d-link-ppp0.txt")).links
+    assert (link.name, link.link_type, link.flags[0]) == ("ppp0", "ppp", "POINTOPOINT")
