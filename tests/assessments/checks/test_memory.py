@@ -105,3 +105,11 @@ def test_the_vpp_packages_vm_settings_cannot_be_set_in_a_container():
     for key in ("vm.nr_hugepages", "vm.max_map_count", "vm.hugetlb_shm_group"):
         assert key in finding.title
     assert "kernel.shmmax" not in finding.title
+
+
+def test_real_reserved_huge_pages_of_a_2_6_18_era_server_are_a_warning():
+    meminfo = out("linux-proc-meminfo-2.6.18-hugepages-2048.txt")
+    finding = one(HugePages, meminfo=meminfo, sysctl_conf=text(""))
+    assert finding.severity == "warning" and finding.title.endswith("HugePages_Total 2048")
+    swap = one(Swap, proc_swaps=text("", 1, "boom\n"), meminfo=meminfo)
+    assert swap.severity == "info" and "SwapTotal" in swap.evidence

@@ -79,3 +79,9 @@ def test_it_reads_the_vpp_packages_sysctl_file_without_spaces_and_its_commented_
         ("vm.hugetlb_shm_group", "0"),
     ]
     assert conf.files == ["/etc/sysctl.d/80-vpp.conf"]
+
+
+def test_it_reads_a_real_2_6_18_era_meminfo_with_reserved_huge_pages():
+    info = parse_meminfo(out("linux-proc-meminfo-2.6.18-hugepages-2048.txt"))
+    assert (info.get("HugePages_Total"), info.get("HugePages_Free")) == (2048, 735)
+    assert info.get("MemAvailable") is None and info.get("SwapTotal") == 2031608
