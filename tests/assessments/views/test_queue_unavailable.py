@@ -50,7 +50,7 @@ def test_rescanning_a_host_says_queue_unavailable(operator_client, redis_down):
 
 def test_scanning_the_filtered_hosts_says_queue_unavailable(operator_client, redis_down):
     make_host("web1")
-    _, page = followed(operator_client, reverse("scan-filtered"), {})
+    _, page = followed(operator_client, reverse("scan-filtered"), {"q": "web1"})
     assert NOTICE in page
 
 
