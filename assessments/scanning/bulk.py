@@ -251,7 +251,8 @@ def waive(
         raise BulkError(f"Nothing waived: {exc}") from exc
     with_findings = {host_id for host_id, _ in findings}
     already = len({h for h, _ in findings & waived} - on_hosts)
-    message = f"Waived `{restriction}` on {hosts_noun(len(on_hosts))} ({len(todo)} findings)"
+    findings_noun = f"{len(todo)} finding{'' if len(todo) == 1 else 's'}"
+    message = f"Waived `{restriction}` on {hosts_noun(len(on_hosts))} ({findings_noun})"
     if already:
         message += f"; {already} already waived"
     if none := len(ids) - len(with_findings):
