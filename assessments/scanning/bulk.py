@@ -1,25 +1,26 @@
 """Bulk actions on a set of hosts: the hosts list's selection, or any caller's queryset.
 
 Each action takes a Host queryset and its parameters, changes what it says with a few bulk
-queries (never one query per host, except waivers, which go through `create_waiver` so each
-keeps its audit trail), and returns a `Result` whose message says what changed and what
-already was so. The views only parse the request, confirm and show the message; an API can
-call the same functions.
+queries (never one query per host: 10,000 hosts cost what 3 do), and returns a `Result`
+whose message says what changed and what already was so. The views only parse the request,
+confirm and show the message; an API can call the same functions.
 """
 
 import datetime
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from assessments.checks.base import Severity
-from assessments.choices import HostScanStatus, ScanTrigger
-from assessments.models import Capture, Finding, Scan, Waiver
+from assessments.choices import HostScanStatus, ScanTrigger, WaiverAction
+from assessments.engine import verdict
+from assessments.models import Capture, Finding, Scan, Waiver, WaiverEvent
 from assessments.scanning.scans import QueueUnavailable, SelectionError, start_scan
-from assessments.scanning.waivers import WaiverError, create_waiver
 from fleet.models import Host, HostGroup, Tag, TargetNode, Wave
 
 # A scan's selection stores host names; beyond this, scan groups or all hosts instead.
@@ -46,8 +47,13 @@ def hosts_noun(count: int) -> str:
     return f"{count} host{'' if count == 1 else 's'}"
 
 
-def _ids(hosts: QuerySet[Host]) -> list[int]:
-    return list(hosts.order_by().values_list("pk", flat=True))
+def _selected(hosts: QuerySet[Host]) -> tuple[QuerySet[Host], int]:
+    """The selection as a plain Host queryset (a subquery, never a list of ids: 10,000 ids
+    make slow queries and pass SQLite's limit of variables) and its size; none is an error."""
+    total = hosts.count()
+    if not total:
+        raise BulkError("Nothing changed: no host selected.")
+    return Host.objects.filter(pk__in=hosts.order_by().values("pk")), total
 
 
 def _names(hosts: QuerySet[Host], what: str) -> list[str]:
@@ -106,24 +112,22 @@ def assign_destination(
 ) -> Result:
     """Set the destination of the selected hosts; the hosts it changed are judged again from
     their stored captures in ONE re-assessment (a job, not one inline run per host)."""
-    ids = _ids(hosts)
-    if not ids:
-        raise BulkError("Nothing changed: no host selected.")
-    moved = Host.objects.filter(pk__in=ids).exclude(target=target)
-    moved_ids = _ids(moved)
-    Host.objects.filter(pk__in=moved_ids).update(target=target, updated=timezone.now())
+    selected, total = _selected(hosts)
+    moved = selected.exclude(target=target)
+    # Read before the UPDATE, after which every host is "already there".
+    judged = list(with_capture(moved).order_by("name").values_list("name", flat=True))
+    count = moved.update(target=target, updated=timezone.now())
     where = f"to {target}" if target is not None else "to no destination"
-    message = f"Assigned {hosts_noun(len(moved_ids))} {where}"
-    if len(ids) > len(moved_ids):
-        message += f"; {len(ids) - len(moved_ids)} already there"
-    result = Result(message + ".", len(moved_ids), len(ids) - len(moved_ids))
-    if moved_ids:
-        _rejudge(result, Host.objects.filter(pk__in=moved_ids), user)
+    message = f"Assigned {hosts_noun(count)} {where}"
+    if total > count:
+        message += f"; {total - count} already there"
+    result = Result(message + ".", count, total - count)
+    if count:
+        _rejudge(result, judged, user)
     return result
 
 
-def _rejudge(result: Result, moved: QuerySet[Host], user: Any) -> None:
-    names = list(with_capture(moved).order_by("name").values_list("name", flat=True))
+def _rejudge(result: Result, names: list[str], user: Any) -> None:
     if not names:
         result.message += " None has a stored capture to judge it against: the next scan will."
         return
@@ -164,49 +168,41 @@ def remove_group(hosts: QuerySet[Host], group: HostGroup) -> Result:
 
 
 def _link(hosts: QuerySet[Host], through: Any, column: str, value: int, text: str) -> Result:
-    ids = _ids(hosts)
-    if not ids:
-        raise BulkError("Nothing changed: no host selected.")
-    had = set(
-        through.objects.filter(host_id__in=ids, **{column: value}).values_list("host_id", flat=True)
-    )
-    new = [pk for pk in ids if pk not in had]
+    selected, total = _selected(hosts)
+    linked = through.objects.filter(**{column: value}).values("host_id")
+    new = list(selected.exclude(pk__in=linked).values_list("pk", flat=True))
     through.objects.bulk_create(
         [through(host_id=pk, **{column: value}) for pk in new], ignore_conflicts=True
     )
     message = text.format(n=hosts_noun(len(new)))
-    if had:
-        message += f"; {len(had)} already had it"
-    return Result(message + ".", len(new), len(had))
+    if total > len(new):
+        message += f"; {total - len(new)} already had it"
+    return Result(message + ".", len(new), total - len(new))
 
 
 def _unlink(hosts: QuerySet[Host], through: Any, column: str, value: int, text: str) -> Result:
-    ids = _ids(hosts)
-    if not ids:
-        raise BulkError("Nothing changed: no host selected.")
-    removed, _ = through.objects.filter(host_id__in=ids, **{column: value}).delete()
+    selected, total = _selected(hosts)
+    links = through.objects.filter(host_id__in=selected.values("pk"), **{column: value})
+    removed, _ = links.delete()
     message = text.format(n=hosts_noun(removed))
-    if len(ids) > removed:
-        message += f"; {len(ids) - removed} did not have it"
-    return Result(message + ".", removed, len(ids) - removed)
+    if total > removed:
+        message += f"; {total - removed} did not have it"
+    return Result(message + ".", removed, total - removed)
 
 
 def set_wave(hosts: QuerySet[Host], wave: Wave | None) -> Result:
     """Put the selected hosts in `wave`, or (None) take them out of their wave."""
-    ids = _ids(hosts)
-    if not ids:
-        raise BulkError("Nothing changed: no host selected.")
-    changed = Host.objects.filter(pk__in=ids).exclude(wave=wave)
-    count = changed.update(wave=wave, updated=timezone.now())
+    selected, total = _selected(hosts)
+    count = selected.exclude(wave=wave).update(wave=wave, updated=timezone.now())
     if wave is None:
         message = f"Took {hosts_noun(count)} out of their wave"
         rest = "were in none"
     else:
         message = f"Put {hosts_noun(count)} in wave {wave}"
         rest = "already there"
-    if len(ids) > count:
-        message += f"; {len(ids) - count} {rest}"
-    return Result(message + ".", count, len(ids) - count)
+    if total > count:
+        message += f"; {total - count} {rest}"
+    return Result(message + ".", count, total - count)
 
 
 def waive(
@@ -219,54 +215,114 @@ def waive(
     user: Any = None,
 ) -> Result:
     """Waive every finding of `restriction` (other than pass) in the selected hosts' latest
-    scans, with one reason, owner and expiry: one waiver per (host, check), each with its
-    audit event, through `create_waiver` (which refuses an expiry in the past)."""
+    scans with one reason, owner and expiry: one waiver per (host, check) with its `created`
+    event, as `create_waiver` makes them, and the hosts' verdicts recomputed as
+    `refresh_host_verdict` does, in bulk (a few queries for 10,000 hosts, not ten a waiver).
+    Findings already waived are left alone."""
     if expires is not None and expires < timezone.localdate():
         raise BulkError("Nothing waived: the expiry date is in the past.")
-    ids = _ids(hosts)
-    if not ids:
-        raise BulkError("Nothing waived: no host selected.")
-    findings = set(_latest_findings(ids, restriction))
+    selected, total = _selected(hosts)
+    findings = set(_latest_findings(selected, restriction))
     waived = set(
-        Waiver.objects.filter(host_id__in=ids, active=True, restriction=restriction).values_list(
-            "host_id", "check_id"
-        )
+        Waiver.objects.filter(
+            host_id__in=selected.values("pk"), active=True, restriction=restriction
+        ).values_list("host_id", "check_id")
     )
     todo = sorted(findings - waived)
     on_hosts = {host_id for host_id, _ in todo}
-    by_pk = Host.objects.select_related("latest_scan").in_bulk(on_hosts)
     try:
         with transaction.atomic():
-            for host_id, check_id in todo:
-                create_waiver(
-                    by_pk[host_id],
-                    check_id,
-                    restriction,
-                    reason=reason,
-                    owner=owner,
-                    expires=expires,
-                    user=user,
-                )
-    except WaiverError as exc:
-        raise BulkError(f"Nothing waived: {exc}") from exc
+            _create_waivers(
+                todo, restriction, reason=reason, owner=owner, expires=expires, user=user
+            )
+            _refresh_verdicts(on_hosts, todo)
+    except IntegrityError as exc:  # one waiver in force per host and check
+        raise BulkError("Nothing waived: some were waived meanwhile; try again.") from exc
     with_findings = {host_id for host_id, _ in findings}
-    already = len({h for h, _ in findings & waived} - on_hosts)
     findings_noun = f"{len(todo)} finding{'' if len(todo) == 1 else 's'}"
     message = f"Waived `{restriction}` on {hosts_noun(len(on_hosts))} ({findings_noun})"
-    if already:
+    if already := len(with_findings - on_hosts):
         message += f"; {already} already waived"
-    if none := len(ids) - len(with_findings):
+    if none := total - len(with_findings):
         message += f"; {none} with no such finding in their latest scan"
-    return Result(message + ".", len(on_hosts), len(ids) - len(on_hosts))
+    return Result(message + ".", len(on_hosts), total - len(on_hosts))
 
 
-def _latest_findings(ids: list[int], restriction: str) -> list[tuple[int, str]]:
+def _user(user: Any) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+def _latest_findings(selected: QuerySet[Host], restriction: str) -> list[tuple[int, str]]:
     """(host id, check id) of the findings of `restriction`, other than pass, in the latest
     scans of these hosts."""
-    latest = Host.objects.filter(pk__in=ids).values("latest_scan_id")
     return list(
-        Finding.objects.filter(host_scan_id__in=latest, restriction=restriction)
+        Finding.objects.filter(
+            host_scan_id__in=selected.values("latest_scan_id"), restriction=restriction
+        )
         .exclude(severity=Severity.PASS)
         .values_list("host_id", "check_id")
         .distinct()
     )
+
+
+def _create_waivers(
+    todo: list[tuple[int, str]],
+    restriction: str,
+    *,
+    reason: str,
+    owner: str,
+    expires: datetime.date | None,
+    user: Any,
+) -> None:
+    """A waiver and its `created` WaiverEvent per (host, check), as `create_waiver` writes
+    them, in two INSERTs."""
+    if not todo:
+        return
+    made = Waiver.objects.bulk_create(
+        Waiver(
+            host_id=host_id,
+            check_id=check_id,
+            restriction=restriction,
+            reason=reason,
+            owner=owner,
+            expires=expires,
+            created_by=_user(user),
+        )
+        for host_id, check_id in todo
+    )
+    if any(w.pk is None for w in made):  # backends that do not return ids from bulk_create
+        pairs = reduce(operator.or_, (Q(host_id=h, check_id=c) for h, c in todo))
+        made = list(Waiver.objects.filter(pairs, active=True))
+    changes = {"owner": owner, "expires": expires.isoformat() if expires else None}
+    WaiverEvent.objects.bulk_create(
+        WaiverEvent(
+            waiver=w, action=WaiverAction.CREATED, user=_user(user), reason=reason, changes=changes
+        )
+        for w in made
+    )
+
+
+def _refresh_verdicts(host_ids: set[int], todo: list[tuple[int, str]]) -> None:
+    """`refresh_host_verdict` for hosts that just gained waivers, in bulk: mark those checks'
+    findings of the latest scans waived, then recompute each host's verdict from them."""
+    if not host_ids:
+        return
+    latest = Host.objects.filter(pk__in=host_ids).values("latest_scan_id")
+    by_check: dict[str, list[int]] = {}
+    for host_id, check_id in todo:
+        by_check.setdefault(check_id, []).append(host_id)
+    newly = reduce(operator.or_, (Q(check_id=c, host_id__in=h) for c, h in by_check.items()))
+    Finding.objects.filter(newly, host_scan_id__in=latest).exclude(waived=True).update(waived=True)
+    found: dict[int, list[tuple[str, bool]]] = {pk: [] for pk in host_ids}
+    rows = Finding.objects.filter(host_scan_id__in=latest).values_list(
+        "host_id", "severity", "waived"
+    )
+    for host_id, severity, is_waived in rows:
+        found[host_id].append((severity, is_waived))
+    statuses = dict(Host.objects.filter(pk__in=host_ids).values_list("pk", "latest_scan__status"))
+    verdicts: dict[str, list[int]] = {}
+    for host_id, pairs in found.items():
+        judged = verdict(pairs, scanned=statuses[host_id] == HostScanStatus.DONE)
+        verdicts.setdefault(judged, []).append(host_id)
+    for judged, ids in verdicts.items():  # one UPDATE per verdict, at most six
+        Host.objects.filter(pk__in=ids).update(verdict=judged)

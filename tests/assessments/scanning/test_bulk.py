@@ -229,3 +229,55 @@ def test_a_scan_of_too_many_hosts_is_refused(monkeypatch):
 def test_an_empty_selection_changes_nothing_and_says_so(action):
     with pytest.raises(bulk.BulkError, match="no host selected"):
         action(Host.objects.none())
+
+
+def test_a_bulk_waiver_is_what_create_waiver_makes():
+    from assessments.scanning.waivers import create_waiver
+    from tests.conftest import make_user
+
+    user = make_user("operator")
+    by_bulk = make_host(name="bulk")
+    by_one = make_host(name="one")
+    specs = [("filesystems", "filesystems.nfs", "blocker"), ("quotas", "quotas.on", "warning")]
+    for host in (by_bulk, by_one):
+        make_scan_result(host, specs)
+    expires = timezone.localdate() + datetime.timedelta(days=30)
+    values = {"reason": "Accepted", "owner": "ops", "expires": expires, "user": user}
+    bulk.waive(Host.objects.filter(pk=by_bulk.pk), "filesystems", **values)
+    create_waiver(by_one, "filesystems.nfs", "filesystems", **values)
+
+    def state(host: Host) -> tuple:
+        host.refresh_from_db()
+        waiver = Waiver.objects.get(host=host)
+        event = waiver.events.get()
+        fields = ("restriction", "check_id", "reason", "owner", "expires", "active", "created_by")
+        marks = sorted(host.latest_scan.findings.values_list("check_id", "waived"))
+        return (
+            host.verdict,
+            tuple(getattr(waiver, f) for f in fields),
+            (event.action, event.user, event.reason, event.changes),
+            marks,
+        )
+
+    assert state(by_bulk) == state(by_one)
+    assert state(by_bulk)[0] == "waived"
+
+
+def test_waiving_costs_the_same_queries_for_3_hosts_or_30(django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def hosts_with_findings(start: int, count: int) -> None:
+        for i in range(start, start + count):
+            host = make_host(name=f"w{i}")
+            make_scan_result(host, [("filesystems", "filesystems.nfs", "blocker")])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            bulk.waive(Host.objects.filter(waivers=None), "filesystems", reason="r", owner="o")
+        return len(context.captured_queries)
+
+    hosts_with_findings(0, 3)
+    few = queries()
+    hosts_with_findings(100, 30)
+    assert queries() == few
