@@ -270,3 +270,8 @@ def test_the_bulk_query_count_does_not_grow_with_the_hosts(
     assert many <= 18  # measured: 10-12, destination (with its re-assessment) 18
     if action == "destination":
         assert Scan.objects.filter(trigger="reassess").count() == 2  # one per POST
+
+
+def test_an_invalid_filter_offers_no_bulk_actions(operator_client, fleet):
+    page = operator_client.get(reverse("host-list"), {"group": "99999"}).content.decode()
+    assert "No host is selected" in page and 'id="bulk"' not in page
