@@ -18,6 +18,7 @@ from assessments.forms import SelectionForm
 from assessments.models import HostScan, Scan
 from assessments.pages import queries
 from assessments.scanning import ruleset
+from assessments.scanning.bulk import MAX_NAMED
 from assessments.scanning.scans import (
     QueueUnavailable,
     SelectionError,
@@ -28,8 +29,6 @@ from assessments.scanning.scans import (
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 LIVE = {ScanStatus.QUEUED, ScanStatus.RUNNING}
-# A filtered selection is stored as host names on the scan; beyond this, scan groups or all.
-MAX_NAMED = 5000
 
 
 @role_required(VIEWER)
