@@ -17,10 +17,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from assessments.checks.base import Severity
-from assessments.choices import HostScanStatus, ScanTrigger, WaiverAction
+from assessments.choices import HostScanStatus, ScanTrigger
 from assessments.engine import verdict
-from assessments.models import Capture, Finding, Scan, Waiver, WaiverEvent
+from assessments.models import Capture, Finding, Scan, Waiver
 from assessments.scanning.scans import QueueUnavailable, SelectionError, start_scan
+from assessments.scanning.waivers import create_waivers
 from fleet.models import Host, HostGroup, Tag, TargetNode, Wave
 
 # A scan's selection stores host names; beyond this, scan groups or all hosts instead.
@@ -216,9 +217,9 @@ def waive(
 ) -> Result:
     """Waive every finding of `restriction` (other than pass) in the selected hosts' latest
     scans with one reason, owner and expiry: one waiver per (host, check) with its `created`
-    event, as `create_waiver` makes them, and the hosts' verdicts recomputed as
-    `refresh_host_verdict` does, in bulk (a few queries for 10,000 hosts, not ten a waiver).
-    Findings already waived are left alone."""
+    event (`waivers.create_waivers`, the writer for one waiver too), and the hosts' verdicts
+    recomputed as `refresh_host_verdict` does, in bulk (a few queries for 10,000 hosts, not
+    ten a waiver). Findings already waived are left alone."""
     if expires is not None and expires < timezone.localdate():
         raise BulkError("Nothing waived: the expiry date is in the past.")
     selected, total = _selected(hosts)
@@ -232,7 +233,7 @@ def waive(
     on_hosts = {host_id for host_id, _ in todo}
     try:
         with transaction.atomic():
-            _create_waivers(
+            create_waivers(
                 todo, restriction, reason=reason, owner=owner, expires=expires, user=user
             )
             _refresh_verdicts(on_hosts, todo)
@@ -248,10 +249,6 @@ def waive(
     return Result(message + ".", len(on_hosts), total - len(on_hosts))
 
 
-def _user(user: Any) -> Any:
-    return user if user is not None and user.is_authenticated else None
-
-
 def _latest_findings(selected: QuerySet[Host], restriction: str) -> list[tuple[int, str]]:
     """(host id, check id) of the findings of `restriction`, other than pass, in the latest
     scans of these hosts."""
@@ -262,43 +259,6 @@ def _latest_findings(selected: QuerySet[Host], restriction: str) -> list[tuple[i
         .exclude(severity=Severity.PASS)
         .values_list("host_id", "check_id")
         .distinct()
-    )
-
-
-def _create_waivers(
-    todo: list[tuple[int, str]],
-    restriction: str,
-    *,
-    reason: str,
-    owner: str,
-    expires: datetime.date | None,
-    user: Any,
-) -> None:
-    """A waiver and its `created` WaiverEvent per (host, check), as `create_waiver` writes
-    them, in two INSERTs."""
-    if not todo:
-        return
-    made = Waiver.objects.bulk_create(
-        Waiver(
-            host_id=host_id,
-            check_id=check_id,
-            restriction=restriction,
-            reason=reason,
-            owner=owner,
-            expires=expires,
-            created_by=_user(user),
-        )
-        for host_id, check_id in todo
-    )
-    if any(w.pk is None for w in made):  # backends that do not return ids from bulk_create
-        pairs = reduce(operator.or_, (Q(host_id=h, check_id=c) for h, c in todo))
-        made = list(Waiver.objects.filter(pairs, active=True))
-    changes = {"owner": owner, "expires": expires.isoformat() if expires else None}
-    WaiverEvent.objects.bulk_create(
-        WaiverEvent(
-            waiver=w, action=WaiverAction.CREATED, user=_user(user), reason=reason, changes=changes
-        )
-        for w in made
     )
 
 
