@@ -5,6 +5,7 @@ from assessments import views
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("hosts/", views.host_list, name="host-list"),
+    path("hosts/bulk/", views.host_bulk, name="host-bulk"),
     path("hosts/<int:pk>/", views.host_detail, name="host-detail"),
     path("hosts/<int:pk>/rescan/", views.host_rescan, name="host-rescan"),
     path("hosts/<int:pk>/destination/", views.host_destination, name="host-destination"),

@@ -1,5 +1,6 @@
 """Readiness pages, one module per area; urls.py imports the views from here."""
 
+from assessments.views.bulk import host_bulk
 from assessments.views.captures import capture_upload, collector_download, collector_page
 from assessments.views.destination_edit import (
     destination_create,
@@ -44,6 +45,7 @@ __all__ = [
     "destination_delete",
     "destination_edit",
     "destination_list",
+    "host_bulk",
     "host_destination",
     "host_detail",
     "host_key_approve",

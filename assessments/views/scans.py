@@ -18,6 +18,7 @@ from assessments.forms import SelectionForm
 from assessments.models import HostScan, Scan
 from assessments.pages import queries
 from assessments.scanning import ruleset
+from assessments.scanning.bulk import MAX_NAMED
 from assessments.scanning.scans import (
     QueueUnavailable,
     SelectionError,
@@ -28,8 +29,6 @@ from assessments.scanning.scans import (
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
 
 LIVE = {ScanStatus.QUEUED, ScanStatus.RUNNING}
-# A filtered selection is stored as host names on the scan; beyond this, scan groups or all.
-MAX_NAMED = 5000
 
 
 @role_required(VIEWER)
@@ -53,10 +52,14 @@ def scan_start(request: HttpRequest) -> HttpResponse:
         and form.cleaned_data.get("all_hosts")
         and request.POST.get("confirm") != "1"
     ):
-        # Scanning the whole fleet asks first, on a page of its own (no JavaScript confirm).
-        count = select_hosts({"all": True}).count()
-        return render(request, "assessments/scan_confirm.html", {"count": count})
+        return _confirm_all(request)
     return _start_selected(request, ScanTrigger.MANUAL)
+
+
+def _confirm_all(request: HttpRequest) -> HttpResponse:
+    """Scanning the whole fleet asks first, on a page of its own (no JavaScript confirm)."""
+    count = select_hosts({"all": True}).count()
+    return render(request, "assessments/scan_confirm.html", {"count": count})
 
 
 @require_POST
@@ -118,24 +121,23 @@ def scan_reassess_outdated(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(OPERATOR)
 def scan_filtered(request: HttpRequest) -> HttpResponse:
-    """Scan the hosts the hosts-list filters select (all hosts when there is no filter)."""
+    """Scan the hosts the hosts-list filters select (with no filter, all hosts, after the
+    same confirm page as "Scan all hosts")."""
     filterset, hosts = filtered_hosts(request.POST)
     if not filterset.is_valid():
         # An unknown group or tag must not widen the scan to the whole fleet.
         messages.error(request, "No scan started: the filters are not valid.")
         return redirect("host-list")
     if not filter_querystring(request.POST):
-        selection: dict[str, Any] = {"all": True}
-    else:
-        names = list(hosts.filter(enabled=True).values_list("name", flat=True)[: MAX_NAMED + 1])
-        if not names or len(names) > MAX_NAMED:
-            messages.error(
-                request, f"No scan started: select between 1 and {MAX_NAMED} enabled hosts."
-            )
-            return redirect(f"{reverse('host-list')}?{filter_querystring(request.POST)}")
-        selection = {"hosts": names}
+        # No filter is the whole fleet: the same confirm page as "Scan all hosts", whose
+        # Confirm button starts the scan from scan_start.
+        return _confirm_all(request)
+    names = list(hosts.filter(enabled=True).values_list("name", flat=True)[: MAX_NAMED + 1])
+    if not names or len(names) > MAX_NAMED:
+        messages.error(request, f"No scan started: select between 1 and {MAX_NAMED} enabled hosts.")
+        return redirect(f"{reverse('host-list')}?{filter_querystring(request.POST)}")
     try:
-        scan = start_scan(selection, user=request.user, trigger="manual")
+        scan = start_scan({"hosts": names}, user=request.user, trigger="manual")
     except QueueUnavailable as exc:
         return queue_unavailable(request, exc)
     messages.success(request, f"Scan #{scan.pk} started.")

@@ -50,8 +50,16 @@ def test_rescanning_a_host_says_queue_unavailable(operator_client, redis_down):
 
 def test_scanning_the_filtered_hosts_says_queue_unavailable(operator_client, redis_down):
     make_host("web1")
-    _, page = followed(operator_client, reverse("scan-filtered"), {})
+    _, page = followed(operator_client, reverse("scan-filtered"), {"q": "web1"})
     assert NOTICE in page
+
+
+def test_a_bulk_rescan_says_queue_unavailable(operator_client, redis_down):
+    host = make_host("web1")
+    scan, page = followed(
+        operator_client, reverse("host-bulk"), {"host": [host.pk], "bulk-action": "rescan"}
+    )
+    assert NOTICE in page and f"Scan #{scan.pk} of 1 host started." in page
 
 
 def test_uploading_a_capture_says_queue_unavailable(operator_client, redis_down, monkeypatch):
