@@ -5,7 +5,8 @@ the hosts-list filters select, with the headroom and the mode the operator chose
 POST computes it again with the nodes locked and applies it only when its digest is the one
 that was reviewed; otherwise nothing changes and the new proposal is shown. Applying sets
 the destinations in one transaction, then starts one re-assessment of the judged hosts whose
-destination changed, so their findings are judged against their new node.
+destination changed and that have a stored capture, so their findings are judged against
+their new node.
 """
 
 from collections import defaultdict
@@ -25,7 +26,8 @@ from assessments.choices import ScanTrigger
 from assessments.filtersets import filtered_hosts
 from assessments.pages.placement import MAX_HEADROOM, Candidate, Proposal, propose
 from assessments.pages.placement_fleet import PlacementInputs, placement_inputs
-from assessments.scanning.scans import QueueUnavailable, start_scan
+from assessments.scanning.bulk import MAX_NAMED, with_capture
+from assessments.scanning.scans import QueueUnavailable, SelectionError, start_scan
 from assessments.views.common import filter_items
 from assessments.views.scans import queue_unavailable
 from fleet.lib.roles import OPERATOR, role_required
@@ -109,22 +111,31 @@ def _apply(
         messages.info(request, "Nothing to apply: the proposal changes no destination.")
         return redirect("destination-list")
     done = describe_changes(changes, len(inputs.candidates))
+    # As the bulk "assign a destination": the enabled hosts with a stored capture, by name.
     ids = [host.id for host, _ in changes if host.unjudged is None]
     names = sorted(
         name
         for start in range(0, len(ids), CHUNK)
-        for name in Host.objects.filter(
-            pk__in=ids[start : start + CHUNK], enabled=True
+        for name in with_capture(
+            Host.objects.filter(pk__in=ids[start : start + CHUNK])
         ).values_list("name", flat=True)
     )
     if not names:
-        messages.success(request, f"{done}. No judged host to re-judge.")
+        messages.success(request, f"{done}. No judged host has a stored capture to re-judge.")
+        return redirect("destination-list")
+    if len(names) > MAX_NAMED:
+        messages.success(
+            request, f"{done}. Re-assess them from the Scans page: more than {MAX_NAMED}."
+        )
         return redirect("destination-list")
     try:
         scan = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.REASSESS)
     except QueueUnavailable as exc:
         messages.success(request, f"{done}.")
         return queue_unavailable(request, exc)
+    except SelectionError as exc:  # a host renamed or deleted since it was read
+        messages.warning(request, f"{done}; no re-assessment started: {exc}.")
+        return redirect("destination-list")
     messages.success(
         request,
         format_html(

@@ -1,9 +1,12 @@
 """The placement proposal page: operators review a first-fit-decreasing proposal for the
 filtered hosts and apply it in one step; a stale proposal is never applied."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.choices import ScanTrigger
 from assessments.models import Scan
@@ -21,7 +24,7 @@ def sized(name: str, gib: float | None, **host_fields) -> Host:  # type: ignore[
     """A judged host whose latest result measured `gib` GiB of data."""
     host = make_host(name=name, **host_fields)
     size = None if gib is None else int(gib * GIB)
-    make_scan_result(host, [], platform_stored=True, data_bytes=size)
+    make_scan_result(host, [], platform_stored=True, data_bytes=size, capture={"df": b"x"})
     return host
 
 
@@ -192,6 +195,7 @@ def test_re_placing_says_which_hosts_moved_and_which_lost_their_destination(
 ):
     sized("mover", 70, target=nodes["b"])
     down = make_host(name="down", target=nodes["a"])
+    make_scan_result(down, [], capture={"df": b"x"}, finished=timezone.now() - timedelta(days=1))
     make_scan_result(down, [], status="failed", error_class="unreachable")
     review = operator_client.get(URL, {"headroom": "0", "mode": "replace"})
     with django_capture_on_commit_callbacks(execute=False):
@@ -202,7 +206,7 @@ def test_re_placing_says_which_hosts_moved_and_which_lost_their_destination(
     }
     message = str(next(iter(response.wsgi_request._messages)))
     assert "1 host moved to another node, 1 host left with no destination" in message
-    # Only the judged host is re-judged: nothing judged the other one.
+    # Only the judged host is re-judged: the other one's last scan failed.
     assert Scan.objects.get(trigger=ScanTrigger.REASSESS).selection == {"hosts": ["mover"]}
 
 
@@ -300,3 +304,14 @@ def test_a_disabled_host_is_placed_but_only_enabled_hosts_are_re_judged(
         apply(operator_client, operator_client.get(URL))
     assert Host.objects.get(name="off").target == nodes["a"]
     assert Scan.objects.get(trigger=ScanTrigger.REASSESS).selection == {"hosts": ["on"]}
+
+
+def test_a_host_without_a_stored_capture_is_assigned_but_not_re_judged(operator_client, nodes):
+    host = make_host(name="bare")
+    make_scan_result(host, [], platform_stored=True, data_bytes=GIB)
+    response = apply(operator_client, operator_client.get(URL))
+    assert Host.objects.get(name="bare").target == nodes["a"]
+    assert not Scan.objects.filter(trigger=ScanTrigger.REASSESS).exists()
+    assert "No judged host has a stored capture to re-judge." in str(
+        next(iter(response.wsgi_request._messages))
+    )
