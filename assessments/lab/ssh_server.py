@@ -140,6 +140,9 @@ class SshHostServer:
             self._finish(channel, b"", _not_found(command), 127)
             return
         token, script = _read_script(channel)
+        # Reading the script shortened the timeout to 0.5 s; a busy client may take longer
+        # than that to open its window again, and a send would then hang up on it.
+        channel.settimeout(STEP_TIMEOUT_S)
         if host.latency_ms:
             time.sleep(host.latency_ms / 1000)
         if token is None:
