@@ -29,6 +29,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -83,7 +84,7 @@ def child(scan_id: int) -> None:
     )
 
 
-def run_case(case: str, names: list[str], env: dict[str, str]) -> dict:
+def run_case(case: str, names: list[str], env: dict[str, str]) -> dict[str, Any]:
     from assessments.scanning.scans import start_scan
 
     scan = start_scan({"hosts": names}, enqueue=False)
@@ -97,7 +98,8 @@ def run_case(case: str, names: list[str], env: dict[str, str]) -> dict:
     )
     if done.returncode != 0:
         raise SystemExit(f"case {case}: the worker process failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:
