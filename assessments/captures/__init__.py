@@ -15,7 +15,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from assessments.captures.archives import (
     is_tar,
     read_directory,
     read_tar,
+    read_tar_members,
     read_zip,
 )
 from assessments.captures.writer import FORMAT_VERSION, capture_to_targz, write_capture
@@ -47,6 +48,7 @@ __all__ = [
     "facts_from_capture",
     "read_capture",
     "read_capture_bytes",
+    "read_stdouts",
     "write_capture",
 ]
 
@@ -125,6 +127,22 @@ def read_capture_bytes(
     else:
         raise CaptureError("not a capture: the file is not a .tar.gz/.tgz or .zip of probe outputs")
     return _build(files, limits, name=name)
+
+
+def read_stdouts(
+    data: bytes | bytearray | memoryview,
+    probe_ids: Collection[str],
+    max_bytes: int,
+    limits: Limits = LIMITS,
+) -> dict[str, bytes]:
+    """The first `max_bytes` of the stdout of `probe_ids` in a capture's bytes, the rest of
+    the capture unpacked as a stream and never kept (the host page's raw outputs)."""
+    data = bytes(data)
+    if not is_tar(data):
+        probes = read_capture_bytes(data, limits).probes
+        return {p: probes[p].stdout[:max_bytes] for p in probe_ids if p in probes}
+    found = read_tar_members(data, {f"{p}.txt" for p in probe_ids}, max_bytes, limits)
+    return {name.removesuffix(".txt"): content for name, content in found.items()}
 
 
 # -- from files to a capture -----------------------------------------------------------------
