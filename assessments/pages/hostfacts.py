@@ -22,6 +22,7 @@ SHOWN_PROBES = {
     "windows": ["wmic_os", "systeminfo", "wmic_logicaldisk", "wmic_volume"],
 }
 MAX_SHOWN_LINES = 60
+MAX_SHOWN_BYTES = 1024 * 1024  # of one output read for the page (they are a few KiB)
 # A result stored before HostScan had platform fields (migration 0005): re-assessing its
 # capture fills them; the pages never re-parse captures to guess.
 UNFILLED = "unknown (re-assess to fill)"
@@ -98,15 +99,14 @@ def scan_not_judged(status: str | None, error_class: str) -> str | None:
 
 def raw_outputs(data: bytes, os_family: str) -> dict[str, str]:
     """The shown probes' outputs of a stored capture, decoded and cut for a page ({} when
-    the capture cannot be read)."""
+    the capture cannot be read). Only those probes' files are kept, each cut at
+    `MAX_SHOWN_BYTES`: the capture is unpacked as a stream, never held whole."""
+    wanted = SHOWN_PROBES.get(os_family) or [p for ids in SHOWN_PROBES.values() for p in ids]
     try:
-        capture = captures.read_capture_bytes(data)
+        outputs = captures.read_stdouts(data, wanted, MAX_SHOWN_BYTES)
     except captures.CaptureError:
         return {}
-    wanted = SHOWN_PROBES.get(os_family, SHOWN_PROBES.get(capture.os_family, []))
-    return shown(
-        {probe: decode(capture.probes[probe].stdout) for probe in wanted if probe in capture.probes}
-    )
+    return shown({probe: decode(outputs[probe]) for probe in wanted if probe in outputs})
 
 
 def shown(texts: dict[str, str]) -> dict[str, str]:
