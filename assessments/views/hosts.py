@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -104,12 +105,11 @@ def same_capture(latest: HostScan, previous: HostScan, capture: Capture | None) 
         return True
     if capture is None:
         return False
-    stored = (
-        Capture.objects.filter(host_scan=previous, size=capture.size)
-        .values_list("data", flat=True)
-        .first()
-    )
-    return stored is not None and bytes(stored) == bytes(capture.data)
+    # The database compares the bytes: neither capture is sent to us for it.
+    same_bytes = Capture.objects.filter(pk=capture.pk).values("data")[:1]
+    return Capture.objects.filter(
+        host_scan=previous, size=capture.size, data=Subquery(same_bytes)
+    ).exists()
 
 
 def diff_source(latest: HostScan, previous: HostScan, same_capture: bool) -> str:
