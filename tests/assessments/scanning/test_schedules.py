@@ -160,3 +160,21 @@ def test_it_dispatches_from_the_scheduler_command(host):
     make_schedule(next_run=datetime.now(UTC) - timedelta(minutes=1))
     call_command("scheduler", "--once")
     assert Scan.objects.filter(trigger=ScanTrigger.SCHEDULE).count() == 1
+
+
+def test_the_scheduler_command_recovers_hosts_stale_for_its_stale_after(host, monkeypatch):
+    from assessments.management.commands import scheduler
+
+    seen: list[float] = []
+    monkeypatch.setattr(
+        scheduler, "recover_lost", lambda stale_after: seen.append(stale_after) or {}
+    )
+    call_command("scheduler", "--once", "--stale-after", "45")
+    assert seen == [45.0]
+
+
+def test_the_scheduler_command_refuses_a_stale_after_shorter_than_three_heartbeats(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="at least 30 seconds"):
+        call_command("scheduler", "--once", "--stale-after", "20")
