@@ -58,8 +58,8 @@ def test_the_scheduler_loop_goes_on_after_its_connection_was_killed(kill_backend
     real_tick = scheduler.tick
     stop = threading.Event()
 
-    def counting_tick(out=None) -> None:
-        real_tick(out)
+    def counting_tick(out=None, **kwargs) -> None:
+        real_tick(out, **kwargs)
         ticks.append(Scan.objects.count())
         if len(ticks) == 1:
             kill_backend()  # between two ticks, as a database restart at night would
@@ -136,3 +136,39 @@ def test_a_web_request_after_a_database_restart_is_served(kill_backend, client):
     kill_backend()  # the database restarts between two requests of this worker
     handler(dict(environ), start_response)
     assert statuses == ["200 OK", "200 OK"]
+
+
+def test_the_host_key_store_survives_a_killed_connection_mid_handshake(kill_backend):
+    from assessments.collectors.hostkeys import PresentedKey
+    from assessments.scanning.targets import build_target
+    from tests.assessments.collectors.conftest import make_host
+
+    target, store = build_target(make_host(trust=True))
+    key = PresentedKey("ssh-ed25519", b"host-key-blob")
+    kill_backend()  # between the TCP connect and the key check
+    assert store.lookup(target.address, target.port) == []
+    kill_backend()
+    store.record(target.address, target.port, key, trusted=True, known=False)
+    kill_backend()
+    assert store.touch(target.address, target.port, key)
+
+
+def test_a_batch_saves_a_host_whose_connection_was_killed_while_it_was_scanned(
+    kill_backend, monkeypatch, settings
+):
+    from assessments import jobs
+    from assessments.scanning.scans import start_scan
+    from tests.assessments.scan_helpers import install_fake_collector, linux_result, make_host
+
+    settings.SCAN_CONCURRENCY = 1  # the batch's host runs on this thread's connection
+    make_host("web1")
+    scan = start_scan({"all": True}, enqueue=False)
+
+    def killed_while_collecting(target):
+        kill_backend()
+        return linux_result(target.name)
+
+    install_fake_collector(monkeypatch).on("web1", killed_while_collecting)
+    ids = list(scan.host_scans.values_list("pk", flat=True))
+    assert jobs.scan_batch(scan.pk, ids) == {"done": 1, "failed": 0, "skipped": 0}
+    assert scan.host_scans.get().status == "done"
