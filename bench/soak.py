@@ -297,6 +297,7 @@ def main() -> int:
                 faults.append(inject(FAULTS[len(faults) % 3], now, procs, observer, len(faults)))
                 next_fault += fault_every
             samples.append((time.monotonic() - t0, observer.finished_hosts()))
+            measure_releases(faults, observer, time.monotonic() - t0)
             time.sleep(0.2)
         while time.monotonic() - t0 < args.seconds + grace and observer.scans_open(scans):
             samples.append((time.monotonic() - t0, observer.finished_hosts()))
