@@ -34,25 +34,32 @@ class Backoff:
     """Delays 1, 2, 4 ... `cap` seconds between retries, back to nothing after a success.
 
     `failed()` returns the next delay and logs only the first failure of an outage;
-    `succeeded()` logs once that the database is back.
+    `succeeded()` logs once that the database (or `service`) is back.
     """
 
-    def __init__(self, what: str, first: float = 1.0, cap: float = 30.0) -> None:
+    def __init__(
+        self, what: str, first: float = 1.0, cap: float = 30.0, service: str = "database"
+    ) -> None:
         self.what = what
+        self.service = service
         self.first = first
         self.cap = cap
         self.failures = 0
 
     def failed(self, exc: BaseException) -> float:
         if not self.failures:
-            log.warning("%s: database unavailable (%s); retrying with backoff", self.what, exc)
+            log.warning(
+                "%s: %s unavailable (%s); retrying with backoff", self.what, self.service, exc
+            )
         delay = float(min(self.cap, self.first * 2**self.failures))
         self.failures += 1
         return delay
 
     def succeeded(self) -> None:
         if self.failures:
-            log.warning("%s: database reachable again after %d retries", self.what, self.failures)
+            log.warning(
+                "%s: %s reachable again after %d retries", self.what, self.service, self.failures
+            )
         self.failures = 0
 
     @property

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from assessments.managers import HEARTBEAT_INTERVAL, STALE_AFTER
 from assessments.scanning import schedules
 from assessments.scanning.dbretry import Backoff, attempt
-from assessments.scanning.scans import recover_lost
+from assessments.scanning.scans import QUEUE_ERRORS, recover_lost
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +59,25 @@ class Command(BaseCommand):
         )
 
 
-def tick(out: Any = None, stale_after: float = STALE_AFTER) -> None:
-    """One dispatcher pass: due schedules, then hosts of dead workers."""
+def queue_outage() -> Backoff:
+    """Tracks an outage of Redis for the scheduler's log: one line when it goes, one when
+    it is back (the recovery step needs the queue; schedules and scans go on without it)."""
+    return Backoff("scheduler: recovery of lost hosts", service="queue (Redis)")
+
+
+def tick(out: Any = None, stale_after: float = STALE_AFTER, queue: Backoff | None = None) -> None:
+    """One dispatcher pass: due schedules, then hosts of dead workers (needs Redis: while
+    it is away the step is skipped, logged through `queue` once per outage)."""
     for scan in schedules.dispatch_due():
         if out:
             out(f"Started scan #{scan.pk} for schedule {scan.schedule}.")
-    recovered = recover_lost(stale_after=stale_after)
+    queue = queue or queue_outage()
+    try:
+        recovered = recover_lost(stale_after=stale_after)
+    except QUEUE_ERRORS as exc:
+        queue.failed(exc)
+        return
+    queue.succeeded()
     if out and any(recovered.values()):
         out(f"Lost hosts: {recovered['requeued']} re-queued, {recovered['failed']} failed.")
 
@@ -76,6 +89,7 @@ def iteration(
     *,
     fresh: bool = True,
     stale_after: float = STALE_AFTER,
+    queue: Backoff | None = None,
 ) -> float:
     """One loop pass: a tick, then how long to sleep before the next one.
 
@@ -86,7 +100,7 @@ def iteration(
     """
 
     def tick_then_delay() -> float:
-        tick(out, stale_after=stale_after)
+        tick(out, stale_after=stale_after, queue=queue)
         return schedules.seconds_until_next(cap=interval)
 
     ok, delay, wait = attempt(tick_then_delay, backoff, fresh=fresh)
@@ -104,10 +118,12 @@ def run_loop(
     stale_after: float = STALE_AFTER,
 ) -> None:
     """Tick until `stop` is set; the demo runs this in a thread."""
-    backoff = Backoff("scheduler")
+    backoff, queue = Backoff("scheduler"), queue_outage()
     while True:
         try:
-            delay = iteration(interval, backoff, out, fresh=not once, stale_after=stale_after)
+            delay = iteration(
+                interval, backoff, out, fresh=not once, stale_after=stale_after, queue=queue
+            )
         except Exception:  # anything else must not end the scheduler either
             log.exception("scheduler tick failed")
             delay = interval
