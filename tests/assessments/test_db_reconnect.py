@@ -5,6 +5,7 @@ file>`: each test kills the backend of Django's connection from a second connect
 `pg_terminate_backend`, as a database restart or an administrator would.
 """
 
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -172,3 +173,57 @@ def test_a_batch_saves_a_host_whose_connection_was_killed_while_it_was_scanned(
     ids = list(scan.host_scans.values_list("pk", flat=True))
     assert jobs.scan_batch(scan.pk, ids) == {"done": 1, "failed": 0, "skipped": 0}
     assert scan.host_scans.get().status == "done"
+
+
+def test_scan_wait_on_the_embedded_queue_survives_a_killed_connection(
+    kill_backend, embedded, monkeypatch
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assessments.scanning import scans
+    from tests.assessments.scan_helpers import install_fake_collector, make_host
+
+    install_fake_collector(monkeypatch)
+    make_host("web1")
+    make_host("web2")
+    real_enqueue = scans.enqueue_batches
+
+    def enqueue_then_lose_the_database(scan_id, ids):
+        job_ids = real_enqueue(scan_id, ids)
+        kill_backend()  # the database restarts before the job takes its hosts
+        return job_ids
+
+    monkeypatch.setattr(scans, "enqueue_batches", enqueue_then_lose_the_database)
+    out = StringIO()
+    call_command("scan", "--all", "--wait", "--json", stdout=out, stderr=StringIO())
+    summary = json.loads(out.getvalue())
+    assert (summary["hosts"], summary["completed"], summary["failed"]) == (2, 2, 0)
+
+
+def test_scan_wait_on_the_embedded_queue_works_again_the_hosts_a_failed_job_left(
+    kill_backend, embedded, monkeypatch
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assessments import jobs
+    from tests.assessments.scan_helpers import install_fake_collector, make_host
+
+    install_fake_collector(monkeypatch)
+    make_host("web1")
+    real_batch, calls = jobs.scan_batch, []
+
+    def lose_the_database_in_the_first_job(scan_id, ids):
+        calls.append(scan_id)
+        if len(calls) == 1:
+            kill_backend()  # inside the job, before its first query: the job fails
+        return real_batch(scan_id, ids)
+
+    monkeypatch.setattr(jobs, "scan_batch", lose_the_database_in_the_first_job)
+    out = StringIO()
+    call_command("scan", "--all", "--wait", "--json", stdout=out, stderr=StringIO())
+    assert json.loads(out.getvalue())["completed"] == 1
+    assert len(calls) == 2
