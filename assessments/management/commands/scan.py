@@ -24,6 +24,7 @@ from assessments.scanning.dbretry import (
     retry,
 )
 from assessments.scanning.scans import (
+    QUEUE_ERRORS,
     QueueUnavailable,
     SelectionError,
     describe_selection,
@@ -146,15 +147,22 @@ def work_embedded(scan: Scan) -> None:
 def wait_for_workers(scan: Scan, progress: "ProgressPrinter") -> None:
     """Poll until the scan ends; a lost database connection is retried with backoff."""
     backoff = Backoff("scan --wait")
+    queue = Backoff("scan --wait: recovery of lost hosts", service="queue (Redis)")
     state = {"last_recover": time.monotonic(), "warned": False}
 
     def poll() -> bool:
         if Scan.objects.filter(pk=scan.pk, status__in=TERMINAL_SCAN).exists():
             return True
         if time.monotonic() - state["last_recover"] > RECOVER_EVERY:
-            recover_lost(scan)
             state["last_recover"] = time.monotonic()
-            if not state["warned"] and not Worker.count(queue=scans.scan_queue()):
+            try:
+                recover_lost(scan)
+                workers = Worker.count(queue=scans.scan_queue())
+            except QUEUE_ERRORS as exc:  # Redis is away: keep following, say it once
+                queue.failed(exc)
+                return False
+            queue.succeeded()
+            if not state["warned"] and not workers:
                 progress.note("No RQ worker serves the scans queue: start `manage.py rqworker`.")
                 state["warned"] = True
         return False
