@@ -24,6 +24,10 @@ MAX_CSV_FIELD_CHARS = 64 * 1024  # one CSV cell (`notes` is the only long one)
 # alias counts the nodes and scalar characters of what it stands for (fleet/lib/import_yaml.py).
 YAML_ALIAS_FACTOR = 10
 YAML_ALIAS_FLOOR = 1_000_000
+# Nodes of one YAML document (each scalar, list and mapping; aliases count once): the node
+# tree takes about 350 bytes a node, so this bounds a parse near 350 MiB and 10 s of CPU
+# (bench/yaml_inventory.py). 100,000 hosts with two variables each take about 700,000.
+MAX_YAML_NODES = 1_000_000
 
 
 class ImportTooLarge(ValueError):
