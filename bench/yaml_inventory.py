@@ -71,7 +71,10 @@ if hasattr(import_yaml, "CInventoryLoader"):
     loaders["libyaml"] = import_yaml.CInventoryLoader
 wall, cpu = time.monotonic(), time.process_time()
 if {step!r} == "compose":
-    yaml.compose(text, Loader=loaders[{loader!r}])
+    try:
+        yaml.compose(text, Loader=loaders[{loader!r}])
+    except import_yaml.Refused as exc:
+        print(json.dumps({{"refused": str(exc)}}))
 else:
     import_yaml.LOADER = loaders[{loader!r}]
     from fleet.lib.import_ansible import parse_yaml
@@ -128,6 +131,7 @@ def main() -> None:
                         print(f"  {step:7} {loader:7} {r['error']}")
                         continue
                     extra = f", {r['hosts']} hosts, errors {r['errors']}" if "hosts" in r else ""
+                    extra += f", refused: {r['refused']}" if "refused" in r else ""
                     print(
                         f"  {step:7} {loader:7} {r['wall']:6.1f} s wall, {r['cpu']:6.1f} s CPU, "
                         f"peak RSS {r['peak_mib']:6.0f} MiB{extra}",

@@ -121,7 +121,7 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 # REDIS_TIMEOUT. REDIS_URL's own `socket_connect_timeout=` / `socket_timeout=` query
 # parameters win. Workers get no command timeout: their dequeue waits on Redis for minutes.
 REDIS_CONNECT_TIMEOUT = 5.0
-REDIS_TIMEOUT = 10.0
+REDIS_TIMEOUT = 5.0
 
 
 def _redis_url(url: str, *, command_timeout: bool) -> str:

@@ -82,7 +82,7 @@ def test_redis_gets_connect_and_command_timeouts_unless_its_url_sets_them() -> N
     from p2c.settings import _redis_url
 
     command = _redis_url("redis://cache:6379/0", command_timeout=True)
-    assert command == "redis://cache:6379/0?socket_connect_timeout=5.0&socket_timeout=10.0"
+    assert command == "redis://cache:6379/0?socket_connect_timeout=5.0&socket_timeout=5.0"
     own = _redis_url("redis://cache:6379/0?socket_timeout=2", command_timeout=True)
     assert own == "redis://cache:6379/0?socket_timeout=2&socket_connect_timeout=5.0"
 
