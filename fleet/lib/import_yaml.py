@@ -13,7 +13,7 @@ length. An alias to a node still being composed (a recursive structure) is refus
 The node tree costs memory in proportion to its nodes (about 350 bytes each once parsed,
 bench/yaml_inventory.py), and a 20 MiB file can hold ten million of them: past
 MAX_YAML_NODES the file is refused. libyaml's scanner and parser are used when PyYAML has
-them (five times less CPU than the pure-Python ones), under the same composer.
+them (three to five times less CPU than the pure-Python ones), under the same composer.
 """
 
 from collections.abc import Iterator

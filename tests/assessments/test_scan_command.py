@@ -103,7 +103,7 @@ def test_it_exits_non_zero_with_a_clear_error_on_the_configured_redis(settings, 
 
     from tests.assessments.conftest import CLOSED_REDIS_URL
 
-    settings.REDIS_URL = CLOSED_REDIS_URL
+    settings.REDIS_URL = settings.REDIS_COMMAND_URL = CLOSED_REDIS_URL  # as settings derive it
     settings.RQ_QUEUES = {
         name: {"URL": CLOSED_REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in settings.QUEUE_NAMES
     }
@@ -116,7 +116,7 @@ def test_it_exits_non_zero_with_a_clear_error_on_the_configured_redis(settings, 
     assert "Traceback" not in err
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the polls take fresh connections
 def test_scan_wait_follows_the_scan_through_a_redis_outage(redis_down, monkeypatch, caplog):
     import logging
 
