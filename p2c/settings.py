@@ -12,7 +12,7 @@ import zoneinfo
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -126,14 +126,16 @@ REDIS_TIMEOUT = 5.0
 
 def _redis_url(url: str, *, command_timeout: bool) -> str:
     """`url` with the default timeouts added where it sets none."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    # Split by hand: urlunsplit() would write `unix:/path` or `unix:///path` depending on
+    # which schemes other modules registered in urllib.parse.uses_netloc.
+    base, _, raw_query = url.partition("?")
+    query = dict(parse_qsl(raw_query, keep_blank_values=True))
     query.setdefault("socket_connect_timeout", str(REDIS_CONNECT_TIMEOUT))
     if command_timeout:
         query.setdefault("socket_timeout", str(REDIS_TIMEOUT))
     else:
         query.pop("socket_timeout", None)
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    return f"{base}?{urlencode(query)}"
 
 
 # REDIS_COMMAND_URL: the web, the scheduler and the commands (`scans.scan_queue`).
