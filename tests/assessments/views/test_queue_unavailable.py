@@ -76,3 +76,30 @@ def test_uploading_a_capture_says_queue_unavailable(operator_client, redis_down,
         operator_client, reverse("capture-upload"), {"host": host.pk, "capture": upload}
     )
     assert NOTICE in page
+
+
+def test_a_redis_that_never_answers_gives_queue_unavailable_within_seconds(
+    operator_client, redis_blackhole
+):
+    import threading
+    import time
+
+    make_host("web1", groups=("web",))
+    from fleet.models import HostGroup
+
+    group = HostGroup.objects.get(name="web")
+    answered: list[tuple[float, str]] = []
+
+    def start() -> None:
+        started = time.monotonic()
+        response = operator_client.post(reverse("scan-start"), {"groups": [group.pk]}, follow=True)
+        answered.append((time.monotonic() - started, response.content.decode()))
+
+    thread = threading.Thread(target=start, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    assert answered, "the request was still waiting for Redis after 30 s"
+    seconds, page = answered[0]
+    assert NOTICE in page
+    print(f"answered in {seconds:.1f} s")
+    assert seconds < 10  # 1 s timeouts; 1.9 s here (redis-py retries once or twice)
