@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.templatetags.static import static
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 BROTLI = importlib.util.find_spec("brotli") is not None
 
@@ -49,3 +51,15 @@ def test_pages_name_the_hashed_files_once_collected(collected, settings, viewer_
     content = viewer_client.get(reverse("overview")).content.decode()
     assert f'/static/{_hashed(collected, "plotly/plotly-basic.min.js")}"' in content
     assert f'/static/{_hashed(collected, "js/charts.js")}"' in content
+
+
+def test_whitenoise_serves_the_hashed_bundle_gzipped_and_cached_for_a_year(collected) -> None:  # type: ignore[no-untyped-def]
+    hashed = _hashed(collected, "plotly/plotly-basic.min.js")
+    with override_settings(STATIC_ROOT=collected, WHITENOISE_USE_FINDERS=False):
+        middleware = WhiteNoiseMiddleware(lambda request: HttpResponse(status=404))
+        request = RequestFactory().get(f"/static/{hashed}", HTTP_ACCEPT_ENCODING="gzip, br")
+        response = middleware(request)
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "max-age=315360000" in response["Cache-Control"]
+    assert "immutable" in response["Cache-Control"]
