@@ -119,7 +119,12 @@ def host_rows(hosts: QuerySet[Host]) -> Iterator[list[str]]:
         yield [neutralise(cell) for cell in cells]
 
 
-def _xml_safe(value: Any) -> Any:
+def _cell(value: Any) -> Any:
+    # An empty text is no cell at all (openpyxl skips None): a third of the cells, and a
+    # spreadsheet reads both as blank. Raw probe output may hold control characters that XML
+    # (and openpyxl) refuse.
+    if value == "":
+        return None
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
@@ -131,8 +136,7 @@ def _sheet(book: Any, title: str, header: list[str], rows: Iterable[list[Any]]) 
     sheet.append(header)
     count = 0
     for row in rows:
-        # Raw probe output may hold control characters that XML (and openpyxl) refuse.
-        sheet.append([_xml_safe(cell) for cell in row])
+        sheet.append([_cell(cell) for cell in row])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
 

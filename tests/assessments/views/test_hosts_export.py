@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -181,6 +182,15 @@ def test_the_workbook_is_streamed_from_a_file_with_its_length(viewer_client, mix
     response = viewer_client.get(reverse("export-hosts-xlsx"))
     assert response.streaming
     assert int(response["Content-Length"]) == len(b"".join(response.streaming_content))
+
+
+def test_empty_texts_are_left_out_of_the_workbook_as_blank_cells(viewer_client, db):
+    make_host(name="echo", address="10.1.0.5")  # no destination, no wave, never scanned
+    response = viewer_client.get(reverse("export-hosts-xlsx"))
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        hosts = archive.read("xl/worksheets/sheet2.xml").decode()
+    assert 'r="A2"' in hosts and 'r="E2"' in hosts  # name ... verdict
+    assert 'r="F2"' not in hosts and 'r="G2"' not in hosts  # destination, wave
 
 
 def test_the_hosts_list_links_to_both_exports_with_its_filters(viewer_client, mixed):
