@@ -28,7 +28,8 @@ def _hashed(root, name: str) -> str:  # type: ignore[no-untyped-def]
     return paths[name]
 
 
-def test_without_collectstatic_names_stay_plain() -> None:
+def test_without_collectstatic_names_stay_plain(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.STATIC_ROOT = tmp_path  # no staticfiles.json there
     assert static("plotly/plotly-basic.min.js") == "/static/plotly/plotly-basic.min.js"
 
 
