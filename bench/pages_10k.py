@@ -154,7 +154,8 @@ def _print(small: dict[str, Any], large: dict[str, Any]) -> bool:
     )
     s, n = f"{small['hosts'] // 1000}k", f"{large['hosts'] // 1000}k"
     header = f"{'page':26} {s + ' p50':>9} {s + ' p95':>9} {n + ' p50':>9} {n + ' p95':>9}"
-    print(f"{header} {'x p95':>6} {n + ' KB':>8} {'cpu s':>6} {'peak MB':>8}")
+    header += f" {'x p95':>6} {n + ' KB':>8} {s + ' cpu':>7} {n + ' cpu':>7} {'x cpu':>6}"
+    print(f"{header} {'peak MB':>8}")
     ok = True
     for kind in ("pages", "exports"):
         for name, big in large[kind].items():
@@ -162,13 +163,15 @@ def _print(small: dict[str, Any], large: dict[str, Any]) -> bool:
             ratio = big["p95"] / base["p95"] if base["p95"] else 0.0
             peak = f"{big['peak_mb']:8.1f}" if "peak_mb" in big else " " * 8
             line = f"{name:26} {base['p50']:9.1f} {base['p95']:9.1f} {big['p50']:9.1f}"
-            line += f" {big['p95']:9.1f} {ratio:6.1f} {big['kb']:8.0f} {big['cpu_s']:6.2f}"
+            line += f" {big['p95']:9.1f} {ratio:6.1f} {big['kb']:8.0f} {base['cpu_s']:7.2f}"
+            cpu_ratio = big["cpu_s"] / base["cpu_s"] if base["cpu_s"] else 0.0
+            line += f" {big['cpu_s']:7.2f} {cpu_ratio:6.1f}"
             print(f"{line} {peak}")
             if kind == "pages":
                 ok = ok and big["p95"] <= PAGE_BUDGET_MS
             else:
                 ok = ok and big["p95"] <= EXPORT_BUDGET_MS and big["peak_mb"] <= MEMORY_BUDGET_MB
-    print(f"load average after: {large['load_after']:.1f}")
+    print(f"load average after: {large['load_after']:.1f}; x: 10k over 1k (p95, CPU seconds)")
     busy = max(small["load"], large["load"], large["load_after"])
     if busy > (os.cpu_count() or 1):
         print(
