@@ -19,15 +19,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) static/vendor/plotly.min.js
+install: $(STAMP)
 
-static/vendor/plotly.min.js: $(STAMP)
-	$(BIN)/python -m p2c.vendor
-
-demo: $(STAMP) static/vendor/plotly.min.js
+demo: $(STAMP)
 	$(BIN)/python manage.py demo
 
-test: $(STAMP) static/vendor/plotly.min.js
+test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -42,4 +39,4 @@ typecheck: $(STAMP)
 	$(BIN)/mypy .
 
 clean:
-	rm -rf $(VENV) staticfiles static/vendor
+	rm -rf $(VENV) staticfiles

@@ -238,8 +238,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # collectstatic (the Docker image) also writes gzip copies for WhiteNoise to serve.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # collectstatic (the Docker image) writes hashed names and gzip copies for WhiteNoise to
+    # serve, cached for a year; without it names stay plain (p2c/staticfiles.py).
+    "staticfiles": {"BACKEND": "p2c.staticfiles.HashedWhenCollected"},
 }
 # Until `collectstatic` has filled STATIC_ROOT (a checkout, `make demo`, the tests), WhiteNoise
 # serves straight from static/ and the apps, so the embedded demo needs no collectstatic. Once

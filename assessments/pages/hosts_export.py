@@ -6,9 +6,8 @@ number (groups, hosts, findings: each read in chunks, two streams merged on the 
 so the cost does not grow in queries with the fleet.
 """
 
-import io
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
@@ -120,33 +119,37 @@ def host_rows(hosts: QuerySet[Host]) -> Iterator[list[str]]:
         yield [neutralise(cell) for cell in cells]
 
 
-def _xml_safe(value: Any) -> Any:
+def _cell(value: Any) -> Any:
+    # An empty text is no cell at all (openpyxl skips None): a third of the cells, and a
+    # spreadsheet reads both as blank. Raw probe output may hold control characters that XML
+    # (and openpyxl) refuse.
+    if value == "":
+        return None
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def _sheet(book: Any, title: str, header: list[str], rows: Iterable[list[Any]]) -> None:
+    # A write-only sheet streams its rows to a temporary file: the header row is frozen
+    # before the first row goes out, the filter (written after the rows) spans them all.
     sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
     sheet.append(header)
     count = 0
     for row in rows:
-        # Raw probe output may hold control characters that XML (and openpyxl) refuse.
-        sheet.append([_xml_safe(cell) for cell in row])
+        sheet.append([_cell(cell) for cell in row])
         count += 1
-    sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
 
 
-def xlsx_bytes(hosts: QuerySet[Host]) -> bytes:
-    """The workbook: Summary (hosts per verdict, as the overview counts them), Hosts (the
-    CSV's rows), Findings (the blockers CSV's rows, warnings included)."""
-    book = Workbook()
-    book.remove(book.active)
+def write_xlsx(hosts: QuerySet[Host], output: BinaryIO) -> None:
+    """The workbook into `output`: Summary (hosts per verdict, as the overview counts them),
+    Hosts (the CSV's rows), Findings (the blockers CSV's rows, warnings included). Written
+    row by row (openpyxl's write-only mode), so memory stays flat however large the fleet."""
+    book = Workbook(write_only=True)
     counts = verdict_counts(hosts)
     summary = [[v.value, VERDICT_LABELS[v], counts.get(v, 0)] for v in VERDICT_ORDER]
     summary.append(["total", "All hosts", sum(counts.values())])
     _sheet(book, "Summary", ["verdict", "label", "hosts"], summary)
     _sheet(book, "Hosts", HEADER, host_rows(hosts))
     _sheet(book, "Findings", FINDINGS_HEADER, blocker_rows(hosts, include_warnings=True))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    book.save(output)

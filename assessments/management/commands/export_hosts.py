@@ -7,7 +7,7 @@ from django.http import QueryDict
 
 from assessments.filtersets import FILTER_KEYS, filter_errors, filtered_hosts
 from assessments.pages.exports import write_csv
-from assessments.pages.hosts_export import HEADER, host_rows, xlsx_bytes
+from assessments.pages.hosts_export import HEADER, host_rows, write_xlsx
 
 
 class Command(BaseCommand):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             if not options["output"]:
                 raise CommandError("--format xlsx needs --output FILE.")
             with open(options["output"], "wb") as binary:
-                binary.write(xlsx_bytes(hosts))
+                write_xlsx(hosts, binary)
             return
         rows = host_rows(hosts)
         write_csv(rows, options["output"], header=HEADER)

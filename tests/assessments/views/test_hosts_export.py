@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -155,7 +156,7 @@ def test_the_workbook_has_summary_hosts_and_findings(viewer_client, mixed):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert ".xlsx" in response["Content-Disposition"]
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.sheetnames == ["Summary", "Hosts", "Findings"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
@@ -175,6 +176,21 @@ def test_the_workbook_has_summary_hosts_and_findings(viewer_client, mixed):
     assert findings[0][:5] == ("host", "address", "os_family", "groups", "verdict")
     alpha = [row for row in findings[1:] if row[0] == "alpha"]
     assert {row[7] for row in alpha} == {"blocker", "warning"}
+
+
+def test_the_workbook_is_streamed_from_a_file_with_its_length(viewer_client, mixed):
+    response = viewer_client.get(reverse("export-hosts-xlsx"))
+    assert response.streaming
+    assert int(response["Content-Length"]) == len(b"".join(response.streaming_content))
+
+
+def test_empty_texts_are_left_out_of_the_workbook_as_blank_cells(viewer_client, db):
+    make_host(name="echo", address="10.1.0.5")  # no destination, no wave, never scanned
+    response = viewer_client.get(reverse("export-hosts-xlsx"))
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        hosts = archive.read("xl/worksheets/sheet2.xml").decode()
+    assert 'r="A2"' in hosts and 'r="E2"' in hosts  # name ... verdict
+    assert 'r="F2"' not in hosts and 'r="G2"' not in hosts  # destination, wave
 
 
 def test_the_hosts_list_links_to_both_exports_with_its_filters(viewer_client, mixed):
@@ -255,6 +271,6 @@ def test_control_characters_of_raw_evidence_do_not_break_the_workbook(viewer_cli
     make_scan_result(host, [{**spec, "evidence": "$ raw -qa\n\x1b[1mbound\x0b\x07"}])
     response = viewer_client.get(reverse("export-hosts-xlsx"))
     assert response.status_code == 200
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     (finding,) = list(book["Findings"].iter_rows(min_row=2, values_only=True))
     assert finding[9] == "$ raw -qa\n\ufffd[1mbound\ufffd\ufffd"
