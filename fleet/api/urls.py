@@ -1,0 +1,12 @@
+"""API routes of the inventory app, assembled under /api/v1/ by p2c/api/urls.py."""
+
+from typing import Any
+
+from django.urls import URLPattern, path
+
+from fleet.api import views
+
+ROUTES: list[tuple[str, Any, str]] = []
+urlpatterns: list[URLPattern] = [
+    path("me/", views.me, name="api-me"),
+]
