@@ -1,8 +1,12 @@
-"""API routes of this app, assembled under /api/v1/ by p2c/api/urls.py."""
+"""API routes of the readiness app, assembled under /api/v1/ by p2c/api/urls.py."""
 
 from typing import Any
 
 from django.urls import URLPattern
 
-ROUTES: list[tuple[str, Any, str]] = []
+from assessments.api.hosts import HostViewSet
+
+ROUTES: list[tuple[str, Any, str]] = [
+    ("hosts", HostViewSet, "host"),
+]
 urlpatterns: list[URLPattern] = []

@@ -8,5 +8,5 @@ from fleet.api import views
 
 ROUTES: list[tuple[str, Any, str]] = []
 urlpatterns: list[URLPattern] = [
-    path("me/", views.me, name="api-me"),
+    path("me/", views.me, name="me"),
 ]

@@ -1,7 +1,7 @@
-"""Pagination of lists: a cursor for the big ones (findings, hosts), stable under inserts and
+"""Pagination of lists: a cursor for the big ones (findings), stable under inserts and
 constant-time at any depth; `?limit=` sets the page size (at most MAX_PAGE_SIZE)."""
 
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -17,3 +17,11 @@ class Cursor(CursorPagination):
     page_size_query_param = "limit"
     max_page_size = MAX_PAGE_SIZE
     ordering = "-pk"
+
+
+class Offset(LimitOffsetPagination):
+    """`{"count": n, "next", "previous", "results"}` with `?limit=&offset=`: for lists that
+    sort by any column like their page does (a cursor needs a unique order)."""
+
+    default_limit = PAGE_SIZE
+    max_limit = MAX_PAGE_SIZE

@@ -44,11 +44,11 @@ for app in APPS:
 
 urlpatterns = [
     path("v1/", include(v1)),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
-        name="api-docs",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="docs",
     ),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]
