@@ -58,6 +58,8 @@ class HostViewSet(ETagMixin, viewsets.ModelViewSet[Host]):
 
     pagination_class = Offset
     queryset = Host.objects.all()
+    # Digits only: `hosts/import/` and other words under hosts/ are free for other routes.
+    lookup_value_regex = "[0-9]+"
 
     def get_serializer_class(self) -> Any:
         return HostSerializer if self.action == "list" else HostDetailSerializer

@@ -25,3 +25,8 @@ class Offset(LimitOffsetPagination):
 
     default_limit = PAGE_SIZE
     max_limit = MAX_PAGE_SIZE
+
+
+def cursor_by(*fields: str) -> type[Cursor]:
+    """A Cursor ordered by `fields` (end with a unique one: `cursor_by("-created", "-pk")`)."""
+    return type("Cursor", (Cursor,), {"ordering": fields})
