@@ -4,9 +4,11 @@ from typing import Any
 
 from django.urls import URLPattern
 
+from assessments.api.findings import FindingViewSet
 from assessments.api.hosts import HostViewSet
 
 ROUTES: list[tuple[str, Any, str]] = [
     ("hosts", HostViewSet, "host"),
+    ("findings", FindingViewSet, "finding"),
 ]
 urlpatterns: list[URLPattern] = []

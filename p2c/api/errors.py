@@ -60,7 +60,11 @@ class InvalidFilter(exceptions.ValidationError):
         super().__init__({str(name): list(errs) for name, errs in form_errors.items()})
 
 
-def check_filterset(filterset: Any) -> None:
-    """Raise InvalidFilter if the django-filter FilterSet's form is invalid."""
-    if not filterset.is_valid():
-        raise InvalidFilter(filterset.errors)
+def check_filterset(*filtersets: Any) -> None:
+    """Raise InvalidFilter naming every invalid field of these django-filter FilterSets."""
+    errors: dict[str, Any] = {}
+    for filterset in filtersets:
+        if not filterset.is_valid():
+            errors.update(filterset.errors)
+    if errors:
+        raise InvalidFilter(errors)
