@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
+from assessments.api import exports
 from assessments.api.findings import FindingViewSet
 from assessments.api.hosts import HostViewSet
 from assessments.api.scans import ScanViewSet
@@ -13,4 +14,8 @@ ROUTES: list[tuple[str, Any, str]] = [
     ("findings", FindingViewSet, "finding"),
     ("scans", ScanViewSet, "scan"),
 ]
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("exports/blockers.csv", exports.blockers_csv, name="export-blockers"),
+    path("exports/hosts.csv", exports.hosts_csv, name="export-hosts-csv"),
+    path("exports/hosts.xlsx", exports.hosts_xlsx, name="export-hosts-xlsx"),
+]
