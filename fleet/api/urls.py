@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import URLPattern, path
 
-from fleet.api import views
+from fleet.api import imports, views
 from fleet.api.tokens import TokenViewSet
 
 ROUTES: list[tuple[str, Any, str]] = [
@@ -12,4 +12,5 @@ ROUTES: list[tuple[str, Any, str]] = [
 ]
 urlpatterns: list[URLPattern] = [
     path("me/", views.me, name="me"),
+    path("hosts/import/", imports.host_import, name="host-import"),
 ]
