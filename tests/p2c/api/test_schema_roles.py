@@ -33,7 +33,7 @@ def operations() -> list[tuple[str, str]]:
         for method in item
         if method in {"get", "post", "put", "patch", "delete"}
     ]
-    return sorted(found) + [("get", "/api/schema/")]
+    return [*sorted(found), ("get", "/api/schema/")]
 
 
 OPERATIONS = operations()
