@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments.api.serializers import HostDetailSerializer, HostSerializer
+from assessments.api.serializers import HostDetailSerializer, HostSerializer, attach_names
 from assessments.filtersets import HostFilterSet, filtered_hosts
 from assessments.pages import queries
 from assessments.tables import HostTable
@@ -65,12 +65,12 @@ class HostViewSet(ETagMixin, viewsets.ModelViewSet[Host]):
         return HostSerializer if self.action == "list" else HostDetailSerializer
 
     def get_queryset(self) -> QuerySet[Host]:
-        related = ("credential", "target", "wave", "latest_scan")
         if self.action != "list":
+            related = ("credential", "target", "wave", "latest_scan")
             return Host.objects.select_related(*related).prefetch_related("groups", "tags")
         filterset, hosts = filtered_hosts(self.request.query_params)
         check_filterset(filterset)
-        hosts = hosts.select_related(*related).prefetch_related("groups", "tags")
+        hosts = hosts.select_related("credential", "target", "wave")
         return sorted_hosts(hosts, self.request.query_params.get("sort") or "name")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -79,4 +79,5 @@ class HostViewSet(ETagMixin, viewsets.ModelViewSet[Host]):
         assert page is not None  # a pagination class is set
         if (request.query_params.get("sort") or "").lstrip("-") not in COUNT_SORTS:
             queries.attach_counts(page)
+        attach_names(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -12,12 +12,33 @@ from fleet.models import Credential, Host, HostGroup, Tag, TargetNode, Wave
 
 class NamesField(serializers.ListField):
     """Groups or tags as a list of names; a name not yet known is created on save (as the
-    import does)."""
+    import does). A list view sets `<field>_names` on each host beforehand (one query of
+    names for the page: `attach_names`) instead of prefetching the objects."""
 
     child = serializers.CharField(max_length=100)
 
+    def get_attribute(self, instance: Any) -> Any:
+        names = getattr(instance, f"{self.field_name}_names", None)
+        if names is not None:
+            return names
+        return [item.name for item in getattr(instance, str(self.field_name)).all()]
+
     def to_representation(self, data: Any) -> list[str]:
-        return [item.name for item in data.all()]
+        return list(data)
+
+
+def attach_names(hosts: list[Host]) -> None:
+    """Set `groups_names` and `tags_names` on each host of a page: two queries of names,
+    much cheaper than prefetching the groups and tags themselves."""
+    ids = [host.pk for host in hosts]
+    for field, name in (("groups", "hostgroup__name"), ("tags", "tag__name")):
+        through = getattr(Host, field).through.objects
+        names: dict[int, list[str]] = {}
+        rows = through.filter(host_id__in=ids).order_by(name).values_list("host_id", name)
+        for host_id, value in rows:
+            names.setdefault(host_id, []).append(value)
+        for host in hosts:
+            setattr(host, f"{field}_names", names.get(host.pk, []))
 
 
 class HostSerializer(serializers.ModelSerializer[Host]):
