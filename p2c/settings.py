@@ -244,6 +244,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ScanStatusEnum": "assessments.choices.ScanStatus",
+        "HostScanStatusEnum": "assessments.choices.HostScanStatus",
+    },
 }
 
 LANGUAGE_CODE = "en-us"

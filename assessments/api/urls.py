@@ -6,9 +6,11 @@ from django.urls import URLPattern
 
 from assessments.api.findings import FindingViewSet
 from assessments.api.hosts import HostViewSet
+from assessments.api.scans import ScanViewSet
 
 ROUTES: list[tuple[str, Any, str]] = [
     ("hosts", HostViewSet, "host"),
     ("findings", FindingViewSet, "finding"),
+    ("scans", ScanViewSet, "scan"),
 ]
 urlpatterns: list[URLPattern] = []

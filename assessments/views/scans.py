@@ -9,27 +9,27 @@ from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger
+from assessments.choices import HostScanStatus, ScanTrigger
 from assessments.filtersets import filter_querystring, filtered_hosts
 from assessments.forms import SelectionForm
 from assessments.models import HostScan, Scan
 from assessments.pages import queries
+from assessments.pages.selections import filtered_selection
 from assessments.scanning import ruleset
 from assessments.scanning.scans import (
+    LIVE,
+    MAX_NAMED,
     QueueUnavailable,
     SelectionError,
+    eta_minutes,
+    retry_selection,
     scan_progress,
     select_hosts,
     start_scan,
 )
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
-
-LIVE = {ScanStatus.QUEUED, ScanStatus.RUNNING}
-# A filtered selection is stored as host names on the scan; beyond this, scan groups or all.
-MAX_NAMED = 5000
 
 
 @role_required(VIEWER)
@@ -119,21 +119,13 @@ def scan_reassess_outdated(request: HttpRequest) -> HttpResponse:
 @role_required(OPERATOR)
 def scan_filtered(request: HttpRequest) -> HttpResponse:
     """Scan the hosts the hosts-list filters select (all hosts when there is no filter)."""
-    filterset, hosts = filtered_hosts(request.POST)
-    if not filterset.is_valid():
-        # An unknown group or tag must not widen the scan to the whole fleet.
-        messages.error(request, "No scan started: the filters are not valid.")
-        return redirect("host-list")
-    if not filter_querystring(request.POST):
-        selection: dict[str, Any] = {"all": True}
-    else:
-        names = list(hosts.filter(enabled=True).values_list("name", flat=True)[: MAX_NAMED + 1])
-        if not names or len(names) > MAX_NAMED:
-            messages.error(
-                request, f"No scan started: select between 1 and {MAX_NAMED} enabled hosts."
-            )
-            return redirect(f"{reverse('host-list')}?{filter_querystring(request.POST)}")
-        selection = {"hosts": names}
+    try:
+        selection = filtered_selection(request.POST)
+    except SelectionError as exc:
+        messages.error(request, f"No scan started: {exc}")
+        if exc.errors:  # invalid filters: back to the unfiltered list
+            return redirect("host-list")
+        return redirect(f"{reverse('host-list')}?{filter_querystring(request.POST)}")
     try:
         scan = start_scan(selection, user=request.user, trigger="manual")
     except QueueUnavailable as exc:
@@ -158,15 +150,6 @@ STATUS_ORDER = Case(
 )
 
 
-def eta_minutes(scan: Scan, progress: dict[str, int], finished: int) -> int | None:
-    """Minutes left at the rate hosts finished so far; None before one has finished."""
-    remaining = progress.get("total", 0) - finished
-    if scan.status not in LIVE or not scan.started or finished <= 0 or remaining <= 0:
-        return None
-    elapsed = (timezone.now() - scan.started).total_seconds()
-    return max(1, round(elapsed / finished * remaining / 60))
-
-
 def _context(scan: Scan, status: str = "") -> dict[str, Any]:
     progress = scan_progress(scan)
     finished = progress.get("done", 0) + progress.get("failed", 0) + progress.get("cancelled", 0)
@@ -186,7 +169,7 @@ def _context(scan: Scan, status: str = "") -> dict[str, Any]:
         "progress": progress,
         "percent": round(100 * finished / progress["total"]) if progress.get("total") else 0,
         "live": scan.status in LIVE,
-        "eta_minutes": eta_minutes(scan, progress, finished),
+        "eta_minutes": eta_minutes(scan, progress),
         "status": status,
         "status_error": status_error,
         "statuses": HostScanStatus.choices,
@@ -229,24 +212,17 @@ def scan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def scan_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
     """A new scan of exactly this scan's failed hosts."""
     scan = get_object_or_404(Scan, pk=pk)
-    names = list(
-        HostScan.objects.filter(scan=scan, status=HostScanStatus.FAILED)
-        .order_by("host__name")
-        .values_list("host__name", flat=True)
-        .distinct()
-    )
-    if not names:
-        messages.info(request, f"No failed host in scan #{scan.pk} to retry.")
-        return redirect("scan-detail", pk=scan.pk)
-    if len(names) > MAX_NAMED:
-        messages.error(
-            request,
-            f"No scan started: {len(names)} failed hosts, more than {MAX_NAMED}. Scan their "
-            "groups or all hosts instead.",
-        )
-        return redirect("scan-detail", pk=scan.pk)
     try:
-        retry = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.MANUAL)
+        selection = retry_selection(scan)
+    except SelectionError as exc:
+        if str(exc).startswith("No failed host"):
+            messages.info(request, str(exc))
+        else:
+            messages.error(request, f"No scan started: {exc}")
+        return redirect("scan-detail", pk=scan.pk)
+    names = selection["hosts"]
+    try:
+        retry = start_scan(selection, user=request.user, trigger=ScanTrigger.MANUAL)
     except SelectionError as exc:
         messages.error(request, f"No scan started: {exc}")
         return redirect("scan-detail", pk=scan.pk)
