@@ -4,13 +4,17 @@ from typing import Any
 
 from django.urls import URLPattern
 
+from assessments.api.destinations import DestinationViewSet
 from assessments.api.findings import FindingViewSet
 from assessments.api.hosts import HostViewSet
 from assessments.api.scans import ScanViewSet
+from assessments.api.waves import WaveViewSet
 
 ROUTES: list[tuple[str, Any, str]] = [
     ("hosts", HostViewSet, "host"),
     ("findings", FindingViewSet, "finding"),
     ("scans", ScanViewSet, "scan"),
+    ("destinations", DestinationViewSet, "destination"),
+    ("waves", WaveViewSet, "wave"),
 ]
 urlpatterns: list[URLPattern] = []

@@ -18,7 +18,7 @@ from assessments.choices import HostScanStatus
 from assessments.models import Finding, HostScan
 from assessments.scanning import ruleset
 from fleet.choices import Verdict
-from fleet.models import Host
+from fleet.models import Host, Wave
 
 VERDICT_ORDER = [
     Verdict.NOT_READY,
@@ -180,3 +180,9 @@ def with_counts(hosts: QuerySet[Host]) -> QuerySet[Host]:
         blockers=Coalesce(_count_of(Severity.BLOCKER), Value(0)),
         warnings=Coalesce(_count_of(Severity.WARNING), Value(0)),
     )
+
+
+def waves_with_counts() -> QuerySet[Wave]:
+    """Every wave with `host_count` and `v_<verdict>` (its hosts per verdict), one query."""
+    counts = {f"v_{v}": Count("hosts", filter=Q(hosts__verdict=v)) for v in VERDICT_ORDER}
+    return Wave.objects.annotate(host_count=Count("hosts"), **counts)
