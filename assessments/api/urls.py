@@ -8,6 +8,7 @@ from assessments.api.destinations import DestinationViewSet
 from assessments.api.findings import FindingViewSet
 from assessments.api.hosts import HostViewSet
 from assessments.api.scans import ScanViewSet
+from assessments.api.waivers import WaiverViewSet
 from assessments.api.waves import WaveViewSet
 
 ROUTES: list[tuple[str, Any, str]] = [
@@ -16,5 +17,6 @@ ROUTES: list[tuple[str, Any, str]] = [
     ("scans", ScanViewSet, "scan"),
     ("destinations", DestinationViewSet, "destination"),
     ("waves", WaveViewSet, "wave"),
+    ("waivers", WaiverViewSet, "waiver"),
 ]
 urlpatterns: list[URLPattern] = []
