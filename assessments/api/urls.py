@@ -8,6 +8,7 @@ from assessments.api.destinations import DestinationViewSet
 from assessments.api.findings import FindingViewSet
 from assessments.api.hosts import HostViewSet
 from assessments.api.scans import ScanViewSet
+from assessments.api.schedules import ScheduleViewSet
 from assessments.api.waivers import WaiverViewSet
 from assessments.api.waves import WaveViewSet
 
@@ -18,5 +19,6 @@ ROUTES: list[tuple[str, Any, str]] = [
     ("destinations", DestinationViewSet, "destination"),
     ("waves", WaveViewSet, "wave"),
     ("waivers", WaiverViewSet, "waiver"),
+    ("schedules", ScheduleViewSet, "schedule"),
 ]
 urlpatterns: list[URLPattern] = []
