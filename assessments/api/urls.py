@@ -2,11 +2,13 @@
 
 from typing import Any
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
+from assessments.api.captures import capture_upload
 from assessments.api.destinations import DestinationViewSet
 from assessments.api.findings import FindingViewSet
 from assessments.api.hosts import HostViewSet
+from assessments.api.reassessments import ReassessmentViewSet
 from assessments.api.scans import ScanViewSet
 from assessments.api.schedules import ScheduleViewSet
 from assessments.api.waivers import WaiverViewSet
@@ -20,5 +22,8 @@ ROUTES: list[tuple[str, Any, str]] = [
     ("waves", WaveViewSet, "wave"),
     ("waivers", WaiverViewSet, "waiver"),
     ("schedules", ScheduleViewSet, "schedule"),
+    ("reassessments", ReassessmentViewSet, "reassessment"),
 ]
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("captures/", capture_upload, name="capture-upload"),
+]
