@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fleet.forms import ImportForm, TokenForm
 from fleet.lib.import_csv import COLUMNS
 from fleet.lib.imports import import_hosts
-from fleet.lib.roles import OPERATOR, role_required, user_roles
+from fleet.lib.roles import OPERATOR, ROLES, role_required, user_roles
 from fleet.lib.tokens import create_token, revoke
 from fleet.models import ApiToken
 
@@ -57,7 +57,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "form": form,
         "new_key": new_key,
         "tokens": [(token, token.status(now)) for token in tokens],
-        "roles": sorted(user_roles(request.user)),
+        "roles": [role for role in ROLES if role in user_roles(request.user)],
     }
     return render(request, "fleet/account.html", context)
 

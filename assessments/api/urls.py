@@ -4,6 +4,7 @@ from typing import Any
 
 from django.urls import URLPattern, path
 
+from assessments.api import exports
 from assessments.api.captures import capture_upload
 from assessments.api.destinations import DestinationViewSet
 from assessments.api.findings import FindingViewSet
@@ -25,5 +26,8 @@ ROUTES: list[tuple[str, Any, str]] = [
     ("reassessments", ReassessmentViewSet, "reassessment"),
 ]
 urlpatterns: list[URLPattern] = [
+    path("exports/blockers.csv", exports.blockers_csv, name="export-blockers"),
+    path("exports/hosts.csv", exports.hosts_csv, name="export-hosts-csv"),
+    path("exports/hosts.xlsx", exports.hosts_xlsx, name="export-hosts-xlsx"),
     path("captures/", capture_upload, name="capture-upload"),
 ]

@@ -5,8 +5,11 @@ from typing import Any
 from django.urls import URLPattern, path
 
 from fleet.api import imports, views
+from fleet.api.tokens import TokenViewSet
 
-ROUTES: list[tuple[str, Any, str]] = []
+ROUTES: list[tuple[str, Any, str]] = [
+    ("tokens", TokenViewSet, "token"),
+]
 urlpatterns: list[URLPattern] = [
     path("me/", views.me, name="me"),
     path("hosts/import/", imports.host_import, name="host-import"),

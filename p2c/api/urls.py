@@ -47,7 +47,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
         name="docs",
     ),
     re_path(r"^(?P<rest>.*)$", not_found),

@@ -36,3 +36,10 @@ def test_the_schema_generates_without_a_warning(db, tmp_path):
     # --fail-on-warn: an endpoint drf-spectacular cannot describe fails here, not in a client.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
     assert "/api/v1/hosts/" in (tmp_path / "s.yaml").read_text()
+
+
+def test_the_swagger_ui_script_points_at_the_schema(viewer_client):
+    response = viewer_client.get("/api/docs/?script=")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert '"/api/schema/"' in response.content.decode()
