@@ -30,20 +30,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
 FINDINGS_PER_HOST = 22  # about 200,000 findings at 10,000 hosts (some are never scanned)
 TARGET_MS = 300
 
+from bench.web_pages import ensure_database  # noqa: E402
+
 
 def database_url(name: str) -> str:
     return urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def use_database(name: str) -> None:

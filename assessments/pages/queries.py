@@ -141,13 +141,16 @@ def stale_hosts(hosts: QuerySet[Host], days: int = STALE_DAYS, limit: int = 20) 
 
 
 def _count_of(severity: str) -> Subquery:
+    # COUNT(*), not COUNT(id): the covering index then answers alone (an index-only scan per
+    # host); counting ids read each row from the table: 10,000 hosts sorted by blockers took
+    # 700 ms instead of 80 (bench/api_10k.py).
     return Subquery(
         Finding.objects.filter(
             host_scan_id=OuterRef("latest_scan_id"), severity=severity, waived=False
         )
         .order_by()
         .values("host_scan_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n"),
         output_field=IntegerField(),
     )
