@@ -18,13 +18,14 @@ from assessments.scanning.destinations import judged_values, reassess_if_changed
 from assessments.scanning.scans import QueueUnavailable
 from fleet.models import TargetNode
 from p2c.api.etag import ETagMixin
+from p2c.api.fields import IdentityUrl
 from p2c.api.pagination import cursor_by
 
 
 class DestinationSerializer(serializers.ModelSerializer[TargetNode]):
     """A destination node; `free_gib` is what a write sets, `free_bytes` the same in bytes."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:destination-detail")
+    url = IdentityUrl(view_name="api:destination-detail")
     free_gib = serializers.DecimalField(
         max_digits=20, decimal_places=3, allow_null=True, required=False, coerce_to_string=False
     )

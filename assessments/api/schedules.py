@@ -19,6 +19,7 @@ from assessments.pages.selections import describe_selection
 from assessments.scanning.schedules import next_run
 from fleet.models import HostGroup
 from p2c.api.etag import ETagMixin
+from p2c.api.fields import IdentityUrl
 from p2c.api.pagination import cursor_by
 
 # What a POST or PUT means when the body leaves it out (the model's defaults).
@@ -36,7 +37,7 @@ class SelectionSerializer(serializers.Serializer[dict[str, Any]]):
 class ScheduleSerializer(serializers.ModelSerializer[ScanSchedule]):
     """A schedule: cron (minute hour day month weekday) in an IANA time zone."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:schedule-detail")
+    url = IdentityUrl(view_name="api:schedule-detail")
     selection = SelectionSerializer()
     selection_text = serializers.SerializerMethodField()
     next_run = serializers.SerializerMethodField()

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from assessments.models import Finding, HostScan
 from fleet.models import Credential, Host, HostGroup, Tag, TargetNode, Wave
+from p2c.api.fields import IdentityUrl
 
 
 class NamesField(serializers.ListField):
@@ -45,7 +46,7 @@ class HostSerializer(serializers.ModelSerializer[Host]):
     )
     blockers = serializers.IntegerField(read_only=True, required=False)
     warnings = serializers.IntegerField(read_only=True, required=False)
-    url = serializers.HyperlinkedIdentityField(view_name="api:host-detail")
+    url = IdentityUrl(view_name="api:host-detail")
 
     class Meta:
         model = Host

@@ -26,6 +26,7 @@ from assessments.scanning.waivers import (
 )
 from fleet.models import Host
 from p2c.api.etag import ETagMixin
+from p2c.api.fields import IdentityUrl
 from p2c.api.pagination import cursor_by
 
 
@@ -43,7 +44,7 @@ class WaiverEventSerializer(serializers.ModelSerializer[WaiverEvent]):
 class WaiverSerializer(serializers.ModelSerializer[Waiver]):
     """A waiver of one check on one host, newest trail entry first."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:waiver-detail")
+    url = IdentityUrl(view_name="api:waiver-detail")
     host_name = serializers.CharField(source="host.name", read_only=True)
     check = serializers.CharField(source="check_id", read_only=True)
     created_by = serializers.CharField(source="created_by.username", default=None)

@@ -15,13 +15,14 @@ from assessments.forms import WaveForm
 from assessments.pages.queries import VERDICT_ORDER, waves_with_counts
 from fleet.models import Wave
 from p2c.api.etag import ETagMixin
+from p2c.api.fields import IdentityUrl
 from p2c.api.pagination import cursor_by
 
 
 class WaveSerializer(serializers.ModelSerializer[Wave]):
     """A wave, how many hosts it holds and their verdicts (every verdict, zeros included)."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:wave-detail")
+    url = IdentityUrl(view_name="api:wave-detail")
     host_count = serializers.IntegerField(read_only=True)
     verdicts = serializers.SerializerMethodField()
 
