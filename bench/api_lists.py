@@ -1,6 +1,6 @@
 """API benchmark: the hosts and findings lists over 10,000 hosts and 200,000 findings.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/p2c_api_bench .venv/bin/python bench/api_lists.py
+    .venv/bin/python bench/api_lists.py    # DATABASE_URL: default p2c_api_bench on 127.0.0.1
 
 Fills the database once like bench/web_pages.py (bench/webdata.py), then times the API's list
 endpoints server-side with a token (Django's test client: p50/p95 of N requests after a

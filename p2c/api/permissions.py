@@ -31,8 +31,18 @@ class HasRole(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        role = required_role(request, view)
+        role = self.role_for(request, view)
         if not has_role(request.user, role):
             self.message = refusal(request.user, role).replace("This page", "This endpoint")
             return False
         return True
+
+    def role_for(self, request: Request, view: Any) -> str:
+        return required_role(request, view)
+
+
+class HasViewerRole(HasRole):
+    """The viewer role for every method: for answers that act on nothing (the JSON 404)."""
+
+    def role_for(self, request: Request, view: Any) -> str:
+        return VIEWER

@@ -8,10 +8,10 @@ The Swagger UI is a page: an anonymous visitor is sent to the login page like an
 """
 
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, resolve
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from rest_framework.routers import DefaultRouter
 
 from assessments.api import urls as assessments_api
 from fleet.api import urls as fleet_api
+from p2c.api.permissions import HasViewerRole
 
 APPS = (fleet_api, assessments_api)
 
@@ -33,9 +34,19 @@ def api_router() -> DefaultRouter:
 
 @extend_schema(exclude=True)
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([HasViewerRole])
 def not_found(request: Request, rest: str = "") -> Response:
-    """Any other path under /api/: the JSON 404 a script can read, not the HTML page."""
-    raise NotFound(f"There is no API endpoint at {request.path}.")
+    """Any other path under /api/: the JSON 404 a script can read, not the HTML page (and a
+    hint when only the trailing slash is missing: a POST cannot be redirected)."""
+    message = f"There is no API endpoint at {request.path}."
+    if not request.path.endswith("/"):
+        match = resolve(request.path + "/")
+        if match.func is not not_found_view:
+            message += f" Paths end with a slash: {request.path}/"
+    raise NotFound(message)
+
+
+not_found_view = not_found
 
 
 v1 = [*api_router().urls]

@@ -183,3 +183,14 @@ def test_the_list_takes_a_fixed_number_of_queries(viewer_api, db, rows, django_a
         response = viewer_api.get(SCANS, {"limit": 100})
     assert len(response.json()["results"]) == rows
     assert response.json()["results"][0]["progress"]["done"] == 1
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_a_scans_hosts_take_a_fixed_number_of_queries(
+    viewer_api, db, rows, django_assert_num_queries
+):
+    scan = running_scan({f"h{i:02}": "done" for i in range(rows)})
+    # token, its last_used, roles, the scan, the page of its hosts with their names
+    with django_assert_num_queries(5):
+        response = viewer_api.get(f"{SCANS}{scan.pk}/hosts/", {"limit": 100})
+    assert len(response.json()["results"]) == rows

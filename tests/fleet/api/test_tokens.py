@@ -1,3 +1,5 @@
+import pytest
+
 from fleet.lib.tokens import create_token, token_for_key
 from fleet.models import ApiToken
 from tests.conftest import make_user
@@ -48,3 +50,15 @@ def test_a_user_without_a_role_has_no_api_at_all(db):
     client = token_client(make_user(None, "nobody"))
     assert client.get(TOKENS).status_code == 403
     assert client.post(TOKENS, {}, format="json").status_code == 403
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_list_takes_a_fixed_number_of_queries(
+    viewer_api, viewer, rows, django_assert_num_queries
+):
+    for _ in range(rows - 1):  # with the client's own
+        create_token(viewer)
+    # token, its last_used, roles, the page of tokens
+    with django_assert_num_queries(4):
+        response = viewer_api.get(TOKENS, {"limit": 100})
+    assert len(response.json()["results"]) == rows

@@ -78,3 +78,9 @@ def test_an_unknown_path_is_a_json_404(viewer_api):
         "detail": "There is no API endpoint at /api/v1/nothing/.",
         "errors": {},
     }
+
+
+def test_a_missing_trailing_slash_is_named(viewer_api):
+    response = viewer_api.post("/api/v1/scans", {"all": True}, format="json")
+    assert response.status_code == 404
+    assert response.json()["detail"].endswith("Paths end with a slash: /api/v1/scans/")
