@@ -41,9 +41,10 @@ def current_values(form: forms.BaseForm) -> dict[str, Any]:
     return values
 
 
-def body(data: Any, base: dict[str, Any] | None = None) -> Any:
+def body(data: Any, base: dict[str, Any] | None = None, nested: tuple[str, ...] = ()) -> Any:
     """The request's fields as a form's data, over `base` (for a PATCH): a QueryDict for
-    form data (repeated keys stay lists), a dict for JSON (a null is an empty field)."""
+    form data (repeated keys stay lists), a dict for JSON (a null is an empty field). A JSON
+    list or object is refused except under `nested` keys: the forms' fields take one value."""
     if isinstance(data, QueryDict):
         merged = QueryDict(mutable=True)
         for key, value in (base or {}).items():
@@ -53,5 +54,23 @@ def body(data: Any, base: dict[str, Any] | None = None) -> Any:
         return merged
     if not isinstance(data, dict):
         raise ValidationError({"non_field_errors": ["The body must be a JSON object."]})
-    merged_dict = {**(base or {}), **data}
+    wrong = {
+        str(key): ["Give one value (a string, number or boolean), not a list or an object."]
+        for key, value in data.items()
+        if key not in nested and isinstance(value, list | dict)
+    }
+    if wrong:
+        raise ValidationError(wrong)
+    # As text, as a browser sends it: a form field reads text (a date field given a number
+    # would fail, not refuse); `true`/`false` still tick a box.
+    sent = {k: v if isinstance(v, str) or k in nested else _text(v) for k, v in data.items()}
+    merged_dict = {**(base or {}), **sent}
     return {k: ("" if v is None else v) for k, v in merged_dict.items()}
+
+
+def _text(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

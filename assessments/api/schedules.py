@@ -70,22 +70,27 @@ class ScheduleSerializer(serializers.ModelSerializer[ScanSchedule]):
 
 
 def selection_form(raw: Any) -> tuple[SelectionForm, dict[str, list[str]]]:
-    """The page's SelectionForm for an API selection (groups by name), and the names no
-    group has."""
-    if not isinstance(raw, dict):
-        return SelectionForm({}), {"selection": ["Give an object: all, groups, hosts."]}
-    groups = raw.get("groups") or []
-    hosts = raw.get("hosts") or []
-    if not isinstance(groups, list) or not isinstance(hosts, list):
-        return SelectionForm({}), {"selection": ["groups and hosts are lists of names."]}
+    """The page's SelectionForm for an API selection (groups by name), and what is wrong
+    with the selection before the form looks (wrong types, names no group has)."""
+    shape = SelectionSerializer(data=raw)
+    if not shape.is_valid():
+        errors = {
+            f"selection.{field}" if field != "non_field_errors" else "selection": [
+                str(m) for m in (messages if isinstance(messages, list) else [messages])
+            ]
+            for field, messages in shape.errors.items()
+        }
+        return SelectionForm({}), errors
+    groups: list[str] = shape.validated_data.get("groups", [])
+    hosts: list[str] = shape.validated_data.get("hosts", [])
     known = dict(HostGroup.objects.filter(name__in=groups).values_list("name", "pk"))
     errors = {}
     if missing := [g for g in groups if g not in known]:
-        errors["selection.groups"] = [f"Unknown groups: {', '.join(map(str, missing[:10]))}"]
+        errors["selection.groups"] = [f"Unknown groups: {', '.join(missing[:10])}"]
     data = {
-        "all_hosts": bool(raw.get("all")),
+        "all_hosts": bool(shape.validated_data.get("all")),
         "groups": [known[g] for g in groups if g in known],
-        "hosts": " ".join(str(h) for h in hosts),
+        "hosts": " ".join(hosts),
     }
     return SelectionForm(data), errors
 
@@ -108,7 +113,7 @@ class ScheduleViewSet(ETagMixin, viewsets.ModelViewSet[ScanSchedule]):
             base = current_values(ScheduleForm(instance=schedule))
         else:
             base = dict(CREATE_DEFAULTS)  # a form's unticked box is False; here, left out
-        data = body(request.data, base)
+        data = body(request.data, base, nested=("selection",))
         raw_selection = data.get("selection", schedule.selection if schedule else None)
         if raw_selection in (None, ""):
             raw_selection = {}

@@ -145,7 +145,9 @@ class WaiverViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = body(request.data)
-        form = WaiverForm({**data, "check_id": data.get("check", "")})
+        fields = data.copy()  # a QueryDict stays one (its values are lists inside)
+        fields["check_id"] = data.get("check", "")
+        form = WaiverForm(fields)
         host = Host.objects.filter(pk=data["host"]).first() if _is_id(data.get("host")) else None
         errors = {} if form.is_valid() else form_errors(form)
         if "check_id" in errors:

@@ -95,3 +95,17 @@ def test_the_list_takes_a_fixed_number_of_queries(viewer_api, db, django_assert_
     with django_assert_num_queries(3 + 1):
         response = viewer_api.get(URL)
     assert len(response.json()["results"]) == count
+
+
+@pytest.mark.parametrize(
+    ("selection", "field"),
+    [
+        ({"groups": [{"a": 1}]}, "selection.groups"),
+        ({"hosts": "web1"}, "selection.hosts"),
+        ("all", "selection"),
+    ],
+)
+def test_a_selection_of_the_wrong_shape_is_a_400(operator_api, fleet, selection, field):
+    response = operator_api.post(URL, {**NIGHTLY, "selection": selection}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]

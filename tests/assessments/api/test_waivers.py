@@ -150,3 +150,10 @@ def test_the_list_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(3 + 3):
         response = viewer_api.get(URL)
     assert len(response.json()["results"]) == count
+
+
+def test_form_data_works_as_json_does(operator_api, host):
+    data = {"host": host.pk, "check": CHECK, "reason": "known", "owner": "ops"}
+    response = operator_api.post(URL, data, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert Waiver.objects.get().reason == "known"

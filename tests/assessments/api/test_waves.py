@@ -53,3 +53,16 @@ def test_the_list_takes_a_fixed_number_of_queries(viewer_api, db, django_assert_
     with django_assert_num_queries(3 + 1):
         response = viewer_api.get(URL)
     assert len(response.json()["results"]) == waves
+
+
+def test_a_list_where_one_value_belongs_is_a_400_naming_the_field(operator_api):
+    response = operator_api.post(URL, {"name": ["w1", "w2"]}, format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()["errors"]
+    assert not Wave.objects.exists()
+
+
+def test_a_number_where_a_date_belongs_is_a_400_naming_the_field(operator_api):
+    response = operator_api.post(URL, {"name": "w1", "target_date": 20270131}, format="json")
+    assert response.status_code == 400
+    assert "target_date" in response.json()["errors"]
