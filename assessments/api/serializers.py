@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from assessments.models import Finding, HostScan
 from fleet.models import Credential, Host, HostGroup, Tag, TargetNode, Wave
+from p2c.api.fields import IdentityUrl
 
 
 class NamesField(serializers.ListField):
@@ -21,7 +22,11 @@ class NamesField(serializers.ListField):
         names = getattr(instance, f"{self.field_name}_names", None)
         if names is not None:
             return names
-        return [item.name for item in getattr(instance, str(self.field_name)).all()]
+        # A detail: the prefetched rows themselves (no related manager and queryset per
+        # field), else the manager.
+        cached = getattr(instance, "_prefetched_objects_cache", {}).get(self.source)
+        items = cached if cached is not None else getattr(instance, str(self.field_name)).all()
+        return [item.name for item in items]
 
     def to_representation(self, data: Any) -> list[str]:
         return list(data)
@@ -57,7 +62,7 @@ class HostSerializer(serializers.ModelSerializer[Host]):
     )
     blockers = serializers.IntegerField(read_only=True, required=False)
     warnings = serializers.IntegerField(read_only=True, required=False)
-    url = serializers.HyperlinkedIdentityField(view_name="api:host-detail")
+    url = IdentityUrl(view_name="api:host-detail")
 
     class Meta:
         model = Host

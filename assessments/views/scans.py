@@ -12,15 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assessments.choices import HostScanStatus, ScanTrigger
-from assessments.filtersets import filter_querystring, filtered_hosts
+from assessments.filtersets import filter_querystring
 from assessments.forms import SelectionForm
 from assessments.models import HostScan, Scan
-from assessments.pages import queries
-from assessments.pages.selections import filtered_selection
+from assessments.pages.selections import NothingOutdated, filtered_selection, outdated_selection
 from assessments.scanning import ruleset
 from assessments.scanning.scans import (
     LIVE,
-    MAX_NAMED,
     QueueUnavailable,
     SelectionError,
     eta_minutes,
@@ -90,25 +88,18 @@ def _start_selected(request: HttpRequest, trigger: str) -> HttpResponse:
 def scan_reassess_outdated(request: HttpRequest) -> HttpResponse:
     """Re-assess the hosts whose latest result an older ruleset judged (the overview's
     banner), among those the overview's filters select."""
-    filterset, hosts = filtered_hosts(request.POST)
     back = f"{reverse('overview')}?{filter_querystring(request.POST)}".rstrip("?")
-    if not filterset.is_valid():
-        messages.error(request, "No re-assessment started: the filters are not valid.")
-        return redirect(back)
-    outdated = queries.judged_by_older_ruleset(hosts).order_by("name")
-    names = list(outdated.values_list("name", flat=True)[: MAX_NAMED + 1])
-    if not names:
-        messages.info(request, "Every host's latest result was judged by the current ruleset.")
-        return redirect(back)
-    if len(names) > MAX_NAMED:
-        messages.error(
-            request,
-            f"No re-assessment started: more than {MAX_NAMED} hosts. Re-assess all hosts from "
-            "the Scans page, or run `manage.py reassess --all`.",
-        )
-        return redirect(back)
     try:
-        scan = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.REASSESS)
+        selection = outdated_selection(request.POST)
+    except NothingOutdated as exc:
+        messages.info(request, str(exc))
+        return redirect(back)
+    except SelectionError as exc:
+        messages.error(request, f"No re-assessment started: {exc}")
+        return redirect(back)
+    names = selection["hosts"]
+    try:
+        scan = start_scan(selection, user=request.user, trigger=ScanTrigger.REASSESS)
     except QueueUnavailable as exc:
         return queue_unavailable(request, exc)
     messages.success(request, f"{scan.noun} #{scan.pk} of {len(names)} hosts started.")

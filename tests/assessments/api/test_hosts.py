@@ -152,3 +152,19 @@ def test_no_secret_of_a_credential_is_shown(viewer_api, db):
 
 def test_the_list_url_is_named_in_the_api_namespace(db):
     assert reverse("api:host-list") == HOSTS
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_a_sort_by_blockers_takes_a_fixed_number_of_queries_and_orders_by_them(
+    viewer_api, db, rows, django_assert_num_queries
+):
+    for number in range(rows):
+        host = make_host(name=f"h{number:02}", groups=["g"], tags=["t"])
+        blockers = [("filesystems", f"fs.{n}", "blocker") for n in range(number % 4)]
+        make_scan_result(host, findings=blockers)
+    # token, its last_used, roles, count, the page's ids, hosts, groups, tags, counts
+    with django_assert_num_queries(9):
+        response = viewer_api.get(HOSTS, {"limit": 100, "sort": "-blockers"})
+    counts = [row["blockers"] for row in response.json()["results"]]
+    assert len(counts) == rows and counts == sorted(counts, reverse=True)
+    assert response.json()["results"][0]["groups"] == ["g"]
