@@ -8,15 +8,26 @@ from typing import Any
 from croniter import croniter
 from django import forms
 
+from assessments.checks.restrictions import RESTRICTIONS
 from assessments.models import ScanSchedule, Waiver
 from assessments.scanning.schedules import next_run
 from fleet.models import Host, HostGroup, TargetNode, Wave
 
 MAX_CAPTURE_BYTES = 50 * 1024 * 1024
+RESTRICTION_CHOICES = [(r.id, r.name) for r in RESTRICTIONS]
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+def error_text(form: forms.BaseForm) -> str:
+    """A form's errors as plain words for a message ("Hosts: Unknown hosts: x"), no HTML."""
+    parts = []
+    for field, errors in form.errors.items():
+        text = " ".join(str(e) for e in errors)
+        parts.append(text if field == "__all__" else f"{form[field].label}: {text}")
+    return " ".join(parts)
 
 
 class WaiverForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -35,6 +46,95 @@ class WaiverForm(forms.ModelForm):  # type: ignore[type-arg]
             "expires": DateInput(),
         }
         help_texts = {"expires": "Optional: the waiver stops counting after this day."}
+
+
+class BulkWaiverForm(WaiverForm):
+    """Waive one restriction class on many hosts: the waiver form's reason, owner and expiry
+    (and their validation), for every finding of the class instead of one check."""
+
+    # One form among the buttons of many actions: no `required` attribute, or the browser
+    # would refuse every other action until a reason is typed. The view validates.
+    use_required_attribute = False
+    check_id = None  # type: ignore[assignment]
+    why = None  # type: ignore[assignment]
+    restriction = forms.ChoiceField(
+        choices=[("", "— restriction class —"), *RESTRICTION_CHOICES], label="Restriction class"
+    )
+
+    field_order = ["restriction", "reason", "owner", "expires"]
+
+
+# Value of the submit button -> what it does; the view maps each to assessments.scanning.bulk.
+BULK_ACTIONS = {
+    "rescan": "Re-scan",
+    "reassess": "Re-assess",
+    "destination": "Assign destination",
+    "tag_add": "Add tag",
+    "tag_remove": "Remove tag",
+    "group_add": "Add to group",
+    "group_remove": "Remove from group",
+    "wave_set": "Set wave",
+    "wave_clear": "Clear wave",
+    "waive": "Waive",
+}
+# The parameter each action needs (besides the hosts); the waiver's come from BulkWaiverForm.
+BULK_NEEDS = {
+    "tag_add": "tag",
+    "tag_remove": "tag",
+    "group_add": "group",
+    "group_remove": "group",
+    "wave_set": "wave",
+}
+
+
+class BulkActionForm(forms.Form):
+    """A bulk action on the hosts list's selection and its parameter (prefix `bulk`, so its
+    names never clash with the filters' `group`, `tag`, `wave`, `destination`)."""
+
+    use_required_attribute = False
+
+    action = forms.ChoiceField(
+        choices=list(BULK_ACTIONS.items()),
+        error_messages={"required": "Choose an action.", "invalid_choice": "Unknown action."},
+    )
+    target = forms.ModelChoiceField(
+        queryset=TargetNode.objects.all(),
+        required=False,
+        empty_label="— none —",
+        label="Destination",
+        error_messages={"invalid_choice": "Unknown destination."},
+    )
+    tag = forms.CharField(required=False, max_length=100, label="Tag")
+    group = forms.ModelChoiceField(
+        queryset=HostGroup.objects.all(),
+        required=False,
+        empty_label="— group —",
+        label="Group",
+        error_messages={"invalid_choice": "Unknown group."},
+    )
+    wave = forms.ModelChoiceField(
+        queryset=Wave.objects.all(),
+        required=False,
+        empty_label="— wave —",
+        label="Wave",
+        error_messages={"invalid_choice": "Unknown wave."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        needed = BULK_NEEDS.get(data.get("action", ""))
+        if needed and not data.get(needed):
+            self.add_error(needed, f"Choose a {needed} to {BULK_ACTIONS[data['action']].lower()}.")
+        return data
+
+    def label(self) -> str:
+        """The action in words with its parameter: "Assign destination node-a"."""
+        data = self.cleaned_data
+        action = data["action"]
+        if action == "destination":
+            return f"Assign destination {data['target'] or '(none)'}"
+        needed = BULK_NEEDS.get(action)
+        return f"{BULK_ACTIONS[action]} {data[needed]}" if needed else BULK_ACTIONS[action]
 
 
 class DestinationForm(forms.Form):
@@ -89,12 +189,7 @@ class SelectionForm(forms.Form):
         return data
 
     def error_text(self) -> str:
-        """The errors as plain words for a message ("Hosts: Unknown hosts: x"), no HTML."""
-        parts = []
-        for field, errors in self.errors.items():
-            text = " ".join(str(e) for e in errors)
-            parts.append(text if field == "__all__" else f"{self[field].label}: {text}")
-        return " ".join(parts)
+        return error_text(self)
 
     def selection(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -17,7 +17,9 @@ import queue
 import random
 import socket
 import threading
-from typing import Any, ClassVar
+from collections.abc import Callable
+from functools import partial
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import close_old_connections, connections
@@ -30,10 +32,12 @@ from assessments.collectors.base import CollectError, CollectResult
 from assessments.managers import ACTIVE, HEARTBEAT_INTERVAL, MAX_ATTEMPTS
 from assessments.models import HostScan, Scan
 from assessments.scanning import reassess, results, targets
+from assessments.scanning.dbretry import CONNECTION_ERRORS, retry
 from assessments.scanning.scans import recover_lost, start_scan
 from fleet.models import Host
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Seconds before retry n (1-based) of a transient failure; jitter spreads a fleet's retries.
 BACKOFF_BASE = 2.0
@@ -118,7 +122,7 @@ class Batch:
         finally:
             self.stopped.set()
             beat.join(timeout=5)
-        scan.finish_if_complete()
+        self.db("finish the scan", scan.finish_if_complete)
         return self.outcomes
 
     def _work_all(self) -> None:
@@ -168,12 +172,30 @@ class Batch:
         with self.lock:
             self.outcomes[outcome] += 1
 
+    def db(self, what: str, fn: Callable[[], T]) -> T:
+        """`fn()`, retried on fresh connections while the database connection is lost."""
+        return retry(fn, f"scan #{self.scan_id}: {what}")
+
     def claim(self, pk: int) -> int | None:
         """QUEUED -> RUNNING for this owner: the attempt number, or None when another worker
         or a cancel won."""
         if self.cancelled.is_set():
             return None
-        return HostScan.objects.claim(pk, self.owner)
+        tries = 0
+
+        def claim_once() -> int | None:
+            nonlocal tries
+            tries += 1
+            attempt = HostScan.objects.claim(pk, self.owner)
+            if attempt is None and tries > 1:
+                # The connection died after the claim committed, before its answer came.
+                mine = HostScan.objects.filter(
+                    pk=pk, status=HostScanStatus.RUNNING, worker=self.owner
+                )
+                return mine.values_list("attempts", flat=True).first()
+            return attempt
+
+        return self.db(f"claim host scan {pk}", claim_once)
 
     def work_host(self, pk: int) -> None:
         """Scan one host and save the outcome; never raises (one bad host stays alone)."""
@@ -192,6 +214,8 @@ class Batch:
             return
         try:
             outcome = self._scan_and_save(pk, attempt)
+        except CONNECTION_ERRORS:
+            raise  # the database stayed away: not the host's fault (see work_host)
         except Exception as exc:  # a bug in saving one host must not stop the batch
             log.exception("scan #%s: host scan %s crashed", self.scan_id, pk)
             failed = results.save_failure(
@@ -211,11 +235,15 @@ class Batch:
         # What the collector needs, read and decrypted once; its deadline starts now and is
         # shared by the retries: a host that timed out is not tried again (that would only
         # multiply the wait), one that failed fast (refused, reset) is.
-        prepared = targets.build_target(hs.host, settings.SCAN_HOST_DEADLINE)
+        prepared = self.db(
+            f"prepare host scan {pk}",
+            lambda: targets.build_target(hs.host, settings.SCAN_HOST_DEADLINE),
+        )
         while True:
             outcome = self._collect(prepared)
             if isinstance(outcome, CollectResult):
-                return "done" if results.save_result(hs, outcome, owner=self.owner) else None
+                save = partial(results.save_result, hs, outcome, owner=self.owner)
+                return "done" if self.db(f"save host scan {pk}", save) else None
             if self._cancel_requested():
                 return self._save_cancelled(pk, outcome)
             delay = backoff_delay(attempt)
@@ -225,16 +253,16 @@ class Batch:
                 or attempt >= MAX_ATTEMPTS
                 or left_after_delay < MIN_ATTEMPT_SECONDS
             ):
-                saved = results.save_failure(
-                    pk, outcome.error_class, outcome.detail, owner=self.owner
+                fail = partial(
+                    results.save_failure, pk, outcome.error_class, outcome.detail, owner=self.owner
                 )
-                return "failed" if saved else None
+                return "failed" if self.db(f"save host scan {pk}", fail) else None
             if self._wait_for_retry(delay):
                 return self._save_cancelled(pk, outcome)
             attempt += 1
-            HostScan.objects.filter(pk=pk, worker=self.owner).update(
-                attempts=attempt, heartbeat=timezone.now()
-            )
+            mine = HostScan.objects.filter(pk=pk, worker=self.owner)
+            count = partial(mine.update, attempts=attempt, heartbeat=timezone.now())
+            self.db(f"count attempt of host scan {pk}", count)
 
     def _collect(self, prepared: targets.Prepared) -> CollectResult | CollectError:
         try:
@@ -243,9 +271,9 @@ class Batch:
             return exc
 
     def _cancel_requested(self) -> bool:
-        return (
-            self.cancelled.is_set()
-            or Scan.objects.filter(pk=self.scan_id, cancel_requested=True).exists()
+        return self.cancelled.is_set() or self.db(
+            "read the cancel flag",
+            Scan.objects.filter(pk=self.scan_id, cancel_requested=True).exists,
         )
 
     def _save_cancelled(self, pk: int, outcome: CollectError) -> str | None:
@@ -254,14 +282,14 @@ class Batch:
         known = outcome.error_class in ErrorClass.values
         why = ErrorClass(outcome.error_class).label if known else outcome.error_class
         detail = f"Cancelled while being scanned ({why}: {outcome.detail})"
-        return "skipped" if results.save_cancelled(pk, detail, owner=self.owner) else None
+        saved = self.db(
+            f"save host scan {pk}", lambda: results.save_cancelled(pk, detail, owner=self.owner)
+        )
+        return "skipped" if saved else None
 
     def _wait_for_retry(self, delay: float) -> bool:
         """Sleep before the next attempt; True when the scan was cancelled meanwhile."""
-        return (
-            self.cancelled.wait(delay)
-            or Scan.objects.filter(pk=self.scan_id, cancel_requested=True).exists()
-        )
+        return self.cancelled.wait(delay) or self._cancel_requested()
 
 
 class ReassessBatch(Batch):
@@ -272,7 +300,10 @@ class ReassessBatch(Batch):
     keep_latest_on_failure = True
 
     def _scan_and_save(self, pk: int, attempt: int) -> str | None:
-        return reassess.reassess_host(self.host_scans[pk], owner=self.owner)
+        hs = self.host_scans[pk]
+        return self.db(
+            f"re-assess host scan {pk}", lambda: reassess.reassess_host(hs, owner=self.owner)
+        )
 
 
 class ImportBatch(Batch):
@@ -280,4 +311,7 @@ class ImportBatch(Batch):
     HostScan is judged and stored as the host's latest result; nothing to collect or retry."""
 
     def _scan_and_save(self, pk: int, attempt: int) -> str | None:
-        return results.import_upload(self.host_scans[pk], owner=self.owner)
+        hs = self.host_scans[pk]
+        return self.db(
+            f"import host scan {pk}", lambda: results.import_upload(hs, owner=self.owner)
+        )

@@ -5,7 +5,7 @@ from typing import Any
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from assessments.pages.queries import VERDICT_ORDER
 from assessments.templatetags.readiness import verdict_badge
@@ -15,6 +15,16 @@ from fleet.models import Host
 class HostTable(tables.Table):  # type: ignore[misc]
     """Hosts with their verdict and the blockers and warnings of their latest scan."""
 
+    # Operators tick hosts for a bulk action (views.bulk); the header box selects the page
+    # (static/js/bulk.js shows it: without JavaScript it could do nothing).
+    select = tables.Column(
+        empty_values=(),
+        orderable=False,
+        verbose_name=mark_safe(  # a constant, no user data
+            '<input type="checkbox" class="select-page" aria-label="Select this page" hidden>'
+        ),
+        attrs={"td": {"class": "select"}, "th": {"class": "select"}},
+    )
     name = tables.Column(linkify=True, verbose_name="Host")
     address = tables.Column()
     os_family = tables.Column(verbose_name="OS")
@@ -44,6 +54,7 @@ class HostTable(tables.Table):  # type: ignore[misc]
             "wave",
             "last_scanned",
         )
+        sequence = ("select", "...")
         order_by = ("name",)
         attrs = {"class": "table"}
         empty_text = "No host matches these filters."
@@ -60,6 +71,13 @@ class HostTable(tables.Table):  # type: ignore[misc]
             "-verdict_rank" if is_descending else "verdict_rank", "name"
         )
         return ordered, True
+
+    def render_select(self, record: Host) -> SafeString:
+        return format_html(
+            '<input type="checkbox" name="host" value="{}" form="bulk" aria-label="Select {}">',
+            record.pk,
+            record.name,
+        )
 
     def render_verdict(self, record: Host) -> SafeString:
         return verdict_badge(record.verdict)

@@ -5,6 +5,7 @@ from assessments import views
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("hosts/", views.host_list, name="host-list"),
+    path("hosts/bulk/", views.host_bulk, name="host-bulk"),
     path("hosts/<int:pk>/", views.host_detail, name="host-detail"),
     path("hosts/<int:pk>/rescan/", views.host_rescan, name="host-rescan"),
     path("hosts/<int:pk>/destination/", views.host_destination, name="host-destination"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("scans/<int:pk>/cancel/", views.scan_cancel, name="scan-cancel"),
     path("scans/<int:pk>/retry-failed/", views.scan_retry_failed, name="scan-retry-failed"),
     path("destinations/", views.destination_list, name="destination-list"),
+    path("destinations/placement/", views.placement, name="placement"),
     path("destinations/new/", views.destination_create, name="destination-create"),
     path("destinations/<int:pk>/edit/", views.destination_edit, name="destination-edit"),
     path("destinations/<int:pk>/delete/", views.destination_delete, name="destination-delete"),

@@ -82,15 +82,21 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=1000)
     parser.add_argument("--latency-ms", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=500)
-    # Threads per batch: 20 was the fastest of 10/15/20/25/45 on this 2-core machine (fewer
-    # threads wait on the 300 ms latency, more contend for the GIL; docs/scanning.md).
-    parser.add_argument("--concurrency", type=int, default=20)
+    # 0 (the default) leaves SCAN_BATCH_SIZE and SCAN_CONCURRENCY unset: the project's own
+    # defaults (one batch per worker, 20 threads), what a user who tunes nothing gets.
+    parser.add_argument("--batch", type=int, default=0, help="SCAN_BATCH_SIZE; 0: unset")
+    parser.add_argument("--concurrency", type=int, default=0, help="SCAN_CONCURRENCY; 0: unset")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    tuning = {"SCAN_CONCURRENCY": args.concurrency, "SCAN_BATCH_SIZE": args.batch}
+    for name, value in tuning.items():
+        if not value:
+            os.environ.pop(name, None)
     env = scanning.setup_django(
-        SCAN_CONCURRENCY=args.concurrency, SCAN_BATCH_SIZE=args.batch, SCAN_HOST_DEADLINE=60
+        SCAN_HOST_DEADLINE=60, **{name: value for name, value in tuning.items() if value}
     )
+    from django.conf import settings
+
     from assessments.lab.inventory import create_hosts, start_lab
 
     scanning.reset_inventory()
@@ -108,9 +114,14 @@ def main() -> None:
     finally:
         scanning.stop_workers(workers)
         lab.stop()
+    from assessments.scanning.scans import batch_size
+
+    batch = (
+        settings.SCAN_BATCH_SIZE or f"sized from the scan ({batch_size(args.hosts, args.workers)})"
+    )
     print(
         f"hosts {args.hosts}, latency {args.latency_ms} ms, workers {args.workers}, "
-        f"batch {args.batch}, threads per batch {args.concurrency}"
+        f"batch {batch}, threads per batch {settings.SCAN_CONCURRENCY}"
     )
     for number, (seconds, progress, cpu) in enumerate(results, 1):
         verdict = "PASS" if seconds <= 20 and progress["done"] == args.hosts else "FAIL"

@@ -13,6 +13,7 @@ import zoneinfo
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -119,9 +120,33 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}"
     )
 
+# Redis timeouts, in seconds, so that a Redis that drops packets cannot hold a web request,
+# the scheduler or a command: connecting gives up after REDIS_CONNECT_TIMEOUT, a command after
+# REDIS_TIMEOUT. REDIS_URL's own `socket_connect_timeout=` / `socket_timeout=` query
+# parameters win. Workers get no command timeout: their dequeue waits on Redis for minutes.
+REDIS_CONNECT_TIMEOUT = 5.0
+REDIS_TIMEOUT = 5.0
+
+
+def _redis_url(url: str, *, command_timeout: bool) -> str:
+    """`url` with the default timeouts added where it sets none."""
+    # Split by hand: urlunsplit() would write `unix:/path` or `unix:///path` depending on
+    # which schemes other modules registered in urllib.parse.uses_netloc.
+    base, _, raw_query = url.partition("?")
+    query = dict(parse_qsl(raw_query, keep_blank_values=True))
+    query.setdefault("socket_connect_timeout", str(REDIS_CONNECT_TIMEOUT))
+    if command_timeout:
+        query.setdefault("socket_timeout", str(REDIS_TIMEOUT))
+    else:
+        query.pop("socket_timeout", None)
+    return f"{base}?{urlencode(query)}"
+
+
+# REDIS_COMMAND_URL: the web, the scheduler and the commands (`scans.scan_queue`).
+REDIS_COMMAND_URL = _redis_url(REDIS_URL, command_timeout=True) if REDIS_URL else ""
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    _queue_connection: dict[str, object] = {"URL": REDIS_URL}
+    _queue_connection: dict[str, object] = {"URL": _redis_url(REDIS_URL, command_timeout=False)}
 else:
     CACHES["rq-embedded"] = {"BACKEND": "p2c.embedded.EmbeddedRedisCache"}
     _queue_connection = {"USE_REDIS_CACHE": "rq-embedded"}

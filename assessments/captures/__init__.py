@@ -11,15 +11,13 @@ and in total (an error); links, devices, absolute paths, `..`, duplicate names a
 members are refused with a `CaptureError` in words a user can act on.
 """
 
-import gzip
 import json
 import os
 import re
 import stat
-import tarfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +31,10 @@ from assessments.captures.archives import (
     is_tar,
     read_directory,
     read_tar,
+    read_tar_members,
     read_zip,
 )
+from assessments.captures.writer import FORMAT_VERSION, capture_to_targz, write_capture
 from assessments.facts import Destination, Facts, ProbeOutput
 from assessments.parsers.text import decode
 from assessments.probes import LINUX, WINDOWS
@@ -48,10 +48,10 @@ __all__ = [
     "facts_from_capture",
     "read_capture",
     "read_capture_bytes",
+    "read_stdouts",
+    "write_capture",
 ]
 
-FORMAT_VERSION = 1
-CAPTURE_GZIP_LEVEL = 6  # see capture_to_targz
 OS_FAMILIES = ("linux", "windows")
 
 # Probe ids of design.md: enough to tell the family of a capture without a manifest.
@@ -127,6 +127,22 @@ def read_capture_bytes(
     else:
         raise CaptureError("not a capture: the file is not a .tar.gz/.tgz or .zip of probe outputs")
     return _build(files, limits, name=name)
+
+
+def read_stdouts(
+    data: bytes | bytearray | memoryview,
+    probe_ids: Collection[str],
+    max_bytes: int,
+    limits: Limits = LIMITS,
+) -> dict[str, bytes]:
+    """The first `max_bytes` of the stdout of `probe_ids` in a capture's bytes, the rest of
+    the capture unpacked as a stream and never kept (the host page's raw outputs)."""
+    data = bytes(data)
+    if not is_tar(data):
+        probes = read_capture_bytes(data, limits).probes
+        return {p: probes[p].stdout[:max_bytes] for p in probe_ids if p in probes}
+    found = read_tar_members(data, {f"{p}.txt" for p in probe_ids}, max_bytes, limits)
+    return {name.removesuffix(".txt"): content for name, content in found.items()}
 
 
 # -- from files to a capture -----------------------------------------------------------------
@@ -264,83 +280,3 @@ def _when(value: object) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-# -- writing ---------------------------------------------------------------------------------
-
-
-def capture_to_targz(
-    os_family: str,
-    hostname: str,
-    probes: Mapping[str, ProbeOutput],
-    collected_at: datetime | None = None,
-) -> bytes:
-    """A capture as a .tar.gz in memory: what `Capture.data` stores and `read_capture_bytes`
-    reads back."""
-    manifest: dict[str, Any] = {
-        "format": FORMAT_VERSION,
-        "os_family": os_family,
-        "hostname": hostname,
-        "collected_at": collected_at.isoformat() if collected_at else None,
-    }
-    truncated = sorted(probe_id for probe_id, out in probes.items() if out.truncated)
-    if truncated:
-        manifest["truncated"] = truncated
-    mtime = int((collected_at or datetime.now(UTC)).timestamp())
-    parts = [_tar_member(MANIFEST, json.dumps(manifest, indent=1).encode(), mtime)]
-    for probe_id, out in sorted(probes.items()):
-        if not PROBE_FILE.fullmatch(f"{probe_id}.txt"):
-            raise ValueError(f"probe id {probe_id!r} cannot name a capture file")
-        parts.append(_tar_member(f"{probe_id}.txt", out.stdout, mtime))
-        if out.stderr:
-            parts.append(_tar_member(f"{probe_id}.err", out.stderr, mtime))
-        if out.rc is not None:
-            parts.append(_tar_member(f"{probe_id}.rc", f"{out.rc}\n".encode(), mtime))
-    size = sum(len(part) for part in parts) + 2 * _BLOCK
-    parts.append(bytes(2 * _BLOCK + -size % _RECORD))  # end-of-archive blocks, whole records
-    # zlib's default level 6, not tarfile's 9: on a capture of a few KiB level 9 costs 60 %
-    # more CPU (2.4 ms against 1.5 ms for a Linux host) for 3 % fewer bytes. The gzip header
-    # carries no time (tar members have theirs), so a capture always gives the same bytes.
-    return gzip.compress(b"".join(parts), compresslevel=CAPTURE_GZIP_LEVEL, mtime=0)
-
-
-_BLOCK = tarfile.BLOCKSIZE
-_RECORD = tarfile.RECORDSIZE
-_USTAR_MAX = 8**11  # what the 12-byte size and mtime fields of a ustar header can hold
-
-
-def _tar_member(name: str, data: bytes, mtime: int) -> bytes:
-    """One regular file (mode 0600, owner 0) exactly as `TarFile.addfile` writes it, padded."""
-    if 0 <= mtime < _USTAR_MAX and len(data) < _USTAR_MAX:
-        header = _ustar_header(name, len(data), mtime)
-    else:  # a capture dated before 1970 (imported ones carry their own date): a PAX header
-        info = tarfile.TarInfo(name)
-        info.size, info.mtime, info.mode = len(data), mtime, 0o600
-        header = info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
-    return b"".join((header, data, bytes(-len(data) % _BLOCK)))
-
-
-def _ustar_header(name: str, size: int, mtime: int) -> bytes:
-    """The header tarfile's PAX format writes for a short ASCII name (`PROBE_FILE`).
-
-    Written by hand: tarfile spends about 40 us per member building it from a dict of
-    fields we never vary, and a Linux capture has some 50 members.
-    """
-    header = b"".join(
-        (
-            name.encode("ascii").ljust(100, b"\0"),
-            b"0000600\0",  # mode
-            b"0000000\0",  # uid
-            b"0000000\0",  # gid
-            b"%011o\0" % size,
-            b"%011o\0" % mtime,
-            b"        ",  # the checksum, summed as spaces
-            tarfile.REGTYPE,
-            bytes(100),  # link name
-            tarfile.POSIX_MAGIC,
-            bytes(64),  # user and group names
-            bytes(16),  # device numbers: none for a regular file
-            bytes(167),  # prefix, then padding to the block
-        )
-    )
-    return b"%s%06o\0%s" % (header[:148], sum(header), header[155:])

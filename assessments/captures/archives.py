@@ -8,6 +8,7 @@ in words a user can act on.
 """
 
 import bz2
+import gzip
 import io
 import lzma
 import os
@@ -16,7 +17,7 @@ import stat
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -224,6 +225,69 @@ def read_tar(data: bytes, limits: Limits) -> Files:
     except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError) as exc:
         raise CaptureError(f"the archive is damaged or truncated: {exc}") from None
     return files
+
+
+class _Bounded(io.RawIOBase):
+    """A decompressed stream that raises `CaptureError` past `limit` bytes, or past the
+    expansion ratio of `Limits` once more than its floor came out."""
+
+    def __init__(self, stream: Any, limit: int, packed: int, limits: Limits) -> None:
+        self.stream, self.limit, self.packed, self.limits = stream, limit, packed, limits
+        self.total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.stream.read(len(buffer))
+        self.total += len(data)
+        if self.total > self.limit:
+            raise CaptureError(
+                f"the capture unpacks to more than {self.limit} bytes (archive bomb?)"
+            )
+        floor, ratio = self.limits.ratio_floor_bytes, self.limits.expansion_ratio
+        if self.total > floor and self.total > ratio * self.packed:
+            raise expansion_error(ratio)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+_OPENERS: dict[bytes, Callable[[io.BytesIO], Any]] = {
+    b"\x1f\x8b": lambda raw: gzip.GzipFile(fileobj=raw),
+    b"BZh": bz2.BZ2File,
+    b"\xfd7zXZ\x00": lzma.LZMAFile,
+}
+
+
+def read_tar_members(
+    data: bytes, basenames: Collection[str], max_bytes: int, limits: Limits = LIMITS
+) -> dict[str, bytes]:
+    """The first `max_bytes` of the members of a tar named `basenames` (at the top or in one
+    folder), read as a stream: the other members are unpacked and dropped, never kept, so
+    what this holds is bounded by what it returns (the host page reads a few probes of a
+    capture that may weigh hundreds of MiB unpacked)."""
+    opener = next((o for magic, o in _OPENERS.items() if data.startswith(magic)), None)
+    raw = io.BytesIO(data)
+    budget = limits.total_bytes + limits.members * HEADER_BYTES
+    stream = _Bounded(opener(raw) if opener else raw, budget, len(data), limits)
+    found: dict[str, bytes] = {}
+    members = 0
+    try:
+        with tarfile.open(fileobj=io.BufferedReader(stream), mode="r|") as archive:
+            for member in archive:
+                members += 1
+                if members > limits.members:
+                    raise CaptureError(f"the capture holds more than {limits.members} files")
+                name = member_name(member.name)
+                base = name.rsplit("/", 1)[-1]
+                if member.isreg() and base in basenames and name.count("/") <= 1:
+                    handle = archive.extractfile(member)
+                    found.setdefault(base, handle.read(max_bytes) if handle else b"")
+    except CaptureError:
+        raise
+    except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError) as exc:
+        raise CaptureError(f"the archive is damaged or truncated: {exc}") from None
+    return found
 
 
 def zip_entries(data: bytes) -> int:

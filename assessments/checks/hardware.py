@@ -33,8 +33,12 @@ DONGLE_VENDORS = {
     "04b9": "Rainbow Technologies Sentinel",
     "096e": "Feitian ROCKEY",
 }
+# "Dongle" alone also names Bluetooth, WLAN and DVB adapters (a real lsusb: "Cambridge Silicon
+# Radio, Ltd Bluetooth Dongle"): only licence words or products make a licence dongle.
 _DONGLE_NAME = re.compile(
-    r"dongle|\bHASP\b|Sentinel|CodeMeter|WibuKey|Hardlock|CRYPTO-BOX|SmartKey|ROCKEY", re.I
+    r"\bHASP\b|Sentinel|CodeMeter|WibuKey|Hardlock|CRYPTO-BOX|SmartKey|ROCKEY|Guardant"
+    r"|(?:copy|software)[ -]?protection|(?:protection|licen[cs]e) (?:key|dongle)",
+    re.I,
 )
 SERIAL_VENDORS = {
     "0403": "FTDI serial adapter",

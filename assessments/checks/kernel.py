@@ -48,9 +48,11 @@ GUEST_MODULES = re.compile(
     r"|vmci|vsock|hv_\w+|hyperv_\w+|hid_hyperv|xen\w*front|virtio\w*"
 )
 KVM_MODULES = re.compile(r"kvm|kvm_intel|kvm_amd")
-# Out-of-tree modules by name: kernels before 3.2 flag them only when proprietary.
+# Out-of-tree modules by name: kernels before 3.2 flag them only when proprietary, and
+# lsmod never shows flags. DRBD is named by the catalogue: on RHEL 5-7 it comes as kmod-drbd
+# (ELRepo, LINBIT) and the in-tree one cannot be loaded by a container either.
 KNOWN_OUT_OF_TREE = re.compile(
-    r"zfs|spl|znvpair|zcommon|zunicode|zavl|zzstd|zlua|icp|nvidia\w*|fglrx"
+    r"zfs|spl|znvpair|zcommon|zunicode|zavl|zzstd|zlua|icp|nvidia\w*|fglrx|drbd|drbd_\w+"
     r"|vboxdrv|vboxnetflt|vboxnetadp|vboxpci|vmmon|vmnet|kvdo|uds"
     r"|emcp\w*|mpp(?:Upper|Vhba)|vx(?:fs|portal|spec|io|dmp|glm|gms|odm)|fdd|veki"
     r"|oracle(?:asm|acfs|advm|oks|afd)|mmfs26|mmfslinux|tracedev|lustre|lnet"

@@ -104,7 +104,9 @@ ENGINE_DAEMONS = {
     "kubelet": "Kubernetes (kubelet)",
     r"k3s|k3s-server|k3s-agent|rke2": "Kubernetes (k3s / RKE2)",
     "crio": "CRI-O",
-    r"lxc-start|lxd|lxcfs": "LXC / LXD",
+    # A running LXC container shows as its monitor, titled "[lxc monitor] /var/lib/lxc NAME".
+    # lxcfs alone runs none: stock Ubuntu 16.04-18.04 servers start it for LXD's sake.
+    r"lxc-start|lxc|lxd": "LXC / LXD",
     "podman": "Podman",
 }
 ENGINE_REMEDIATION = (

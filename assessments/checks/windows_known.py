@@ -157,7 +157,12 @@ DONGLE_VENDORS: dict[str, str] = {
     "07F2": "KEYLOK",
 }
 DONGLE_ID_PREFIXES = ("ALADDIN\\", "USB\\HASP\\")
-DONGLE_NAME = re.compile(r"\b(hasp|sentinel|hardlock|codemeter|wibu|rockey|keylok|dongle)", re.I)
+# "Dongle" alone also names Bluetooth and WLAN adapters: licence words or products only.
+DONGLE_NAME = re.compile(
+    r"\b(hasp|sentinel|hardlock|codemeter|wibu|rockey|keylok|guardant)"
+    r"|(?:copy|software)[ -]?protection|(?:protection|licen[cs]e) (?:key|dongle)",
+    re.I,
+)
 
 # USB-to-serial adapters: vendors that make nothing else, and single products.
 SERIAL_VENDORS: dict[str, str] = {"0403": "FTDI", "067B": "Prolific"}

@@ -103,7 +103,9 @@ def collect_modern(target: Target, host_keys: HostKeyStore, session: Session) ->
         )
         authenticate(transport, endpoint, ssh_login(target), deadline)
         transcript = run_script(transport, endpoint, session.text, deadline)
-        return to_result(target, transcript, session.token, SSH, algorithms(transport))
+        return to_result(
+            target, transcript, session.token, SSH, algorithms(transport), session.expected
+        )
 
 
 def open_tunnel(
@@ -313,7 +315,8 @@ def _read(channel: paramiko.Channel, deadline: Deadline) -> Transcript:
     if not (timed_out or overflowed) and channel.status_event.wait(deadline.remaining()):
         rc = channel.exit_status
         _drain_stderr(channel, err)
-    return Transcript(bytes(out), bytes(err), rc, timed_out=timed_out, overflowed=overflowed)
+    # `out` itself, not a copy: parsing copies each probe's output out of it once.
+    return Transcript(out, bytes(err), rc, timed_out=timed_out, overflowed=overflowed)
 
 
 def _drain_stderr(channel: paramiko.Channel, err: bytearray) -> None:

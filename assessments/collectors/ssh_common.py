@@ -16,7 +16,8 @@ from assessments.collectors.deadline import Deadline
 from assessments.collectors.hostkeys import HostKeyStore, PinPolicy
 from assessments.collectors.target import SSH_KINDS, Login, Target
 from assessments.facts import ProbeOutput
-from assessments.probes.framing import new_token, parse_framed
+from assessments.probes.framing import FrameError, new_token, parse_framed
+from assessments.probes.script import framed_probes
 
 # Per-step limits; each is further cut to what is left of the whole host's deadline.
 CONNECT_TIMEOUT = 10.0
@@ -43,6 +44,9 @@ class Session:
     jump_pins: PinPolicy | None
     text: str
     token: str
+    # The probes the script frames: a transcript holding any other frame, or one twice, is
+    # a protocol error. None for a hand-written script of a test that declares no frames.
+    expected: frozenset[str] | None = None
 
 
 def start(target: Target, host_keys: HostKeyStore, script: ScriptBuilder | None) -> Session:
@@ -54,7 +58,7 @@ def start(target: Target, host_keys: HostKeyStore, script: ScriptBuilder | None)
     jump_pins = PinPolicy.look_up(target.jump, host_keys) if target.jump else None
     token = new_token()
     text = (script or default_script)(target.use_sudo, token)
-    return Session(pins, jump_pins, text, token)
+    return Session(pins, jump_pins, text, token, framed_probes(text) or None)
 
 
 def ssh_login(target: Target) -> Login:
@@ -95,7 +99,7 @@ def default_script(use_sudo: bool, token: str) -> str:
 class Transcript:
     """What came back from the one `/bin/sh -s` exec."""
 
-    stdout: bytes
+    stdout: bytes | bytearray  # the read buffer itself: parsing copies each output out once
     stderr: bytes
     rc: int | None
     timed_out: bool = False
@@ -108,10 +112,19 @@ def to_result(
     token: str,
     transport: str,
     algorithms: str,
+    expected: frozenset[str] | None = None,
 ) -> CollectResult:
-    """The probe outputs of a transcript, or the error that explains why there are none."""
+    """The probe outputs of a transcript, or the error that explains why there are none.
+
+    With `expected` (the probes sent) a frame of another id, or a second one of an id, makes
+    the whole host a protocol error: a host that answers what was not asked cannot be
+    trusted for what was (and a flood of frames is never kept).
+    """
     where = str(target.ssh_endpoint)
-    probes = parse_framed(transcript.stdout, token)
+    try:
+        probes = parse_framed(transcript.stdout, token, expected)
+    except FrameError as exc:
+        raise errors.protocol(where, str(exc), retryable=False) from None
     if not probes:
         if _SUDO_DENIED.search(transcript.stderr):
             raise CollectError(Failure.PERMISSION_DENIED, _sudo_detail(target))

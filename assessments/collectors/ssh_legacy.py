@@ -157,7 +157,9 @@ def collect_legacy(target: Target, host_keys: HostKeyStore, session: Session) ->
         failure = _classify(exc, target)
     else:
         _record(host_keys, seen)
-        return to_result(target, transcript, session.token, SSH_LEGACY, algorithms)
+        return to_result(
+            target, transcript, session.token, SSH_LEGACY, algorithms, session.expected
+        )
     _record(host_keys, seen)
     raise seen.refusal() or failure
 
@@ -301,16 +303,16 @@ async def _run(conn: asyncssh.SSHClientConnection, text: str, deadline: Deadline
             overflowed = await asyncio.wait_for(pump_stdout(), deadline.remaining())
         except TimeoutError:
             stderr_task.cancel()
-            return Transcript(bytes(out), bytes(err), None, timed_out=True)
+            return Transcript(out, bytes(err), None, timed_out=True)
         if overflowed:
             stderr_task.cancel()
-            return Transcript(bytes(out), bytes(err), None, overflowed=True)
+            return Transcript(out, bytes(err), None, overflowed=True)
         try:
             await asyncio.wait_for(process.wait_closed(), max(0.1, min(deadline.remaining(), 5)))
             await asyncio.wait_for(stderr_task, 1)
         except TimeoutError:
             stderr_task.cancel()
-        return Transcript(bytes(out), bytes(err), process.exit_status)
+        return Transcript(out, bytes(err), process.exit_status)
     finally:
         process.close()
 

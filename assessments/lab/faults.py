@@ -14,17 +14,23 @@ LEGACY_ONLY = "legacy_only"  # SSH: offers only a SHA-1 key exchange modern clie
 GARBAGE = "garbage"  # SSH: unframed noise; WinRM: a 200 answer that is not SOAP
 HUGE = "huge"  # far more output than any probe prints
 DISCONNECT = "disconnect"  # the connection drops in the middle of the answer
+# Hostile hosts (SSH), for the reliability bench and tests: they answer with the run's token.
+ENDLESS = "endless"  # a probe whose output never ends (no END marker, no exit)
+MARKER_FLOOD = "marker_flood"  # the answer, then tiny valid frames of probes never asked for
+BINARY = "binary"  # a probe printing random bytes (NULs included) past the output cap
 OPERATION_TIMEOUT = "operation_timeout"  # WinRM: every Receive is a 500 OperationTimeout fault
 
 SSH_FAULTS = frozenset(
     {HANG, REFUSED, AUTH_FAILURE, CHANGED_HOST_KEY, LEGACY_ONLY, GARBAGE, HUGE, DISCONNECT}
+    | {ENDLESS, MARKER_FLOOD, BINARY}
 )
 WINRM_FAULTS = frozenset(
     {HANG, REFUSED, AUTH_FAILURE, GARBAGE, HUGE, DISCONNECT, OPERATION_TIMEOUT}
 )
 ALL_FAULTS = SSH_FAULTS | WINRM_FAULTS
-# What a `huge` host sends by default (per SSH session, per WinRM command): past the
-# collectors' output cap, so their cut is what gets tested.
+# What a `huge` host sends by default (per SSH session, per WinRM command), and a
+# `marker_flood` or `binary` one: past the collectors' output cap, so their cut is what gets
+# tested.
 HUGE_BYTES = MAX_OUTPUT + 1024 * 1024
 
 # The default share of faulty hosts in `fleetlab`: a few, like a real fleet on a bad day.

@@ -27,9 +27,11 @@ from paramiko.common import (
     OPEN_SUCCEEDED,
 )
 
+from assessments.facts import ProbeOutput
 from assessments.lab import faults
 from assessments.lab.model import LabCredentials, LabHost
 from assessments.probes.framing import frame
+from assessments.probes.script import framed_probes
 
 log = logging.getLogger(__name__)
 # paramiko logs every client that hangs up without a goodbye as an ERROR; in a lab that is
@@ -137,7 +139,10 @@ class SshHostServer:
         if not SHELL_COMMAND.search(command.strip()):
             self._finish(channel, b"", _not_found(command), 127)
             return
-        token = _read_script(channel)
+        token, script = _read_script(channel)
+        # Reading the script shortened the timeout to 0.5 s; a busy client may take longer
+        # than that to open its window again, and a send would then hang up on it.
+        channel.settimeout(STEP_TIMEOUT_S)
         if host.latency_ms:
             time.sleep(host.latency_ms / 1000)
         if token is None:
@@ -148,19 +153,63 @@ class SshHostServer:
             noise = random.Random(host.name).randbytes(4096)
             self._finish(channel, noise, b"", 0)
             return
-        answer = self._answer(host, token)
+        answer = self._answer(host, token, framed_probes(script.decode("utf-8", "replace")))
         if host.fault == faults.DISCONNECT:
             channel.sendall(answer[: _middle_of_a_probe(answer, token)])
             channel.get_transport().close()
+            return
+        if host.fault in HOSTILE:
+            HOSTILE[host.fault](self, channel, token, answer)
             return
         if host.fault == faults.HUGE:
             self._send_huge(channel, token)
         channel.sendall(answer)
         self._finish(channel, b"", b"", 0)
 
-    def _answer(self, host: LabHost, token: str) -> bytes:
-        skip = HUGE_PROBE if host.fault == faults.HUGE else None
-        return b"".join(frame(token, p, out) for p, out in host.probes.items() if p != skip)
+    def _answer(self, host: LabHost, token: str, asked: frozenset[str]) -> bytes:
+        """The frames of the probes the script asked for (of every probe of the profile
+        for a script that declares none), as a real host prints only what it runs."""
+        skip = HUGE_PROBE if host.fault in (faults.HUGE, faults.BINARY, faults.ENDLESS) else None
+        return b"".join(
+            frame(token, p, out)
+            for p, out in host.probes.items()
+            if p != skip and (not asked or p in asked)
+        )
+
+    def _send_endless(self, channel: paramiko.Channel, token: str, answer: bytes) -> None:
+        """The answer, then a getfattr that never ends: only the client's cap stops it (a
+        send to a closed channel raises, and `serve` ends the connection)."""
+        channel.sendall(answer + f"\n@@P2C {token} BEGIN {HUGE_PROBE}\n".encode())
+        chunk = b"# file: srv/loop/0123456789abcdef\nuser.loop=0x0123456789abcdef\n" * 1024
+        while True:
+            channel.sendall(chunk)
+
+    def _send_flood(self, channel: paramiko.Channel, token: str, answer: bytes) -> None:
+        """The answer, then tiny valid frames with the run's token, each of a probe never
+        asked for, up to `huge_bytes` (about 400,000 of them past a 32 MiB cap)."""
+        channel.sendall(answer)
+        sent = number = 0
+        empty = ProbeOutput(b"", b"", 0)
+        while sent < self.huge_bytes:
+            chunk = b"".join(frame(token, f"x{n}", empty) for n in range(number, number + 1000))
+            number += 1000
+            channel.sendall(chunk)
+            sent += len(chunk)
+        self._finish(channel, b"", b"", 0)
+
+    def _send_binary(self, channel: paramiko.Channel, token: str, answer: bytes) -> None:
+        """The answer, then a getfattr of random bytes (NULs, invalid UTF-8, no newlines)
+        past `huge_bytes`: what no compression shrinks."""
+        channel.sendall(answer + f"\n@@P2C {token} BEGIN {HUGE_PROBE}\n".encode())
+        chunk = random.Random(0).randbytes(1 << 20)  # repeats lie beyond deflate's window
+        sent = 0
+        while sent < self.huge_bytes:
+            channel.sendall(chunk)
+            sent += len(chunk)
+        channel.sendall(
+            f"\n@@P2C {token} STDERR {HUGE_PROBE}\n\n@@P2C {token} END {HUGE_PROBE} 0\n".encode()
+        )
+        self._finish(channel, b"", b"", 0)
 
     def _send_huge(self, channel: paramiko.Channel, token: str) -> None:
         """A getfattr run over a vast tree: streamed, never built in memory."""
@@ -185,6 +234,14 @@ class SshHostServer:
         channel.close()
 
 
+# The hostile faults, each answering the whole exec itself.
+HOSTILE = {
+    faults.ENDLESS: SshHostServer._send_endless,
+    faults.MARKER_FLOOD: SshHostServer._send_flood,
+    faults.BINARY: SshHostServer._send_binary,
+}
+
+
 def _middle_of_a_probe(answer: bytes, token: str) -> int:
     """Where the disconnect fault cuts: inside the output of the probe framed after the middle
     of the answer (a cut at a fixed byte can fall between two frames, leaving none cut)."""
@@ -199,8 +256,9 @@ def _not_found(command: str) -> bytes:
     return f"sh: 1: {word[:200]}: not found\n".encode()
 
 
-def _read_script(channel: paramiko.Channel) -> str | None:
-    """The token of the script on stdin, read until EOF (or a pause once the token is in)."""
+def _read_script(channel: paramiko.Channel) -> tuple[str | None, bytes]:
+    """The token and the text of the script on stdin, read until EOF (or a pause once the
+    token is in)."""
     received = bytearray()
     token: str | None = None
     while len(received) < MAX_SCRIPT_BYTES:
@@ -218,4 +276,4 @@ def _read_script(channel: paramiko.Channel) -> str | None:
             if found:
                 token = found.group(1).decode()
                 channel.settimeout(0.5)
-    return token
+    return token, bytes(received)

@@ -11,35 +11,21 @@ from dataclasses import dataclass
 from assessments import captures
 from assessments.checks.architecture import describe
 from assessments.checks.windows_facts import DESTINATION_GENERATIONS
-from assessments.choices import HostScanStatus
+from assessments.choices import ErrorClass, HostScanStatus
 from assessments.models import HostScan
+from assessments.pages.units import UNKNOWN, binary_size
 from assessments.parsers.text import decode
+from fleet.models import Host
 
 SHOWN_PROBES = {
     "linux": ["os_release", "uname", "df", "proc_mounts", "ip_addr", "ifconfig"],
     "windows": ["wmic_os", "systeminfo", "wmic_logicaldisk", "wmic_volume"],
 }
 MAX_SHOWN_LINES = 60
+MAX_SHOWN_BYTES = 1024 * 1024  # of one output read for the page (they are a few KiB)
 # A result stored before HostScan had platform fields (migration 0005): re-assessing its
 # capture fills them; the pages never re-parse captures to guess.
 UNFILLED = "unknown (re-assess to fill)"
-UNKNOWN = "unknown"
-BINARY_UNITS = ("KiB", "MiB", "GiB", "TiB", "PiB")
-
-
-def binary_size(size: int | float | None) -> str:
-    """Bytes for people in the one unit family of the pages, binary with one decimal:
-    `190.6 GiB` (Django's filesizeformat says "GB" for binary units)."""
-    if size is None:
-        return UNKNOWN
-    value = float(size)
-    if abs(value) < 1024:
-        return f"{value:.0f} B"
-    for unit in BINARY_UNITS:
-        value /= 1024
-        if abs(value) < 1024 or unit == BINARY_UNITS[-1]:
-            break
-    return f"{value:.1f} {unit}"
 
 
 @dataclass(frozen=True)
@@ -86,17 +72,41 @@ def shown_platform(hs: HostScan | None) -> ShownPlatform | None:
     )
 
 
+# Labels by value, built once: the placement proposal asks for thousands of hosts per page.
+STATUS_LABELS: dict[str, str] = {value: str(label) for value, label in HostScanStatus.choices}
+ERROR_LABELS: dict[str, str] = {value: str(label) for value, label in ErrorClass.choices}
+
+
+def not_judged(host: Host) -> str | None:
+    """Why no node can take `host` whatever the node: nothing judged it (None when its
+    latest scan completed)."""
+    hs = host.latest_scan
+    if hs is None:
+        return scan_not_judged(None, "")
+    return scan_not_judged(hs.status, hs.error_class)
+
+
+def scan_not_judged(status: str | None, error_class: str) -> str | None:
+    """`not_judged` from the latest HostScan's status and error class (None: no scan)."""
+    if status is None:
+        return "never scanned"
+    if status == HostScanStatus.DONE:
+        return None
+    error = ERROR_LABELS.get(error_class, error_class)
+    why = f" ({error.lower()})" if error_class else ""
+    return f"not judged: last scan {STATUS_LABELS.get(status, status).lower()}{why}"
+
+
 def raw_outputs(data: bytes, os_family: str) -> dict[str, str]:
     """The shown probes' outputs of a stored capture, decoded and cut for a page ({} when
-    the capture cannot be read)."""
+    the capture cannot be read). Only those probes' files are kept, each cut at
+    `MAX_SHOWN_BYTES`: the capture is unpacked as a stream, never held whole."""
+    wanted = SHOWN_PROBES.get(os_family) or [p for ids in SHOWN_PROBES.values() for p in ids]
     try:
-        capture = captures.read_capture_bytes(data)
+        outputs = captures.read_stdouts(data, wanted, MAX_SHOWN_BYTES)
     except captures.CaptureError:
         return {}
-    wanted = SHOWN_PROBES.get(os_family, SHOWN_PROBES.get(capture.os_family, []))
-    return shown(
-        {probe: decode(capture.probes[probe].stdout) for probe in wanted if probe in capture.probes}
-    )
+    return shown({probe: decode(outputs[probe]) for probe in wanted if probe in outputs})
 
 
 def shown(texts: dict[str, str]) -> dict[str, str]:

@@ -150,11 +150,13 @@ WINDOWS_TOOL_ABSENT_NO_RC = Outcome(
 def judge(probe: Probe | None, out: ProbeOutput, probe_id: str = "") -> Judgement:
     """Whether `out` is usable, absent or failed, with the reason and the evidence."""
     label = probe.label if probe is not None else probe_id
-    stderr = decode(out.stderr) if out.stderr else ""
-    stdout = decode(out.stdout)
     cut = out.truncated or out.rc == TIMED_OUT or (out.rc is not None and out.rc > KILLED)
     if cut and probe is not None and probe.partial:
         return USABLE
+    if out.rc == 0 and not out.truncated:
+        return USABLE  # as below, before decoding: text costs up to seven times its bytes
+    stderr = decode(out.stderr) if out.stderr else ""
+    stdout = decode(out.stdout)
     if out.truncated:
         return _failed(label, out, stderr, stdout, "the output was cut (size or time limit)")
     if out.rc == TIMED_OUT:

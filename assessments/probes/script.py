@@ -55,6 +55,16 @@ _PERL_WATCHDOG = (
 )
 
 
+# The line of the script that prints one probe's frame (see build_linux_script).
+_FRAME_LINE = re.compile(r"^p2c_frame ([A-Za-z0-9_][A-Za-z0-9_.-]{0,63})$", re.MULTILINE)
+
+
+def framed_probes(text: str) -> frozenset[str]:
+    """The probe ids whose frames a script built by `build_linux_script` prints: what a
+    transcript of it may hold, and nothing else."""
+    return frozenset(_FRAME_LINE.findall(text))
+
+
 def check_token(token: str) -> str:
     if not _TOKEN.fullmatch(token):
         raise ValueError("token must be 8 to 32 lowercase hex digits")

@@ -8,6 +8,7 @@ is down, logging once when it goes and once when it comes back.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -24,31 +25,41 @@ T = TypeVar("T")
 
 # Errors of a lost or unreachable server; other database errors are bugs and propagate.
 CONNECTION_ERRORS = (OperationalError, InterfaceError)
+# How long `retry` keeps trying one step before it gives up (a batch job's host waits that
+# long for the database, then is left to `recover_lost`).
+RETRY_FOR = 60.0
 
 
 class Backoff:
     """Delays 1, 2, 4 ... `cap` seconds between retries, back to nothing after a success.
 
     `failed()` returns the next delay and logs only the first failure of an outage;
-    `succeeded()` logs once that the database is back.
+    `succeeded()` logs once that the database (or `service`) is back.
     """
 
-    def __init__(self, what: str, first: float = 1.0, cap: float = 30.0) -> None:
+    def __init__(
+        self, what: str, first: float = 1.0, cap: float = 30.0, service: str = "database"
+    ) -> None:
         self.what = what
+        self.service = service
         self.first = first
         self.cap = cap
         self.failures = 0
 
     def failed(self, exc: BaseException) -> float:
         if not self.failures:
-            log.warning("%s: database unavailable (%s); retrying with backoff", self.what, exc)
+            log.warning(
+                "%s: %s unavailable (%s); retrying with backoff", self.what, self.service, exc
+            )
         delay = float(min(self.cap, self.first * 2**self.failures))
         self.failures += 1
         return delay
 
     def succeeded(self) -> None:
         if self.failures:
-            log.warning("%s: database reachable again after %d retries", self.what, self.failures)
+            log.warning(
+                "%s: %s reachable again after %d retries", self.what, self.service, self.failures
+            )
         self.failures = 0
 
     @property
@@ -99,3 +110,36 @@ def database_error() -> Exception | None:
         return exc
     finally:
         drop_connections()
+
+
+def retry(
+    fn: Callable[[], T],
+    what: str,
+    *,
+    give_up_after: float | None = None,
+    sleep: Callable[[float], object] | None = None,
+) -> T:
+    """`fn()`, run again on fresh connections while it fails for a lost connection.
+
+    For the steps of a batch job (claim a host, save its result): one killed backend must
+    not cost a host, nor wait until its worker is taken for dead. Each failure drops this
+    thread's connections and waits with backoff (0.5 s doubling up to 8 s; logged once per
+    outage); after `give_up_after` seconds (default RETRY_FOR) the last error is raised.
+    `fn` must be safe to run again: a transaction that died rolled back, and the
+    conditional writes of the claim and the saves tell a repeat from a first run.
+    """
+    backoff = Backoff(what, first=0.5, cap=8.0)
+    give_up_after = RETRY_FOR if give_up_after is None else give_up_after
+    started = time.monotonic()
+    while True:
+        try:
+            result = fn()
+        except CONNECTION_ERRORS as exc:
+            drop_connections()
+            delay = backoff.failed(exc)
+            if time.monotonic() - started + delay > give_up_after:
+                raise
+            (sleep or time.sleep)(delay)
+            continue
+        backoff.succeeded()
+        return result

@@ -17,7 +17,7 @@ from django.utils import timezone
 from assessments import captures
 from assessments.choices import ErrorClass, HostScanStatus, ScanStatus, ScanTrigger, Transport
 from assessments.collectors.base import CollectResult
-from assessments.engine import assess, verdict
+from assessments.engine import Assessment, assess, verdict
 from assessments.facts import Destination, Facts
 from assessments.models import Capture, HostScan, Scan, Waiver
 from assessments.scanning import result_sql, ruleset
@@ -87,13 +87,7 @@ def save_result(
         else HostScan.objects.select_related("host__target").get(pk=host_scan)
     )
     host = hs.host
-    facts = Facts(
-        os_family=result.os_family,
-        probes=result.probes,
-        hostname=result.hostname or host.name,
-        destination=destination_of(host),
-    )
-    assessment = assess(facts, ruleset.disabled())
+    assessment = _judge(result, host)
     platform = assessment.platform
     now = timezone.now()
     waived = Waiver.objects.in_force(host.pk, timezone.localdate(now))
@@ -152,6 +146,19 @@ def save_result(
             Host.objects.filter(pk=host.pk).update(os_family=result.os_family)
         Host.objects.make_latest(host.pk, hs.pk, host_verdict, now, replacing=replacing)
     return True
+
+
+def _judge(result: CollectResult, host: Host) -> Assessment:
+    """The checks' conclusions on `result`. The facts (and what the parsers made of the
+    outputs, which can weigh several times the outputs) are dropped on return, before the
+    capture is written and stored."""
+    facts = Facts(
+        os_family=result.os_family,
+        probes=result.probes,
+        hostname=result.hostname or host.name,
+        destination=destination_of(host),
+    )
+    return assess(facts, ruleset.disabled())
 
 
 def save_failure(

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import django_rq
+import redis
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
@@ -147,7 +148,15 @@ def describe_selection(selection: dict[str, Any]) -> str:
 
 
 def scan_queue() -> Queue:
-    """The `scans` queue; enqueues immediately (callers defer to commit themselves)."""
+    """The `scans` queue; enqueues immediately (callers defer to commit themselves).
+
+    With Redis, on a connection with the connect and command timeouts of
+    `settings.REDIS_COMMAND_URL`, so that a Redis that does not answer raises
+    (`QUEUE_ERRORS`) within seconds instead of holding the caller.
+    """
+    if settings.REDIS_COMMAND_URL:
+        connection = redis.Redis.from_url(settings.REDIS_COMMAND_URL)
+        return django_rq.get_queue(QUEUE_NAME, commit_mode="auto", connection=connection)
     return django_rq.get_queue(QUEUE_NAME, commit_mode="auto")
 
 

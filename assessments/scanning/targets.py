@@ -10,8 +10,9 @@ each lookup, one UPDATE for a trusted key met again, one INSERT for a new key).
 """
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -22,8 +23,11 @@ from assessments.collectors.base import CollectError
 from assessments.collectors.deadline import Deadline
 from assessments.collectors.hostkeys import KnownKey, PresentedKey
 from assessments.collectors.target import Login, Target, parse_jump
+from assessments.scanning.dbretry import retry
 from fleet.choices import CredentialKind, HostKeyState, OsFamily, WinrmTransport
 from fleet.models import Credential, Host, HostKey
+
+T = TypeVar("T")
 
 # As SQL text: building the queryset cost 1 ms of worker CPU per SSH host of a fleet scan.
 HOST_KEYS = "SELECT key_type, public_key, fingerprint, state FROM fleet_hostkey WHERE host_id = %s"
@@ -164,28 +168,51 @@ def bastion_host(address: str, port: int, for_host: Host) -> Host:
 
 class OrmHostKeys:
     """The `HostKeyStore` of one host's scan: `fleet.models.HostKey` rows of the inventory
-    entries its endpoints map to (the host itself, and its jump host's entry)."""
+    entries its endpoints map to (the host itself, and its jump host's entry).
+
+    The collector calls it in the middle of a handshake: a lost database connection is
+    retried for a few seconds (`dbretry.retry`) instead of failing the host.
+    """
+
+    # Seconds a handshake waits for the database before the host fails (its deadline runs).
+    RETRY_FOR = 10.0
 
     def __init__(self, owners: dict[tuple[str, int], int]) -> None:
         self.owners = owners
 
+    def _retried(self, what: str, fn: Callable[[], T]) -> T:
+        return retry(fn, f"host keys: {what}", give_up_after=self.RETRY_FOR)
+
     def lookup(self, address: str, port: int) -> list[KnownKey]:
-        with connection.cursor() as cursor:
-            cursor.execute(HOST_KEYS, [self.owners[(address, port)]])
-            return [KnownKey(*row) for row in cursor.fetchall()]
+        def read() -> list[KnownKey]:
+            with connection.cursor() as cursor:
+                cursor.execute(HOST_KEYS, [self.owners[(address, port)]])
+                return [KnownKey(*row) for row in cursor.fetchall()]
+
+        return self._retried(f"look up {address}:{port}", read)
 
     def touch(self, address: str, port: int, key: PresentedKey) -> bool:
         """Refresh `last_seen` of a known trusted key in one UPDATE (the usual case of a fleet
         scan; a transaction with get_or_create and save costs four queries per host)."""
-        return bool(
-            HostKey.objects.filter(
-                host_id=self.owners[(address, port)],
-                key_type=key.key_type,
-                public_key=key.public_key,
-            ).update(last_seen=timezone.now())
+        rows = HostKey.objects.filter(
+            host_id=self.owners[(address, port)],
+            key_type=key.key_type,
+            public_key=key.public_key,
         )
+        touched = self._retried(
+            f"touch {address}:{port}", lambda: rows.update(last_seen=timezone.now())
+        )
+        return bool(touched)
 
     def record(
+        self, address: str, port: int, key: PresentedKey, *, trusted: bool, known: bool
+    ) -> None:
+        self._retried(
+            f"record {address}:{port}",
+            lambda: self._record(address, port, key, trusted=trusted, known=known),
+        )
+
+    def _record(
         self, address: str, port: int, key: PresentedKey, *, trusted: bool, known: bool
     ) -> None:
         host_id = self.owners[(address, port)]

@@ -7,9 +7,12 @@ the clock) and refreshes the host's verdict.
 """
 
 import datetime
+import operator
+from functools import reduce
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.checks.base import Severity
@@ -55,24 +58,50 @@ def create_waiver(
         raise WaiverError("The expiry date is in the past.")
     if Waiver.objects.filter(host=host, check_id=check_id, active=True).exists():
         raise WaiverError(f"{check_id} is already waived on {host}.")
-    waiver = Waiver.objects.create(
-        host=host,
-        check_id=check_id,
-        restriction=restriction,
-        reason=reason,
-        owner=owner,
-        expires=expires,
-        created_by=_user(user),
-    )
-    WaiverEvent.objects.create(
-        waiver=waiver,
-        action=WaiverAction.CREATED,
-        user=_user(user),
-        reason=reason,
-        changes={"owner": owner, "expires": expires.isoformat() if expires else None},
+    (waiver,) = create_waivers(
+        [(host.pk, check_id)], restriction, reason=reason, owner=owner, expires=expires, user=user
     )
     refresh_host_verdict(host)
     return waiver
+
+
+def create_waivers(
+    pairs: list[tuple[int, str]],
+    restriction: str,
+    *,
+    reason: str,
+    owner: str,
+    expires: datetime.date | None,
+    user: Any,
+) -> list[Waiver]:
+    """A waiver and its `created` WaiverEvent per (host id, check id), in two INSERTs: the
+    one writer of new waivers, for one finding (`create_waiver`) or thousands (bulk waive).
+    The caller checks the expiry and refreshes the verdicts."""
+    if not pairs:
+        return []
+    made = Waiver.objects.bulk_create(
+        Waiver(
+            host_id=host_id,
+            check_id=check_id,
+            restriction=restriction,
+            reason=reason,
+            owner=owner,
+            expires=expires,
+            created_by=_user(user),
+        )
+        for host_id, check_id in pairs
+    )
+    if any(w.pk is None for w in made):  # backends that do not return ids from bulk_create
+        wanted = reduce(operator.or_, (Q(host_id=h, check_id=c) for h, c in pairs))
+        made = list(Waiver.objects.filter(wanted, active=True))
+    changes = {"owner": owner, "expires": expires.isoformat() if expires else None}
+    WaiverEvent.objects.bulk_create(
+        WaiverEvent(
+            waiver=w, action=WaiverAction.CREATED, user=_user(user), reason=reason, changes=changes
+        )
+        for w in made
+    )
+    return made
 
 
 @transaction.atomic

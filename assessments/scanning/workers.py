@@ -1,16 +1,18 @@
-"""The RQ worker class of `rqworker` (settings.RQ["WORKER_CLASS"]; docs/scanning.md)."""
+"""The RQ worker classes: `rqworker`'s (settings.RQ["WORKER_CLASS"]) and `scan --wait`'s
+on the embedded queue (docs/scanning.md)."""
 
 import time
 
-from rq import Worker
+from rq import SimpleWorker, Worker
 from rq.job import Job
 from rq.queue import Queue
+from rq.worker import BaseWorker
 
 from assessments.scanning.dbretry import Backoff, database_error
 
 
-class DatabaseAwareWorker(Worker):
-    """An RQ worker that takes no job while the database is unreachable.
+class WaitsForDatabase(BaseWorker):
+    """Takes no job while the database is unreachable.
 
     Every batch job needs the database from its first line; dequeuing one during a
     database restart would only fail it (and the next, and the next). Before each dequeue
@@ -33,3 +35,13 @@ class DatabaseAwareWorker(Worker):
                 time.sleep(min(0.5, delay))
         backoff.succeeded()
         return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
+
+
+class DatabaseAwareWorker(WaitsForDatabase, Worker):
+    """`rqworker`'s worker: a forking RQ worker that takes no job while the database is
+    unreachable."""
+
+
+class DatabaseAwareSimpleWorker(WaitsForDatabase, SimpleWorker):
+    """`scan --wait`'s worker on the embedded queue: the same, each job run in this process
+    (a forked work horse would not see the in-process queue)."""

@@ -10,8 +10,8 @@ from django.utils.safestring import SafeString, mark_safe
 from assessments.checks.base import Severity
 from assessments.checks.restrictions import RESTRICTION_NAMES
 from assessments.choices import SEVERITY_CHOICES
-from assessments.pages.hostfacts import binary_size
 from assessments.pages.selections import describe_selection
+from assessments.pages.units import binary_size
 from fleet.choices import Verdict
 
 register = template.Library()

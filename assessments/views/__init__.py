@@ -1,5 +1,6 @@
 """Readiness pages, one module per area; urls.py imports the views from here."""
 
+from assessments.views.bulk import host_bulk
 from assessments.views.captures import capture_upload, collector_download, collector_page
 from assessments.views.destination_edit import (
     destination_create,
@@ -17,6 +18,7 @@ from assessments.views.hosts import (
     host_wave,
 )
 from assessments.views.overview import overview
+from assessments.views.placement import placement
 from assessments.views.report import readiness_report
 from assessments.views.restrictions import restriction_detail, restriction_list
 from assessments.views.scans import (
@@ -43,6 +45,7 @@ __all__ = [
     "destination_delete",
     "destination_edit",
     "destination_list",
+    "host_bulk",
     "host_destination",
     "host_detail",
     "host_key_approve",
@@ -52,6 +55,7 @@ __all__ = [
     "hosts_csv",
     "hosts_xlsx",
     "overview",
+    "placement",
     "readiness_report",
     "restriction_detail",
     "restriction_list",

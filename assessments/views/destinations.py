@@ -15,13 +15,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessments.choices import HostScanStatus
-from assessments.pages.hostfacts import UNFILLED, ShownPlatform, shown_platform
-from fleet.choices import OsFamily
+from assessments.pages.hostfacts import UNFILLED, ShownPlatform, not_judged, shown_platform
+from assessments.pages.placement import needs
 from fleet.lib.roles import VIEWER, role_required
 from fleet.models import Host, TargetNode
 
 LISTED = 50
 SCANNED = Q(latest_scan__isnull=False)
+# A host whose latest scan failed was scanned but not judged: no node takes it.
+JUDGED = Q(latest_scan__status=HostScanStatus.DONE)
 
 
 @dataclass
@@ -31,22 +33,25 @@ class Fit:
     reasons: list[str] = field(default_factory=list)
 
 
+# Where each host fact of the compatibility rule (`placement.needs`) is stored.
+FACT_FIELDS = {
+    "os_family": "os_family",
+    "windows_generation": "latest_scan__windows_generation",
+    "architecture": "latest_scan__architecture",
+}
+
+
 def requirements(node: TargetNode) -> dict[str, Q]:
     """What a host's latest result must say for `node` to take it, by name."""
-    needs = {
-        "scanned": Q(latest_scan__status=HostScanStatus.DONE),
-        "family": Q(os_family=node.os_family),
-    }
-    if node.os_family == OsFamily.WINDOWS:
-        if node.windows_version:
-            needs["version"] = Q(latest_scan__windows_generation=node.windows_version)
-        needs["architecture"] = Q(latest_scan__architecture=node.architecture)
+    found = {"scanned": JUDGED}
+    for name, (fact, value) in needs(node).items():
+        found[name] = Q(**{FACT_FIELDS[fact]: value})
     if node.free_bytes is not None:
         # An unknown size (NULL) is not held against the host; the page shows it as unknown.
-        needs["space"] = Q(latest_scan__data_bytes__isnull=True) | Q(
+        found["space"] = Q(latest_scan__data_bytes__isnull=True) | Q(
             latest_scan__data_bytes__lte=node.free_bytes
         )
-    return needs
+    return found
 
 
 def fits(node: TargetNode) -> Q:
@@ -61,18 +66,6 @@ def _flag(condition: Q) -> Case:
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
-
-
-def not_judged(host: Host) -> str | None:
-    """Why no node can take `host` whatever the node: nothing judged it (None when its
-    latest scan completed)."""
-    hs = host.latest_scan
-    if hs is None:
-        return "never scanned"
-    if hs.status == HostScanStatus.DONE:
-        return None
-    why = f" ({hs.get_error_class_display().lower()})" if hs.error_class else ""
-    return f"not judged: last scan {hs.get_status_display().lower()}{why}"
 
 
 def why_not(host: Host, node: TargetNode, met: dict[str, bool]) -> list[str]:
@@ -98,7 +91,11 @@ def why_not(host: Host, node: TargetNode, met: dict[str, bool]) -> list[str]:
 
 def _figures(nodes: list[TargetNode]) -> dict[str, Any]:
     """Counts and sums for every node, in one query over the fleet."""
-    aggregates: dict[str, Any] = {"hosts": Count("pk"), "scanned": Count("pk", filter=SCANNED)}
+    aggregates: dict[str, Any] = {
+        "hosts": Count("pk"),
+        "scanned": Count("pk", filter=SCANNED),
+        "judged": Count("pk", filter=JUDGED),
+    }
     anywhere = Q(pk__in=[])
     for node in nodes:
         fit = SCANNED & fits(node)
@@ -184,7 +181,9 @@ def destination_list(request: HttpRequest) -> HttpResponse:
         "homeless": homeless,
         "homeless_count": homeless_count,
         "homeless_more": max(0, homeless_count - LISTED),
-        "scanned": figures["scanned"],
+        "judged": figures["judged"],
+        "not_judged": figures["scanned"] - figures["judged"],
+        "never_scanned": figures["hosts"] - figures["scanned"],
         "listed": LISTED,
         "unfilled": UNFILLED,
     }

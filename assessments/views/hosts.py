@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -12,7 +13,13 @@ from django_tables2 import RequestConfig
 
 from assessments.checks.base import Severity
 from assessments.choices import HostScanStatus
-from assessments.forms import DestinationForm, HostWaveForm, WaiverForm
+from assessments.forms import (
+    BulkActionForm,
+    BulkWaiverForm,
+    DestinationForm,
+    HostWaveForm,
+    WaiverForm,
+)
 from assessments.jobs import reassess_now
 from assessments.models import Capture, Finding, HostScan, Waiver
 from assessments.pages import queries
@@ -23,7 +30,7 @@ from assessments.tables import HostTable
 from assessments.views.common import filter_items, host_or_404, hosts_for
 from fleet.choices import HostKeyState
 from fleet.lib.hostkeys import approve, replaced_keys
-from fleet.lib.roles import OPERATOR, VIEWER, role_required
+from fleet.lib.roles import OPERATOR, VIEWER, has_role, role_required
 from fleet.models import HostKey
 
 SEVERITY_RANK: dict[str, int] = {
@@ -43,7 +50,11 @@ def host_list(request: HttpRequest) -> HttpResponse:
     # Counting every host's findings is only needed to sort by the counts; otherwise count
     # for the 50 hosts on the page, once they are known.
     sort_by_counts = request.GET.get("sort", "").lstrip("-") in ("blockers", "warnings")
-    table = HostTable(queries.with_counts(rows) if sort_by_counts else rows)
+    can_operate = has_role(request.user, OPERATOR)
+    table = HostTable(
+        queries.with_counts(rows) if sort_by_counts else rows,
+        exclude=() if can_operate else ("select",),
+    )
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     if not sort_by_counts:
         queries.attach_counts([row.record for row in table.page.object_list])
@@ -52,6 +63,9 @@ def host_list(request: HttpRequest) -> HttpResponse:
         "table": table,
         "querystring": querystring,
         "filter_items": filter_items(request.GET),
+        "bulk_form": BulkActionForm(prefix="bulk") if can_operate else None,
+        "bulk_waiver_form": BulkWaiverForm(prefix="bulk") if can_operate else None,
+        "per_page": PER_PAGE,
     }
     return render(request, "assessments/host_list.html", context)
 
@@ -91,12 +105,11 @@ def same_capture(latest: HostScan, previous: HostScan, capture: Capture | None) 
         return True
     if capture is None:
         return False
-    stored = (
-        Capture.objects.filter(host_scan=previous, size=capture.size)
-        .values_list("data", flat=True)
-        .first()
-    )
-    return stored is not None and bytes(stored) == bytes(capture.data)
+    # The database compares the bytes: neither capture is sent to us for it.
+    same_bytes = Capture.objects.filter(pk=capture.pk).values("data")[:1]
+    return Capture.objects.filter(
+        host_scan=previous, size=capture.size, data=Subquery(same_bytes)
+    ).exists()
 
 
 def diff_source(latest: HostScan, previous: HostScan, same_capture: bool) -> str:

@@ -51,10 +51,14 @@ def scan_start(request: HttpRequest) -> HttpResponse:
         and form.cleaned_data.get("all_hosts")
         and request.POST.get("confirm") != "1"
     ):
-        # Scanning the whole fleet asks first, on a page of its own (no JavaScript confirm).
-        count = select_hosts({"all": True}).count()
-        return render(request, "assessments/scan_confirm.html", {"count": count})
+        return _confirm_all(request)
     return _start_selected(request, ScanTrigger.MANUAL)
+
+
+def _confirm_all(request: HttpRequest) -> HttpResponse:
+    """Scanning the whole fleet asks first, on a page of its own (no JavaScript confirm)."""
+    count = select_hosts({"all": True}).count()
+    return render(request, "assessments/scan_confirm.html", {"count": count})
 
 
 @require_POST
@@ -109,7 +113,8 @@ def scan_reassess_outdated(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(OPERATOR)
 def scan_filtered(request: HttpRequest) -> HttpResponse:
-    """Scan the hosts the hosts-list filters select (all hosts when there is no filter)."""
+    """Scan the hosts the hosts-list filters select (with no filter, all hosts, after the
+    same confirm page as "Scan all hosts")."""
     try:
         selection = filtered_selection(request.POST)
     except SelectionError as exc:
@@ -117,6 +122,10 @@ def scan_filtered(request: HttpRequest) -> HttpResponse:
         if exc.errors:  # invalid filters: back to the unfiltered list
             return redirect("host-list")
         return redirect(f"{reverse('host-list')}?{filter_querystring(request.POST)}")
+    if selection.get("all"):
+        # No filter is the whole fleet: the same confirm page as "Scan all hosts", whose
+        # Confirm button starts the scan from scan_start.
+        return _confirm_all(request)
     try:
         scan = start_scan(selection, user=request.user, trigger="manual")
     except QueueUnavailable as exc:

@@ -1,15 +1,14 @@
 """Migration waves: named sets of hosts with a target date, their host and verdict counts.
 
 The counts come from one aggregate query over the waves, whatever the number of hosts.
-Viewers see the list; operators create and delete waves (deleting one leaves its hosts
-without a wave).
+Viewers see the list; operators create and delete waves (deleting one, after a confirm
+page that says how many hosts are in it, leaves its hosts without a wave).
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from assessments.forms import WaveForm
 from assessments.pages.queries import VERDICT_ORDER, waves_with_counts
@@ -45,10 +44,19 @@ def wave_list(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/wave_list.html", context)
 
 
-@require_POST
 @role_required(OPERATOR)
 def wave_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET, or a POST without `confirm=1`: the confirm page, naming how many hosts are in
+    the wave; POST with `confirm=1`: delete it (its hosts are then in no wave)."""
     wave = get_object_or_404(Wave, pk=pk)
-    wave.delete()
-    messages.success(request, f"Wave {wave} deleted; its hosts are now in no wave.")
-    return redirect("wave-list")
+    members = wave.hosts.count()
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        name = str(wave)
+        wave.delete()
+        messages.success(
+            request,
+            f"Wave {name} deleted; {members} host{'' if members == 1 else 's'} "
+            f"{'is' if members == 1 else 'are'} now in no wave.",
+        )
+        return redirect("wave-list")
+    return render(request, "assessments/wave_delete.html", {"wave": wave, "members": members})

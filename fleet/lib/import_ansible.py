@@ -206,7 +206,7 @@ def parse_yaml(text: str, var_files: VarFiles | None = None) -> ParsedInventory:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        if not isinstance(exc, import_yaml.AliasBomb):
+        if not isinstance(exc, import_yaml.Refused):
             problem = f"unparsable YAML inventory: {problem}"
         inventory.errors.append(Problem(line, problem))
         return _to_parsed(inventory)

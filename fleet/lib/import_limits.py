@@ -24,6 +24,11 @@ MAX_CSV_FIELD_CHARS = 64 * 1024  # one CSV cell (`notes` is the only long one)
 # alias counts the nodes and scalar characters of what it stands for (fleet/lib/import_yaml.py).
 YAML_ALIAS_FACTOR = 10
 YAML_ALIAS_FLOOR = 1_000_000
+# Nodes of one YAML document (each scalar, list and mapping; aliases count once), 10 per
+# host of MAX_HOSTS (a host with four variables takes 10): the node tree, not the file's
+# size, is what a parse costs, about 350 MiB at this bound; twice as many nodes did not fit
+# the test's 512 MiB (bench/yaml_inventory.py, docs/inventory.md "Limits").
+MAX_YAML_NODES = 10 * MAX_HOSTS
 
 
 class ImportTooLarge(ValueError):

@@ -32,3 +32,21 @@ def redis_down(monkeypatch) -> Queue:
     queue = Queue("scans", connection=redis.Redis.from_url(CLOSED_REDIS_URL))
     monkeypatch.setattr(scans, "scan_queue", lambda: queue)
     return queue
+
+
+@pytest.fixture
+def redis_blackhole(settings):  # type: ignore[no-untyped-def]
+    """REDIS_COMMAND_URL on a port that completes TCP handshakes (the kernel's backlog) but
+    never answers a command, as a Redis behind a firewall that drops packets; 1 s timeouts."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)  # never accepted: connects succeed, commands wait forever
+    port = listener.getsockname()[1]
+    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+    settings.REDIS_COMMAND_URL = (
+        f"redis://127.0.0.1:{port}/0?socket_connect_timeout=1&socket_timeout=1"
+    )
+    yield port
+    listener.close()

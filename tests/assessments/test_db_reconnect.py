@@ -5,6 +5,7 @@ file>`: each test kills the backend of Django's connection from a second connect
 `pg_terminate_backend`, as a database restart or an administrator would.
 """
 
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -58,8 +59,8 @@ def test_the_scheduler_loop_goes_on_after_its_connection_was_killed(kill_backend
     real_tick = scheduler.tick
     stop = threading.Event()
 
-    def counting_tick(out=None) -> None:
-        real_tick(out)
+    def counting_tick(out=None, **kwargs) -> None:
+        real_tick(out, **kwargs)
         ticks.append(Scan.objects.count())
         if len(ticks) == 1:
             kill_backend()  # between two ticks, as a database restart at night would
@@ -136,3 +137,93 @@ def test_a_web_request_after_a_database_restart_is_served(kill_backend, client):
     kill_backend()  # the database restarts between two requests of this worker
     handler(dict(environ), start_response)
     assert statuses == ["200 OK", "200 OK"]
+
+
+def test_the_host_key_store_survives_a_killed_connection_mid_handshake(kill_backend):
+    from assessments.collectors.hostkeys import PresentedKey
+    from assessments.scanning.targets import build_target
+    from tests.assessments.collectors.conftest import make_host
+
+    target, store = build_target(make_host(trust=True))
+    key = PresentedKey("ssh-ed25519", b"host-key-blob")
+    kill_backend()  # between the TCP connect and the key check
+    assert store.lookup(target.address, target.port) == []
+    kill_backend()
+    store.record(target.address, target.port, key, trusted=True, known=False)
+    kill_backend()
+    assert store.touch(target.address, target.port, key)
+
+
+def test_a_batch_saves_a_host_whose_connection_was_killed_while_it_was_scanned(
+    kill_backend, monkeypatch, settings
+):
+    from assessments import jobs
+    from assessments.scanning.scans import start_scan
+    from tests.assessments.scan_helpers import install_fake_collector, linux_result, make_host
+
+    settings.SCAN_CONCURRENCY = 1  # the batch's host runs on this thread's connection
+    make_host("web1")
+    scan = start_scan({"all": True}, enqueue=False)
+
+    def killed_while_collecting(target):
+        kill_backend()
+        return linux_result(target.name)
+
+    install_fake_collector(monkeypatch).on("web1", killed_while_collecting)
+    ids = list(scan.host_scans.values_list("pk", flat=True))
+    assert jobs.scan_batch(scan.pk, ids) == {"done": 1, "failed": 0, "skipped": 0}
+    assert scan.host_scans.get().status == "done"
+
+
+def test_scan_wait_on_the_embedded_queue_survives_a_killed_connection(
+    kill_backend, embedded, monkeypatch
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assessments.scanning import scans
+    from tests.assessments.scan_helpers import install_fake_collector, make_host
+
+    install_fake_collector(monkeypatch)
+    make_host("web1")
+    make_host("web2")
+    real_enqueue = scans.enqueue_batches
+
+    def enqueue_then_lose_the_database(scan_id, ids):
+        job_ids = real_enqueue(scan_id, ids)
+        kill_backend()  # the database restarts before the job takes its hosts
+        return job_ids
+
+    monkeypatch.setattr(scans, "enqueue_batches", enqueue_then_lose_the_database)
+    out = StringIO()
+    call_command("scan", "--all", "--wait", "--json", stdout=out, stderr=StringIO())
+    summary = json.loads(out.getvalue())
+    assert (summary["hosts"], summary["completed"], summary["failed"]) == (2, 2, 0)
+
+
+def test_scan_wait_on_the_embedded_queue_works_again_the_hosts_a_failed_job_left(
+    kill_backend, embedded, monkeypatch
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assessments import jobs
+    from tests.assessments.scan_helpers import install_fake_collector, make_host
+
+    install_fake_collector(monkeypatch)
+    make_host("web1")
+    real_batch, calls = jobs.scan_batch, []
+
+    def lose_the_database_in_the_first_job(scan_id, ids):
+        calls.append(scan_id)
+        if len(calls) == 1:
+            kill_backend()  # inside the job, before its first query: the job fails
+        return real_batch(scan_id, ids)
+
+    monkeypatch.setattr(jobs, "scan_batch", lose_the_database_in_the_first_job)
+    out = StringIO()
+    call_command("scan", "--all", "--wait", "--json", stdout=out, stderr=StringIO())
+    assert json.loads(out.getvalue())["completed"] == 1
+    assert len(calls) == 2

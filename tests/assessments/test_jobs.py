@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments import jobs
@@ -256,3 +256,73 @@ def test_it_does_not_retry_when_the_host_deadline_is_used_up(fake_collect, setti
     fake_collect.on("web1", CollectError(ErrorClass.TIMEOUT, "no answer", retryable=True))
     run_batch(start_scan({"all": True}))
     assert fake_collect.calls == ["web1"]
+
+
+def lost_once(fn):
+    """`fn`, but its first call loses the database connection (after doing its work)."""
+    calls: list[int] = []
+
+    def wrapper(*args, **kwargs):
+        result = fn(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        return result
+
+    return wrapper
+
+
+@pytest.fixture
+def no_wait(monkeypatch):
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(
+        "assessments.scanning.dbretry.drop_connections", lambda: None, raising=False
+    )
+
+
+def test_a_connection_lost_while_saving_a_result_is_retried_not_an_internal_error(
+    fake_collect, no_wait, monkeypatch
+):
+    from assessments.scanning import results
+
+    make_host("web1")
+    scan = start_scan({"all": True})
+    lost = {"first": True}
+    real_save = results.save_result
+
+    def save_after_a_lost_connection(*args, **kwargs):
+        if lost.pop("first", False):  # the connection dies before the transaction commits
+            raise OperationalError("terminating connection due to administrator command")
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(results, "save_result", save_after_a_lost_connection)
+    assert run_batch(scan) == {"done": 1, "failed": 0, "skipped": 0}
+    assert host_scan(scan, "web1").status == "done"
+
+
+def test_a_claim_whose_answer_was_lost_with_the_connection_still_takes_the_host(
+    fake_collect, no_wait, monkeypatch
+):
+    make_host("web1")
+    scan = start_scan({"all": True})
+    monkeypatch.setattr(HostScan.objects, "claim", lost_once(HostScan.objects.claim))
+    assert run_batch(scan) == {"done": 1, "failed": 0, "skipped": 0}
+    assert host_scan(scan, "web1").attempts == 1
+
+
+def test_a_database_that_stays_away_leaves_the_host_to_recovery_not_failed_as_internal(
+    fake_collect, no_wait, monkeypatch
+):
+    from assessments.scanning import results
+
+    make_host("web1")
+    scan = start_scan({"all": True})
+
+    def never(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(results, "save_result", never)
+    monkeypatch.setattr("assessments.scanning.dbretry.RETRY_FOR", 2.0, raising=False)
+    assert run_batch(scan) == {"done": 0, "failed": 0, "skipped": 1}
+    hs = host_scan(scan, "web1")
+    assert hs.status == "running" and hs.error_class == ""  # recover_lost takes it later

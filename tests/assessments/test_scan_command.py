@@ -103,7 +103,7 @@ def test_it_exits_non_zero_with_a_clear_error_on_the_configured_redis(settings, 
 
     from tests.assessments.conftest import CLOSED_REDIS_URL
 
-    settings.REDIS_URL = CLOSED_REDIS_URL
+    settings.REDIS_URL = settings.REDIS_COMMAND_URL = CLOSED_REDIS_URL  # as settings derive it
     settings.RQ_QUEUES = {
         name: {"URL": CLOSED_REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in settings.QUEUE_NAMES
     }
@@ -114,3 +114,24 @@ def test_it_exits_non_zero_with_a_clear_error_on_the_configured_redis(settings, 
     err = capsys.readouterr().err
     assert "Scan #" in err and "saved but not started: queue unavailable" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.django_db(transaction=True)  # the polls take fresh connections
+def test_scan_wait_follows_the_scan_through_a_redis_outage(redis_down, monkeypatch, caplog):
+    import logging
+
+    scan = Scan.objects.create(status="running", selection={"all": True})
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 3:  # a worker finishes the scan meanwhile
+            Scan.objects.filter(pk=scan.pk).update(status="finished")
+
+    monkeypatch.setattr(scan_command, "RECOVER_EVERY", -1.0)  # recovery at every poll
+    monkeypatch.setattr(scan_command.time, "sleep", sleep)
+    with caplog.at_level(logging.WARNING):
+        scan_command.wait_for_workers(scan, progress=None)  # type: ignore[arg-type]
+    assert len(sleeps) == 3
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1 and "queue (Redis) unavailable" in messages[0]

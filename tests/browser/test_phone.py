@@ -14,7 +14,7 @@ def overflow(page) -> int:  # type: ignore[no-untyped-def]
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
-@pytest.mark.parametrize("path", ["/hosts/", "/"])
+@pytest.mark.parametrize("path", ["/hosts/", "/", "/destinations/placement/"])
 def test_the_filters_fit_a_phone_screen(
     page,
     live_server,

@@ -42,3 +42,25 @@ def test_an_operator_creates_a_wave_assigns_a_host_and_filters_by_it(
     assert page.locator("table tbody tr").count() == 1
     assert "web-01" in page.locator("table tbody").inner_text()
     assert page.js_errors == []
+
+
+def test_deleting_a_wave_asks_first_naming_its_hosts(
+    page,
+    live_server,
+    fleet,  # noqa: F811
+    operator_login,  # noqa: F811
+):
+    from fleet.models import Host, Wave
+
+    wave = Wave.objects.create(name="wave-9")
+    Host.objects.filter(name__in=["web-01", "db-01"]).update(wave=wave)
+    log_in(page, live_server, "/waves/")
+    page.click("a[aria-label='Delete wave wave-9']")
+    page.wait_for_url(f"**/waves/{wave.pk}/delete/")
+    assert "2 hosts are in wave-9" in page.locator("main").inner_text()
+    shot(page, "delete-confirm")
+    assert Wave.objects.filter(pk=wave.pk).exists()
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=Wave wave-9 deleted; 2 hosts are now in no wave.")
+    assert not Wave.objects.filter(pk=wave.pk).exists()
+    assert page.js_errors == []

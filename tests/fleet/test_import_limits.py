@@ -62,6 +62,42 @@ def errors_of(data: bytes, name: str = "hosts") -> list[str]:
     return [str(problem) for problem in report.errors]
 
 
+def test_it_refuses_a_yaml_file_of_more_nodes_than_the_bound_with_its_line(monkeypatch) -> None:
+    monkeypatch.setattr("fleet.lib.import_yaml.MAX_YAML_NODES", 1000, raising=False)
+    data = b"all:\n  hosts:\n    h1:\n      v: [" + b"1," * 1000 + b"1]\n"
+    errors = errors_of(data, "hosts.yml")
+    assert errors == [
+        "line 4: more than 1,000 YAML nodes (values, keys, lists and mappings) in one file; "
+        "split it"
+    ]
+
+
+@pytest.mark.slow
+def test_a_yaml_file_at_the_size_cap_is_refused_within_the_memory_bound() -> None:
+    import time
+
+    data = b"all:\n  hosts:\n    h1:\n      v: [" + b"1," * (MAX_IMPORT_BYTES // 2 - 20) + b"1]\n"
+    started = time.process_time()
+    errors = errors_of(data, "hosts.yml")  # 10 million nodes; refused after the first million
+    assert "more than 1,000,000 YAML nodes" in errors[0]
+    assert time.process_time() - started < 30
+
+
+def test_both_yaml_parsers_read_an_inventory_alike() -> None:
+    from fleet.lib import import_yaml
+
+    text = (
+        "all:\n  vars: {ansible_user: root}\n  children:\n    web:\n      hosts:\n"
+        "        w1: &v {ansible_host: 10.0.0.1, ansible_port: 2222}\n        w2: *v\n"
+        "        'w3': {tags: [a, b], n: 0x1f, on: yes, when: 2026-12-04}\n"
+    )
+    python = import_yaml.yaml.load(text, Loader=import_yaml.InventoryLoader)
+    assert import_yaml.load(text) == python
+    assert import_yaml.LOADER.__name__ == (
+        "CInventoryLoader" if import_yaml.yaml.__with_libyaml__ else "InventoryLoader"
+    )
+
+
 def test_it_refuses_a_yaml_alias_bomb_quickly_with_its_line() -> None:
     assert len(ALIAS_BOMB) < 700
     errors = errors_of(ALIAS_BOMB, "hosts.yml")

@@ -77,3 +77,20 @@ def test_login_is_required_on_the_overview(client, db) -> None:  # type: ignore[
 def test_every_response_has_a_content_security_policy(client, db) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/login/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_redis_gets_connect_and_command_timeouts_unless_its_url_sets_them() -> None:
+    from p2c.settings import _redis_url
+
+    command = _redis_url("redis://cache:6379/0", command_timeout=True)
+    assert command == "redis://cache:6379/0?socket_connect_timeout=5.0&socket_timeout=5.0"
+    own = _redis_url("redis://cache:6379/0?socket_timeout=2", command_timeout=True)
+    assert own == "redis://cache:6379/0?socket_timeout=2&socket_connect_timeout=5.0"
+
+
+def test_workers_get_a_connect_timeout_but_no_command_timeout() -> None:
+    from p2c.settings import _redis_url
+
+    # Their dequeue blocks on Redis for minutes: a command timeout would kill them.
+    worker = _redis_url("unix:///run/redis.sock?db=2&socket_timeout=2", command_timeout=False)
+    assert worker == "unix:///run/redis.sock?db=2&socket_connect_timeout=5.0"

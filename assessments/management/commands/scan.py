@@ -9,14 +9,22 @@ from typing import Any, TextIO
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rq import SimpleWorker, Worker
+from django.db import transaction
+from rq import Worker
 
 from assessments.choices import ScanTrigger
 from assessments.managers import TERMINAL_SCAN
 from assessments.models import Scan
 from assessments.scanning import scans
-from assessments.scanning.dbretry import CONNECTION_ERRORS, Backoff, attempt, drop_connections
+from assessments.scanning.dbretry import (
+    CONNECTION_ERRORS,
+    Backoff,
+    attempt,
+    drop_connections,
+    retry,
+)
 from assessments.scanning.scans import (
+    QUEUE_ERRORS,
     QueueUnavailable,
     SelectionError,
     describe_selection,
@@ -24,10 +32,14 @@ from assessments.scanning.scans import (
     scan_progress,
     start_scan,
 )
+from assessments.scanning.workers import DatabaseAwareSimpleWorker
 
 POLL_SECONDS = 1.0
 RECOVER_EVERY = 30.0
 BAR_WIDTH = 30
+# Rounds of the embedded queue before `scan --wait` gives up on hosts that jobs keep leaving
+# behind (each lost connection costs one; a host's own attempts are bounded anyway).
+EMBEDDED_ROUNDS = 10
 
 
 class Command(BaseCommand):
@@ -65,8 +77,8 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         self._follow(scan, interactive=self.stderr.isatty() and not options["json"])
-        scan.refresh_from_db()
-        summary = summarize(scan, time.monotonic() - started)
+        retry(scan.refresh_from_db, "scan --wait")
+        summary = retry(lambda: summarize(scan, time.monotonic() - started), "scan --wait")
         if options["json"]:
             self.stdout.write(json.dumps(summary))
         else:
@@ -99,30 +111,58 @@ class Command(BaseCommand):
             if settings.REDIS_URL:
                 wait_for_workers(scan, progress)
             else:
-                work_embedded()
+                work_embedded(scan)
         finally:
             progress.stop()
 
 
-def work_embedded() -> None:
-    """Run every job of the embedded queue here, until none is left."""
+def work_embedded(scan: Scan) -> None:
+    """Run the jobs of the embedded queue here until the scan ends.
+
+    Nobody else sees this queue, so a host still queued or running once the queue is empty
+    was left by a job that lost the database (a restart, a killed backend): it is put back
+    in the queue (`recover_lost` with no grace; its attempts stay bounded) and worked again.
+    The worker takes no job while the database is unreachable, and the checks between two
+    rounds back off, as `wait_for_workers` does.
+    """
     queue = scans.scan_queue()
-    worker = SimpleWorker([queue], connection=queue.connection)
-    worker.work(burst=True, logging_level="WARNING")
+    backoff = Backoff("scan --wait")
+
+    def ended_or_requeued() -> bool:
+        if Scan.objects.filter(pk=scan.pk, status__in=TERMINAL_SCAN).exists():
+            return True
+        with transaction.atomic():  # the re-queued hosts are enqueued at its commit
+            recover_lost(scan, stale_after=0)
+        return False
+
+    for _ in range(EMBEDDED_ROUNDS):
+        worker = DatabaseAwareSimpleWorker([queue], connection=queue.connection)
+        worker.work(burst=True, logging_level="WARNING")
+        while not (outcome := attempt(ended_or_requeued, backoff))[0]:
+            time.sleep(outcome[2])  # the database is away: wait for it, then check again
+        if outcome[1]:
+            return
 
 
 def wait_for_workers(scan: Scan, progress: "ProgressPrinter") -> None:
     """Poll until the scan ends; a lost database connection is retried with backoff."""
     backoff = Backoff("scan --wait")
+    queue = Backoff("scan --wait: recovery of lost hosts", service="queue (Redis)")
     state = {"last_recover": time.monotonic(), "warned": False}
 
     def poll() -> bool:
         if Scan.objects.filter(pk=scan.pk, status__in=TERMINAL_SCAN).exists():
             return True
         if time.monotonic() - state["last_recover"] > RECOVER_EVERY:
-            recover_lost(scan)
             state["last_recover"] = time.monotonic()
-            if not state["warned"] and not Worker.count(queue=scans.scan_queue()):
+            try:
+                recover_lost(scan)
+                workers = Worker.count(queue=scans.scan_queue())
+            except QUEUE_ERRORS as exc:  # Redis is away: keep following, say it once
+                queue.failed(exc)
+                return False
+            queue.succeeded()
+            if not state["warned"] and not workers:
                 progress.note("No RQ worker serves the scans queue: start `manage.py rqworker`.")
                 state["warned"] = True
         return False

@@ -1,6 +1,7 @@
 """Kernel-space services: NFS exports (`/etc/exports`, `exportfs -v`), DRBD (`/proc/drbd`) and
 IPVS (`/proc/net/ip_vs`)."""
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 
@@ -126,10 +127,17 @@ def parse_ip_vs(out: ProbeOutput) -> IpvsTable:
 
 
 def _address(protocol: str, text: str) -> str:
-    """`C0A80001:0050` -> `192.168.0.1:80`; a firewall mark (`FWM  10001000`, printed in hex)
-    -> `mark 0x10001000`; other forms (IPv6 in brackets) as they are."""
+    """`C0A80001:0050` -> `192.168.0.1:80`; `[2a02:06b8:0000:...:04c9]:01BB` (IPv6 written out
+    in full, the port in hex as for IPv4) -> `[2a02:6b8:0:...:4c9]:443`; a firewall mark
+    (`FWM  10001000`, printed in hex) -> `mark 0x10001000`; other forms as they are."""
     if protocol == "FWM":
         return f"mark 0x{text}" if re.fullmatch(r"[0-9A-Fa-f]{8}", text) else f"mark {text}"
+    if found := re.fullmatch(r"\[([0-9A-Fa-f:]+)\]:([0-9A-Fa-f]{4})", text):
+        try:
+            address = ipaddress.IPv6Address(found.group(1))
+        except ValueError:
+            return text
+        return f"[{address.compressed}]:{int(found.group(2), 16)}"
     found = re.fullmatch(r"([0-9A-Fa-f]{8}):([0-9A-Fa-f]{4})", text)
     if not found:
         return text

@@ -110,3 +110,10 @@ def test_a_real_ntpd_with_gps_and_pps_drivers_is_a_blocker_and_serves_its_lan():
 def test_a_real_ntpd_client_restricting_default_serves_nobody():
     config = framed("/etc/ntp.conf", "linux-ntp-conf-centos-client.txt")
     assert sync(ps=text(NTPD), ntp_config=config).severity == "info"
+
+
+def test_a_real_hpc_head_nodes_chrony_serving_its_cluster_is_a_warning():
+    config = framed("/etc/chrony.conf", "linux-chrony-conf-hpc-head-node-server.txt")
+    finding = sync(ps=text(CHRONYD), ntp_config=config)
+    assert finding.severity == "warning" and "allow 10.150.0.0/16" in finding.evidence
+    assert hardware(ps=text(CHRONYD), ntp_config=config)[0].severity == "pass"

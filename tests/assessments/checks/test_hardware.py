@@ -140,3 +140,21 @@ def test_no_serial_driver_passes_and_permission_denied_is_unknown():
 
 def test_ports_without_a_process_list_are_unknown():
     assert serial(tty_serial=out(SERIAL, block=0), ps=missing("ps")).severity == "unknown"
+
+
+WIBU = "linux-lsusb-wibu-codemeter-collection.txt"
+
+
+def test_a_real_codemeter_stick_and_a_cp210x_serial_adapter_are_a_blocker():
+    (finding,) = usb(lsusb=out(WIBU), ps=PS)
+    assert finding.severity == "blocker"
+    assert "WIBU-Systems AG (licence dongle (WIBU-Systems CodeMeter / WibuKey))" in finding.title
+    assert "CP210x UART Bridge" in finding.title
+    (stick,) = usb(lsusb=out(WIBU, 1), ps=PS)
+    assert stick.severity == "blocker" and "CmStick" in stick.title
+
+
+def test_a_bluetooth_dongle_is_no_licence_dongle():
+    (finding,) = usb(lsusb=out(WIBU), ps=PS)
+    assert "Bluetooth Dongle" not in finding.title
+    assert "Bluetooth Dongle  [USB device (check what uses it)]" in finding.evidence

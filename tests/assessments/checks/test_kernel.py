@@ -148,3 +148,51 @@ def test_an_unknown_distribution_on_a_newer_kernel_is_a_warning():
 
 def test_no_release_and_no_uname_is_unknown():
     assert userland().severity == "unknown"
+
+
+# -- real outputs (tests/samples/SOURCES.md) ------------------------------------------------
+
+MODULES = "linux-proc-modules-collection.txt"
+
+
+def test_a_real_2_6_nvidia_driver_without_taint_flags_is_a_blocker_by_its_name():
+    (finding,) = modules(proc_modules=out(MODULES, 0), kernel_tainted=text("1\n"))
+    assert finding.severity == "blocker" and finding.title.endswith(": nvidia")
+
+
+def test_real_vmware_workstation_host_modules_are_a_blocker_not_guest_tools():
+    (finding,) = modules(proc_modules=out(MODULES, 1), kernel_tainted=text("1\n"))
+    assert finding.severity == "blocker" and "vmnet (P), vmmon (P)" in finding.title
+
+
+def test_real_nvidia_and_virtualbox_host_modules_are_a_blocker_with_kvm_as_evidence():
+    (finding,) = modules(proc_modules=out(MODULES, 2), kernel_tainted=text("12289\n"))
+    assert finding.severity == "blocker"
+    for name in ("vboxdrv (OE)", "nvidia_uvm (OE)", "nvidia (POE)"):
+        assert name in finding.title
+    assert "KVM modules loaded" in finding.evidence and "aufs" not in finding.title
+
+
+def test_a_real_parallels_guests_tainted_modules_are_info_only():
+    probes = {
+        "proc_modules": out("linux-proc-modules-ubuntu2004-parallels-guest.txt"),
+        "kernel_tainted": text("12289\n"),
+    }
+    (finding,) = modules(**probes)
+    assert finding.severity == "info" and "prl_tg (POE)" in finding.title
+    assert "virtio_net" in finding.title
+
+
+def test_real_lsmod_lines_of_a_drbd_module_are_a_blocker_on_old_and_new_kernels():
+    for block in range(4):
+        probes = {"proc_modules": out("linux-lsmod-drbd-collection.txt", block)}
+        (finding,) = modules(**probes, kernel_tainted=text("0\n"))
+        assert finding.severity == "blocker" and "drbd" in finding.title, block
+
+
+def test_real_old_kernels_without_a_release_file_run_on_a_legacy_node():
+    no_release = text("", rc=1, stderr="cat: /etc/os-release: No such file or directory\n")
+    for block in range(4):
+        uname = out("linux-uname-a-old-kernels-collection.txt", block)
+        finding = userland(os_release=no_release, uname=uname)
+        assert finding.severity == "pass", block

@@ -157,3 +157,23 @@ def test_a_real_exportfs_listing_with_nfsd_mounted_is_a_blocker():
     )
     assert finding.severity == "blocker" and finding.title.endswith(": /home/guests")
     assert "exported: /home/guests 192.168.245.0/24(rw,wdelay" in finding.evidence
+
+
+DRBD_83 = "linux-proc-drbd-83-collection.txt"
+
+
+def test_real_drbd_83_resources_are_a_blocker():
+    for block, count in ((0, "minor 0 (Connected)"), (1, "2 resources"), (3, "SyncSource")):
+        (finding,) = Drbd().evaluate(facts(proc_drbd=out(DRBD_83, block)))
+        assert finding.severity == "blocker" and count in finding.title
+
+
+def test_a_real_drbd_07_file_without_a_version_line_is_a_blocker():
+    (finding,) = Drbd().evaluate(facts(proc_drbd=out(DRBD_83, 4)))
+    assert finding.severity == "blocker" and "version: not shown" in finding.evidence
+
+
+def test_real_ipv6_ipvs_services_are_a_blocker_naming_address_and_decimal_port():
+    (finding,) = Ipvs().evaluate(facts(ip_vs=out("linux-proc-net-ip-vs-ipv6-tunnel.txt")))
+    assert finding.severity == "blocker" and "5 virtual services" in finding.title
+    assert "TCP [2a02:6b8:0:3400:ffff::4c9]:80" in finding.title

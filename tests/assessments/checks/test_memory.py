@@ -87,3 +87,29 @@ def test_namespaced_settings_pass():
 def test_global_network_keys_are_not_settable():
     assert not settable("net.ipv4.tcp_rmem") and settable("net.ipv4.tcp_fin_timeout")
     assert not settable("kernel.panic") and settable("kernel.sem")
+
+
+VPP = "linux-sysctl-d-80-vpp-hugepages.txt"
+
+
+def test_the_vpp_packages_huge_pages_are_a_warning_naming_the_file():
+    conf = framed("/etc/sysctl.d/80-vpp.conf", out(VPP).stdout)
+    finding = one(HugePages, meminfo=out("linux-proc-meminfo-jc.txt"), sysctl_conf=conf)
+    assert finding.severity == "warning" and "vm.nr_hugepages = 1024" in finding.title
+    assert "/etc/sysctl.d/80-vpp.conf: vm.nr_hugepages=1024" in finding.evidence
+
+
+def test_the_vpp_packages_vm_settings_cannot_be_set_in_a_container():
+    finding = one(KernelSettings, sysctl_conf=framed("/etc/sysctl.d/80-vpp.conf", out(VPP).stdout))
+    assert finding.severity == "warning"
+    for key in ("vm.nr_hugepages", "vm.max_map_count", "vm.hugetlb_shm_group"):
+        assert key in finding.title
+    assert "kernel.shmmax" not in finding.title
+
+
+def test_real_reserved_huge_pages_of_a_2_6_18_era_server_are_a_warning():
+    meminfo = out("linux-proc-meminfo-2.6.18-hugepages-2048.txt")
+    finding = one(HugePages, meminfo=meminfo, sysctl_conf=text(""))
+    assert finding.severity == "warning" and finding.title.endswith("HugePages_Total 2048")
+    swap = one(Swap, proc_swaps=text("", 1, "boom\n"), meminfo=meminfo)
+    assert swap.severity == "info" and "SwapTotal" in swap.evidence

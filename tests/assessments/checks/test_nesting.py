@@ -1,5 +1,6 @@
 from assessments.checks.nesting import SourceContainer
 from tests.assessments.parsers.linux.samples import facts, out, text
+from tests.conftest import sample_bytes
 
 CONTAINER = text("/proc/vz\n/proc/user_beancounters\n")
 NODE = text("/proc/vz\n/proc/bc\n/proc/bc/0\n/proc/user_beancounters\n/vz/private\n")
@@ -145,3 +146,33 @@ def test_guest_tools_are_info_to_remove():
 def test_no_guest_tools_pass():
     (finding,) = GuestTools().evaluate(facts(ps=out(DOCKER_PS)))
     assert finding.severity == "pass"
+
+
+def test_a_real_overlay_root_of_a_docker_container_is_told_without_dockerenv():
+    (finding,) = engine(
+        virt_markers=text(""),
+        ps=PLAIN_PS,
+        proc_mounts=out("linux-proc-mounts-grep-overlay-inside-docker.txt"),
+    )
+    assert finding.severity == "warning" and "itself a Docker" in finding.title
+    assert "root file system: overlay / overlay" in finding.evidence
+
+
+def ps_eo(sample: str):
+    """`ps aux` columns cut to the probe's `ps -eo user,pid,args` (COMMAND is the 11th)."""
+    lines = sample_bytes(sample).decode().splitlines()
+    rows = [line.split(None, 10) for line in lines]
+    return text("".join(f"{r[0]} {r[1]} {r[10]}\n" for r in rows if len(r) == 11))
+
+
+def test_lxcfs_of_a_stock_ubuntu_server_runs_no_container():
+    processes = ps_eo("linux-ps-auwwx-ubuntu1804-lxcfs-excerpt.txt")
+    (finding,) = engine(virt_markers=text(""), ps=processes, proc_mounts=MOUNTS)
+    assert finding.severity == "pass"
+
+
+def test_the_monitor_of_a_running_lxc_container_is_an_engine():
+    # The process title LXC sets (a real lxc log: "Set process title to [lxc monitor] ...").
+    ps = text(PLAIN_PS.stdout.decode() + "root 1196 [lxc monitor] /var/lib/lxc seminar2\n")
+    (finding,) = engine(virt_markers=text("/var/lib/lxc\n"), ps=ps, proc_mounts=MOUNTS)
+    assert finding.severity == "blocker" and "LXC" in finding.title

@@ -94,3 +94,24 @@ def test_vpn_daemons_are_a_warning_naming_the_tun_device():
 
 def test_no_vpn_daemon_passes():
     assert one(VpnDaemons, ps=out("linux-ps-user-pid-args-centos7-docker.txt")).severity == "pass"
+
+
+TUN_WG = "linux-ip-d-link-tun-wireguard-collection.txt"
+
+
+def test_a_real_tun_device_in_one_line_output_is_a_warning():
+    for block in (0, 3):
+        (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(TUN_WG, block)))
+        assert finding.severity == "warning" and "tun0 (TUN device)" in finding.title
+
+
+def test_real_wireguard_links_are_a_blocker_whatever_their_name():
+    for block, name in ((1, "wg0"), (2, "kilo0")):
+        (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(TUN_WG, block)))
+        assert finding.severity == "blocker" and finding.title == f"WireGuard interfaces: {name}"
+
+
+def test_a_real_ppp_link_is_a_warning_by_its_link_type():
+    (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out("linux-ip-d-link-ppp0.txt")))
+    assert finding.severity == "warning" and "ppp0 (PPP link)" in finding.title
+    assert "the ppp feature and /dev/ppp" in finding.remediation

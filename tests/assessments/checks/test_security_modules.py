@@ -67,3 +67,17 @@ def test_auditctl_missing_passes_and_denied_is_unknown():
         ).severity
         == "unknown"
     )
+
+
+OLD_AA = "linux-aa-status-ubuntu-910-1010-collection.txt"
+
+
+def test_real_ubuntu_910_to_1010_enforced_profiles_are_a_warning():
+    findings = [AppArmor().evaluate(facts(apparmor=out(OLD_AA, i)))[0] for i in range(3)]
+    assert [f.severity for f in findings] == ["warning"] * 3
+    assert [f.title.split(": ")[1] for f in findings] == [
+        "10 profiles in enforce mode, 2 processes confined",
+        "5 profiles in enforce mode, 1 processes confined",
+        "3 profiles in enforce mode, 0 processes confined",
+    ]
+    assert "/usr/sbin/mysqld" in findings[1].remediation

@@ -354,3 +354,25 @@ def test_a_capture_from_an_older_collector_is_unknown_for_every_check():
     facts = windows(wmic_os=WMIC_OS, reg_product_options=SERVER)
     for check in (WindowsDrivers(), WindowsRoles(), WindowsDevices(), WindowsMacAddresses()):
         assert set(severities(check.evaluate(facts))) == {"unknown"}, check.id
+
+
+HYPERV = sample("windows-sc-query-state-all-win10-hyperv-vmware-excerpt.txt")
+
+
+def test_a_real_hyperv_host_blocks_and_vmwares_dhcp_service_is_no_dhcp_server():
+    (finding,) = roles(sc_services=HYPERV)
+    assert finding.severity == Severity.BLOCKER
+    assert "vmms" in finding.title and "vmcompute" in finding.title
+    assert "DHCP" not in finding.title and "VMnetDHCP" not in finding.evidence
+
+
+def test_vmwares_usb_arbitration_service_is_no_dongle_software():
+    (finding,) = devices(usb_devices=USB_XP, sc_services=HYPERV)
+    assert finding.severity == Severity.INFO and "VMUSBArb" not in finding.evidence
+
+
+def test_a_bluetooth_adapter_named_dongle_is_no_licence_key():
+    # The product name a real Linux lsusb printed for this adapter (tests/samples, WIBU file).
+    bluetooth = ("Cambridge Silicon Radio, Ltd Bluetooth Dongle", "USB\\VID_0A12&PID_0001\\5&1")
+    (finding,) = devices(usb_devices=usb(bluetooth))
+    assert finding.severity != Severity.BLOCKER and "licence" not in finding.title

@@ -148,3 +148,28 @@ def test_no_exit_status_at_the_deadline_is_a_timeout():
     with pytest.raises(CollectError) as caught:
         result(t, deadline=spent)
     assert caught.value.error_class == ErrorClass.TIMEOUT
+
+
+def flooded(count: int) -> Transcript:
+    empty = ProbeOutput(b"", b"", 0)
+    floods = (frame(TOKEN, f"x{n}", empty) for n in range(count))
+    return transcript(frame(TOKEN, "uname", ProbeOutput(b"Linux h\n", rc=0)), *floods)
+
+
+def test_a_flood_of_frames_not_asked_for_fails_the_host_in_words():
+    with pytest.raises(CollectError) as caught:
+        to_result(target(), flooded(3000), TOKEN, "ssh", "kex=x", frozenset({"uname", "df"}))
+    assert caught.value.error_class == ErrorClass.PROTOCOL_ERROR
+    assert not caught.value.retryable  # the host would flood again
+    assert "the host sent 3,001 frames for 2 probes sent; frame 'x0' was not asked for" in (
+        caught.value.detail
+    )
+
+
+def test_the_sessions_bound_is_the_probes_its_script_frames():
+    from assessments.collectors.ssh_common import default_script
+    from assessments.probes import LINUX
+    from assessments.probes.script import framed_probes
+
+    assert framed_probes(default_script(False, TOKEN)) == frozenset(LINUX)
+    assert framed_probes("echo hi\n") == frozenset()

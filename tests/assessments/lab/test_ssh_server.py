@@ -77,9 +77,17 @@ def scan(lab, name: str) -> tuple[dict, int, bytes]:
 def test_it_answers_the_probe_script_byte_exact(lab):
     probes, status, _ = scan(lab, "selinux")
     assert status == 0
-    assert set(probes) == set(lab.host("selinux").probes)
-    for probe_id, out in lab.host("selinux").probes.items():
-        assert probes[probe_id] == out, probe_id
+    assert set(probes) == set(LINUX)
+    for probe_id in LINUX:
+        assert probes[probe_id] == lab.host("selinux").probes[probe_id], probe_id
+
+
+def test_it_answers_only_the_probes_the_script_asked_for(lab):
+    token = new_token()
+    script = build_linux_script([LINUX["uname"], LINUX["df"]], use_sudo=False, token=token)
+    with connect(lab, "clean") as client:
+        data, _ = run_script(client, script)
+    assert set(parse_framed(data, token)) == {"uname", "df"}
 
 
 def test_it_names_itself_in_uname(lab):

@@ -161,3 +161,20 @@ def test_every_benign_outcome_is_documented_with_its_probe(probe):
         assert any(meaning in row and (f"`{probe.id}`" in row or "every" in row) for row in rows), (
             f"{DOCS[probe.os_family]} lists no '{meaning}' row naming {probe.id}"
         )
+
+
+@pytest.mark.parametrize(
+    ("probe", "out"),
+    [
+        ("df", ProbeOutput(b"\xff" * 1000, b"", 0)),
+        ("getfattr", ProbeOutput(b"\xff" * 1000, b"", None, truncated=True)),  # partial probe
+    ],
+)
+def test_a_usable_output_is_judged_without_decoding_it(monkeypatch, probe, out):
+    from assessments.probes import outcomes
+
+    def no_decode(raw, *args):
+        raise AssertionError("decoded")  # 32 MiB of bytes decode to up to 224 MiB of text
+
+    monkeypatch.setattr(outcomes, "decode", no_decode)
+    assert judge(LINUX[probe], out).state == State.USABLE

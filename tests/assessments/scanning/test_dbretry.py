@@ -9,7 +9,7 @@ from django.db import OperationalError
 from rq import Queue
 
 from assessments.scanning import dbretry, workers
-from assessments.scanning.dbretry import Backoff, attempt
+from assessments.scanning.dbretry import Backoff, attempt, retry
 
 
 def test_backoff_doubles_up_to_the_cap_and_starts_over_after_a_success():
@@ -45,6 +45,36 @@ def test_attempt_turns_a_connection_error_into_a_delay_and_lets_bugs_through():
     assert attempt(lambda: 42, backoff, fresh=False) == (True, 42, 0.0)
     with pytest.raises(ZeroDivisionError):
         attempt(lambda: 1 / 0, backoff, fresh=False)
+
+
+def test_retry_runs_a_step_again_after_a_lost_connection(monkeypatch):
+    monkeypatch.setattr(dbretry, "drop_connections", lambda: None)
+    answers: list[object] = [OperationalError("the connection is lost"), "saved"]
+    sleeps: list[float] = []
+
+    def step() -> object:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert retry(step, "save", sleep=sleeps.append) == "saved"
+    assert sleeps == [0.5]
+
+
+def test_retry_gives_up_after_its_time_and_lets_bugs_through_at_once(monkeypatch):
+    monkeypatch.setattr(dbretry, "drop_connections", lambda: None)
+    sleeps: list[float] = []
+
+    def lost() -> None:
+        raise OperationalError("the connection is lost")
+
+    with pytest.raises(OperationalError):
+        retry(lost, "save", give_up_after=4.0, sleep=sleeps.append)
+    assert sleeps == [0.5, 1.0, 2.0]  # the next wait (4 s) would pass the 4 s allowed
+    with pytest.raises(ZeroDivisionError):
+        retry(lambda: 1 / 0, "save", sleep=sleeps.append)
+    assert len(sleeps) == 3
 
 
 def test_rqworker_uses_the_database_aware_worker():

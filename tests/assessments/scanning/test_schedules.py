@@ -160,3 +160,56 @@ def test_it_dispatches_from_the_scheduler_command(host):
     make_schedule(next_run=datetime.now(UTC) - timedelta(minutes=1))
     call_command("scheduler", "--once")
     assert Scan.objects.filter(trigger=ScanTrigger.SCHEDULE).count() == 1
+
+
+def test_the_scheduler_command_recovers_hosts_stale_for_its_stale_after(host, monkeypatch):
+    from assessments.management.commands import scheduler
+
+    seen: list[float] = []
+    monkeypatch.setattr(
+        scheduler, "recover_lost", lambda stale_after: seen.append(stale_after) or {}
+    )
+    call_command("scheduler", "--once", "--stale-after", "45")
+    assert seen == [45.0]
+
+
+def test_the_scheduler_command_refuses_a_stale_after_shorter_than_three_heartbeats(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="at least 30 seconds"):
+        call_command("scheduler", "--once", "--stale-after", "20")
+
+
+def test_the_scheduler_logs_a_redis_outage_once_and_its_end_once(
+    transactional_db, redis_down, monkeypatch, caplog
+):
+    import logging
+
+    import fakeredis
+    from rq import Queue
+
+    from assessments.management.commands import scheduler
+
+    Host.objects.create(name="web1", address="192.0.2.1")
+    scans.start_scan({"all": True}, enqueue=False)  # as if Redis had been down at its commit
+    Scan.objects.update(created=datetime.now(UTC) - timedelta(minutes=10))  # orphaned by now
+    back = Queue("scans", connection=fakeredis.FakeRedis())
+    stop, ticks = threading.Event(), []
+    real_dispatch = schedules.dispatch_due
+
+    def counting_dispatch(now=None):
+        ticks.append(1)
+        if len(ticks) == 4:  # Redis is back for the fourth tick
+            monkeypatch.setattr(scans, "scan_queue", lambda: back)
+            stop.set()
+        return real_dispatch(now)
+
+    monkeypatch.setattr(schedules, "dispatch_due", counting_dispatch)
+    with caplog.at_level(logging.INFO):
+        scheduler.run_loop(stop, interval=0.01)
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [level for level, _ in lines] == ["WARNING", "WARNING", "WARNING"]
+    assert "queue (Redis) unavailable" in lines[0][1]
+    assert "re-queueing 1 hosts" in lines[1][1]
+    assert "queue (Redis) reachable again after 3 retries" in lines[2][1]
+    assert len(back.get_job_ids()) == 1

@@ -71,3 +71,14 @@ def test_every_size_on_the_page_is_binary_with_one_decimal(viewer_client):
     _, html = page(viewer_client)
     assert "18.6 GiB" in html and "100.0 GiB" in html
     assert " GB" not in html
+
+
+def test_the_intro_counts_only_hosts_a_completed_scan_judged(viewer_client):
+    TargetNode.objects.create(name="vz", os_family="linux")
+    make_scan_result(make_host(name="ok"), [])
+    make_scan_result(make_host(name="down"), [], status="failed", error_class="unreachable")
+    make_host(name="new")
+    context, html = page(viewer_client)
+    assert (context["judged"], context["not_judged"], context["never_scanned"]) == (1, 1, 1)
+    assert "Which of the 1 host judged by a completed scan" in html
+    assert "(1 whose last scan did not complete and 1 never scanned: not judged" in html

@@ -258,7 +258,7 @@ def test_destinations_read_no_capture_and_their_queries_do_not_grow(viewer_clien
     many = len(captured.captured_queries)
     assert few == many <= 10, f"{few} queries with 3 hosts, {many} with 30"
     assert not any("assessments_capture" in q["sql"] for q in captured.captured_queries)
-    assert response.context["scanned"] == 30
+    assert response.context["judged"] == 30
 
 
 def test_an_operator_creates_a_schedule_with_its_next_run(operator_client, fleet):
@@ -435,11 +435,21 @@ def test_an_operator_scans_the_hosts_the_filters_select(
     assert scan.selection == {"hosts": ["fleet-001"]}
 
 
-def test_without_filters_it_scans_all_hosts(
+def test_without_filters_it_asks_first_as_scan_all_hosts_does(operator_client, fleet):
+    before = Scan.objects.count()
+    response = operator_client.post(reverse("scan-filtered"))
+    assert response.status_code == 200
+    assert "3 enabled hosts" in response.content.decode()
+    assert Scan.objects.count() == before
+
+
+def test_the_confirm_of_an_unfiltered_scan_scans_all_hosts(
     operator_client, fleet, django_capture_on_commit_callbacks
 ):
+    page = operator_client.post(reverse("scan-filtered")).content.decode()
+    assert f'action="{reverse("scan-start")}"' in page and 'name="confirm" value="1"' in page
     with django_capture_on_commit_callbacks(execute=False):
-        operator_client.post(reverse("scan-filtered"))
+        operator_client.post(reverse("scan-start"), {"all_hosts": "on", "confirm": "1"})
     assert Scan.objects.latest("pk").selection == {"all": True}
 
 

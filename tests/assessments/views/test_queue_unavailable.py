@@ -50,8 +50,16 @@ def test_rescanning_a_host_says_queue_unavailable(operator_client, redis_down):
 
 def test_scanning_the_filtered_hosts_says_queue_unavailable(operator_client, redis_down):
     make_host("web1")
-    _, page = followed(operator_client, reverse("scan-filtered"), {})
+    _, page = followed(operator_client, reverse("scan-filtered"), {"q": "web1"})
     assert NOTICE in page
+
+
+def test_a_bulk_rescan_says_queue_unavailable(operator_client, redis_down):
+    host = make_host("web1")
+    scan, page = followed(
+        operator_client, reverse("host-bulk"), {"host": [host.pk], "bulk-action": "rescan"}
+    )
+    assert NOTICE in page and f"Scan #{scan.pk} of 1 host started." in page
 
 
 def test_uploading_a_capture_says_queue_unavailable(operator_client, redis_down, monkeypatch):
@@ -68,3 +76,30 @@ def test_uploading_a_capture_says_queue_unavailable(operator_client, redis_down,
         operator_client, reverse("capture-upload"), {"host": host.pk, "capture": upload}
     )
     assert NOTICE in page
+
+
+def test_a_redis_that_never_answers_gives_queue_unavailable_within_seconds(
+    operator_client, redis_blackhole
+):
+    import threading
+    import time
+
+    make_host("web1", groups=("web",))
+    from fleet.models import HostGroup
+
+    group = HostGroup.objects.get(name="web")
+    answered: list[tuple[float, str]] = []
+
+    def start() -> None:
+        started = time.monotonic()
+        response = operator_client.post(reverse("scan-start"), {"groups": [group.pk]}, follow=True)
+        answered.append((time.monotonic() - started, response.content.decode()))
+
+    thread = threading.Thread(target=start, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    assert answered, "the request was still waiting for Redis after 30 s"
+    seconds, page = answered[0]
+    assert NOTICE in page
+    print(f"answered in {seconds:.1f} s")
+    assert seconds < 10  # 1 s timeouts; 1.9 s here (redis-py retries once or twice)

@@ -137,14 +137,46 @@ def test_an_operator_creates_and_deletes_a_wave(operator_client, waves):
     assert wave.target_date == datetime.date(2027, 6, 30)
     response = operator_client.post(reverse("wave-list"), {"name": "wave-3"})
     assert response.status_code == 200 and response.context["form"].errors
-    operator_client.post(reverse("wave-delete", args=[wave.pk]))
+    operator_client.post(reverse("wave-delete", args=[wave.pk]), {"confirm": "1"})
     assert not Wave.objects.filter(name="wave-3").exists()
+
+
+def test_deleting_a_wave_first_asks_naming_how_many_hosts_are_in_it(operator_client, waves):
+    url = reverse("wave-delete", args=[waves["first"].pk])
+    response = operator_client.get(url)
+    assert response.status_code == 200
+    assert "2 hosts are in wave-1 (target date 2027-03-01)" in response.content.decode()
+    assert 'name="confirm" value="1"' in response.content.decode()
+    assert Wave.objects.filter(pk=waves["first"].pk).exists()
+
+
+def test_a_delete_post_without_the_confirm_deletes_nothing(operator_client, waves):
+    url = reverse("wave-delete", args=[waves["first"].pk])
+    response = operator_client.post(url)
+    assert response.status_code == 200
+    assert "Delete wave wave-1?" in response.content.decode()
+    assert Wave.objects.filter(pk=waves["first"].pk).exists()
+
+
+def test_a_confirmed_delete_leaves_its_hosts_in_no_wave_and_says_how_many(operator_client, waves):
+    url = reverse("wave-delete", args=[waves["first"].pk])
+    response = operator_client.post(url, {"confirm": "1"}, follow=True)
+    assert not Wave.objects.filter(name="wave-1").exists()
+    assert Host.objects.filter(name__startswith="in-1", wave__isnull=True).count() == 2
+    assert "Wave wave-1 deleted; 2 hosts are now in no wave." in response.content.decode()
+
+
+def test_the_waves_list_links_to_the_confirm_page_instead_of_deleting(operator_client, waves):
+    body = operator_client.get(reverse("wave-list")).content.decode()
+    assert f'href="{reverse("wave-delete", args=[waves["first"].pk])}"' in body
+    assert f'action="{reverse("wave-delete", args=[waves["first"].pk])}"' not in body
 
 
 def test_a_viewer_cannot_create_or_delete_a_wave(viewer_client, waves):
     assert viewer_client.post(reverse("wave-list"), {"name": "wave-x"}).status_code == 403
     url = reverse("wave-delete", args=[waves["first"].pk])
-    assert viewer_client.post(url).status_code == 403
+    assert viewer_client.post(url, {"confirm": "1"}).status_code == 403
+    assert viewer_client.get(url).status_code == 403
     assert Wave.objects.count() == 2
 
 
@@ -179,3 +211,8 @@ def test_the_waves_page_queries_do_not_grow_with_the_hosts(viewer_client, waves)
     for number in range(27):
         make_host(name=f"more-{number}", wave=waves["first" if number % 2 else "second"])
     assert queries_for(viewer_client, reverse("wave-list")) == few
+
+
+def test_the_waves_list_offers_operators_a_placement_proposal_per_wave(operator_client, waves):
+    body = operator_client.get(reverse("wave-list")).content.decode()
+    assert f'href="{reverse("placement")}?wave={waves["first"].pk}"' in body

@@ -91,3 +91,16 @@ def test_restrict_default_and_loopback_lines_serve_nobody():
     config = parse_ntp_config(framed("/etc/ntp.conf", "linux-ntp-conf-centos-client.txt"))
     assert len(config.sources("ntpd")) == 6
     assert config.serving("ntpd") == [] and config.reference_clocks("ntpd") == []
+
+
+def test_a_real_head_node_chrony_conf_serves_its_cluster_from_its_own_clock():
+    config = parse_ntp_config(
+        framed("/etc/chrony.conf", "linux-chrony-conf-hpc-head-node-server.txt")
+    )
+    assert [d.words for d in config.serving("chronyd")] == [("allow", "10.150.0.0/16")]
+    assert [d.words[1] for d in config.sources("chronyd")] == [
+        "ntp1.tue.nl",
+        "ntp2.tue.nl",
+        "10.150.255.253",
+    ]
+    assert config.reference_clocks("chronyd") == []

@@ -110,3 +110,11 @@ def test_it_finds_serial_consoles_by_name_and_by_io_address():
         text("ro console=tty0 console=uart,io,0x2f8,115200n8 console=ttyS0,115200n8\n")
     )
     assert cmdline.consoles == ("tty0", "ttyS1", "ttyS0")
+
+
+def test_it_reads_a_real_lsusb_with_a_nameless_device_and_a_dongle_without_a_product_name():
+    devices = parse_lsusb(out("linux-lsusb-wibu-codemeter-collection.txt")).devices
+    assert len(devices) == 17
+    by_id = {device.id: device for device in devices}
+    assert by_id["1742:1302"].name == "" and by_id["064f:2af9"].name == "WIBU-Systems AG"
+    assert by_id["10c4:ea60"].name == "CP210x UART Bridge / myAVR mySmartUSB light"

@@ -64,3 +64,13 @@ def test_it_splits_the_kernel_command_line_and_drops_init_arguments():
 
 def test_it_reads_version_numbers():
     assert version_of("3.10.0-1062.el7") == (3, 10, 0) and version_of("squeeze/sid") == ()
+
+
+def test_it_reads_real_uname_lines_of_rhel_5_debian_6_and_ubuntu_8_04():
+    read = [parse_uname(out("linux-uname-a-old-kernels-collection.txt", i)) for i in range(4)]
+    assert [(u.version, u.machine) for u in read] == [
+        ((2, 6, 18), "x86_64"),
+        ((2, 6, 18), "i686"),
+        ((2, 6, 32), "x86_64"),
+        ((2, 6, 24), "x86_64"),
+    ]

@@ -94,12 +94,12 @@ UDP  [2001:0db8:0000:0000:0000:0000:0000:0001]:0035 rr
 """
 
 
-def test_it_reads_ipvs_virtual_services_and_decodes_ipv4():
+def test_it_reads_ipvs_virtual_services_and_decodes_their_addresses():
     table = parse_ip_vs(text(IP_VS))
     assert [(s.protocol, s.address) for s in table.services] == [
         ("TCP", "192.168.0.1:80"),
         ("FWM", "mark 0x00000001"),
-        ("UDP", "[2001:0db8:0000:0000:0000:0000:0000:0001]:0035"),
+        ("UDP", "[2001:db8::1]:53"),
     ]
 
 
@@ -137,4 +137,36 @@ def test_it_reads_exportfs_v_with_world_tabs_and_padded_paths():
         ("/nfs", "<world>"),
         ("/home/guests", "192.168.245.0/24"),
         ("/data/test", "172.16.0.30"),
+    ]
+
+
+DRBD_83 = "linux-proc-drbd-83-collection.txt"
+
+
+def test_it_reads_real_drbd_83_files_with_srcversion_git_hash_and_sync_lines():
+    read = [parse_drbd(out(DRBD_83, i)) for i in range(4)]
+    assert [d.version for d in read] == ["8.3.7", "8.3.7", "8.3.8", "8.3.11"]
+    assert [[(r.minor, r.state) for r in d.resources] for d in read] == [
+        [(0, "Connected")],
+        [(0, "Connected"), (1, "Connected")],
+        [(0, "SyncSource")],
+        [(0, "SyncSource")],
+    ]
+    assert all(d.lists_resources for d in read)
+
+
+def test_a_real_drbd_07_file_has_no_version_line_and_an_unconfigured_minor():
+    drbd = parse_drbd(out(DRBD_83, 4))
+    assert drbd.version == "" and drbd.lists_resources
+    assert [(r.minor, r.state) for r in drbd.resources] == [(0, "Connected")]
+
+
+def test_it_reads_real_ipv6_virtual_services_with_their_ports_in_decimal():
+    table = parse_ip_vs(out("linux-proc-net-ip-vs-ipv6-tunnel.txt"))
+    assert [(s.protocol, s.address, s.scheduler) for s in table.services] == [
+        ("TCP", "[2a02:6b8:0:3400:ffff::4c9]:80", "wrr"),
+        ("TCP", "[2a02:6b8::144]:443", "wrr"),
+        ("UDP", "141.8.146.123:553", "wrr"),
+        ("TCP", "93.158.134.37:110", "wrr"),
+        ("TCP", "178.154.170.241:443", "wrr"),
     ]

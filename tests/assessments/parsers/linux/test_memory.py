@@ -65,3 +65,23 @@ def test_it_lets_the_last_file_win_and_normalises_keys():
 
 def test_it_reads_no_sysctl_file_as_no_setting():
     assert parse_sysctl_conf(text("")).settings == []
+
+
+VPP = "linux-sysctl-d-80-vpp-hugepages.txt"
+
+
+def test_it_reads_the_vpp_packages_sysctl_file_without_spaces_and_its_commented_key():
+    body = framed("/etc/sysctl.d/80-vpp.conf", out(VPP).stdout)
+    conf = parse_sysctl_conf(text(body.decode()))
+    assert [(s.key, s.value) for s in conf.settings] == [
+        ("vm.nr_hugepages", "1024"),
+        ("vm.max_map_count", "3096"),
+        ("vm.hugetlb_shm_group", "0"),
+    ]
+    assert conf.files == ["/etc/sysctl.d/80-vpp.conf"]
+
+
+def test_it_reads_a_real_2_6_18_era_meminfo_with_reserved_huge_pages():
+    info = parse_meminfo(out("linux-proc-meminfo-2.6.18-hugepages-2048.txt"))
+    assert (info.get("HugePages_Total"), info.get("HugePages_Free")) == (2048, 735)
+    assert info.get("MemAvailable") is None and info.get("SwapTotal") == 2031608

@@ -108,3 +108,38 @@ def test_it_keeps_options_and_install_lines_but_not_aliases_or_blacklists():
 def test_no_module_configuration_is_empty():
     config = parse_modules_config(text(""))
     assert (config.settings, config.files) == ([], [])
+
+
+# -- real outputs (tests/samples/SOURCES.md) ------------------------------------------------
+
+MODULES = "linux-proc-modules-collection.txt"
+
+
+def test_it_reads_a_2_6_kernels_modules_where_a_proprietary_driver_carries_no_flag():
+    modules = parse_proc_modules(out(MODULES, 0))
+    assert [m.name for m in modules][-1] == "nvidia" and {m.flags for m in modules} == {""}
+
+
+def test_it_reads_the_p_flag_before_a_trailing_blank():
+    assert [(m.name, m.flags) for m in parse_proc_modules(out(MODULES, 1))] == [
+        ("vmnet", "P"),
+        ("vmmon", "P"),
+    ]
+
+
+def test_it_reads_a_double_spaced_paste_with_oe_and_poe_modules():
+    modules = {m.name: m.flags for m in parse_proc_modules(out(MODULES, 2))}
+    assert len(modules) == 139
+    assert (modules["nvidia"], modules["nvidia_uvm"], modules["vboxdrv"]) == ("POE", "OE", "OE")
+
+
+def test_it_reads_a_parallels_guests_modules_and_their_poe_flags():
+    modules = parse_proc_modules(out("linux-proc-modules-ubuntu2004-parallels-guest.txt"))
+    assert len(modules) == 81
+    assert [m.name for m in modules if m.flags == "POE"] == [
+        "prl_fs_freeze",
+        "prl_fs",
+        "prl_eth",
+        "prl_vid",
+        "prl_tg",
+    ]

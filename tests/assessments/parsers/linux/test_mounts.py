@@ -92,3 +92,9 @@ def test_a_missing_mountinfo_is_absent_as_a_missing_file():
 def test_it_reads_fstab_without_comments():
     entries = parse_fstab(text("# comment\nUUID=abc / ext4 defaults,usrquota 0 1\n\n"))
     assert [(e.target, e.options) for e in entries] == [("/", ("defaults", "usrquota"))]
+
+
+def test_it_reads_a_real_overlay_root_of_a_docker_container_with_its_long_options():
+    (root,) = parse_proc_mounts(out("linux-proc-mounts-grep-overlay-inside-docker.txt"))
+    assert (root.target, root.fstype, root.kind) == ("/", "overlay", Kind.OVERLAY)
+    assert "upperdir=/var/lib/docker/overlay2/9adda346" in root.line

@@ -58,3 +58,28 @@ def test_it_reads_no_state_and_the_probes_note():
         text("# p2c: xfrm_user and af_key are not loaded: no IPsec state (not listed)\n")
     )
     assert skipped.states == [] and skipped.note.startswith("xfrm_user and af_key")
+
+
+TUN_WG = "linux-ip-d-link-tun-wireguard-collection.txt"
+
+
+def test_it_reads_a_real_one_line_tun_device_with_backslash_separators():
+    (link,) = parse_ip_link(out(TUN_WG, 0)).links
+    assert (link.name, link.link_type, link.kind, link.tun_mode) == ("tun0", "none", "tun", "tun")
+
+
+def test_it_reads_real_wireguard_and_persistent_tun_links():
+    kinds = [
+        [(link.name, link.kind, link.tun_mode) for link in parse_ip_link(out(TUN_WG, i)).links]
+        for i in (1, 2, 3)
+    ]
+    assert kinds == [
+        [("wg0", "wireguard", "")],
+        [("kilo0", "wireguard", "")],
+        [("tun0", "tun", "tun")],
+    ]
+
+
+def test_it_reads_a_real_ppp_link_whose_detail_kind_is_ppp():
+    (link,) = parse_ip_link(out("linux-ip-d-link-ppp0.txt")).links
+    assert (link.name, link.link_type, link.flags[0]) == ("ppp0", "ppp", "POINTOPOINT")

@@ -55,3 +55,35 @@ def test_the_stock_task_never_rule_is_not_an_effective_rule():
 def test_it_reads_the_old_list_rules_format():
     rules = parse_auditctl(out(AUDIT, block=3)).effective
     assert rules[0] == "LIST_RULES: exit,always watch=/etc/passwd perm=rwa key=password-file"
+
+
+OLD_AA = "linux-aa-status-ubuntu-910-1010-collection.txt"
+
+
+def test_it_reads_real_ubuntu_910_status_with_processes_in_each_mode():
+    status = parse_aa_status(out(OLD_AA, 0))
+    assert status.loaded
+    assert (
+        status.count("profiles in enforce mode"),
+        status.count("profiles in complain mode"),
+    ) == (
+        10,
+        1,
+    )
+    assert status.names["processes in enforce mode"] == [
+        "/sbin/dhclient3 (2270)",
+        "/usr/sbin/cupsd (1683)",
+    ]
+    assert status.names["processes in complain mode"] == ["/usr/sbin/ntpd (2627)"]
+
+
+def test_it_reads_real_status_pasted_without_its_module_line():
+    mysql, desktop = parse_aa_status(out(OLD_AA, 1)), parse_aa_status(out(OLD_AA, 2))
+    assert not mysql.loaded and mysql.names["profiles in enforce mode"][-1] == "/usr/sbin/mysqld"
+    assert (
+        desktop.count("profiles in enforce mode"),
+        desktop.count("processes in enforce mode"),
+    ) == (
+        3,
+        0,
+    )

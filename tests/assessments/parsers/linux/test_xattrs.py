@@ -33,3 +33,17 @@ def test_output_cut_by_the_collector_is_incomplete():
 def test_capabilities_are_their_own_kind():
     assert kind_of("security.capability") == "capability"
     assert kind_of("trusted.glusterfs.volume-id") == "trusted"
+
+
+def test_it_reads_no_further_than_twice_the_probes_line_limit():
+    files = b"".join(b"# file: srv/f%d\nuser.x=1\n\n" % n for n in range(100_000))
+    scan = parse_getfattr(ProbeOutput(files, b"", 0))
+    assert len(scan.files) < 15_000  # 40,000 lines of 3 per file, not 100,000 files
+    assert "more than 40,000 lines" in scan.incomplete
+
+
+def test_output_of_exactly_the_lines_allowed_is_complete():
+    lines = b"# file: srv/f\n" + b"user.x=1\n" * 39_999
+    assert parse_getfattr(ProbeOutput(lines, b"", 0)).incomplete == ""
+    longer = parse_getfattr(ProbeOutput(lines + b"user.y=1\n", b"", 0))
+    assert "more than 40,000 lines" in longer.incomplete

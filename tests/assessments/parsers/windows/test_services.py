@@ -51,3 +51,15 @@ def test_an_sc_error_is_not_data():
     out = ProbeOutput(b"[SC] OpenSCManager FAILED 1722:\r\n\r\nThe RPC server is unavailable.\r\n")
     with pytest.raises(ProbeUnavailable, match="1722"):
         parse_sc_services(out)
+
+
+HYPERV = "windows-sc-query-state-all-win10-hyperv-vmware-excerpt.txt"
+
+
+def test_it_reads_a_real_english_list_with_a_service_name_holding_blanks():
+    listed = parse_sc_services(sample(HYPERV))
+    assert len(listed.services) == 15
+    assert listed.get("vmms").running and listed.get("vmcompute").running
+    assert not listed.get("vmicheartbeat").running
+    assert listed.get("VMware NAT Service").running
+    assert listed.get("DHCPServer") is None and listed.get("VMnetDHCP").running
