@@ -161,3 +161,25 @@ def filter_querystring(params: Any) -> str:
         if key not in FILTER_KEYS or not kept.get(key):
             del kept[key]
     return str(kept.urlencode())
+
+
+class FindingFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    """Filters of a list of findings (the API's `/findings/`): each narrows the findings
+    themselves, where the hosts list's `restriction` and `severity` select hosts."""
+
+    restriction = django_filters.ChoiceFilter(
+        choices=RESTRICTION_CHOICES, label="Restriction class"
+    )
+    severity = django_filters.ChoiceFilter(choices=SEVERITY_CHOICES, label="Severity")
+    check = django_filters.CharFilter(field_name="check_id", label="Check id")
+    waived = django_filters.BooleanFilter(label="Waived")
+    host = django_filters.NumberFilter(field_name="host_id", label="Host id")
+
+    class Meta:
+        model = Finding
+        fields: list[str] = []
+
+
+# The hosts list's filters that also make sense on findings (restriction and severity are the
+# findings' own there).
+FINDING_HOST_KEYS = tuple(key for key in FILTER_KEYS if key not in ("restriction", "severity"))

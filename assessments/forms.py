@@ -10,6 +10,7 @@ from django import forms
 
 from assessments.checks.restrictions import RESTRICTIONS
 from assessments.models import ScanSchedule, Waiver
+from assessments.scanning.schedules import next_run
 from fleet.models import Host, HostGroup, TargetNode, Wave
 
 MAX_CAPTURE_BYTES = 50 * 1024 * 1024
@@ -267,6 +268,17 @@ class ScheduleForm(forms.ModelForm):  # type: ignore[type-arg]
                 "Not a valid cron expression: minute hour day month weekday."
             )
         return cron
+
+    def save_with(self, selection: dict[str, Any], user: Any = None) -> ScanSchedule:
+        """Save with its selection (a SelectionForm's); the creator is recorded once, the
+        next run computed (none while disabled)."""
+        saved: ScanSchedule = self.save(commit=False)
+        saved.selection = selection
+        if saved.created_by_id is None and user is not None and user.is_authenticated:
+            saved.created_by = user
+        saved.next_run = next_run(saved) if saved.enabled else None
+        saved.save()
+        return saved
 
 
 class CaptureUploadForm(forms.Form):

@@ -112,3 +112,16 @@ class CredentialAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         if commit:
             credential.save()
         return credential
+
+
+class TokenForm(forms.Form):
+    """A new API token on the user's account page."""
+
+    name = forms.CharField(max_length=100, required=False, help_text="What the token is for.")
+    expires_days = forms.IntegerField(
+        min_value=1,
+        max_value=3650,
+        required=False,
+        label="Expires after (days)",
+        help_text="Empty: never expires (revoke it here when it is no longer needed).",
+    )

@@ -334,3 +334,39 @@ def _db_value(model: type[models.Model], name: str, value: object) -> Any:
     field = model._meta.get_field(name)
     assert isinstance(field, models.Field)
     return field.get_db_prep_save(value, connection)
+
+
+class ApiToken(models.Model):
+    """A user's key to the REST API (docs/api.md), stored as a SHA-256 digest.
+
+    The key is 32 random bytes, so a fast digest is enough: there is nothing to guess. It is
+    shown once, when it is made; afterwards only its `prefix` (which finds the row) is shown.
+    A revoked or expired token authenticates nobody; it stays listed for the audit trail.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True, help_text="What the token is for.")
+    prefix = models.CharField(max_length=16, db_index=True, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(null=True, blank=True)
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    def is_active(self, now: datetime) -> bool:
+        return self.revoked is None and (self.expires is None or self.expires > now)
+
+    def status(self, now: datetime) -> str:
+        if self.revoked is not None:
+            return "revoked"
+        if self.expires is not None and self.expires <= now:
+            return "expired"
+        return "active"

@@ -6,6 +6,7 @@ SQLite under var/, the embedded queue, a development secret generated once into 
 
 import base64
 import os
+import re
 import secrets
 import warnings
 import zoneinfo
@@ -52,6 +53,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Login throttling; its admin pages are registered by fleet/admin.py, for admins only.
     "axes",
     "fleet",
@@ -221,6 +225,59 @@ AXES_ENABLE_ADMIN = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# The REST API (docs/api.md): tokens or the session, the pages' roles, one error body.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE") or "1200/minute"
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day|[smhd])", API_THROTTLE_RATE):
+    raise ConfigurationError(
+        f"API_THROTTLE_RATE must read N/second, N/minute, N/hour or N/day, "
+        f"not {API_THROTTLE_RATE!r}"
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its `WWW-Authenticate: Token` makes an anonymous request a 401, not a 403.
+        "p2c.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["p2c.api.permissions.HasRole"],
+    "DEFAULT_THROTTLE_CLASSES": ["p2c.api.throttling.PerToken"],
+    "DEFAULT_PAGINATION_CLASS": "p2c.api.pagination.Cursor",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "p2c.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # `?format=` is no renderer switch: a parameter of that name keeps its own meaning (an
+    # import's input format); JSON or the browsable API follow the Accept header.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "P2C readiness API",
+    "DESCRIPTION": "Hosts, findings, scans and exports of the P2C readiness dashboard. "
+    "Authenticate with `Authorization: Token <key>`; see docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["p2c.api.permissions.HasRole"],
+    "SERVE_AUTHENTICATION": [
+        "p2c.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI's files come from drf-spectacular-sidecar: air-gapped fleets, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ScanStatusEnum": "assessments.choices.ScanStatus",
+        "HostScanStatusEnum": "assessments.choices.HostScanStatus",
+    },
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE") or "UTC"

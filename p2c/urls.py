@@ -30,6 +30,7 @@ urlpatterns = [
         include((admin_role_only(django_rq_urls.urlpatterns), django_rq_urls.app_name)),
     ),
     path("admin/", admin.site.urls),
+    path("api/", include(("p2c.api.urls", "api"))),
     path("", include("fleet.urls")),
     path("", include("assessments.urls")),
 ]

@@ -67,3 +67,39 @@ def operator_client(client, operator):  # type: ignore[no-untyped-def]
 def admin_client_role(client, admin_user):  # type: ignore[no-untyped-def]
     client.force_login(admin_user)
     return client
+
+
+# The REST API: a client per role that sends a token (docs/api.md), throttle counts cleared.
+@pytest.fixture
+def api_cache_cleared():  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_client(user: User):  # type: ignore[no-untyped-def]
+    from rest_framework.test import APIClient
+
+    from fleet.lib.tokens import create_token
+
+    client = APIClient()
+    _token, key = create_token(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.fixture
+def viewer_api(viewer, api_cache_cleared):  # type: ignore[no-untyped-def]
+    return token_client(viewer)
+
+
+@pytest.fixture
+def operator_api(operator, api_cache_cleared):  # type: ignore[no-untyped-def]
+    return token_client(operator)
+
+
+@pytest.fixture
+def admin_api(admin_user, api_cache_cleared):  # type: ignore[no-untyped-def]
+    return token_client(admin_user)

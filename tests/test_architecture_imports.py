@@ -30,6 +30,10 @@ ORM = (
 CAPTURES = ("assessments.captures",)
 SCANNING = ("assessments.collectors", "assessments.jobs", "assessments.scanning", "assessments.lab")
 PAGES = ("assessments.pages", "assessments.views", "assessments.tables", "assessments.filtersets")
+# The REST API sits beside the views, on top: it reads through pages/ and acts through scanning/
+# like the views do, never through the views themselves (and nothing below imports it).
+API = ("p2c.api", "fleet.api", "assessments.api")
+VIEWS = ("assessments.views", "fleet.views")
 
 
 def module_name(path: Path) -> str:
@@ -107,6 +111,8 @@ RULES = {
     "collectors never import the ORM": (("assessments.collectors",), ORM),
     "capture files are read without Django": (CAPTURES, ORM),
     "scanning never imports the pages": (SCANNING, PAGES),
+    "the API never imports the views": (API, VIEWS),
+    "scanning and pages never import the API": ((*SCANNING, "assessments.pages"), API),
 }
 
 

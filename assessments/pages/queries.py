@@ -18,7 +18,7 @@ from assessments.choices import HostScanStatus
 from assessments.models import Finding, HostScan
 from assessments.scanning import ruleset
 from fleet.choices import Verdict
-from fleet.models import Host
+from fleet.models import Host, Wave
 
 VERDICT_ORDER = [
     Verdict.NOT_READY,
@@ -141,13 +141,16 @@ def stale_hosts(hosts: QuerySet[Host], days: int = STALE_DAYS, limit: int = 20) 
 
 
 def _count_of(severity: str) -> Subquery:
+    # COUNT(*), not COUNT(id): the covering index then answers alone (an index-only scan per
+    # host); counting ids read each row from the table: 10,000 hosts sorted by blockers took
+    # 700 ms instead of 80 (bench/api_10k.py).
     return Subquery(
         Finding.objects.filter(
             host_scan_id=OuterRef("latest_scan_id"), severity=severity, waived=False
         )
         .order_by()
         .values("host_scan_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n"),
         output_field=IntegerField(),
     )
@@ -180,3 +183,9 @@ def with_counts(hosts: QuerySet[Host]) -> QuerySet[Host]:
         blockers=Coalesce(_count_of(Severity.BLOCKER), Value(0)),
         warnings=Coalesce(_count_of(Severity.WARNING), Value(0)),
     )
+
+
+def waves_with_counts() -> QuerySet[Wave]:
+    """Every wave with `host_count` and `v_<verdict>` (its hosts per verdict), one query."""
+    counts = {f"v_{v}": Count("hosts", filter=Q(hosts__verdict=v)) for v in VERDICT_ORDER}
+    return Wave.objects.annotate(host_count=Count("hosts"), **counts)

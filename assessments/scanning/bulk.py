@@ -20,12 +20,11 @@ from assessments.checks.base import Severity
 from assessments.choices import HostScanStatus, ScanTrigger
 from assessments.engine import verdict
 from assessments.models import Capture, Finding, Scan, Waiver
-from assessments.scanning.scans import QueueUnavailable, SelectionError, start_scan
+from assessments.scanning.scans import MAX_NAMED, QueueUnavailable, SelectionError, start_scan
 from assessments.scanning.waivers import create_waivers
 from fleet.models import Host, HostGroup, Tag, TargetNode, Wave
 
-# A scan's selection stores host names; beyond this, scan groups or all hosts instead.
-MAX_NAMED = 5000
+__all__ = ["MAX_NAMED"]  # defined with the scans (scans.MAX_NAMED); views import it from here
 
 
 class BulkError(ValueError):

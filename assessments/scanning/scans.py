@@ -43,8 +43,23 @@ MAX_AUTO_BATCH = 500
 BATCH_JOB = "assessments.jobs.scan_batch"
 
 
+# A selection that names hosts one by one holds at most this many (a filtered selection, the
+# failed hosts of a scan); beyond it, scan groups or all hosts.
+MAX_NAMED = 5000
+# The statuses of a scan that is not over.
+LIVE = (ScanStatus.QUEUED, ScanStatus.RUNNING)
+
+
 class SelectionError(ValueError):
-    """A selection names groups or hosts that do not exist."""
+    """A selection names groups or hosts that do not exist, or selects no host to scan.
+
+    `field` names the part of the selection to blame (`hosts`, `groups`, `filters`) when one
+    is; `errors` holds a filterset's errors per field when the filters were invalid."""
+
+    def __init__(self, message: str, field: str = "", errors: Any = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.errors = errors or {}
 
 
 class QueueUnavailable(Exception):
@@ -92,7 +107,36 @@ def select_hosts(selection: dict[str, Any]) -> QuerySet[Host]:
 def _check_names(known: Iterable[str], wanted: list[str], what: str) -> None:
     missing = sorted(set(wanted) - set(known))
     if missing:
-        raise SelectionError(f"no such {what}: {', '.join(missing)}")
+        raise SelectionError(f"no such {what}: {', '.join(missing)}", field=f"{what}s")
+
+
+def retry_selection(scan: Scan) -> dict[str, Any]:
+    """The selection of a new scan of exactly `scan`'s failed hosts; SelectionError when it
+    has none, or more than a selection names."""
+    names = list(
+        HostScan.objects.filter(scan=scan, status=HostScanStatus.FAILED)
+        .order_by("host__name")
+        .values_list("host__name", flat=True)
+        .distinct()
+    )
+    if not names:
+        raise SelectionError(f"No failed host in scan #{scan.pk} to retry.")
+    if len(names) > MAX_NAMED:
+        raise SelectionError(
+            f"{len(names)} failed hosts, more than {MAX_NAMED}. Scan their groups or all "
+            "hosts instead."
+        )
+    return {"hosts": names}
+
+
+def eta_minutes(scan: Scan, progress: dict[str, int]) -> int | None:
+    """Minutes left at the rate hosts finished so far; None before one has finished."""
+    finished = sum(progress.get(s, 0) for s in ("done", "failed", "cancelled"))
+    remaining = progress.get("total", 0) - finished
+    if scan.status not in LIVE or not scan.started or finished <= 0 or remaining <= 0:
+        return None
+    elapsed = (timezone.now() - scan.started).total_seconds()
+    return max(1, round(elapsed / finished * remaining / 60))
 
 
 def describe_selection(selection: dict[str, Any]) -> str:

@@ -58,6 +58,14 @@ def next_run_after(cron: str, tz_name: str, after: datetime) -> datetime:
     raise ScheduleError(f"{cron!r} never runs after {after.isoformat()}")
 
 
+def next_run(schedule: ScanSchedule, now: datetime | None = None) -> datetime | None:
+    """When the schedule fires next (the scheduler's answer); None when it cannot run."""
+    try:
+        return next_run_after(schedule.cron, schedule.timezone, now or timezone.now())
+    except (ValueError, KeyError):  # ScheduleError, and croniter's errors
+        return None
+
+
 def refresh_next_run(schedule: ScanSchedule, now: datetime | None = None) -> ScanSchedule:
     """Recompute and save `next_run` (after creating or editing a schedule)."""
     now = now or timezone.now()

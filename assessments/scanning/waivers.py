@@ -15,8 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from assessments.checks.base import Severity
 from assessments.choices import WaiverAction
-from assessments.models import Waiver, WaiverEvent
+from assessments.models import Finding, Waiver, WaiverEvent
 from assessments.scanning.verdicts import refresh_host_verdict
 from fleet.models import Host
 
@@ -25,6 +26,16 @@ EDITABLE = ("reason", "owner", "expires")
 
 class WaiverError(ValueError):
     """A waiver that cannot be made as asked (already waived, expiry in the past)."""
+
+
+def finding_to_waive(host: Host, check_id: str) -> Finding | None:
+    """The finding of `check_id` in the host's latest result that a waiver would accept
+    (a pass needs none); None when there is none."""
+    return (
+        Finding.objects.filter(host_scan_id=host.latest_scan_id, check_id=check_id)
+        .exclude(severity=Severity.PASS)
+        .first()
+    )
 
 
 def _user(user: Any) -> Any:

@@ -11,15 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 
-from assessments.choices import ScanTrigger
 from assessments.forms import TargetNodeForm
-from assessments.scanning.scans import QueueUnavailable, start_scan
+from assessments.scanning.destinations import judged_values, reassess_if_changed
+from assessments.scanning.scans import QueueUnavailable
 from assessments.views.scans import queue_unavailable
 from fleet.lib.roles import OPERATOR, role_required
 from fleet.models import TargetNode
-
-# What the destination-aware checks compare with: a change re-judges the assigned hosts.
-JUDGED_FIELDS = ("free_bytes", "platform")
 
 
 @role_required(OPERATOR)
@@ -35,29 +32,25 @@ def destination_create(request: HttpRequest) -> HttpResponse:
 @role_required(OPERATOR)
 def destination_edit(request: HttpRequest, pk: int) -> HttpResponse:
     node = get_object_or_404(TargetNode, pk=pk)
-    before = {name: getattr(node, name) for name in JUDGED_FIELDS}
+    before = judged_values(node)
     form = TargetNodeForm(request.POST or None, instance=node)
     if request.method == "POST" and form.is_valid():
         node = form.save()
-        changed = any(getattr(node, name) != before[name] for name in JUDGED_FIELDS)
-        names = list(
-            node.hosts.filter(enabled=True).order_by("name").values_list("name", flat=True)
-        )
-        if not changed or not names:
-            messages.success(request, f"Destination {node} saved.")
-            return redirect("destination-list")
         try:
-            scan = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.REASSESS)
+            scan, count = reassess_if_changed(node, before, user=request.user)
         except QueueUnavailable as exc:
             return queue_unavailable(request, exc)
+        if scan is None:
+            messages.success(request, f"Destination {node} saved.")
+            return redirect("destination-list")
         messages.success(
             request,
             format_html(
                 'Destination {} saved; its {} assigned host{} are being re-judged: <a href="{}">'
                 "{} #{}</a>.",
                 node,
-                len(names),
-                "" if len(names) == 1 else "s",
+                count,
+                "" if count == 1 else "s",
                 reverse("scan-detail", args=[scan.pk]),
                 scan.noun,
                 scan.pk,

@@ -9,26 +9,25 @@ from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments.choices import HostScanStatus, ScanStatus, ScanTrigger
-from assessments.filtersets import filter_querystring, filtered_hosts
+from assessments.choices import HostScanStatus, ScanTrigger
+from assessments.filtersets import filter_querystring
 from assessments.forms import SelectionForm
 from assessments.models import HostScan, Scan
-from assessments.pages import queries
+from assessments.pages.selections import NothingOutdated, filtered_selection, outdated_selection
 from assessments.scanning import ruleset
-from assessments.scanning.bulk import MAX_NAMED
 from assessments.scanning.scans import (
+    LIVE,
     QueueUnavailable,
     SelectionError,
+    eta_minutes,
+    retry_selection,
     scan_progress,
     select_hosts,
     start_scan,
 )
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
-
-LIVE = {ScanStatus.QUEUED, ScanStatus.RUNNING}
 
 
 @role_required(VIEWER)
@@ -93,25 +92,18 @@ def _start_selected(request: HttpRequest, trigger: str) -> HttpResponse:
 def scan_reassess_outdated(request: HttpRequest) -> HttpResponse:
     """Re-assess the hosts whose latest result an older ruleset judged (the overview's
     banner), among those the overview's filters select."""
-    filterset, hosts = filtered_hosts(request.POST)
     back = f"{reverse('overview')}?{filter_querystring(request.POST)}".rstrip("?")
-    if not filterset.is_valid():
-        messages.error(request, "No re-assessment started: the filters are not valid.")
-        return redirect(back)
-    outdated = queries.judged_by_older_ruleset(hosts).order_by("name")
-    names = list(outdated.values_list("name", flat=True)[: MAX_NAMED + 1])
-    if not names:
-        messages.info(request, "Every host's latest result was judged by the current ruleset.")
-        return redirect(back)
-    if len(names) > MAX_NAMED:
-        messages.error(
-            request,
-            f"No re-assessment started: more than {MAX_NAMED} hosts. Re-assess all hosts from "
-            "the Scans page, or run `manage.py reassess --all`.",
-        )
-        return redirect(back)
     try:
-        scan = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.REASSESS)
+        selection = outdated_selection(request.POST)
+    except NothingOutdated as exc:
+        messages.info(request, str(exc))
+        return redirect(back)
+    except SelectionError as exc:
+        messages.error(request, f"No re-assessment started: {exc}")
+        return redirect(back)
+    names = selection["hosts"]
+    try:
+        scan = start_scan(selection, user=request.user, trigger=ScanTrigger.REASSESS)
     except QueueUnavailable as exc:
         return queue_unavailable(request, exc)
     messages.success(request, f"{scan.noun} #{scan.pk} of {len(names)} hosts started.")
@@ -123,21 +115,19 @@ def scan_reassess_outdated(request: HttpRequest) -> HttpResponse:
 def scan_filtered(request: HttpRequest) -> HttpResponse:
     """Scan the hosts the hosts-list filters select (with no filter, all hosts, after the
     same confirm page as "Scan all hosts")."""
-    filterset, hosts = filtered_hosts(request.POST)
-    if not filterset.is_valid():
-        # An unknown group or tag must not widen the scan to the whole fleet.
-        messages.error(request, "No scan started: the filters are not valid.")
-        return redirect("host-list")
-    if not filter_querystring(request.POST):
+    try:
+        selection = filtered_selection(request.POST)
+    except SelectionError as exc:
+        messages.error(request, f"No scan started: {exc}")
+        if exc.errors:  # invalid filters: back to the unfiltered list
+            return redirect("host-list")
+        return redirect(f"{reverse('host-list')}?{filter_querystring(request.POST)}")
+    if selection.get("all"):
         # No filter is the whole fleet: the same confirm page as "Scan all hosts", whose
         # Confirm button starts the scan from scan_start.
         return _confirm_all(request)
-    names = list(hosts.filter(enabled=True).values_list("name", flat=True)[: MAX_NAMED + 1])
-    if not names or len(names) > MAX_NAMED:
-        messages.error(request, f"No scan started: select between 1 and {MAX_NAMED} enabled hosts.")
-        return redirect(f"{reverse('host-list')}?{filter_querystring(request.POST)}")
     try:
-        scan = start_scan({"hosts": names}, user=request.user, trigger="manual")
+        scan = start_scan(selection, user=request.user, trigger="manual")
     except QueueUnavailable as exc:
         return queue_unavailable(request, exc)
     messages.success(request, f"Scan #{scan.pk} started.")
@@ -160,15 +150,6 @@ STATUS_ORDER = Case(
 )
 
 
-def eta_minutes(scan: Scan, progress: dict[str, int], finished: int) -> int | None:
-    """Minutes left at the rate hosts finished so far; None before one has finished."""
-    remaining = progress.get("total", 0) - finished
-    if scan.status not in LIVE or not scan.started or finished <= 0 or remaining <= 0:
-        return None
-    elapsed = (timezone.now() - scan.started).total_seconds()
-    return max(1, round(elapsed / finished * remaining / 60))
-
-
 def _context(scan: Scan, status: str = "") -> dict[str, Any]:
     progress = scan_progress(scan)
     finished = progress.get("done", 0) + progress.get("failed", 0) + progress.get("cancelled", 0)
@@ -188,7 +169,7 @@ def _context(scan: Scan, status: str = "") -> dict[str, Any]:
         "progress": progress,
         "percent": round(100 * finished / progress["total"]) if progress.get("total") else 0,
         "live": scan.status in LIVE,
-        "eta_minutes": eta_minutes(scan, progress, finished),
+        "eta_minutes": eta_minutes(scan, progress),
         "status": status,
         "status_error": status_error,
         "statuses": HostScanStatus.choices,
@@ -231,24 +212,17 @@ def scan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def scan_retry_failed(request: HttpRequest, pk: int) -> HttpResponse:
     """A new scan of exactly this scan's failed hosts."""
     scan = get_object_or_404(Scan, pk=pk)
-    names = list(
-        HostScan.objects.filter(scan=scan, status=HostScanStatus.FAILED)
-        .order_by("host__name")
-        .values_list("host__name", flat=True)
-        .distinct()
-    )
-    if not names:
-        messages.info(request, f"No failed host in scan #{scan.pk} to retry.")
-        return redirect("scan-detail", pk=scan.pk)
-    if len(names) > MAX_NAMED:
-        messages.error(
-            request,
-            f"No scan started: {len(names)} failed hosts, more than {MAX_NAMED}. Scan their "
-            "groups or all hosts instead.",
-        )
-        return redirect("scan-detail", pk=scan.pk)
     try:
-        retry = start_scan({"hosts": names}, user=request.user, trigger=ScanTrigger.MANUAL)
+        selection = retry_selection(scan)
+    except SelectionError as exc:
+        if str(exc).startswith("No failed host"):
+            messages.info(request, str(exc))
+        else:
+            messages.error(request, f"No scan started: {exc}")
+        return redirect("scan-detail", pk=scan.pk)
+    names = selection["hosts"]
+    try:
+        retry = start_scan(selection, user=request.user, trigger=ScanTrigger.MANUAL)
     except SelectionError as exc:
         messages.error(request, f"No scan started: {exc}")
         return redirect("scan-detail", pk=scan.pk)

@@ -1,24 +1,13 @@
 """Scheduled scans: list, create, edit, with the next run computed from the cron expression."""
 
-import datetime
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from assessments.forms import ScheduleForm, SelectionForm
 from assessments.models import ScanSchedule
-from assessments.scanning.schedules import next_run_after
+from assessments.scanning.schedules import next_run
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
-
-
-def next_run(schedule: ScanSchedule) -> datetime.datetime | None:
-    """When the schedule fires next (the scheduler's answer); None when it cannot run."""
-    try:
-        return next_run_after(schedule.cron, schedule.timezone, timezone.now())
-    except (ValueError, KeyError):  # ScheduleError, and croniter's errors
-        return None
 
 
 @role_required(VIEWER)
@@ -37,12 +26,7 @@ def schedule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = SelectionForm.initial_from(schedule.selection) if schedule else {}
     selection = SelectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid() and selection.is_valid():
-        saved = form.save(commit=False)
-        saved.selection = selection.selection()
-        if saved.created_by_id is None and request.user.is_authenticated:
-            saved.created_by = request.user
-        saved.next_run = next_run(saved) if saved.enabled else None
-        saved.save()
+        saved = form.save_with(selection.selection(), request.user)
         messages.success(request, f"Schedule {saved.name} saved.")
         return redirect("schedule-list")
     context = {"form": form, "selection": selection, "schedule": schedule}

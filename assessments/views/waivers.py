@@ -6,10 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from assessments.checks.base import Severity
 from assessments.forms import WaiverForm
-from assessments.models import Finding, Waiver
-from assessments.scanning.waivers import WaiverError, create_waiver, edit_waiver, expire_waivers
+from assessments.models import Waiver
+from assessments.scanning.waivers import (
+    WaiverError,
+    create_waiver,
+    edit_waiver,
+    expire_waivers,
+    finding_to_waive,
+)
 from assessments.scanning.waivers import revoke_waiver as revoke
 from assessments.views.common import host_or_404
 from fleet.lib.roles import OPERATOR, VIEWER, role_required
@@ -24,11 +29,7 @@ def waiver_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Waiver not saved: reason and owner are required.")
         return redirect(host)
     check_id = form.cleaned_data["check_id"]
-    finding = (
-        Finding.objects.filter(host_scan_id=host.latest_scan_id, check_id=check_id)
-        .exclude(severity=Severity.PASS)
-        .first()
-    )
+    finding = finding_to_waive(host, check_id)
     if finding is None:
         messages.error(request, f"{check_id} has no finding to waive in the latest scan.")
         return redirect(host)

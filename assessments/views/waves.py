@@ -7,12 +7,11 @@ page that says how many hosts are in it, leaves its hosts without a wave).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from assessments.forms import WaveForm
-from assessments.pages.queries import VERDICT_ORDER
+from assessments.pages.queries import VERDICT_ORDER, waves_with_counts
 from fleet.choices import Verdict
 from fleet.lib.roles import OPERATOR, VIEWER, has_role, refusal, role_required
 from fleet.models import Host, Wave
@@ -29,10 +28,7 @@ def wave_list(request: HttpRequest) -> HttpResponse:
             wave = form.save()
             messages.success(request, f"Wave {wave} created.")
             return redirect("wave-list")
-    counts = {f"v_{v}": Count("hosts", filter=Q(hosts__verdict=v)) for v in VERDICT_ORDER}
-    waves = Wave.objects.annotate(host_count=Count("hosts"), **counts).order_by(
-        "target_date", "name"
-    )
+    waves = waves_with_counts().order_by("target_date", "name")
     rows = [
         {
             "wave": wave,

@@ -33,6 +33,7 @@ def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.Completed
         ("LOGIN_FAILURE_LIMIT", "ten"),
         ("LOGIN_COOLOFF_MINUTES", "0"),
         ("LOGIN_TRUSTED_PROXIES", "-1"),
+        ("API_THROTTLE_RATE", "fast"),
     ],
 )
 def test_it_names_the_malformed_variable(variable: str, value: str, tmp_path: Path) -> None:

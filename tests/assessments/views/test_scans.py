@@ -151,7 +151,7 @@ def test_a_viewer_cannot_retry_failed_hosts_nor_sees_the_button(viewer_client, d
 
 
 def test_retry_refuses_more_failed_hosts_than_a_selection_names(operator_client, db, monkeypatch):
-    from assessments.views import scans
+    from assessments.scanning import scans
 
     monkeypatch.setattr(scans, "MAX_NAMED", 1)
     scan = running_scan({"b-bad": "failed", "c-bad": "failed"})
