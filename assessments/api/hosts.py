@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments.api.serializers import HostDetailSerializer, HostSerializer
+from assessments.api.serializers import HostDetailSerializer, HostSerializer, attach_names
 from assessments.filtersets import HostFilterSet, filtered_hosts
 from assessments.pages import queries
 from assessments.tables import HostTable
@@ -23,6 +23,8 @@ from p2c.api.pagination import Offset
 # The columns the hosts list sorts by, `-` first for descending (the page's `?sort=`).
 SORTS = [name for name, column in HostTable.base_columns.items() if column.orderable is not False]
 COUNT_SORTS = ("blockers", "warnings")
+# What a list row shows of its relations (groups and tags: attach_names).
+LIST_RELATED = ("credential", "target", "wave")
 
 
 def filter_parameters() -> list[OpenApiParameter]:
@@ -66,28 +68,26 @@ class HostViewSet(ETagMixin, viewsets.ModelViewSet[Host]):
 
     def get_queryset(self) -> QuerySet[Host]:
         if self.action != "list":
-            return self._related(Host.objects.all())
+            related = ("credential", "target", "wave", "latest_scan")
+            return Host.objects.select_related(*related).prefetch_related("groups", "tags")
         filterset, hosts = filtered_hosts(self.request.query_params)
         check_filterset(filterset)
-        return sorted_hosts(self._related(hosts), self.request.query_params.get("sort") or "name")
-
-    @staticmethod
-    def _related(hosts: QuerySet[Host]) -> QuerySet[Host]:
-        related = ("credential", "target", "wave", "latest_scan")
-        return hosts.select_related(*related).prefetch_related("groups", "tags")
+        hosts = hosts.select_related(*LIST_RELATED)
+        return sorted_hosts(hosts, self.request.query_params.get("sort") or "name")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         hosts = self.get_queryset()
         if (request.query_params.get("sort") or "").lstrip("-") in COUNT_SORTS:
             # Order and cut on the hosts alone, then load the page's rows: the joins for 100
             # rows, not for all of them (10,000 hosts: bench/api_10k.py).
-            ids = self.paginate_queryset(hosts.prefetch_related(None).values_list("pk", flat=True))
+            ids = self.paginate_queryset(hosts.values_list("pk", flat=True))
             assert ids is not None  # a pagination class is set
-            rows = self._related(Host.objects.all()).in_bulk(ids)
+            rows = Host.objects.select_related(*LIST_RELATED).in_bulk(ids)
             page = [rows[pk] for pk in ids if pk in rows]
         else:
             paged = self.paginate_queryset(hosts)
             assert paged is not None
             page = paged
         queries.attach_counts(page)
+        attach_names(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

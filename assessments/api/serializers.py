@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,21 +13,37 @@ from p2c.api.fields import IdentityUrl
 
 class NamesField(serializers.ListField):
     """Groups or tags as a list of names; a name not yet known is created on save (as the
-    import does)."""
+    import does). A list view sets `<field>_names` on each host beforehand (one query of
+    names for the page: `attach_names`) instead of prefetching the objects."""
 
     child = serializers.CharField(max_length=100)
 
     def get_attribute(self, instance: Any) -> Any:
-        # The prefetched list itself: no related manager and queryset per host and field
-        # (a list page of 100 hosts built 400 of them: bench/api_10k.py).
+        names = getattr(instance, f"{self.field_name}_names", None)
+        if names is not None:
+            return names
+        # A detail: the prefetched rows themselves (no related manager and queryset per
+        # field), else the manager.
         cached = getattr(instance, "_prefetched_objects_cache", {}).get(self.source)
-        return cached if cached is not None else super().get_attribute(instance)
+        items = cached if cached is not None else getattr(instance, str(self.field_name)).all()
+        return [item.name for item in items]
 
     def to_representation(self, data: Any) -> list[str]:
-        # A related manager (not prefetched), or the prefetched queryset: iterated as it is,
-        # its .all() would be a new query.
-        items = data.all() if isinstance(data, models.Manager) else data
-        return [item.name for item in items]
+        return list(data)
+
+
+def attach_names(hosts: list[Host]) -> None:
+    """Set `groups_names` and `tags_names` on each host of a page: two queries of names,
+    much cheaper than prefetching the groups and tags themselves."""
+    ids = [host.pk for host in hosts]
+    for field, name in (("groups", "hostgroup__name"), ("tags", "tag__name")):
+        through = getattr(Host, field).through.objects
+        names: dict[int, list[str]] = {}
+        rows = through.filter(host_id__in=ids).order_by(name).values_list("host_id", name)
+        for host_id, value in rows:
+            names.setdefault(host_id, []).append(value)
+        for host in hosts:
+            setattr(host, f"{field}_names", names.get(host.pk, []))
 
 
 class HostSerializer(serializers.ModelSerializer[Host]):
