@@ -3,9 +3,8 @@ hosts list's filters select: the same files as the pages' exports, with an inval
 refused as a JSON 400 (a file of no rows would read as "no blockers")."""
 
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view
@@ -14,7 +13,7 @@ from rest_framework.request import Request
 from assessments.api.hosts import filter_parameters
 from assessments.filtersets import filtered_hosts
 from assessments.pages import hosts_export
-from assessments.pages.exports import blocker_rows, csv_lines
+from assessments.pages.exports import attachment_name, blocker_rows, csv_lines
 from fleet.models import Host
 from p2c.api.errors import check_filterset
 
@@ -29,8 +28,7 @@ def selected_hosts(request: Request) -> QuerySet[Host]:
 
 
 def attachment(response: HttpResponseBase, name: str, extension: str) -> HttpResponseBase:
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="p2c-{name}-{stamp}.{extension}"'
+    response["Content-Disposition"] = attachment_name(name, extension)
     return response
 
 
@@ -75,5 +73,5 @@ def hosts_csv(request: Request) -> HttpResponseBase:
 @api_view(["GET"])
 def hosts_xlsx(request: Request) -> HttpResponseBase:
     """The hosts table of the selected hosts as an XLSX workbook."""
-    book = hosts_export.xlsx_bytes(selected_hosts(request))
-    return attachment(HttpResponse(book, content_type=XLSX), "hosts", "xlsx")
+    book = hosts_export.xlsx_file(selected_hosts(request))
+    return attachment(FileResponse(book, content_type=XLSX), "hosts", "xlsx")

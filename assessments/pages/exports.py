@@ -16,6 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from assessments.checks.base import Severity
 from assessments.checks.restrictions import BY_ID
@@ -208,3 +209,10 @@ def write_csv(rows: Iterable[Row], output: str | None, header: list[str] = HEADE
             handle.writelines(csv_lines(rows, header=header))
     else:
         sys.stdout.writelines(csv_lines(rows, bom=False, header=header))
+
+
+def attachment_name(name: str, extension: str) -> str:
+    """The Content-Disposition of a download, the same for the pages and the API:
+    `attachment; filename="p2c-<name>-<YYYYmmdd-HHMM>.<extension>"`."""
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    return f'attachment; filename="p2c-{name}-{stamp}.{extension}"'

@@ -6,6 +6,7 @@ number (groups, hosts, findings: each read in chunks, two streams merged on the 
 so the cost does not grow in queries with the fleet.
 """
 
+import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
@@ -153,3 +154,16 @@ def write_xlsx(hosts: QuerySet[Host], output: BinaryIO) -> None:
     _sheet(book, "Hosts", HEADER, host_rows(hosts))
     _sheet(book, "Findings", FINDINGS_HEADER, blocker_rows(hosts, include_warnings=True))
     book.save(output)
+
+
+def xlsx_file(hosts: QuerySet[Host]) -> BinaryIO:
+    """The workbook in a temporary file, at its start: for a response to stream (and close)
+    rather than a workbook built in memory. The file is closed if writing fails."""
+    workbook = tempfile.TemporaryFile()
+    try:
+        write_xlsx(hosts, workbook)
+    except BaseException:
+        workbook.close()
+        raise
+    workbook.seek(0)
+    return workbook

@@ -1,8 +1,6 @@
 """The exports of the hosts the hosts-list filters select: the CSV of blockers (streamed) and
 the hosts table as CSV (streamed) or XLSX (written to a temporary file, then streamed)."""
 
-import tempfile
-
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -11,11 +9,10 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.utils import timezone
 
 from assessments.filtersets import HostFilterSet, filter_errors
 from assessments.pages import hosts_export
-from assessments.pages.exports import blocker_rows, csv_lines
+from assessments.pages.exports import attachment_name, blocker_rows, csv_lines
 from assessments.views.common import hosts_for
 from fleet.lib.roles import VIEWER, role_required
 
@@ -29,8 +26,7 @@ def _invalid(filterset: HostFilterSet) -> HttpResponseBadRequest:
 
 
 def _attachment(response: HttpResponseBase, name: str, extension: str) -> None:
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="p2c-{name}-{stamp}.{extension}"'
+    response["Content-Disposition"] = attachment_name(name, extension)
 
 
 @role_required(VIEWER)
@@ -65,14 +61,7 @@ def hosts_xlsx(request: HttpRequest) -> HttpResponse | FileResponse:
     filterset, hosts, _ = hosts_for(request)
     if filterset.errors:
         return _invalid(filterset)
-    # Spooled to a temporary file, not built in memory; FileResponse streams and closes it.
-    workbook = tempfile.TemporaryFile()
-    try:
-        hosts_export.write_xlsx(hosts, workbook)
-    except BaseException:
-        workbook.close()
-        raise
-    workbook.seek(0)
-    response = FileResponse(workbook, content_type=XLSX)
+    # Written to a temporary file, not built in memory; FileResponse streams and closes it.
+    response = FileResponse(hosts_export.xlsx_file(hosts), content_type=XLSX)
     _attachment(response, "hosts", "xlsx")
     return response

@@ -49,7 +49,7 @@ def test_the_blockers_follow_the_filters(viewer_api, fleet):
 def test_the_workbook_is_the_pages(viewer_api, fleet):
     response = viewer_api.get(EXPORTS + "hosts.xlsx")
     assert response.status_code == 200
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(body(response)))
     hosts = book.worksheets[1]
     assert sorted(row[0].value for row in hosts.iter_rows(min_row=2)) == ["db1", "web1"]
 
