@@ -3,7 +3,9 @@ a token: none may answer a server error (a 500 is a bug whatever the input)."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -20,7 +22,19 @@ APP = get_wsgi_application()
 
 
 @pytest.fixture
-def operator_key(db, api_cache_cleared, settings):  # type: ignore[no-untyped-def]
+def test_connection_kept():  # type: ignore[no-untyped-def]
+    """The WSGI handler closes the database connection at the end of each request, as it
+    should in a server. Inside the test's transaction that would close the test's own
+    connection (PostgreSQL), so, as Django's test client does, not during these calls."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def operator_key(db, api_cache_cleared, settings, test_connection_kept):  # type: ignore[no-untyped-def]
     settings.API_THROTTLE_RATE = "100000/minute"
     return create_token(make_user("operator"))[1]
 
