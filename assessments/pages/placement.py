@@ -247,7 +247,7 @@ def _place(host: Candidate, fitting: _Fitting) -> str | None:
     if fitting.biggest <= 0:
         return "no room on a compatible node: each is full or over-committed already"
     if size > fitting.biggest:
-        return f"too big for any node: {binary_size(size)} > {binary_size(fitting.biggest)} free"
+        return f"too big for any node: {binary_size(size)} > {binary_size(fitting.biggest)} usable"
     left = max(plan.room for plan in fitting.known)
     return (
         f"no room left on a compatible node: {binary_size(size)} > "

@@ -60,7 +60,7 @@ def test_an_operator_reviews_and_applies_a_placement(
     assert "app-01" in vz_a.inner_text() and "app-02" in vz_a.inner_text()
     assert "90.0 GiB of 95.0 GiB usable" in vz_a.inner_text()
     unplaced = page.locator("section.placement-unplaced").inner_text()
-    assert "too big for any node: 400.0 GiB > 285.0 GiB free" in unplaced
+    assert "too big for any node: 400.0 GiB > 285.0 GiB usable" in unplaced
     assert "not judged: last scan failed (unreachable)" in unplaced
     page.click("text=Apply this proposal (3 changes)")
     page.wait_for_url(f"{live_server.url}/destinations/")

@@ -44,12 +44,12 @@ def test_it_places_the_largest_hosts_first_on_the_first_node_with_room():
 def test_the_headroom_is_kept_free_on_every_node():
     proposal = propose([host("h", 95)], [node("a", 100)], headroom=10)
     assert proposal.nodes[0].usable == int(90 * GIB)
-    assert reasons(proposal) == {"h": "too big for any node: 95.0 GiB > 90.0 GiB free"}
+    assert reasons(proposal) == {"h": "too big for any node: 95.0 GiB > 90.0 GiB usable"}
 
 
 def test_a_host_too_big_for_any_node_names_its_size_and_the_largest_room():
     proposal = propose([host("huge", 812.3)], [node("a", 500), node("b", 200)], headroom=0)
-    assert reasons(proposal) == {"huge": "too big for any node: 812.3 GiB > 500.0 GiB free"}
+    assert reasons(proposal) == {"huge": "too big for any node: 812.3 GiB > 500.0 GiB usable"}
 
 
 def test_a_host_that_would_fit_an_empty_node_says_the_room_ran_out():
@@ -100,7 +100,7 @@ def test_a_node_over_committed_already_takes_not_even_an_empty_host():
 
 def test_hosts_staying_on_a_node_take_its_room():
     proposal = propose([host("h", 30)], [node("a", 100, staying_bytes=80 * GIB)], headroom=0)
-    assert reasons(proposal)["h"] == "too big for any node: 30.0 GiB > 20.0 GiB free"
+    assert reasons(proposal)["h"] == "too big for any node: 30.0 GiB > 20.0 GiB usable"
 
 
 def test_the_changes_say_which_hosts_move_and_which_lose_their_destination():

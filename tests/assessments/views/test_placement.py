@@ -100,11 +100,11 @@ def test_unplaced_hosts_are_listed_with_their_reason(operator_client, nodes):
     response = operator_client.get(URL, {"headroom": "0"})
     assert reasons(response) == {
         "down": "not judged: last scan failed (unreachable)",
-        "huge": "too big for any node: 812.3 GiB > 500.0 GiB free",
+        "huge": "too big for any node: 812.3 GiB > 500.0 GiB usable",
         "new": "never scanned",
         "win": "no compatible node (Windows 2003, architecture unknown)",
     }
-    assert "too big for any node: 812.3 GiB &gt; 500.0 GiB free" in response.content.decode()
+    assert "too big for any node: 812.3 GiB &gt; 500.0 GiB usable" in response.content.decode()
 
 
 @pytest.mark.parametrize(
