@@ -19,12 +19,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) static/vendor/plotly.min.js
 
-demo: $(STAMP)
+static/vendor/plotly.min.js: $(STAMP)
+	$(BIN)/python -m p2c.vendor
+
+demo: $(STAMP) static/vendor/plotly.min.js
 	$(BIN)/python manage.py demo
 
-test: $(STAMP)
+test: $(STAMP) static/vendor/plotly.min.js
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -39,4 +42,4 @@ typecheck: $(STAMP)
 	$(BIN)/mypy .
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles static/vendor

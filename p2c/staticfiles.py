@@ -1,11 +1,11 @@
 """Static files with hashed, compressed names once `collectstatic` has run, plain names before.
 
 Production (the Docker image, `collectstatic` once per release) gets WhiteNoise's manifest
-storage: `plotly-basic.min.<hash>.js` with `.gz` copies (and `.br` when the brotli module is
-installed), which WhiteNoise serves with a year of caching since the name changes with the
-content. A checkout, `make demo` and the tests have no manifest: Django's manifest storage
-would refuse every `{% static %}` there, so until one exists names stay as they are and
-WhiteNoise serves them from `static/` (settings: WHITENOISE_USE_FINDERS).
+storage: `vendor/plotly.min.<hash>.js` with `.gz` and `.br` copies, which WhiteNoise serves
+with a year of caching since the name changes with the content. A checkout, `make demo` and
+the tests have no manifest: Django's manifest storage would refuse every `{% static %}`
+there, so until one exists names stay as they are and WhiteNoise serves them from `static/`
+(settings: WHITENOISE_USE_FINDERS).
 """
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage

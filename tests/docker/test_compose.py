@@ -69,14 +69,14 @@ def test_the_env_example_lists_every_variable_the_settings_read() -> None:
     assert read and read <= listed, sorted(read - listed)
 
 
-def test_the_image_runs_as_a_non_root_user_and_collects_static_files() -> None:
+def test_the_image_runs_as_a_non_root_user_with_vendored_plotly() -> None:
     dockerfile = (DOCKER / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.M)
     assert re.search(r"^USER p2c", dockerfile, re.M)
     assert "pip install ." in dockerfile
-    assert "COPY static ./static" in dockerfile and "collectstatic --noinput" in dockerfile
+    assert "python -m p2c.vendor" in dockerfile and "collectstatic --noinput" in dockerfile
 
 
-def test_the_build_context_takes_static_files_and_leaves_out_local_state() -> None:
+def test_the_build_context_leaves_out_the_vendored_copy_and_local_state() -> None:
     ignore = (DOCKER / "Dockerfile.dockerignore").read_text().split()
-    assert "!static/" in ignore and "!var/" not in ignore
+    assert "static/vendor/" in ignore and "!var/" not in ignore

@@ -27,20 +27,18 @@ def _hashed(root, name: str) -> str:  # type: ignore[no-untyped-def]
 
 def test_without_collectstatic_names_stay_plain(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.STATIC_ROOT = tmp_path  # no staticfiles.json there
-    assert static("plotly/plotly-basic.min.js") == "/static/plotly/plotly-basic.min.js"
+    assert static("vendor/plotly.min.js") == "/static/vendor/plotly.min.js"
 
 
 def test_collectstatic_writes_a_hashed_bundle_and_its_gzip_copy(collected) -> None:  # type: ignore[no-untyped-def]
-    hashed = _hashed(collected, "plotly/plotly-basic.min.js")
-    assert re.fullmatch(r"plotly/plotly-basic\.min\.[0-9a-f]{12}\.js", hashed)
-    assert (collected / hashed).read_bytes() == (
-        collected / "plotly/plotly-basic.min.js"
-    ).read_bytes()
+    hashed = _hashed(collected, "vendor/plotly.min.js")
+    assert re.fullmatch(r"vendor/plotly\.min\.[0-9a-f]{12}\.js", hashed)
+    assert (collected / hashed).read_bytes() == (collected / "vendor/plotly.min.js").read_bytes()
     assert (collected / f"{hashed}.gz").stat().st_size < (collected / hashed).stat().st_size / 2
 
 
 def test_collectstatic_writes_a_brotli_copy_smaller_than_the_gzip_one(collected) -> None:  # type: ignore[no-untyped-def]
-    hashed = collected / _hashed(collected, "plotly/plotly-basic.min.js")
+    hashed = collected / _hashed(collected, "vendor/plotly.min.js")
     brotli = hashed.with_name(hashed.name + ".br")
     assert brotli.stat().st_size < hashed.with_name(hashed.name + ".gz").stat().st_size
 
@@ -48,7 +46,7 @@ def test_collectstatic_writes_a_brotli_copy_smaller_than_the_gzip_one(collected)
 def test_pages_name_the_hashed_files_once_collected(collected, settings, viewer_client) -> None:  # type: ignore[no-untyped-def]
     settings.STATIC_ROOT = collected
     content = viewer_client.get(reverse("overview")).content.decode()
-    assert f'/static/{_hashed(collected, "plotly/plotly-basic.min.js")}"' in content
+    assert f'/static/{_hashed(collected, "vendor/plotly.min.js")}"' in content
     assert f'/static/{_hashed(collected, "js/charts.js")}"' in content
 
 
@@ -58,7 +56,7 @@ def test_pages_name_the_hashed_files_once_collected(collected, settings, viewer_
 def test_whitenoise_serves_the_hashed_bundle_compressed_and_cached_for_a_year(
     collected, accepted, encoding, suffix
 ) -> None:  # type: ignore[no-untyped-def]
-    hashed = _hashed(collected, "plotly/plotly-basic.min.js")
+    hashed = _hashed(collected, "vendor/plotly.min.js")
     with override_settings(STATIC_ROOT=collected, WHITENOISE_USE_FINDERS=False):
         middleware = WhiteNoiseMiddleware(lambda request: HttpResponse(status=404))
         request = RequestFactory().get(f"/static/{hashed}", HTTP_ACCEPT_ENCODING=accepted)

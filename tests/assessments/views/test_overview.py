@@ -30,7 +30,7 @@ def test_it_refuses_a_user_without_a_role(roleless_client, fleet):
 def test_it_embeds_the_charts_as_json(viewer_client, fleet):
     content = viewer_client.get(reverse("overview")).content.decode()
     assert 'id="chart-restrictions-data" type="application/json"' in content
-    assert "js/charts.js" in content and "plotly/plotly-basic.min.js" in content
+    assert "js/charts.js" in content and "vendor/plotly.min.js" in content
     assert "<script>" not in content  # strict CSP: no inline script
 
 
