@@ -1,6 +1,8 @@
 """The exports of the hosts the hosts-list filters select: the CSV of blockers (streamed) and
 the hosts table as CSV (streamed) or XLSX (written to a temporary file, then streamed)."""
 
+from collections.abc import Iterator
+
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -29,18 +31,19 @@ def _attachment(response: HttpResponseBase, name: str, extension: str) -> None:
     response["Content-Disposition"] = attachment_name(name, extension)
 
 
+def _csv(lines: Iterator[str], name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    _attachment(response, name, "csv")
+    return response
+
+
 @role_required(VIEWER)
 def blockers_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset, hosts, _ = hosts_for(request)
     if filterset.errors:
         return _invalid(filterset)
     include_warnings = request.GET.get("include") == "warnings"
-    response = StreamingHttpResponse(
-        csv_lines(blocker_rows(hosts, include_warnings=include_warnings)),
-        content_type="text/csv; charset=utf-8",
-    )
-    _attachment(response, "blockers", "csv")
-    return response
+    return _csv(csv_lines(blocker_rows(hosts, include_warnings=include_warnings)), "blockers")
 
 
 @role_required(VIEWER)
@@ -48,12 +51,7 @@ def hosts_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset, hosts, _ = hosts_for(request)
     if filterset.errors:
         return _invalid(filterset)
-    response = StreamingHttpResponse(
-        csv_lines(hosts_export.host_rows(hosts), header=hosts_export.HEADER),
-        content_type="text/csv; charset=utf-8",
-    )
-    _attachment(response, "hosts", "csv")
-    return response
+    return _csv(csv_lines(hosts_export.host_rows(hosts), header=hosts_export.HEADER), "hosts")
 
 
 @role_required(VIEWER)
