@@ -77,6 +77,15 @@ def test_the_image_runs_as_a_non_root_user_with_vendored_plotly() -> None:
     assert "python -m p2c.vendor" in dockerfile and "collectstatic --noinput" in dockerfile
 
 
+def test_the_image_takes_the_basic_plotly_bundle_from_an_npm_build_stage() -> None:
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    assert re.search(r"^FROM node:\S+ AS plotly-basic", dockerfile, re.M)
+    assert "COPY package.json package-lock.json ./" in dockerfile
+    assert "COPY --from=plotly-basic /build/node_modules ./node_modules" in dockerfile
+    ignore = (DOCKER / "Dockerfile.dockerignore").read_text().split()
+    assert "!package.json" in ignore and "!package-lock.json" in ignore
+
+
 def test_the_build_context_leaves_out_the_vendored_copy_and_local_state() -> None:
     ignore = (DOCKER / "Dockerfile.dockerignore").read_text().split()
     assert "static/vendor/" in ignore and "!var/" not in ignore
