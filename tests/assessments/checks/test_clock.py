@@ -5,7 +5,7 @@ from tests.conftest import sample_bytes
 PS = "USER       PID COMMAND\nroot         1 /sbin/init\n"
 NTPD = PS + "ntp       1131 ntpd -u ntp:ntp -p /var/run/ntpd.pid -g\n"
 CHRONYD = PS + "chrony     702 /usr/sbin/chronyd\n"
-SERVER = "synthetic-linux-chrony-conf-ntp-server.txt"
+SERVER = "linux-chrony-conf-hpc-head-node-server.txt"
 CLIENT = """\
 ==> /etc/ntp.conf <==
 restrict default nomodify notrap nopeer noquery
@@ -25,13 +25,13 @@ def test_a_time_client_is_info_to_disable():
 
 
 def test_serving_time_to_other_hosts_is_a_warning():
-    config = text(sample_bytes(SERVER).decode())
+    config = text("==> /etc/chrony.conf <==\n" + sample_bytes(SERVER).decode())
     finding = sync(ps=text(CHRONYD), ntp_config=config)
-    assert finding.severity == "warning" and "allow 10.0.0.0/8" in finding.evidence
+    assert finding.severity == "warning" and "allow 10.150.0.0/16" in finding.evidence
 
 
 def test_a_server_configuration_of_a_daemon_that_does_not_run_is_ignored():
-    config = text(sample_bytes(SERVER).decode())
+    config = text("==> /etc/chrony.conf <==\n" + sample_bytes(SERVER).decode())
     assert sync(ps=text(NTPD), ntp_config=config).severity == "info"
 
 
