@@ -44,8 +44,11 @@ class NtpConfig:
         """Directives that serve time to other hosts on purpose: chrony `allow`, ntpd
         `restrict NETWORK mask ...` without `ignore`/`noserve`, `broadcast`, `manycastserver`,
         OpenNTPD `listen on`. (Every ntpd answers time queries unless `restrict default
-        ignore`; only explicit openings count.)"""
-        return [d for d in self.of(daemon) if _serves(d)]
+        ignore`; only explicit openings count.) A single-host `restrict` (mask
+        255.255.255.255) for one of the configured sources sets what that source may do here:
+        RHEL 5/6 era clients write one for each server."""
+        own = {d.words[1].lower() for d in self.sources(daemon)}
+        return [d for d in self.of(daemon) if _serves(d) and not _source_permission(d, own)]
 
     def reference_clocks(self, daemon: str) -> list[Directive]:
         """Hardware reference clocks: ntpd drivers 127.127.T.U other than the undisciplined
@@ -82,6 +85,15 @@ def _refclock_address(directive: Directive) -> str:
 
 
 _LOOPBACK = ("127.0.0.1", "::1", "-6", "-4", "localhost", "default", "source")
+
+
+def _source_permission(directive: Directive, sources: set[str]) -> bool:
+    """`restrict HOST mask 255.255.255.255 ...` where HOST is one of this host's sources."""
+    words = [w.lower() for w in directive.words]
+    if words[0] != "restrict" or "mask" not in words:
+        return False
+    mask = words[words.index("mask") + 1] if words.index("mask") + 1 < len(words) else ""
+    return mask == "255.255.255.255" and words[1] in sources
 
 
 def _serves(directive: Directive) -> bool:

@@ -1,3 +1,5 @@
+import pytest
+
 from assessments.checks.clock import HardwareClock, TimeSync
 from tests.assessments.parsers.linux.samples import facts, severities, text
 from tests.conftest import sample_bytes
@@ -117,3 +119,38 @@ def test_a_real_hpc_head_nodes_chrony_serving_its_cluster_is_a_warning():
     finding = sync(ps=text(CHRONYD), ntp_config=config)
     assert finding.severity == "warning" and "allow 10.150.0.0/16" in finding.evidence
     assert hardware(ps=text(CHRONYD), ntp_config=config)[0].severity == "pass"
+
+
+def test_a_host_mask_restrict_for_the_upstream_server_is_no_opening():
+    # RHEL 5/6 era clients (system-config-date, tutorials) write `restrict SERVER mask
+    # 255.255.255.255 ...` for each source: permissions for the source, nobody is served.
+    config = framed("/etc/ntp.conf", "linux-ntp-conf-noserve-host-mask-client.txt")
+    finding = sync(ps=text(NTPD), ntp_config=config)
+    assert finding.severity == "info" and "server 10.225.28.1" in finding.evidence
+
+
+def test_a_lan_opening_next_to_host_mask_restricts_for_the_pool_still_serves():
+    config = framed("/etc/ntp.conf", "linux-ntp-conf-2007-lan-server-local-clock.txt")
+    finding = sync(ps=text(NTPD), ntp_config=config)
+    assert finding.severity == "warning"
+    assert "restrict 192.168.0.0 mask 255.255.255.0 nomodify notrap" in finding.evidence
+    assert "restrict 0.pool.ntp.org mask" not in finding.evidence
+    assert hardware(ps=text(NTPD), ntp_config=config)[0].severity == "pass"
+
+
+def test_the_local_clock_driver_alone_is_no_evidence_of_serving():
+    # FreeIPA's ntp.conf has `server 127.127.1.0` on clients as well as servers, and so did
+    # stock RHEL 5: only explicit openings count.
+    config = framed("/etc/ntp.conf", "linux-ntp-conf-ipa-local-clock-peers.txt")
+    finding = sync(ps=text(NTPD), ntp_config=config)
+    assert finding.severity == "info" and "peer ntp1.example.com" in finding.evidence
+    assert hardware(ps=text(NTPD), ntp_config=config)[0].severity == "pass"
+
+
+@pytest.mark.parametrize(
+    "sample", ["linux-ntp-conf-tinker-step-client.txt", "linux-ntp-conf-tab-separated-client.txt"]
+)
+def test_real_ntpd_clients_are_info(sample):
+    config = framed("/etc/ntp.conf", sample)
+    finding = sync(ps=text(NTPD), ntp_config=config)
+    assert finding.severity == "info" and "server" in finding.evidence
