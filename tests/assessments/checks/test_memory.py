@@ -113,3 +113,22 @@ def test_real_reserved_huge_pages_of_a_2_6_18_era_server_are_a_warning():
     assert finding.severity == "warning" and finding.title.endswith("HugePages_Total 2048")
     swap = one(Swap, proc_swaps=text("", 1, "boom\n"), meminfo=meminfo)
     assert swap.severity == "info" and "SwapTotal" in swap.evidence
+
+
+# -- session 20: real /proc/swaps with zram, swap files and device-mapper swap ---------------
+
+SWAPS = "linux-proc-swaps-zram-file-dm-collection.txt"
+
+
+def test_a_header_alone_is_no_swap():
+    assert one(Swap, proc_swaps=out(SWAPS, 0)).severity == "pass"
+
+
+def test_real_swap_partitions_zram_and_files_are_info():
+    expected = {1: "/dev/dm-0", 2: "/dev/sda8", 3: "/swap/swapfile, /dev/zram0", 4: "/dev/zram0"}
+    for block, areas in expected.items():
+        finding = one(Swap, proc_swaps=out(SWAPS, block))
+        assert finding.severity == "info" and f"({areas})" in finding.title, block
+    mixed = one(Swap, proc_swaps=out(SWAPS, 3))
+    assert "2 swap area(s), 31687 MiB" in mixed.title
+    assert "Exclude the swap files (/swap/swapfile)" in mixed.remediation
