@@ -52,12 +52,20 @@ class NtpConfig:
 
     def reference_clocks(self, daemon: str) -> list[Directive]:
         """Hardware reference clocks: ntpd drivers 127.127.T.U other than the undisciplined
-        local clock (T = 1), chrony `refclock` (PHC, PPS, SHM, SOCK)."""
+        local clock (T = 1), chrony `refclock` (PHC, PPS, SHM, SOCK) other than the clock a
+        hypervisor gives its guests (see `hypervisor_clocks`)."""
         return [
             d
             for d in self.of(daemon)
-            if d.keyword == "refclock" or (_refclock_address(d) not in ("", "1"))
+            if (d.keyword == "refclock" and not _hypervisor_phc(d))
+            or (_refclock_address(d) not in ("", "1"))
         ]
+
+    def hypervisor_clocks(self, daemon: str) -> list[Directive]:
+        """chrony `refclock PHC` on a hypervisor's virtual PTP clock (`/dev/ptp_hyperv` of
+        Hyper-V and Azure, `/dev/ptp_kvm`, `/dev/ptp_vmw`): the host's time, no hardware.
+        A bare `/dev/ptpN` may be a NIC's clock and stays a reference clock."""
+        return [d for d in self.of(daemon) if d.keyword == "refclock" and _hypervisor_phc(d)]
 
 
 def parse_ntp_config(out: ProbeOutput) -> NtpConfig:
@@ -74,6 +82,14 @@ def parse_ntp_config(out: ProbeOutput) -> NtpConfig:
             if line:
                 directives.append(Directive(daemon, path, tuple(line.split()), raw.strip()))
     return NtpConfig(directives, files)
+
+
+_HYPERVISOR_PHC = re.compile(r"/dev/ptp_(?:hyperv|kvm|vmw)(?:$|:)")
+
+
+def _hypervisor_phc(directive: Directive) -> bool:
+    words = directive.words
+    return len(words) > 2 and words[1].upper() == "PHC" and bool(_HYPERVISOR_PHC.match(words[2]))
 
 
 def _refclock_address(directive: Directive) -> str:

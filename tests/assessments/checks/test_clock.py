@@ -154,3 +154,24 @@ def test_real_ntpd_clients_are_info(sample):
     config = framed("/etc/ntp.conf", sample)
     finding = sync(ps=text(NTPD), ntp_config=config)
     assert finding.severity == "info" and "server" in finding.evidence
+
+
+def test_the_hyper_v_ptp_clock_of_an_azure_vm_is_no_hardware_clock():
+    # Azure images read the hypervisor's clock through `refclock PHC /dev/ptp_hyperv`: in a
+    # container the node keeps the time, nothing hardware is lost.
+    config = framed("/etc/chrony/chrony.conf", "linux-chrony-conf-azure-ptp-hyperv.txt")
+    (clock,) = hardware(ps=text(CHRONYD), ntp_config=config)
+    assert clock.severity == "pass"
+    assert "refclock PHC /dev/ptp_hyperv" in clock.evidence and "hypervisor" in clock.evidence
+    finding = sync(ps=text(CHRONYD), ntp_config=config)
+    assert finding.severity == "info" and "server time.windows.com" in finding.evidence
+
+
+def test_a_chrony_drop_in_allowing_clients_serves_time():
+    config = text(
+        "==> /etc/chrony/chrony.conf <==\nconfdir /etc/chrony/conf.d\npool 2.debian.pool.ntp.org\n"
+        "==> /etc/chrony/conf.d/10-lab-ntp-server.conf <==\nallow 10.0.0.0/8\n"
+    )
+    finding = sync(ps=text(CHRONYD), ntp_config=config)
+    assert finding.severity == "warning"
+    assert "/etc/chrony/conf.d/10-lab-ntp-server.conf: allow 10.0.0.0/8" in finding.evidence
