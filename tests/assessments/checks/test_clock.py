@@ -175,3 +175,15 @@ def test_a_chrony_drop_in_allowing_clients_serves_time():
     finding = sync(ps=text(CHRONYD), ntp_config=config)
     assert finding.severity == "warning"
     assert "/etc/chrony/conf.d/10-lab-ntp-server.conf: allow 10.0.0.0/8" in finding.evidence
+
+
+def test_a_bare_allow_on_a_debian_router_serves_every_client():
+    # `allow` without an address opens the server to everybody (chrony.conf(5)); the router
+    # keeps time from its own clock (`local stratum 5`, `manual`).
+    config = framed(
+        "/etc/chrony/chrony.conf", "linux-chrony-conf-debian-router-bare-allow-local.txt"
+    )
+    finding = sync(ps=text(CHRONYD), ntp_config=config)
+    assert finding.severity == "warning" and "/etc/chrony/chrony.conf: allow" in finding.evidence
+    assert "server 127.0.0.1 prefer iburst" in finding.evidence
+    assert hardware(ps=text(CHRONYD), ntp_config=config)[0].severity == "pass"
