@@ -45,6 +45,8 @@ SERIAL_VENDORS = {
     "067b": "Prolific serial adapter",
     "10c4": "Silicon Labs CP210x serial adapter",
     "1a86": "QinHeng CH34x serial adapter",
+    "2341": "Arduino (USB serial, ttyACM)",
+    "2a03": "Arduino (USB serial, ttyACM)",
 }
 _SERIAL_NAME = re.compile(
     r"serial|\bUART\b|RS-?232|RS-?485|modem|ISDN|\bfax\b|\bGSM\b|\bLTE\b", re.I
@@ -57,7 +59,8 @@ _STORAGE_NAME = re.compile(
 # (AMI/Avocent/iLO/iDRAC virtual media and keyboards, VMware, VirtualBox, QEMU).
 HARMLESS_VENDORS = {"1d6b", "0e0f", "80ee", "046b", "0624", "0627"}
 # Intel rate-matching hubs; 04b3:4010 is the "LAN over USB" NIC of IBM/Lenovo IMM management
-# controllers (System x servers list it as a bare "IBM Corp.").
+# controllers (System x servers list it as a bare "IBM Corp."), 0557:2419 the virtual keyboard
+# and mouse of Supermicro's ATEN BMC (older usb.ids give it no product name).
 HARMLESS_IDS = {
     "8087:0020",
     "8087:0024",
@@ -66,6 +69,7 @@ HARMLESS_IDS = {
     "8087:8002",
     "8087:8008",
     "04b3:4010",
+    "0557:2419",
 }
 _HARMLESS_NAME = re.compile(
     r"\bhub\b|keyboard|mouse|\bKVM\b|virtual|\bHID\b|\bBMC\b|\biLO\b|iDRAC|IPMI|remote", re.I

@@ -207,3 +207,27 @@ def test_the_imm_lan_over_usb_of_ibm_lenovo_servers_does_not_matter():
 def test_a_crypto_token_is_a_device_to_check():
     (finding,) = usb(lsusb=out(SAFENET, 3), ps=PS)
     assert finding.severity == "warning" and "Rutoken" in finding.title
+
+
+ATEN = "linux-lsusb-supermicro-aten-bmc-collection.txt"
+
+
+def test_the_aten_virtual_keyboard_of_a_supermicro_bmc_does_not_matter():
+    (finding,) = usb(lsusb=out(ATEN, 0), ps=PS)
+    assert finding.severity == "pass"
+    assert "0557:2419 ATEN International Co., Ltd  [hub, input or virtual device]" in (
+        finding.evidence
+    )
+
+
+def test_a_ups_and_a_printer_next_to_the_bmc_are_devices_to_check():
+    (finding,) = usb(lsusb=out(ATEN, 1), ps=PS)
+    assert finding.severity == "warning"
+    assert "CP1500 AVR UPS" in finding.title and "Prusa" in finding.title
+    assert "ATEN" not in finding.title
+
+
+def test_an_arduino_is_a_usb_serial_device():
+    (finding,) = usb(lsusb=out(ATEN, 2), ps=PS)
+    assert finding.severity == "blocker" and "Arduino SA" in finding.title
+    assert "ATEN" not in finding.title
