@@ -130,8 +130,12 @@ class HardwareClock(Check):
                 return [self.unknown(config)]
             lines.append(f"({config.reason})")
         else:
-            for daemon in _daemons(processes).keys() & {"ntpd", "chronyd"}:
+            for daemon in sorted(_daemons(processes).keys() & {"ntpd", "chronyd"}):
                 clocks += config.reference_clocks(daemon)
+                lines += [
+                    f"{d.path}: {d.line}  [the hypervisor's clock, no hardware]"
+                    for d in config.hypervisor_clocks(daemon)
+                ]
         lines += [f"{d.path}: {d.line}" for d in clocks]
         if ptp or clocks:
             what = [w for _, w in ptp] + [f"reference clock `{d.line}`" for d in clocks]

@@ -45,6 +45,8 @@ SERIAL_VENDORS = {
     "067b": "Prolific serial adapter",
     "10c4": "Silicon Labs CP210x serial adapter",
     "1a86": "QinHeng CH34x serial adapter",
+    "2341": "Arduino (USB serial, ttyACM)",
+    "2a03": "Arduino (USB serial, ttyACM)",
 }
 _SERIAL_NAME = re.compile(
     r"serial|\bUART\b|RS-?232|RS-?485|modem|ISDN|\bfax\b|\bGSM\b|\bLTE\b", re.I
@@ -56,7 +58,19 @@ _STORAGE_NAME = re.compile(
 # Root hubs, hubs, keyboards and mice, and the virtual devices of BMCs and hypervisors
 # (AMI/Avocent/iLO/iDRAC virtual media and keyboards, VMware, VirtualBox, QEMU).
 HARMLESS_VENDORS = {"1d6b", "0e0f", "80ee", "046b", "0624", "0627"}
-HARMLESS_IDS = {"8087:0020", "8087:0024", "8087:8000", "8087:8001", "8087:8002", "8087:8008"}
+# Intel rate-matching hubs; 04b3:4010 is the "LAN over USB" NIC of IBM/Lenovo IMM management
+# controllers (System x servers list it as a bare "IBM Corp."), 0557:2419 the virtual keyboard
+# and mouse of Supermicro's ATEN BMC (older usb.ids give it no product name).
+HARMLESS_IDS = {
+    "8087:0020",
+    "8087:0024",
+    "8087:8000",
+    "8087:8001",
+    "8087:8002",
+    "8087:8008",
+    "04b3:4010",
+    "0557:2419",
+}
 _HARMLESS_NAME = re.compile(
     r"\bhub\b|keyboard|mouse|\bKVM\b|virtual|\bHID\b|\bBMC\b|\biLO\b|iDRAC|IPMI|remote", re.I
 )
@@ -155,9 +169,17 @@ _GPU_VENDOR = re.compile(r"NVIDIA|\bATI\b|\bAMD\b|Radeon", re.I)
 HBA_DRIVERS = frozenset(
     {"qla2xxx", "lpfc", "bnx2fc", "be2iscsi", "qla4xxx", "bfa", "fnic", "qedf", "qedi", "csiostor"}
 )
+# The console VGA of HP ProLiant and Dell PowerEdge servers is an ATI ES1000 (RN50) or Rage XL:
+# RHEL 6 and later bind radeon to it, yet it is no GPU anybody computes on.
+_SERVER_VGA = re.compile(r"\bES1000\b|\bRN50\b|\bRage XL\b", re.I)
+# Modem and ISDN cards that do not say so in their class ("Network controller: Tiger Jet
+# Network Inc. Tiger3XX Modem/ISDN interface").
+_MODEM_NAME = re.compile(r"\bmodem\b|\bISDN\b|\bfax\b", re.I)
 _TELEPHONY_DRIVER = re.compile(r"^(?:wct\w*|wcte\w*|dahdi\w*|hisax\w*|mISDN\w*|hfc\w*|avmfritz)$")
 PASSTHROUGH_DRIVERS = frozenset({"vfio-pci", "pci-stub", "pciback", "xen-pciback"})
-_MANAGEMENT_SERIAL = re.compile(r"KT Controller|Active Management|AMT|iRMC|iLO|BMC", re.I)
+_MANAGEMENT_SERIAL = re.compile(
+    r"KT Controller|Active Management|AMT|iRMC|iLO|Lights[- ]Out|BMC", re.I
+)
 
 
 def pci_kind(device: PciDevice) -> tuple[Severity, str]:
@@ -166,6 +188,8 @@ def pci_kind(device: PciDevice) -> tuple[Severity, str]:
     driver = device.driver
     if driver in PASSTHROUGH_DRIVERS:
         return Severity.WARNING, f"handed to virtual machines ({driver})"
+    if gpu and _SERVER_VGA.search(device.description):
+        return Severity.PASS, ""
     if gpu and _GPU_DRIVER.match(driver):
         return Severity.BLOCKER, f"GPU with the {driver} driver"
     if (
@@ -176,7 +200,11 @@ def pci_kind(device: PciDevice) -> tuple[Severity, str]:
         return Severity.INFO, "GPU without a driver bound (unused)"
     if device.kind == "Fibre Channel" or device.class_code == "0c04" or driver in HBA_DRIVERS:
         return Severity.WARNING, f"SAN host bus adapter ({driver or 'Fibre Channel'})"
-    if device.kind in ("Modem", "ISDN controller") or device.class_code in ("0703", "0204"):
+    if (
+        device.kind in ("Modem", "ISDN controller")
+        or device.class_code in ("0703", "0204")
+        or _MODEM_NAME.search(device.description)
+    ):
         return Severity.BLOCKER, "modem / ISDN card"
     if _TELEPHONY_DRIVER.match(driver):
         return Severity.BLOCKER, f"telephony / ISDN card ({driver})"

@@ -327,9 +327,11 @@ def _linux_profiles_beyond() -> list[Profile]:
         ),
         _linux(
             "linux_ntp_server",
-            "RHEL 7 chrony server giving time to the local networks",
+            "chrony server giving time to its cluster network (an HPC head node's chrony.conf)",
             ps=ok(data("synthetic-linux-ps-chrony-server.txt")),
-            ntp_config=ok(data("synthetic-linux-chrony-conf-ntp-server.txt")),
+            ntp_config=ok(
+                b"==> /etc/chrony.conf <==\n" + data("linux-chrony-conf-hpc-head-node-server.txt")
+            ),
         ),
         _linux(
             "linux_ptp",

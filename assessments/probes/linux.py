@@ -241,6 +241,11 @@ NTP_CONFIG = _framed(
     "/etc/ntpsec/ntp.conf",  # ntpsec (Debian 11+)
     "/etc/chrony.conf",
     "/etc/chrony/chrony.conf",
+    # chrony 4 `confdir`/`sourcedir` drop-ins (Debian 12, Ubuntu 22.04+ read conf.d and
+    # sources.d; cloud images put `allow` or an Azure `refclock` there)
+    "/etc/chrony/conf.d/*.conf",
+    "/etc/chrony/sources.d/*.sources",
+    "/etc/chrony.d/*.conf",
     "/etc/openntpd/ntpd.conf",
 )
 

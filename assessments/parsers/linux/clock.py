@@ -44,17 +44,28 @@ class NtpConfig:
         """Directives that serve time to other hosts on purpose: chrony `allow`, ntpd
         `restrict NETWORK mask ...` without `ignore`/`noserve`, `broadcast`, `manycastserver`,
         OpenNTPD `listen on`. (Every ntpd answers time queries unless `restrict default
-        ignore`; only explicit openings count.)"""
-        return [d for d in self.of(daemon) if _serves(d)]
+        ignore`; only explicit openings count.) A single-host `restrict` (mask
+        255.255.255.255) for one of the configured sources sets what that source may do here:
+        RHEL 5/6 era clients write one for each server."""
+        own = {d.words[1].lower() for d in self.sources(daemon)}
+        return [d for d in self.of(daemon) if _serves(d) and not _source_permission(d, own)]
 
     def reference_clocks(self, daemon: str) -> list[Directive]:
         """Hardware reference clocks: ntpd drivers 127.127.T.U other than the undisciplined
-        local clock (T = 1), chrony `refclock` (PHC, PPS, SHM, SOCK)."""
+        local clock (T = 1), chrony `refclock` (PHC, PPS, SHM, SOCK) other than the clock a
+        hypervisor gives its guests (see `hypervisor_clocks`)."""
         return [
             d
             for d in self.of(daemon)
-            if d.keyword == "refclock" or (_refclock_address(d) not in ("", "1"))
+            if (d.keyword == "refclock" and not _hypervisor_phc(d))
+            or (_refclock_address(d) not in ("", "1"))
         ]
+
+    def hypervisor_clocks(self, daemon: str) -> list[Directive]:
+        """chrony `refclock PHC` on a hypervisor's virtual PTP clock (`/dev/ptp_hyperv` of
+        Hyper-V and Azure, `/dev/ptp_kvm`, `/dev/ptp_vmw`): the host's time, no hardware.
+        A bare `/dev/ptpN` may be a NIC's clock and stays a reference clock."""
+        return [d for d in self.of(daemon) if d.keyword == "refclock" and _hypervisor_phc(d)]
 
 
 def parse_ntp_config(out: ProbeOutput) -> NtpConfig:
@@ -73,6 +84,14 @@ def parse_ntp_config(out: ProbeOutput) -> NtpConfig:
     return NtpConfig(directives, files)
 
 
+_HYPERVISOR_PHC = re.compile(r"/dev/ptp_(?:hyperv|kvm|vmw)(?:$|:)")
+
+
+def _hypervisor_phc(directive: Directive) -> bool:
+    words = directive.words
+    return len(words) > 2 and words[1].upper() == "PHC" and bool(_HYPERVISOR_PHC.match(words[2]))
+
+
 def _refclock_address(directive: Directive) -> str:
     """The driver type T of an ntpd `server 127.127.T.U` line, "" for any other line."""
     if directive.daemon != "ntpd" or directive.keyword != "server" or len(directive.words) < 2:
@@ -82,6 +101,15 @@ def _refclock_address(directive: Directive) -> str:
 
 
 _LOOPBACK = ("127.0.0.1", "::1", "-6", "-4", "localhost", "default", "source")
+
+
+def _source_permission(directive: Directive, sources: set[str]) -> bool:
+    """`restrict HOST mask 255.255.255.255 ...` where HOST is one of this host's sources."""
+    words = [w.lower() for w in directive.words]
+    if words[0] != "restrict" or "mask" not in words:
+        return False
+    mask = words[words.index("mask") + 1] if words.index("mask") + 1 < len(words) else ""
+    return mask == "255.255.255.255" and words[1] in sources
 
 
 def _serves(directive: Directive) -> bool:

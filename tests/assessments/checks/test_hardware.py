@@ -158,3 +158,76 @@ def test_a_bluetooth_dongle_is_no_licence_dongle():
     (finding,) = usb(lsusb=out(WIBU), ps=PS)
     assert "Bluetooth Dongle" not in finding.title
     assert "Bluetooth Dongle  [USB device (check what uses it)]" in finding.evidence
+
+
+# -- session 20: real outputs of old servers (tests/samples/SOURCES.md) ----------------------
+
+HP_G6 = "linux-lspci-hp-proliant-g6-es1000-ilo.txt"
+
+
+def test_an_hp_proliants_onboard_es1000_and_ilo_pass():
+    finding = pci(out(HP_G6))
+    assert finding.severity == "pass" and "94 PCI devices" in finding.title
+
+
+def test_the_es1000_server_vga_passes_with_the_radeon_driver_bound():
+    # RHEL 6 and later bind radeon (KMS) to the ES1000 of HP ProLiant and Dell PowerEdge
+    # servers: it is the server's console VGA, not a GPU workload.
+    from assessments.checks.hardware import pci_kind
+    from assessments.parsers.linux.hardware import parse_lspci
+
+    (es1000,) = [d for d in parse_lspci(out(HP_G6)).devices if "ES1000" in d.description]
+    es1000.driver = "radeon"
+    assert pci_kind(es1000)[0] == "pass"
+
+
+def test_a_modem_isdn_card_named_so_is_a_blocker_even_without_a_driver_line():
+    finding = pci(out("linux-lspci-asterisk-tigerjet-isdn-wrapped.txt"))
+    assert finding.severity == "blocker" and "modem / ISDN card" in finding.title
+    assert "Tiger Jet Network Inc. Tiger3XX Modem/ISDN interface" in finding.evidence
+    assert "ES1000" not in finding.evidence
+
+
+SAFENET = "linux-lsusb-safenet-superpro-lenovo-imm-collection.txt"
+
+
+def test_a_real_safenet_superpro_dongle_is_a_blocker():
+    for block in (0, 2):
+        (finding,) = usb(lsusb=out(SAFENET, block), ps=PS)
+        assert finding.severity == "blocker" and "SafeNet USB SuperPro" in finding.title
+
+
+def test_the_imm_lan_over_usb_of_ibm_lenovo_servers_does_not_matter():
+    (finding,) = usb(lsusb=out(SAFENET, 1), ps=PS)
+    assert finding.severity == "warning"  # the nameless ffff:0248 is still worth a look
+    assert "IBM Corp." not in finding.title and "ffff:0248" in finding.title
+    assert "04b3:4010 IBM Corp.  [hub, input or virtual device]" in finding.evidence
+
+
+def test_a_crypto_token_is_a_device_to_check():
+    (finding,) = usb(lsusb=out(SAFENET, 3), ps=PS)
+    assert finding.severity == "warning" and "Rutoken" in finding.title
+
+
+ATEN = "linux-lsusb-supermicro-aten-bmc-collection.txt"
+
+
+def test_the_aten_virtual_keyboard_of_a_supermicro_bmc_does_not_matter():
+    (finding,) = usb(lsusb=out(ATEN, 0), ps=PS)
+    assert finding.severity == "pass"
+    assert "0557:2419 ATEN International Co., Ltd  [hub, input or virtual device]" in (
+        finding.evidence
+    )
+
+
+def test_a_ups_and_a_printer_next_to_the_bmc_are_devices_to_check():
+    (finding,) = usb(lsusb=out(ATEN, 1), ps=PS)
+    assert finding.severity == "warning"
+    assert "CP1500 AVR UPS" in finding.title and "Prusa" in finding.title
+    assert "ATEN" not in finding.title
+
+
+def test_an_arduino_is_a_usb_serial_device():
+    (finding,) = usb(lsusb=out(ATEN, 2), ps=PS)
+    assert finding.severity == "blocker" and "Arduino SA" in finding.title
+    assert "ATEN" not in finding.title

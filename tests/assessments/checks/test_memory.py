@@ -113,3 +113,58 @@ def test_real_reserved_huge_pages_of_a_2_6_18_era_server_are_a_warning():
     assert finding.severity == "warning" and finding.title.endswith("HugePages_Total 2048")
     swap = one(Swap, proc_swaps=text("", 1, "boom\n"), meminfo=meminfo)
     assert swap.severity == "info" and "SwapTotal" in swap.evidence
+
+
+# -- session 20: real /proc/swaps with zram, swap files and device-mapper swap ---------------
+
+SWAPS = "linux-proc-swaps-zram-file-dm-collection.txt"
+
+
+def test_a_header_alone_is_no_swap():
+    assert one(Swap, proc_swaps=out(SWAPS, 0)).severity == "pass"
+
+
+def test_real_swap_partitions_zram_and_files_are_info():
+    expected = {1: "/dev/dm-0", 2: "/dev/sda8", 3: "/swap/swapfile, /dev/zram0", 4: "/dev/zram0"}
+    for block, areas in expected.items():
+        finding = one(Swap, proc_swaps=out(SWAPS, block))
+        assert finding.severity == "info" and f"({areas})" in finding.title, block
+    mixed = one(Swap, proc_swaps=out(SWAPS, 3))
+    assert "2 swap area(s), 31687 MiB" in mixed.title
+    assert "Exclude the swap files (/swap/swapfile)" in mixed.remediation
+
+
+OLD_MEMINFO = "linux-proc-meminfo-2.4-2.6-old-kernels-collection.txt"
+EMPTY_SYSCTL = text("==> /etc/sysctl.conf <==\n")
+
+
+def test_real_meminfo_of_2_4_and_early_2_6_kernels_has_no_huge_pages():
+    for block in range(3):
+        finding = one(HugePages, meminfo=out(OLD_MEMINFO, block), sysctl_conf=EMPTY_SYSCTL)
+        assert finding.severity == "pass", block
+
+
+def test_swap_from_the_meminfo_of_a_2_4_kernel_skips_its_byte_summary_lines():
+    unreadable = text("", 1, "cat: /proc/swaps: Permission denied\n")
+    finding = one(Swap, proc_swaps=unreadable, meminfo=out(OLD_MEMINFO, 0))
+    assert finding.severity == "info" and "1000 MiB of swap" in finding.title
+    assert "SwapTotal:     1024120 kB" in finding.evidence
+    assert one(Swap, proc_swaps=unreadable, meminfo=out(OLD_MEMINFO, 2)).severity == "pass"
+
+
+def test_transparent_huge_pages_in_use_are_no_reservation():
+    meminfo = out("linux-proc-meminfo-rhel7-anon-hugepages-insights.txt")
+    assert one(HugePages, meminfo=meminfo, sysctl_conf=EMPTY_SYSCTL).severity == "pass"
+
+
+def test_real_oracle_kernel_settings_warn_about_the_node_wide_keys_only():
+    for sample, keys in (
+        ("linux-sysctl-conf-oracle-19c-preinstall.txt", 7),
+        ("linux-sysctl-conf-oracle-10g-rhel5-excerpt.txt", 5),
+    ):
+        conf = framed("/etc/sysctl.conf", out(sample).stdout)
+        finding = one(KernelSettings, sysctl_conf=conf)
+        assert finding.severity == "warning" and finding.title.startswith(f"{keys} kernel")
+        assert "fs.file-max" in finding.title and "net.core.rmem_max" in finding.title
+        assert "kernel.sem" not in finding.title and "kernel.shmmax" not in finding.title
+        assert "ip_local_port_range" not in finding.title

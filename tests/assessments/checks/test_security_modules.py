@@ -81,3 +81,37 @@ def test_real_ubuntu_910_to_1010_enforced_profiles_are_a_warning():
         "3 profiles in enforce mode, 0 processes confined",
     ]
     assert "/usr/sbin/mysqld" in findings[1].remediation
+
+
+# -- session 20: more real aa-status and old auditctl outputs ---------------------------------
+
+MORE_AA = "linux-aa-status-ubuntu-arch-docker-collection.txt"
+LIST_RULES = "linux-auditctl-l-list-rules-rhel5-6-collection.txt"
+
+
+def test_real_enforced_profiles_of_ubuntu_arch_and_docker_hosts_are_a_warning():
+    expected = {
+        0: ("14 profiles", "/usr/sbin/mysqld"),
+        1: ("50 profiles", ""),
+        2: ("1 profiles", "docker-default"),
+        3: ("1 profiles", "/usr/sbin/slapd"),
+    }
+    for block, (count, name) in expected.items():
+        finding = apparmor(out(MORE_AA, block))
+        assert finding.severity == "warning" and count in finding.title, block
+        assert name in (finding.remediation or "")
+        assert "..." not in (finding.remediation or "")  # upstream elisions are no profile
+
+
+def test_a_loaded_module_without_policy_passes():
+    # aa-status exits 2 when AppArmor is enabled but no policy is loaded.
+    assert apparmor(out(MORE_AA, 4, rc=2)).severity == "pass"
+    assert apparmor(out(MORE_AA, 4)).severity == "pass"
+
+
+def test_real_list_rules_of_rhel_5_and_6_are_a_warning_with_each_rule_as_evidence():
+    counts = {0: 1, 1: 1, 2: 1, 3: 3}
+    for block, count in counts.items():
+        finding = audit(out(LIST_RULES, block))
+        assert finding.severity == "warning" and finding.title.startswith(f"{count} audit rules")
+    assert "dir=/tmp (0x4) perm=rwxa key=TEST" in audit(out(LIST_RULES, 0)).evidence

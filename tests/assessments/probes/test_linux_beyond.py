@@ -18,7 +18,7 @@ from assessments.parsers.linux.modules import (
 )
 from assessments.parsers.linux.netfilter import parse_iptables_save
 from assessments.probes import LINUX
-from assessments.probes.linux import MODULES_CONFIG, _capped, _framed, _netfilter_save
+from assessments.probes.linux import MODULES_CONFIG, NTP_CONFIG, _capped, _framed, _netfilter_save
 from tests.conftest import missing_service
 
 B1_B5 = {
@@ -142,3 +142,16 @@ def test_an_unreadable_framed_file_fails_the_probe():
     finally:
         shutil.rmtree(folder)
     assert out.rc == 1 and b"Permission denied" in out.stderr
+
+
+def test_the_time_configuration_includes_chrony_drop_in_directories(tmp_path):
+    conf_d = tmp_path / "chrony" / "conf.d"
+    conf_d.mkdir(parents=True)
+    (tmp_path / "chrony" / "chrony.conf").write_text("confdir /etc/chrony/conf.d\n")
+    (conf_d / "10-lab-ntp-server.conf").write_text("allow 10.0.0.0/8\n")
+    out = run(NTP_CONFIG.replace("/etc/", f"{tmp_path}/"))
+    assert out.stdout.decode() == (
+        f"==> {tmp_path}/chrony/chrony.conf <==\nconfdir /etc/chrony/conf.d\n"
+        f"==> {tmp_path}/chrony/conf.d/10-lab-ntp-server.conf <==\nallow 10.0.0.0/8\n"
+    )
+    assert out.rc == 0

@@ -1,5 +1,6 @@
 from assessments.parsers.linux.clock import parse_ntp_config
 from tests.assessments.parsers.linux.samples import out, text
+from tests.conftest import sample_bytes
 
 NTP_CONF = """\
 ==> /etc/ntp.conf <==
@@ -104,3 +105,15 @@ def test_a_real_head_node_chrony_conf_serves_its_cluster_from_its_own_clock():
         "10.150.255.253",
     ]
     assert config.reference_clocks("chronyd") == []
+
+
+def test_a_single_host_restrict_for_a_source_is_not_an_opening():
+    config = parse_ntp_config(
+        text(
+            "==> /etc/ntp.conf <==\n"
+            + sample_bytes("linux-ntp-conf-2007-lan-server-local-clock.txt").decode()
+        )
+    )
+    assert [d.line for d in config.serving("ntpd")] == [
+        "restrict 192.168.0.0 mask 255.255.255.0 nomodify notrap"
+    ]
