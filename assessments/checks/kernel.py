@@ -37,9 +37,11 @@ GUEST_REMEDIATION = (
 )
 
 # Taint flags a module carries when it is not part of the distribution's kernel: P
-# proprietary, O out-of-tree, E unsigned, F force-loaded, X externally supported (SUSE).
-# C (staging), N and U (SUSE: unsupported) mark in-tree modules.
-OUT_OF_TREE_FLAGS = frozenset("POEFX")
+# proprietary, O out-of-tree, E unsigned, F force-loaded. C (staging), N and U (SUSE:
+# unsupported) mark in-tree modules, and so does X alone: RHEL kernels set that auxiliary taint
+# for technology-preview drivers (nvme_tcp on RHEL 8), while SUSE's externally supported
+# modules, built out of tree, carry O as well.
+OUT_OF_TREE_FLAGS = frozenset("POEF")
 # Hypervisor guest modules (the catalogue's ruling): B10 guest tools, never a B1 blocker,
 # even when tainted. VMware Tools before Linux 3.9 brought vmhgfs, vmmemctl, vmblock, vmsync,
 # vmci and vsock.

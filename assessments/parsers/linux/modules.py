@@ -3,10 +3,11 @@ configuration files (`modules_config`, framed under `==> path <==`).
 
 `/proc/modules`: `name size refcount deps state address [(flags)]`; the flags are the taints
 the module brought (`P` proprietary, `O` out-of-tree since 3.2, `E` unsigned since 3.15, `F`
-force-loaded, `C` staging, `K` live patch; SUSE kernels add `X` externally supported, `N`
-unsupported, and old SUSE kernels `U`), and `+`/`-` while it is loading or unloading. Kernels
-before 3.2 mark out-of-tree modules only when they are proprietary. `lsmod` prints the same
-file as `name size used-by-count [users]` under a `Module Size Used by` header, without flags.
+force-loaded, `C` staging, `K` live patch, `X` auxiliary (RHEL: technology preview; SUSE:
+externally supported), SUSE's `N` unsupported and old SUSE kernels' `U`), and `+`/`-` while
+it is loading or unloading. Kernels before 3.2 mark out-of-tree modules only when they are
+proprietary. `lsmod` prints the same file as `name size used-by-count [users]` under a
+`Module Size Used by` header, without flags.
 """
 
 import re
@@ -67,8 +68,15 @@ TAINT_LETTERS = {
     13: ("E", "an unsigned module was loaded"),
     14: ("L", "a soft lockup occurred"),
     15: ("K", "the kernel was live patched"),
-    16: ("X", "an auxiliary taint (SUSE: externally supported module)"),
+    16: (
+        "X",
+        "an auxiliary taint (RHEL: a technology-preview driver; SUSE: an externally "
+        "supported module)",
+    ),
     17: ("T", "built with struct randomisation"),
+    18: ("N", "an in-kernel test (KUnit) was run"),
+    19: ("J", "a mutating fwctl debug operation was used"),
+    31: ("N", "SUSE: an unsupported module was loaded"),  # SLES 12+ set it (TID 000016321)
 }
 # The bits that mean "an out-of-tree or proprietary module was loaded" (the catalogue's
 # ruling): P, O, E.

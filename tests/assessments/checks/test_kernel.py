@@ -196,3 +196,22 @@ def test_real_old_kernels_without_a_release_file_run_on_a_legacy_node():
         uname = out("linux-uname-a-old-kernels-collection.txt", block)
         finding = userland(os_release=no_release, uname=uname)
         assert finding.severity == "pass", block
+
+
+def test_a_rhel_technology_preview_driver_tainted_x_alone_is_in_tree():
+    # Rocky 8.9: RHEL kernels mark tech-preview drivers (nvme_tcp) with the auxiliary taint X;
+    # SUSE uses X for externally supported KMPs, which are out-of-tree and flagged O as well.
+    findings = modules(
+        proc_modules=out("linux-proc-modules-rocky89-nvme-tcp-techpreview.txt"),
+        kernel_tainted=text("65536\n"),
+    )
+    assert severities(findings) == ["info"]  # only the virtio guest modules
+    assert all("nvme_tcp" not in f.title for f in findings)
+
+
+def test_a_sles_taint_with_bit_31_names_its_letters():
+    (finding,) = modules(
+        proc_modules=DENIED, kernel_tainted=out("linux-kernel-tainted-sles-bit31.txt")
+    )
+    assert finding.severity == "warning"
+    assert "N (2147483648): SUSE: an unsupported module was loaded" in finding.evidence
