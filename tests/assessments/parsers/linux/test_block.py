@@ -1,3 +1,6 @@
+import pytest
+
+from assessments.facts import ProbeUnavailable
 from assessments.parsers.linux.block import parse_dmsetup, parse_lvs, parse_mdstat, parse_multipath
 from tests.assessments.parsers.linux.samples import out, text
 
@@ -219,3 +222,30 @@ def test_it_reads_a_wwid_glued_to_the_dm_name():
         "HP,OPEN-E",
         ["sdc"],
     )
+
+
+def test_it_reads_separated_lvs_by_its_header():
+    # `lvs --separator '|'` with headings: LV first, then VG, Pool before Origin (thin snapshots)
+    volumes = parse_lvs(out("linux-lvs-separator-collection.txt", 0))
+    assert len(volumes) == 16 and {v.vg for v in volumes} == {"pixel"}
+    snapshots = [(v.name, v.origin) for v in volumes if v.snapshot]
+    assert snapshots[:2] == [("boot.bu.2014.12.25", "boot.bu"), ("boot.bu.2014.12.27", "boot.bu")]
+    assert len(snapshots) == 8  # the pool `thinpool` is no origin
+    assert (volumes[-1].name, volumes[-1].size, volumes[-1].origin) == ("thinpool", "564.09g", "")
+
+
+def test_it_reads_separated_lvs_in_the_default_column_order_without_header():
+    # Checkmk's agent: `lvs --units b --nosuffix --noheadings --separator '|'`, 12 columns
+    volumes = parse_lvs(out("linux-lvs-separator-collection.txt", 1))
+    assert [(v.vg, v.name, v.size) for v in volumes] == [
+        ("centos", "home", "20073938944"),
+        ("centos", "root", "41120956416"),
+        ("centos", "swap", "2147483648"),
+    ]
+
+
+def test_lvs_output_in_a_layout_it_cannot_read_is_unavailable():
+    # `lvs --noheadings --separator : -o lv_attr,lv_name,...`: volumes it cannot read are not
+    # "no volumes" (a cache origin and a snapshot are in there)
+    with pytest.raises(ProbeUnavailable):
+        parse_lvs(out("linux-lvs-separator-collection.txt", 2))
