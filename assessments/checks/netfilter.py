@@ -40,7 +40,7 @@ def _kinds(save: IptablesSave) -> dict[str, list[str]]:
             kinds["ipset"].append(rule)
         elif rule.startswith("*nat:") or NAT.search(rule):
             kinds["nat"].append(rule)
-        elif CONNTRACK.search(rule) or rule.startswith("*raw:"):
+        elif CONNTRACK.search(rule):  # in *raw too: only NOTRACK / CT rules touch conntrack
             kinds["conntrack"].append(rule)
         else:
             kinds["filter"].append(rule)

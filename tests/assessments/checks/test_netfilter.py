@@ -140,3 +140,25 @@ def test_real_nft_rulesets_with_rules_sets_or_a_drop_policy_are_blockers_on_lega
         assert finding.severity == "blocker", block
     (vz7,) = NftablesRuleset().evaluate(facts(VZ7, nft_ruleset=out(NFT, 1)))
     assert vz7.severity == "warning" and "sets blocked_nets" in vz7.evidence
+
+
+def test_firewalld_raw_table_rules_without_notrack_need_no_connection_tracking():
+    # RHEL 7 firewalld ip6tables-save: rpfilter and chain jumps in *raw, *security jumps
+    finding = iptables(
+        iptables_save=EMPTY,
+        ip6tables_save=out("linux-iptables-save-insights-rhel6-rhel7-collection.txt", 1),
+    )
+    assert finding.severity == "warning"
+    assert "connection tracking (2 rules: mode stateful)" in finding.title
+    assert "IPv6 *raw: -A PREROUTING -m rpfilter --invert -j DROP" in finding.evidence
+
+
+def test_a_rhel_6_stock_firewall_needs_connection_tracking():
+    finding = iptables(
+        iptables_save=out("linux-iptables-save-insights-rhel6-rhel7-collection.txt", 0),
+        ip6tables_save=EMPTY,
+        proc_modules=out("linux-lsmod-rhel7-libvirt-ebtables.txt"),
+    )
+    assert finding.severity == "warning"
+    assert "connection tracking (2 rules: mode stateful)" in finding.title
+    assert "ebtable_nat" in finding.evidence
