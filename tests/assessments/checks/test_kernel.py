@@ -215,3 +215,11 @@ def test_a_sles_taint_with_bit_31_names_its_letters():
     )
     assert finding.severity == "warning"
     assert "N (2147483648): SUSE: an unsupported module was loaded" in finding.evidence
+
+
+def test_a_real_redacted_xen_guest_uname_is_judged_by_its_kernel():
+    release = text("==> /etc/os-release <==\nID=gentoo\n")
+    uname = out("linux-uname-a-openvz-xen-rt-collection.txt", 4)
+    finding = userland(os_release=release, uname=uname)
+    assert finding.severity == "pass"
+    assert "running kernel: 2.6.18-92.1.22.el5xen" in finding.evidence
