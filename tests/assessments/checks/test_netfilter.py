@@ -162,3 +162,23 @@ def test_a_rhel_6_stock_firewall_needs_connection_tracking():
     assert finding.severity == "warning"
     assert "connection tracking (2 rules: mode stateful)" in finding.title
     assert "ebtable_nat" in finding.evidence
+
+
+NFT_COMPAT = "linux-nft-list-ruleset-iptables-nft-handles-collection.txt"
+
+
+def test_real_nft_nat_rules_say_the_netfilter_mode_they_need():
+    # Lima VM (iptables-nft `table ip nat` plus a native masquerade rule); `nft -a` output
+    # with `# handle N` after every brace and rule
+    (finding,) = NftablesRuleset().evaluate(facts(VZ7, nft_ruleset=out(NFT_COMPAT, 0)))
+    assert finding.severity == "warning"
+    assert "NAT: mode full" in finding.title
+    assert 'ip saddr 192.168.100.0/24 masquerade comment "netshed:vm0"' in finding.evidence
+    (legacy,) = NftablesRuleset().evaluate(facts(nft_ruleset=out(NFT_COMPAT, 1)))
+    assert legacy.severity == "blocker"
+    assert "table ip nat, table inet flotestro" in legacy.title and "NAT: mode full" in legacy.title
+
+
+def test_real_nft_connection_tracking_rules_say_stateful():
+    (finding,) = NftablesRuleset().evaluate(facts(VZ7, nft_ruleset=out(NFT, 2)))
+    assert "connection tracking: mode stateful" in finding.title
