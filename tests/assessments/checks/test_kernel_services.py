@@ -177,3 +177,13 @@ def test_real_ipv6_ipvs_services_are_a_blocker_naming_address_and_decimal_port()
     (finding,) = Ipvs().evaluate(facts(ip_vs=out("linux-proc-net-ip-vs-ipv6-tunnel.txt")))
     assert finding.severity == "blocker" and "5 virtual services" in finding.title
     assert "TCP [2a02:6b8:0:3400:ffff::4c9]:80" in finding.title
+
+
+def test_real_ipvsadm_listings_follow_the_ruling():
+    def judged_ipvs(block):
+        return severities(
+            Ipvs().evaluate(facts(ip_vs=out("linux-ipvsadm-ln-collection.txt", block)))
+        )
+
+    assert judged_ipvs(0) == ["info"]  # loaded, empty table
+    assert [judged_ipvs(b) for b in (1, 2, 3)] == [["blocker"]] * 3

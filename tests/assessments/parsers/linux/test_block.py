@@ -249,3 +249,22 @@ def test_lvs_output_in_a_layout_it_cannot_read_is_unavailable():
     # "no volumes" (a cache origin and a snapshot are in there)
     with pytest.raises(ProbeUnavailable):
         parse_lvs(out("linux-lvs-separator-collection.txt", 2))
+
+
+def test_it_reads_3par_maps_whose_path_lines_start_in_the_first_column():
+    maps = parse_multipath(out("linux-multipath-l-3par-ralph.txt"))
+    assert [(m.name, m.dm, m.vendor, len(m.paths)) for m in maps] == [
+        ("mpath2", "dm-11", "3PARdata,VV", 4),
+        ("mpath1", "dm-7", "3PARdata,VV", 4),
+        ("mpath3", "dm-2", "3PARdata,VV", 4),
+    ]
+
+
+def test_it_reads_partitionable_cciss_and_imsm_arrays():
+    (d0,) = parse_mdstat(out("linux-proc-mdstat-insights-collection.txt", 0))
+    assert (d0.name, d0.level, d0.degraded) == ("md_d0", "raid5", False)
+    assert "cciss/c0d0p1" in d0.devices
+    (imsm,) = parse_mdstat(out("linux-proc-mdstat-insights-collection.txt", 1))
+    assert (imsm.state, imsm.level, imsm.devices) == ("inactive", "", ["sdb(S)", "sda(S)"])
+    arrays = parse_mdstat(out("linux-proc-mdstat-insights-collection.txt", 2))
+    assert [(a.name, a.slots) for a in arrays][-1] == ("md3", "[10/10] [UUUUUUUUUU]")

@@ -170,3 +170,14 @@ def test_it_reads_real_ipv6_virtual_services_with_their_ports_in_decimal():
         ("TCP", "93.158.134.37:110", "wrr"),
         ("TCP", "178.154.170.241:443", "wrr"),
     ]
+
+
+def test_it_reads_ipvsadm_listings_with_names_persistence_and_decimal_marks():
+    # `ipvsadm -Ln` prints what /proc/net/ip_vs holds, with dotted addresses and decimal marks
+    assert parse_ip_vs(out("linux-ipvsadm-ln-collection.txt", 0)).services == []
+    (keepalived,) = parse_ip_vs(out("linux-ipvsadm-ln-collection.txt", 1)).services
+    assert (keepalived.address, keepalived.scheduler) == ("10.232.132.244:80", "wrr")
+    (named,) = parse_ip_vs(out("linux-ipvsadm-ln-collection.txt", 2)).services
+    assert named.address == "192.168.60.200:http"  # IPVS 1.2.0 without -n
+    (mark,) = parse_ip_vs(out("linux-ipvsadm-ln-collection.txt", 3)).services
+    assert (mark.protocol, mark.address) == ("FWM", "mark 258")
