@@ -187,3 +187,31 @@ def test_real_ipvsadm_listings_follow_the_ruling():
 
     assert judged_ipvs(0) == ["info"]  # loaded, empty table
     assert [judged_ipvs(b) for b in (1, 2, 3)] == [["blocker"]] * 3
+
+
+def test_real_exportfs_listings_are_an_nfs_server_by_the_strictest_platform():
+    finding = nfs_server(
+        proc_mounts=out(RHEL7),
+        exports=text(""),
+        exportfs=out("linux-exportfs-v-next-line-netgroup-collection.txt", 0),
+    )
+    assert finding.severity == "blocker"
+    assert finding.title.endswith(": /srv/exports/data-01, /srv/exports/data-02")
+    vz7 = nfs_server(
+        VZ7,
+        proc_mounts=out(RHEL7),
+        exports=text(""),
+        exportfs=out("linux-exportfs-v-next-line-netgroup-collection.txt", 1),
+    )
+    assert vz7.severity == "warning" and vz7.title.endswith(": /srv/nfs/public")
+
+
+def test_real_split_brain_drbd_resources_are_still_a_blocker():
+    for block in (0, 1, 2):
+        (finding,) = Drbd().evaluate(
+            facts(proc_drbd=out("linux-proc-drbd-84-standalone-collection.txt", block))
+        )
+        assert (finding.severity, finding.title) == (
+            "blocker",
+            "DRBD replicates 1 resource: minor 0 (StandAlone)",
+        )

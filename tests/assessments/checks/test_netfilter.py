@@ -182,3 +182,13 @@ def test_real_nft_nat_rules_say_the_netfilter_mode_they_need():
 def test_real_nft_connection_tracking_rules_say_stateful():
     (finding,) = NftablesRuleset().evaluate(facts(VZ7, nft_ruleset=out(NFT, 2)))
     assert "connection tracking: mode stateful" in finding.title
+
+
+def test_real_2_6_18_notrack_and_ulog_modules_are_shown_next_to_the_rules():
+    finding = iptables(
+        iptables_save=text("*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j NOTRACK\nCOMMIT\n"),
+        ip6tables_save=EMPTY,
+        proc_modules=out("linux-proc-modules-2.6.18-notrack-ulog-bonding.txt"),
+    )
+    assert "connection tracking (1 rule" in finding.title
+    assert "netfilter modules loaded: xt_NOTRACK, iptable_raw, ipt_ULOG" in finding.evidence
