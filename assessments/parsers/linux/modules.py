@@ -19,6 +19,8 @@ from assessments.parsers.text import decode
 
 _MODULE = re.compile(r"^([A-Za-z0-9_.-]+)\s+(\d+)\s+(-|\d+)(?:\s+(.*))?$")
 _FLAGS = re.compile(r"\(([A-Z+-]+)\)\s*$")
+# The used-by field of /proc/modules, `dep1,dep2, Live 0x...` (or `-`), before the state.
+_STATE = re.compile(r"^(.*?)\s*\b(Live|Loading|Unloading)\b")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,9 @@ class Module:
     size: int
     flags: str  # taint letters, "" when none (lsmod never shows them)
     line: str
+    refcount: int = -1  # -1: "-" (no unload support)
+    users: tuple[str, ...] = ()  # the modules using it, as listed
+    state: str = ""  # Live, Loading, Unloading; "" in lsmod output (which shows no flags)
 
 
 def parse_proc_modules(out: ProbeOutput) -> list[Module]:
@@ -42,9 +47,24 @@ def parse_proc_modules(out: ProbeOutput) -> list[Module]:
         if not found:
             unread += 1
             continue
-        flags = _FLAGS.search(found.group(4) or "")
+        rest = found.group(4) or ""
+        flags = _FLAGS.search(rest)
         letters = flags.group(1).replace("+", "").replace("-", "") if flags else ""
-        modules.append(Module(found.group(1), int(found.group(2)), letters, line))
+        state = _STATE.match(rest)
+        used_by = state.group(1) if state else rest
+        users = tuple(u for u in re.split(r"[,\s]+", used_by) if u and u != "-" and u[0] != "[")
+        refcount = -1 if found.group(3) == "-" else int(found.group(3))
+        modules.append(
+            Module(
+                found.group(1),
+                int(found.group(2)),
+                letters,
+                line,
+                refcount,
+                users,
+                state.group(2) if state else "",
+            )
+        )
     if unread and not modules:
         raise ProbeUnavailable("no module line in the output")
     return modules

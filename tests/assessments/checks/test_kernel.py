@@ -223,3 +223,22 @@ def test_a_real_redacted_xen_guest_uname_is_judged_by_its_kernel():
     finding = userland(os_release=release, uname=uname)
     assert finding.severity == "pass"
     assert "running kernel: 2.6.18-92.1.22.el5xen" in finding.evidence
+
+
+def test_a_taint_with_an_lsmod_listing_does_not_claim_the_module_is_gone():
+    # lsmod shows no taint flags: the culprit may well be loaded
+    (finding,) = modules(
+        proc_modules=out("linux-lsmod-rhel7-libvirt-ebtables.txt"), kernel_tainted=text("4096\n")
+    )
+    assert finding.severity == "warning"
+    assert "not loaded now" not in finding.title
+    assert "the module list shows no taint flags (lsmod" in finding.title
+
+
+def test_vendor_network_and_cache_drivers_in_a_real_lsmod_are_blockers_by_name():
+    # Synology DSM: Realtek's out-of-tree r8168 and flashcache, listed by lsmod without flags
+    findings = modules(
+        proc_modules=out("linux-lsmod-synology-dsm-lio-ipvs-docker.txt"), kernel_tainted=DENIED
+    )
+    assert severities(findings) == ["blocker"]
+    assert "r8168" in findings[0].title and "flashcache" in findings[0].title

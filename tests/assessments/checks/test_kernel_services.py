@@ -215,3 +215,25 @@ def test_real_split_brain_drbd_resources_are_still_a_blocker():
             "blocker",
             "DRBD replicates 1 resource: minor 0 (StandAlone)",
         )
+
+
+def test_lio_modules_rdma_loaded_without_a_configured_target_are_a_warning():
+    # RHEL's rdma-core loads ib_isert / ib_srpt, which pull in the LIO core: each module's
+    # count is its listed users, so nothing (no configfs object) holds them
+    (finding,) = IscsiTarget().evaluate(
+        facts(ps=text(PS), proc_modules=out("linux-lsmod-grep-rdma-autoloaded-lio.txt"))
+    )
+    assert finding.severity == "warning"
+    assert "no target seems configured" in finding.title
+    assert "module: target_core_mod      1069056  3 iscsi_target_mod,ib_srpt,ib_isert" in (
+        finding.evidence
+    )
+
+
+def test_lio_modules_held_by_configured_backstores_are_a_blocker():
+    # Synology DSM: target_core_mod used 22 times by 9 modules, backstores loaded
+    (finding,) = IscsiTarget().evaluate(
+        facts(ps=text(PS), proc_modules=out("linux-lsmod-synology-dsm-lio-ipvs-docker.txt"))
+    )
+    assert finding.severity == "blocker"
+    assert "target_core_mod" in finding.title
