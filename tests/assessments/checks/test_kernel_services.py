@@ -237,3 +237,18 @@ def test_lio_modules_held_by_configured_backstores_are_a_blocker():
     )
     assert finding.severity == "blocker"
     assert "target_core_mod" in finding.title
+
+
+def test_a_real_debian_exports_file_with_its_stock_comments_and_exportfs_agree():
+    sample = "linux-etc-exports-and-exportfs-v-debian-rocky-collection.txt"
+    finding = nfs_server(
+        VZ7, proc_mounts=out(SWIFT), exports=out(sample, 0), exportfs=out(sample, 1)
+    )
+    assert (finding.severity, finding.title.split(": ")[-1]) == ("warning", "/srv/web")
+    assert "/etc/exports: /srv/web 192.168.200.33(rw,sync,no_subtree_check)" in finding.evidence
+    assert "#/export" not in finding.evidence
+    rocky = nfs_server(proc_mounts=out(RHEL7), exports=out(sample, 2), exportfs=missing("exportfs"))
+    assert (rocky.severity, rocky.title.split(": ")[-1]) == (
+        "blocker",
+        "/srv/nfs_shares/web.tp6.linux",
+    )
