@@ -126,7 +126,8 @@ _HEADINGS = {"LV": "name", "VG": "vg", "Attr": "attr", "LSize": "size", "Origin"
 # What lvs prints besides volumes: warnings (stderr mixed in), "No volume groups found".
 _LVS_NOISE = re.compile(
     r"(WARNING|File descriptor|No volume groups found|Reloading|Wiping|Couldn't find"
-    r"|/dev/\S+: read failed|Volume group \S+ not found)",
+    r"|/dev/\S+: read failed|Volume group \S+ not found|/run/lvm/|Found duplicate|Skipping"
+    r"|Ignoring|Reading |Falling back)",
     re.IGNORECASE,
 )
 

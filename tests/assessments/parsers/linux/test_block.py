@@ -268,3 +268,9 @@ def test_it_reads_partitionable_cciss_and_imsm_arrays():
     assert (imsm.state, imsm.level, imsm.devices) == ("inactive", "", ["sdb(S)", "sda(S)"])
     arrays = parse_mdstat(out("linux-proc-mdstat-insights-collection.txt", 2))
     assert [(a.name, a.slots) for a in arrays][-1] == ("md3", "[10/10] [UUUUUUUUUU]")
+
+
+def test_it_skips_the_locking_warning_lvs_prints_before_its_header():
+    volumes = parse_lvs(out("linux-lvs-rhel-locking-disabled-warning.txt"))
+    assert len(volumes) == 9 and {v.vg for v in volumes} == {"vg_root"}
+    assert (volumes[0].name, volumes[0].size, volumes[0].origin) == ("lv_app", "71.63g", "")
