@@ -84,7 +84,7 @@ class NfsServer(Check):
                     Severity.BLOCKER if legacy else Severity.WARNING,
                     "This server exports file systems with the kernel NFS server, "
                     f"{consequence}: {listing(paths)}",
-                    evidence(label, [*lines, platform.note]),
+                    evidence(label, [platform.note, *lines]),  # the note first: long lists are cut
                     NFS_REMEDIATION,
                 )
             ]

@@ -124,7 +124,7 @@ class IptablesRules(Check):
                     Severity.BLOCKER if blocker else Severity.WARNING,
                     "The firewall rules need netfilter features the node must grant the "
                     f"container: {'; '.join(needs)}",
-                    evidence(label, [*lines, *notes, platform.note]),
+                    evidence(label, [*notes, platform.note, *lines]),  # notes first: rules are cut
                     IPTABLES_REMEDIATION,
                 )
             ]
@@ -136,7 +136,7 @@ class IptablesRules(Check):
                     Severity.INFO,
                     f"Stateless firewall rules ({counted(len(kinds['filter']), 'rule')}): "
                     "re-create them inside the container",
-                    evidence(label, lines + notes),
+                    evidence(label, notes + lines),
                     IPTABLES_REMEDIATION,
                 )
             ]

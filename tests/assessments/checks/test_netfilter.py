@@ -192,3 +192,15 @@ def test_real_2_6_18_notrack_and_ulog_modules_are_shown_next_to_the_rules():
     )
     assert "connection tracking (1 rule" in finding.title
     assert "netfilter modules loaded: xt_NOTRACK, iptable_raw, ipt_ULOG" in finding.evidence
+
+
+def test_a_long_real_rule_list_keeps_its_notes_in_the_evidence():
+    # 56 filter and 6 nat rules: more than the evidence shows; the platform note must stay
+    finding = iptables(
+        iptables_save=out(RHEL5),
+        ip6tables_save=missing("ip6tables-save"),
+        proc_modules=out("linux-proc-modules-2.6.18-notrack-ulog-bonding.txt"),
+    )
+    assert "judged against the strictest" in finding.evidence
+    assert "netfilter modules loaded: xt_NOTRACK" in finding.evidence
+    assert "more lines)" in finding.evidence
