@@ -274,3 +274,10 @@ def test_it_skips_the_locking_warning_lvs_prints_before_its_header():
     volumes = parse_lvs(out("linux-lvs-rhel-locking-disabled-warning.txt"))
     assert len(volumes) == 9 and {v.vg for v in volumes} == {"vg_root"}
     assert (volumes[0].name, volumes[0].size, volumes[0].origin) == ("lv_app", "71.63g", "")
+
+
+def test_it_reads_netapp_luns_without_friendly_names_over_two_path_groups():
+    for block in (0, 1):
+        (lun,) = parse_multipath(out("linux-multipath-netapp-alua-collection.txt", block))
+        assert (lun.vendor, len(lun.paths)) == ("NETAPP,LUN C-Mode", 8)
+        assert lun.name == lun.wwid and lun.name.startswith("3600a098")
