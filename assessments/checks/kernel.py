@@ -37,9 +37,11 @@ GUEST_REMEDIATION = (
 )
 
 # Taint flags a module carries when it is not part of the distribution's kernel: P
-# proprietary, O out-of-tree, E unsigned, F force-loaded, X externally supported (SUSE).
-# C (staging), N and U (SUSE: unsupported) mark in-tree modules.
-OUT_OF_TREE_FLAGS = frozenset("POEFX")
+# proprietary, O out-of-tree, E unsigned, F force-loaded. C (staging), N and U (SUSE:
+# unsupported) mark in-tree modules, and so does X alone: RHEL kernels set that auxiliary taint
+# for technology-preview drivers (nvme_tcp on RHEL 8), while SUSE's externally supported
+# modules, built out of tree, carry O as well.
+OUT_OF_TREE_FLAGS = frozenset("POEF")
 # Hypervisor guest modules (the catalogue's ruling): B10 guest tools, never a B1 blocker,
 # even when tainted. VMware Tools before Linux 3.9 brought vmhgfs, vmmemctl, vmblock, vmsync,
 # vmci and vsock.
@@ -49,11 +51,14 @@ GUEST_MODULES = re.compile(
 )
 KVM_MODULES = re.compile(r"kvm|kvm_intel|kvm_amd")
 # Out-of-tree modules by name: kernels before 3.2 flag them only when proprietary, and
-# lsmod never shows flags. DRBD is named by the catalogue: on RHEL 5-7 it comes as kmod-drbd
-# (ELRepo, LINBIT) and the in-tree one cannot be loaded by a container either.
+# lsmod never shows flags. Realtek's vendor drivers (r8168, r8125: ELRepo kmod-r8168; the
+# in-tree driver is r8169) and flashcache are built out of tree. DRBD is named by the
+# catalogue: on RHEL 5-7 it comes as kmod-drbd (ELRepo, LINBIT) and the in-tree one cannot be
+# loaded by a container either.
 KNOWN_OUT_OF_TREE = re.compile(
     r"zfs|spl|znvpair|zcommon|zunicode|zavl|zzstd|zlua|icp|nvidia\w*|fglrx|drbd|drbd_\w+"
-    r"|vboxdrv|vboxnetflt|vboxnetadp|vboxpci|vmmon|vmnet|kvdo|uds"
+    r"|vboxdrv|vboxnetflt|vboxnetadp|vboxpci|vmmon|vmnet|kvdo|uds|r8168|r8125|r8126|r8101"
+    r"|flashcache\w*"
     r"|emcp\w*|mpp(?:Upper|Vhba)|vx(?:fs|portal|spec|io|dmp|glm|gms|odm)|fdd|veki"
     r"|oracle(?:asm|acfs|advm|oks|afd)|mmfs26|mmfslinux|tracedev|lustre|lnet"
     r"|snapapi\w*|veeamsnap|blksnap|dattobd|elastio_snap|symev\w*|symap\w*|falcon_\w+"
@@ -65,6 +70,16 @@ def _out_of_tree(module: Module) -> bool:
     return bool(OUT_OF_TREE_FLAGS & set(module.flags)) or bool(
         KNOWN_OUT_OF_TREE.fullmatch(module.name)
     )
+
+
+def _flags_shown(loaded: list[Module], taint: Taint) -> bool:
+    """Whether a module tainting the kernel would show its flag: /proc/modules (not lsmod) of
+    a kernel that flags out-of-tree modules (the O and E taints exist since 3.2 and 3.15, and
+    those kernels print every module's flags), or no module loaded at all."""
+    if not loaded:
+        return True
+    listed = any(m.state for m in loaded)
+    return listed and bool(taint.value & ((1 << 12) | (1 << 13)))
 
 
 def _named(module: Module) -> str:
@@ -136,9 +151,15 @@ class KernelModules(Check):
             findings.append(
                 self.finding(
                     Severity.WARNING,
-                    "An out-of-tree or proprietary module was loaded since boot and is not "
-                    "loaded now: something loads it on demand (a backup agent's snapshot "
-                    "driver?)",
+                    (
+                        "An out-of-tree or proprietary module was loaded since boot and is not "
+                        "loaded now: something loads it on demand (a backup agent's snapshot "
+                        "driver?)"
+                    )
+                    if _flags_shown(loaded, taint)
+                    else "An out-of-tree or proprietary module is or was loaded (the kernel is "
+                    "tainted); the module list shows no taint flags (lsmod, or a kernel "
+                    "before 3.2), so which one is unknown",
                     evidence(label, notes + taint_lines),
                     MODULE_REMEDIATION,
                 )

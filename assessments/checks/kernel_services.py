@@ -84,7 +84,7 @@ class NfsServer(Check):
                     Severity.BLOCKER if legacy else Severity.WARNING,
                     "This server exports file systems with the kernel NFS server, "
                     f"{consequence}: {listing(paths)}",
-                    evidence(label, [*lines, platform.note]),
+                    evidence(label, [platform.note, *lines]),  # the note first: long lists are cut
                     NFS_REMEDIATION,
                 )
             ]
@@ -248,8 +248,13 @@ ISCSI_TARGET_DAEMONS = {
     r"istgt": "istgt iSCSI target",
     r"iscsi-scstd": "SCST iSCSI target",
 }
-# LIO, the in-kernel target (targetcli), has no daemon: its modules show it.
-ISCSI_TARGET_MODULES = re.compile(r"target_core_mod|iscsi_target_mod|iscsi_trgt|scst|iscsi_scst")
+# LIO, the in-kernel target (targetcli), has no daemon: its modules show it. Every configfs
+# object (a backstore, a target portal group) holds its module, so a module used more often
+# than its listed users is configured. RHEL's rdma-core loads ib_isert and ib_srpt at boot,
+# which pull in iscsi_target_mod and target_core_mod with nothing configured.
+LIO_MODULES = re.compile(r"target_core_\w+|iscsi_target_mod|tcm_\w+|ib_srpt|ib_isert|vhost_scsi")
+# IET and SCST: loaded only to serve targets.
+OTHER_TARGET_MODULES = re.compile(r"iscsi_trgt|scst\w*|iscsi_scst")
 
 
 class IscsiTarget(Check):
@@ -273,22 +278,34 @@ class IscsiTarget(Check):
         daemons = (
             [] if isinstance(processes, Unavailable) else matching(processes, ISCSI_TARGET_DAEMONS)
         )
-        loaded = (
-            []
-            if isinstance(modules, Unavailable)
-            else [m for m in modules if ISCSI_TARGET_MODULES.fullmatch(m.name)]
-        )
+        loaded = [] if isinstance(modules, Unavailable) else modules
+        lio = [m for m in loaded if LIO_MODULES.fullmatch(m.name)]
+        held = [m for m in lio if m.refcount > len(m.users)]
+        other = [m for m in loaded if OTHER_TARGET_MODULES.fullmatch(m.name)]
+        core = [m for m in lio if m.name in ("target_core_mod", "iscsi_target_mod")]
         lines = [f"{what}: {proc.args}" for proc, what in daemons]
-        lines += [f"module: {m.line}" for m in loaded] + [f"({r.reason})" for r in failed]
+        lines += [f"module: {m.line}" for m in other + lio] + [f"({r.reason})" for r in failed]
         label = f"{probe_label('ps')}; {probe_label('proc_modules')}"
-        if daemons or loaded:
-            names = [what for _, what in daemons] + [m.name for m in loaded]
+        if daemons or other or held:
+            names = [what for _, what in daemons] + [m.name for m in other + (core or held)]
             return [
                 self.finding(
                     Severity.BLOCKER,
                     f"This server is a SCSI/iSCSI target: {listing(list(dict.fromkeys(names)))}",
                     evidence(label, lines),
                     KERNEL_SERVICE_REMEDIATION,
+                )
+            ]
+        if core:
+            return [
+                self.finding(
+                    Severity.WARNING,
+                    "The LIO target modules are loaded but no target seems configured (each is "
+                    "used only by the modules listed with it; RDMA's ib_isert / ib_srpt load "
+                    f"them at boot): {listing([m.name for m in core])}",
+                    evidence(label, lines),
+                    "Check `targetcli ls` for exported LUNs: a target cannot run in a "
+                    "container (see the blocker remediation); with none, nothing to do.",
                 )
             ]
         if failed:

@@ -8,13 +8,24 @@ from assessments.checks.linux_common import counted, failures, listing, probe_la
 from assessments.checks.platforms import LEGACY, destination_platform
 from assessments.facts import Absent, Facts, Unavailable
 from assessments.parsers.linux.modules import parse_proc_modules
-from assessments.parsers.linux.netfilter import IptablesSave, parse_iptables_save, parse_nft_ruleset
+from assessments.parsers.linux.netfilter import (
+    IptablesSave,
+    NftTable,
+    parse_iptables_save,
+    parse_nft_ruleset,
+)
 
 NAT = re.compile(r"-j (MASQUERADE|SNAT|DNAT|REDIRECT|NETMAP)\b")
 CONNTRACK = re.compile(
     r"-m (state|conntrack|helper|connmark|connlimit)\b|--ctstate|-j (NOTRACK|CT|CONNMARK)\b"
 )
 IPSET = re.compile(r"-m set\b|--match-set\b|-j SET\b")
+# nft rules that need NAT (netfilter mode full) or connection tracking (stateful).
+NFT_NAT = re.compile(r"\b(masquerade|snat|dnat|redirect|netmap)\b", re.IGNORECASE)
+NFT_CONNTRACK = re.compile(
+    r"\bct (state|status|mark|helper|zone|direction)\b|\bnotrack\b|\bflow add\b"
+    r'|xt match "(conntrack|state|connmark|helper)"'
+)
 NETFILTER_MODULES = re.compile(
     r"(nf|xt|ipt|ip6t|iptable|ip6table|nft|ebt|ip_set)_?\w*|ip_tables|ip6_tables|x_tables"
 )
@@ -40,7 +51,7 @@ def _kinds(save: IptablesSave) -> dict[str, list[str]]:
             kinds["ipset"].append(rule)
         elif rule.startswith("*nat:") or NAT.search(rule):
             kinds["nat"].append(rule)
-        elif CONNTRACK.search(rule) or rule.startswith("*raw:"):
+        elif CONNTRACK.search(rule):  # in *raw too: only NOTRACK / CT rules touch conntrack
             kinds["conntrack"].append(rule)
         else:
             kinds["filter"].append(rule)
@@ -113,7 +124,7 @@ class IptablesRules(Check):
                     Severity.BLOCKER if blocker else Severity.WARNING,
                     "The firewall rules need netfilter features the node must grant the "
                     f"container: {'; '.join(needs)}",
-                    evidence(label, [*lines, *notes, platform.note]),
+                    evidence(label, [*notes, platform.note, *lines]),  # notes first: rules are cut
                     IPTABLES_REMEDIATION,
                 )
             ]
@@ -125,7 +136,7 @@ class IptablesRules(Check):
                     Severity.INFO,
                     f"Stateless firewall rules ({counted(len(kinds['filter']), 'rule')}): "
                     "re-create them inside the container",
-                    evidence(label, lines + notes),
+                    evidence(label, notes + lines),
                     IPTABLES_REMEDIATION,
                 )
             ]
@@ -189,6 +200,7 @@ class NftablesRuleset(Check):
                 for t in used
             )
             what = " (iptables-nft tables)" if compat else ""
+            needs, shown = _nft_needs(used)
             return [
                 self.finding(
                     Severity.BLOCKER if legacy else Severity.WARNING,
@@ -198,8 +210,9 @@ class NftablesRuleset(Check):
                         if legacy
                         else "the container's netfilter mode must allow it"
                     )
+                    + (f" ({'; '.join(needs)})" if needs else "")
                     + f": {listing([t.label for t in used])}",
-                    evidence(label, [*lines, platform.note]),
+                    evidence(label, [*lines, *shown, platform.note]),
                     NFT_REMEDIATION,
                 )
             ]
@@ -215,6 +228,28 @@ class NftablesRuleset(Check):
         return [
             self.finding(Severity.PASS, "No nftables ruleset", evidence(label, ["empty ruleset"]))
         ]
+
+
+def _nft_needs(tables: list[NftTable]) -> tuple[list[str], list[str]]:
+    """What the rules need of the container's netfilter mode, and the rules that say so."""
+    nat = [
+        f"{t.label} {c.name}: {rule}"
+        for t in tables
+        for c in t.chains
+        for rule in c.rules
+        if NFT_NAT.search(rule)
+    ]
+    nat_chains = [c for t in tables for c in t.chains if c.hook.startswith("nat ")]
+    tracked = [
+        f"{t.label} {c.name}: {rule}"
+        for t in tables
+        for c in t.chains
+        for rule in c.rules
+        if NFT_CONNTRACK.search(rule)
+    ]
+    needs = ["NAT: mode full"] if nat or nat_chains else []
+    needs += ["connection tracking: mode stateful"] if tracked else []
+    return needs, (nat + tracked)[:12]
 
 
 CHECKS: list[type[Check]] = [IptablesRules, NftablesRuleset]

@@ -4,7 +4,7 @@
 import re
 from dataclasses import dataclass, field
 
-from assessments.facts import ProbeOutput
+from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.text import decode
 
 
@@ -119,37 +119,87 @@ _ATTR = re.compile(r"[-a-zA-Z][-rwR][-a-zA-Z]{4}[-a-zA-Z]{0,4}")
 _LVM_UUID = re.compile(r"[0-9A-Za-z]{6}(?:-[0-9A-Za-z]{4}){5}-[0-9A-Za-z]{6}")
 
 
+# lvs's default columns, printed by `lvs --separator '|'` without `-o`: LV VG Attr LSize
+# [Pool] Origin Data% ...; lvm2 before 2.02.89 (RHEL 5, early RHEL 6) has no Pool column and
+# prints ten columns or fewer. Under a header line the columns are named.
+_HEADINGS = {"LV": "name", "VG": "vg", "Attr": "attr", "LSize": "size", "Origin": "origin"}
+# What lvs prints besides volumes: warnings (stderr mixed in), "No volume groups found".
+_LVS_NOISE = re.compile(
+    r"(WARNING|File descriptor|No volume groups found|Reloading|Wiping|Couldn't find"
+    r"|/dev/\S+: read failed|Volume group \S+ not found|/run/lvm/|Found duplicate|Skipping"
+    r"|Ignoring|Reading |Falling back)",
+    re.IGNORECASE,
+)
+
+
+def _separated(fields: list[str], columns: dict[str, int], line: str) -> LogicalVolume | None:
+    """One `|`-separated lvs line: by the header's columns, else the probe's five columns
+    (`vg|lv|attr|size|origin`), else lvs's default columns (the attribute third)."""
+    if not columns:
+        if len(fields) == 5:
+            columns = {"vg": 0, "name": 1, "attr": 2, "size": 3, "origin": 4}
+        elif len(fields) > 5 and _ATTR.fullmatch(fields[2]):
+            origin = 5 if len(fields) >= 11 else 4
+            columns = {"name": 0, "vg": 1, "attr": 2, "size": 3, "origin": origin}
+        else:
+            return None
+    value = {key: fields[at] if at < len(fields) else "" for key, at in columns.items()}
+    if not _ATTR.fullmatch(value.get("attr", "")) or not value.get("name"):
+        return None
+    return LogicalVolume(
+        value.get("vg", ""),
+        value["name"],
+        value["attr"],
+        value.get("size", ""),
+        value.get("origin", ""),
+        line,
+    )
+
+
 def parse_lvs(out: ProbeOutput) -> list[LogicalVolume]:
     """`lvs --separator '|' -o vg_name,lv_name,lv_attr,lv_size,origin` (this project's probe),
-    or blank-separated columns of another `-o` list, where the attribute field is told by its
+    `|`-separated lvs in its default columns (with or without the header line), or
+    blank-separated columns of another `-o` list, where the attribute field is told by its
     form and the first column is the volume name. In lvs's default layout (`LV VG Attr LSize
     Pool Origin ...`) the second column is the volume group (unless it is a UUID), and under
     a header line the origin is the word that starts where `Origin` does (lvs left-aligns
-    text columns; Pool and Origin are blank for most volumes, so only the position tells)."""
+    text columns; Pool and Origin are blank for most volumes, so only the position tells).
+    Lines of another layout (another separator) make the output unavailable, never "no
+    volumes"."""
     volumes = []
     origin_at = -1
+    columns: dict[str, int] = {}
+    unread = []
     for raw in decode(out.stdout).split("\n"):
         line = raw.strip()
+        if not line or _LVS_NOISE.match(line):
+            continue
         if "|" in line:
-            vg, name, attr, size, origin = ([f.strip() for f in line.split("|")] + [""] * 5)[:5]
-            if _ATTR.fullmatch(attr):
-                volumes.append(LogicalVolume(vg, name, attr, size, origin, line))
+            fields = [f.strip() for f in line.split("|")]
+            if "LV" in fields and "Attr" in fields:
+                columns = {_HEADINGS[f]: at for at, f in enumerate(fields) if f in _HEADINGS}
+            elif volume := _separated(fields, columns, line):
+                volumes.append(volume)
+            else:
+                unread.append(line)
             continue
         words = line.split()
         if words[:1] == ["LV"] and "Attr" in words:
             origin_at = raw.find(" Origin") + 1 if " Origin" in raw else -1
             continue
         attrs = [w for w in words[1:] if _ATTR.fullmatch(w) and "-" in w]
-        if words and attrs:
-            at = words.index(attrs[0])
-            after = words[at + 1 :]
-            origin = next(
-                (m.group() for m in re.finditer(r"\S+", raw) if m.start() == origin_at), ""
-            )
-            vg = words[1] if at == 2 and not _LVM_UUID.fullmatch(words[1]) else ""
-            volumes.append(
-                LogicalVolume(vg, words[0], attrs[0], after[0] if after else "", origin, line)
-            )
+        if not attrs:
+            unread.append(line)
+            continue
+        at = words.index(attrs[0])
+        after = words[at + 1 :]
+        origin = next((m.group() for m in re.finditer(r"\S+", raw) if m.start() == origin_at), "")
+        vg = words[1] if at == 2 and not _LVM_UUID.fullmatch(words[1]) else ""
+        volumes.append(
+            LogicalVolume(vg, words[0], attrs[0], after[0] if after else "", origin, line)
+        )
+    if unread and not volumes:
+        raise ProbeUnavailable(f"no logical volume read from lvs output: {unread[0][:80]!r}")
     return volumes
 
 

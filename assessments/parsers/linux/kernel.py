@@ -37,13 +37,25 @@ class Uname:
 
 
 def parse_uname(out: ProbeOutput) -> Uname:
-    """`uname -a`: `Linux HOST RELEASE VERSION... MACHINE ... GNU/Linux`."""
+    """`uname -a`: `Linux HOST RELEASE VERSION... MACHINE ... GNU/Linux`. The release is the
+    field before the build version (`#1 SMP ...`) when a blank sits in the host name (a
+    redacted paste: `Linux [fqdn removed] 2.6.18-92.1.22.el5xen #1 SMP ...`)."""
     line = decode(out.stdout).strip().split("\n")[0].strip()
     fields = line.split()
-    if len(fields) < 3 or fields[0] != "Linux" or not version_of(fields[2]):
+    at = next(
+        (
+            i
+            for i in range(2, len(fields) - 1)
+            if fields[i + 1].startswith("#") and version_of(fields[i])
+        ),
+        2,
+    )
+    if len(fields) <= at or fields[0] != "Linux" or not version_of(fields[at]):
         raise ProbeUnavailable(f"not a Linux uname -a line: {line[:80]!r}")
-    machines = [f for f in fields[3:] if re.fullmatch(r"x86_64|i[3-6]86|aarch64|ppc64\w*|s390x", f)]
-    return Uname(fields[2], machines[0] if machines else "", line)
+    machines = [
+        f for f in fields[at + 1 :] if re.fullmatch(r"x86_64|i[3-6]86|aarch64|ppc64\w*|s390x", f)
+    ]
+    return Uname(fields[at], machines[0] if machines else "", line)
 
 
 def parse_cmdline(out: ProbeOutput) -> list[str]:

@@ -3,10 +3,11 @@ configuration files (`modules_config`, framed under `==> path <==`).
 
 `/proc/modules`: `name size refcount deps state address [(flags)]`; the flags are the taints
 the module brought (`P` proprietary, `O` out-of-tree since 3.2, `E` unsigned since 3.15, `F`
-force-loaded, `C` staging, `K` live patch; SUSE kernels add `X` externally supported, `N`
-unsupported, and old SUSE kernels `U`), and `+`/`-` while it is loading or unloading. Kernels
-before 3.2 mark out-of-tree modules only when they are proprietary. `lsmod` prints the same
-file as `name size used-by-count [users]` under a `Module Size Used by` header, without flags.
+force-loaded, `C` staging, `K` live patch, `X` auxiliary (RHEL: technology preview; SUSE:
+externally supported), SUSE's `N` unsupported and old SUSE kernels' `U`), and `+`/`-` while
+it is loading or unloading. Kernels before 3.2 mark out-of-tree modules only when they are
+proprietary. `lsmod` prints the same file as `name size used-by-count [users]` under a
+`Module Size Used by` header, without flags.
 """
 
 import re
@@ -18,6 +19,8 @@ from assessments.parsers.text import decode
 
 _MODULE = re.compile(r"^([A-Za-z0-9_.-]+)\s+(\d+)\s+(-|\d+)(?:\s+(.*))?$")
 _FLAGS = re.compile(r"\(([A-Z+-]+)\)\s*$")
+# The used-by field of /proc/modules, `dep1,dep2, Live 0x...` (or `-`), before the state.
+_STATE = re.compile(r"^(.*?)\s*\b(Live|Loading|Unloading)\b")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class Module:
     size: int
     flags: str  # taint letters, "" when none (lsmod never shows them)
     line: str
+    refcount: int = -1  # -1: "-" (no unload support)
+    users: tuple[str, ...] = ()  # the modules using it, as listed
+    state: str = ""  # Live, Loading, Unloading; "" in lsmod output (which shows no flags)
 
 
 def parse_proc_modules(out: ProbeOutput) -> list[Module]:
@@ -41,9 +47,24 @@ def parse_proc_modules(out: ProbeOutput) -> list[Module]:
         if not found:
             unread += 1
             continue
-        flags = _FLAGS.search(found.group(4) or "")
+        rest = found.group(4) or ""
+        flags = _FLAGS.search(rest)
         letters = flags.group(1).replace("+", "").replace("-", "") if flags else ""
-        modules.append(Module(found.group(1), int(found.group(2)), letters, line))
+        state = _STATE.match(rest)
+        used_by = state.group(1) if state else rest
+        users = tuple(u for u in re.split(r"[,\s]+", used_by) if u and u != "-" and u[0] != "[")
+        refcount = -1 if found.group(3) == "-" else int(found.group(3))
+        modules.append(
+            Module(
+                found.group(1),
+                int(found.group(2)),
+                letters,
+                line,
+                refcount,
+                users,
+                state.group(2) if state else "",
+            )
+        )
     if unread and not modules:
         raise ProbeUnavailable("no module line in the output")
     return modules
@@ -67,8 +88,15 @@ TAINT_LETTERS = {
     13: ("E", "an unsigned module was loaded"),
     14: ("L", "a soft lockup occurred"),
     15: ("K", "the kernel was live patched"),
-    16: ("X", "an auxiliary taint (SUSE: externally supported module)"),
+    16: (
+        "X",
+        "an auxiliary taint (RHEL: a technology-preview driver; SUSE: an externally "
+        "supported module)",
+    ),
     17: ("T", "built with struct randomisation"),
+    18: ("N", "an in-kernel test (KUnit) was run"),
+    19: ("J", "a mutating fwctl debug operation was used"),
+    31: ("N", "SUSE: an unsupported module was loaded"),  # SLES 12+ set it (TID 000016321)
 }
 # The bits that mean "an out-of-tree or proprietary module was loaded" (the catalogue's
 # ruling): P, O, E.

@@ -136,3 +136,26 @@ def test_real_dmsetup_names_without_snapshot_parts_pass():
         facts(lvs=DENIED, dmsetup=out("linux-dmsetup-ls-rhel7-lvm.txt"))
     )
     assert finding.severity == "unknown"  # thin snapshots only lvs shows
+
+
+def test_real_separated_lvs_name_the_thin_snapshots_not_the_pool():
+    (finding,) = Snapshots().evaluate(
+        facts(lvs=out("linux-lvs-separator-collection.txt", 0), dmsetup=text("No devices found\n"))
+    )
+    assert finding.severity == "warning"
+    assert finding.title.startswith("LVM snapshots exist: pixel/boot.bu.2014.12.25 (of boot.bu)")
+    assert "thinpool" not in finding.title
+    layout_finding = layout(
+        mdstat=text(""),
+        dmsetup=text("No devices found\n"),
+        lvs=out("linux-lvs-separator-collection.txt", 1),
+        multipath=text(""),
+    )
+    assert "3 LVM logical volumes in 1 volume group" in layout_finding.title
+
+
+def test_lvs_output_of_another_layout_leaves_snapshots_unknown():
+    (finding,) = Snapshots().evaluate(
+        facts(lvs=out("linux-lvs-separator-collection.txt", 2), dmsetup=text("No devices found\n"))
+    )
+    assert finding.severity == "unknown"

@@ -196,3 +196,49 @@ def test_real_old_kernels_without_a_release_file_run_on_a_legacy_node():
         uname = out("linux-uname-a-old-kernels-collection.txt", block)
         finding = userland(os_release=no_release, uname=uname)
         assert finding.severity == "pass", block
+
+
+def test_a_rhel_technology_preview_driver_tainted_x_alone_is_in_tree():
+    # Rocky 8.9: RHEL kernels mark tech-preview drivers (nvme_tcp) with the auxiliary taint X;
+    # SUSE uses X for externally supported KMPs, which are out-of-tree and flagged O as well.
+    findings = modules(
+        proc_modules=out("linux-proc-modules-rocky89-nvme-tcp-techpreview.txt"),
+        kernel_tainted=text("65536\n"),
+    )
+    assert severities(findings) == ["info"]  # only the virtio guest modules
+    assert all("nvme_tcp" not in f.title for f in findings)
+
+
+def test_a_sles_taint_with_bit_31_names_its_letters():
+    (finding,) = modules(
+        proc_modules=DENIED, kernel_tainted=out("linux-kernel-tainted-sles-bit31.txt")
+    )
+    assert finding.severity == "warning"
+    assert "N (2147483648): SUSE: an unsupported module was loaded" in finding.evidence
+
+
+def test_a_real_redacted_xen_guest_uname_is_judged_by_its_kernel():
+    release = text("==> /etc/os-release <==\nID=gentoo\n")
+    uname = out("linux-uname-a-openvz-xen-rt-collection.txt", 4)
+    finding = userland(os_release=release, uname=uname)
+    assert finding.severity == "pass"
+    assert "running kernel: 2.6.18-92.1.22.el5xen" in finding.evidence
+
+
+def test_a_taint_with_an_lsmod_listing_does_not_claim_the_module_is_gone():
+    # lsmod shows no taint flags: the culprit may well be loaded
+    (finding,) = modules(
+        proc_modules=out("linux-lsmod-rhel7-libvirt-ebtables.txt"), kernel_tainted=text("4096\n")
+    )
+    assert finding.severity == "warning"
+    assert "not loaded now" not in finding.title
+    assert "the module list shows no taint flags (lsmod" in finding.title
+
+
+def test_vendor_network_and_cache_drivers_in_a_real_lsmod_are_blockers_by_name():
+    # Synology DSM: Realtek's out-of-tree r8168 and flashcache, listed by lsmod without flags
+    findings = modules(
+        proc_modules=out("linux-lsmod-synology-dsm-lio-ipvs-docker.txt"), kernel_tainted=DENIED
+    )
+    assert severities(findings) == ["blocker"]
+    assert "r8168" in findings[0].title and "flashcache" in findings[0].title

@@ -177,3 +177,78 @@ def test_real_ipv6_ipvs_services_are_a_blocker_naming_address_and_decimal_port()
     (finding,) = Ipvs().evaluate(facts(ip_vs=out("linux-proc-net-ip-vs-ipv6-tunnel.txt")))
     assert finding.severity == "blocker" and "5 virtual services" in finding.title
     assert "TCP [2a02:6b8:0:3400:ffff::4c9]:80" in finding.title
+
+
+def test_real_ipvsadm_listings_follow_the_ruling():
+    def judged_ipvs(block):
+        return severities(
+            Ipvs().evaluate(facts(ip_vs=out("linux-ipvsadm-ln-collection.txt", block)))
+        )
+
+    assert judged_ipvs(0) == ["info"]  # loaded, empty table
+    assert [judged_ipvs(b) for b in (1, 2, 3)] == [["blocker"]] * 3
+
+
+def test_real_exportfs_listings_are_an_nfs_server_by_the_strictest_platform():
+    finding = nfs_server(
+        proc_mounts=out(RHEL7),
+        exports=text(""),
+        exportfs=out("linux-exportfs-v-next-line-netgroup-collection.txt", 0),
+    )
+    assert finding.severity == "blocker"
+    assert finding.title.endswith(": /srv/exports/data-01, /srv/exports/data-02")
+    vz7 = nfs_server(
+        VZ7,
+        proc_mounts=out(RHEL7),
+        exports=text(""),
+        exportfs=out("linux-exportfs-v-next-line-netgroup-collection.txt", 1),
+    )
+    assert vz7.severity == "warning" and vz7.title.endswith(": /srv/nfs/public")
+
+
+def test_real_split_brain_drbd_resources_are_still_a_blocker():
+    for block in (0, 1, 2):
+        (finding,) = Drbd().evaluate(
+            facts(proc_drbd=out("linux-proc-drbd-84-standalone-collection.txt", block))
+        )
+        assert (finding.severity, finding.title) == (
+            "blocker",
+            "DRBD replicates 1 resource: minor 0 (StandAlone)",
+        )
+
+
+def test_lio_modules_rdma_loaded_without_a_configured_target_are_a_warning():
+    # RHEL's rdma-core loads ib_isert / ib_srpt, which pull in the LIO core: each module's
+    # count is its listed users, so nothing (no configfs object) holds them
+    (finding,) = IscsiTarget().evaluate(
+        facts(ps=text(PS), proc_modules=out("linux-lsmod-grep-rdma-autoloaded-lio.txt"))
+    )
+    assert finding.severity == "warning"
+    assert "no target seems configured" in finding.title
+    assert "module: target_core_mod      1069056  3 iscsi_target_mod,ib_srpt,ib_isert" in (
+        finding.evidence
+    )
+
+
+def test_lio_modules_held_by_configured_backstores_are_a_blocker():
+    # Synology DSM: target_core_mod used 22 times by 9 modules, backstores loaded
+    (finding,) = IscsiTarget().evaluate(
+        facts(ps=text(PS), proc_modules=out("linux-lsmod-synology-dsm-lio-ipvs-docker.txt"))
+    )
+    assert finding.severity == "blocker"
+    assert "target_core_mod" in finding.title
+
+
+def test_a_real_debian_exports_file_with_its_stock_comments_and_exportfs_agree():
+    sample = "linux-etc-exports-and-exportfs-v-debian-rocky-collection.txt"
+    finding = nfs_server(
+        VZ7, proc_mounts=out(SWIFT), exports=out(sample, 0), exportfs=out(sample, 1)
+    )
+    assert (finding.severity, finding.title.split(": ")[-1]) == ("warning", "/srv/web")
+    assert "/etc/exports: /srv/web 192.168.200.33(rw,sync,no_subtree_check)" in finding.evidence
+    assert "#/export" not in finding.evidence
+    rocky = nfs_server(proc_mounts=out(RHEL7), exports=out(sample, 2), exportfs=missing("exportfs"))
+    assert (rocky.severity, rocky.title.split(": ")[-1]) == (
+        "blocker",
+        "/srv/nfs_shares/web.tp6.linux",
+    )

@@ -140,3 +140,67 @@ def test_real_nft_rulesets_with_rules_sets_or_a_drop_policy_are_blockers_on_lega
         assert finding.severity == "blocker", block
     (vz7,) = NftablesRuleset().evaluate(facts(VZ7, nft_ruleset=out(NFT, 1)))
     assert vz7.severity == "warning" and "sets blocked_nets" in vz7.evidence
+
+
+def test_firewalld_raw_table_rules_without_notrack_need_no_connection_tracking():
+    # RHEL 7 firewalld ip6tables-save: rpfilter and chain jumps in *raw, *security jumps
+    finding = iptables(
+        iptables_save=EMPTY,
+        ip6tables_save=out("linux-iptables-save-insights-rhel6-rhel7-collection.txt", 1),
+    )
+    assert finding.severity == "warning"
+    assert "connection tracking (2 rules: mode stateful)" in finding.title
+    assert "IPv6 *raw: -A PREROUTING -m rpfilter --invert -j DROP" in finding.evidence
+
+
+def test_a_rhel_6_stock_firewall_needs_connection_tracking():
+    finding = iptables(
+        iptables_save=out("linux-iptables-save-insights-rhel6-rhel7-collection.txt", 0),
+        ip6tables_save=EMPTY,
+        proc_modules=out("linux-lsmod-rhel7-libvirt-ebtables.txt"),
+    )
+    assert finding.severity == "warning"
+    assert "connection tracking (2 rules: mode stateful)" in finding.title
+    assert "ebtable_nat" in finding.evidence
+
+
+NFT_COMPAT = "linux-nft-list-ruleset-iptables-nft-handles-collection.txt"
+
+
+def test_real_nft_nat_rules_say_the_netfilter_mode_they_need():
+    # Lima VM (iptables-nft `table ip nat` plus a native masquerade rule); `nft -a` output
+    # with `# handle N` after every brace and rule
+    (finding,) = NftablesRuleset().evaluate(facts(VZ7, nft_ruleset=out(NFT_COMPAT, 0)))
+    assert finding.severity == "warning"
+    assert "NAT: mode full" in finding.title
+    assert 'ip saddr 192.168.100.0/24 masquerade comment "netshed:vm0"' in finding.evidence
+    (legacy,) = NftablesRuleset().evaluate(facts(nft_ruleset=out(NFT_COMPAT, 1)))
+    assert legacy.severity == "blocker"
+    assert "table ip nat, table inet flotestro" in legacy.title and "NAT: mode full" in legacy.title
+
+
+def test_real_nft_connection_tracking_rules_say_stateful():
+    (finding,) = NftablesRuleset().evaluate(facts(VZ7, nft_ruleset=out(NFT, 2)))
+    assert "connection tracking: mode stateful" in finding.title
+
+
+def test_real_2_6_18_notrack_and_ulog_modules_are_shown_next_to_the_rules():
+    finding = iptables(
+        iptables_save=text("*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j NOTRACK\nCOMMIT\n"),
+        ip6tables_save=EMPTY,
+        proc_modules=out("linux-proc-modules-2.6.18-notrack-ulog-bonding.txt"),
+    )
+    assert "connection tracking (1 rule" in finding.title
+    assert "netfilter modules loaded: xt_NOTRACK, iptable_raw, ipt_ULOG" in finding.evidence
+
+
+def test_a_long_real_rule_list_keeps_its_notes_in_the_evidence():
+    # 56 filter and 6 nat rules: more than the evidence shows; the platform note must stay
+    finding = iptables(
+        iptables_save=out(RHEL5),
+        ip6tables_save=missing("ip6tables-save"),
+        proc_modules=out("linux-proc-modules-2.6.18-notrack-ulog-bonding.txt"),
+    )
+    assert "judged against the strictest" in finding.evidence
+    assert "netfilter modules loaded: xt_NOTRACK" in finding.evidence
+    assert "more lines)" in finding.evidence

@@ -1,3 +1,6 @@
+import pytest
+
+from assessments.facts import ProbeUnavailable
 from assessments.parsers.linux.block import parse_dmsetup, parse_lvs, parse_mdstat, parse_multipath
 from tests.assessments.parsers.linux.samples import out, text
 
@@ -219,3 +222,62 @@ def test_it_reads_a_wwid_glued_to_the_dm_name():
         "HP,OPEN-E",
         ["sdc"],
     )
+
+
+def test_it_reads_separated_lvs_by_its_header():
+    # `lvs --separator '|'` with headings: LV first, then VG, Pool before Origin (thin snapshots)
+    volumes = parse_lvs(out("linux-lvs-separator-collection.txt", 0))
+    assert len(volumes) == 16 and {v.vg for v in volumes} == {"pixel"}
+    snapshots = [(v.name, v.origin) for v in volumes if v.snapshot]
+    assert snapshots[:2] == [("boot.bu.2014.12.25", "boot.bu"), ("boot.bu.2014.12.27", "boot.bu")]
+    assert len(snapshots) == 8  # the pool `thinpool` is no origin
+    assert (volumes[-1].name, volumes[-1].size, volumes[-1].origin) == ("thinpool", "564.09g", "")
+
+
+def test_it_reads_separated_lvs_in_the_default_column_order_without_header():
+    # Checkmk's agent: `lvs --units b --nosuffix --noheadings --separator '|'`, 12 columns
+    volumes = parse_lvs(out("linux-lvs-separator-collection.txt", 1))
+    assert [(v.vg, v.name, v.size) for v in volumes] == [
+        ("centos", "home", "20073938944"),
+        ("centos", "root", "41120956416"),
+        ("centos", "swap", "2147483648"),
+    ]
+
+
+def test_lvs_output_in_a_layout_it_cannot_read_is_unavailable():
+    # `lvs --noheadings --separator : -o lv_attr,lv_name,...`: volumes it cannot read are not
+    # "no volumes" (a cache origin and a snapshot are in there)
+    with pytest.raises(ProbeUnavailable):
+        parse_lvs(out("linux-lvs-separator-collection.txt", 2))
+
+
+def test_it_reads_3par_maps_whose_path_lines_start_in_the_first_column():
+    maps = parse_multipath(out("linux-multipath-l-3par-ralph.txt"))
+    assert [(m.name, m.dm, m.vendor, len(m.paths)) for m in maps] == [
+        ("mpath2", "dm-11", "3PARdata,VV", 4),
+        ("mpath1", "dm-7", "3PARdata,VV", 4),
+        ("mpath3", "dm-2", "3PARdata,VV", 4),
+    ]
+
+
+def test_it_reads_partitionable_cciss_and_imsm_arrays():
+    (d0,) = parse_mdstat(out("linux-proc-mdstat-insights-collection.txt", 0))
+    assert (d0.name, d0.level, d0.degraded) == ("md_d0", "raid5", False)
+    assert "cciss/c0d0p1" in d0.devices
+    (imsm,) = parse_mdstat(out("linux-proc-mdstat-insights-collection.txt", 1))
+    assert (imsm.state, imsm.level, imsm.devices) == ("inactive", "", ["sdb(S)", "sda(S)"])
+    arrays = parse_mdstat(out("linux-proc-mdstat-insights-collection.txt", 2))
+    assert [(a.name, a.slots) for a in arrays][-1] == ("md3", "[10/10] [UUUUUUUUUU]")
+
+
+def test_it_skips_the_locking_warning_lvs_prints_before_its_header():
+    volumes = parse_lvs(out("linux-lvs-rhel-locking-disabled-warning.txt"))
+    assert len(volumes) == 9 and {v.vg for v in volumes} == {"vg_root"}
+    assert (volumes[0].name, volumes[0].size, volumes[0].origin) == ("lv_app", "71.63g", "")
+
+
+def test_it_reads_netapp_luns_without_friendly_names_over_two_path_groups():
+    for block in (0, 1):
+        (lun,) = parse_multipath(out("linux-multipath-netapp-alua-collection.txt", block))
+        assert (lun.vendor, len(lun.paths)) == ("NETAPP,LUN C-Mode", 8)
+        assert lun.name == lun.wwid and lun.name.startswith("3600a098")

@@ -74,3 +74,18 @@ def test_it_reads_real_uname_lines_of_rhel_5_debian_6_and_ubuntu_8_04():
         ((2, 6, 32), "x86_64"),
         ((2, 6, 24), "x86_64"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("block", "release", "machine"),
+    [
+        (0, "2.6.32-042stab120.19", "x86_64"),
+        (2, "2.6.18-274.3.1.el5.028stab094.3", "i686"),
+        (3, "2.6.18-028stab059.6", "i686"),
+        (4, "2.6.18-92.1.22.el5xen", "x86_64"),  # host name redacted as `[fqdn removed]`
+        (7, "2.6.24.7-101.el5rt.x86_64", "x86_64"),
+    ],
+)
+def test_it_reads_openvz_xen_and_realtime_kernel_releases(block, release, machine):
+    uname = parse_uname(out("linux-uname-a-openvz-xen-rt-collection.txt", block))
+    assert (uname.release, uname.machine) == (release, machine)

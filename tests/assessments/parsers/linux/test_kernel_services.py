@@ -170,3 +170,33 @@ def test_it_reads_real_ipv6_virtual_services_with_their_ports_in_decimal():
         ("TCP", "93.158.134.37:110", "wrr"),
         ("TCP", "178.154.170.241:443", "wrr"),
     ]
+
+
+def test_it_reads_ipvsadm_listings_with_names_persistence_and_decimal_marks():
+    # `ipvsadm -Ln` prints what /proc/net/ip_vs holds, with dotted addresses and decimal marks
+    assert parse_ip_vs(out("linux-ipvsadm-ln-collection.txt", 0)).services == []
+    (keepalived,) = parse_ip_vs(out("linux-ipvsadm-ln-collection.txt", 1)).services
+    assert (keepalived.address, keepalived.scheduler) == ("10.232.132.244:80", "wrr")
+    (named,) = parse_ip_vs(out("linux-ipvsadm-ln-collection.txt", 2)).services
+    assert named.address == "192.168.60.200:http"  # IPVS 1.2.0 without -n
+    (mark,) = parse_ip_vs(out("linux-ipvsadm-ln-collection.txt", 3)).services
+    assert (mark.protocol, mark.address) == ("FWM", "mark 258")
+
+
+def test_it_reads_exportfs_clients_on_the_next_line_with_netgroups_and_wildcards():
+    exports = parse_exportfs(out("linux-exportfs-v-next-line-netgroup-collection.txt", 0)).exports
+    assert [(e.path, e.clients.split("(")[0]) for e in exports] == [
+        ("/srv/exports/data-01", "node1"),
+        ("/srv/exports/data-02", "node1"),
+        ("/srv/exports/data-01", "@netgroup"),
+        ("/srv/exports/data-02", "@netgroup"),
+    ]
+    (public,) = parse_exportfs(out("linux-exportfs-v-next-line-netgroup-collection.txt", 1)).exports
+    assert (public.path, public.clients[:5]) == ("/srv/nfs/public", "*(rw,")
+
+
+def test_it_reads_drbd_84_standalone_minors_with_a_wrapped_git_hash_and_no_indent():
+    for block in (0, 1, 2):
+        drbd = parse_drbd(out("linux-proc-drbd-84-standalone-collection.txt", block))
+        assert drbd.version.startswith("8.4.")
+        assert [(r.minor, r.state) for r in drbd.resources] == [(0, "StandAlone")], block
