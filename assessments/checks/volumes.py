@@ -46,7 +46,8 @@ class WindowsVolumeFileSystems(Check):
             ]
         listed, note = found
         findings = [f for volume in listed if (f := self._judge(volume))]
-        local = [v for v in listed if v.local]
+        # the EFI system partition is local but not migrated data: judged apart (INFO)
+        local = [v for v in listed if v.local and not _is_efi_partition(v)]
         not_migrated = [v for v in listed if not v.local]
         if not any(f.severity in (Severity.BLOCKER, Severity.WARNING) for f in findings):
             names = ", ".join(v.name for v in local) or "none"
