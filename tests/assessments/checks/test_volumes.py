@@ -104,7 +104,8 @@ def test_it_is_unknown_when_neither_probe_answered():
 def test_the_pass_counts_only_ntfs_volumes_when_an_efi_partition_is_listed():
     # Real Win32_Volume of a Windows 10 laptop: C:, a letter-less NTFS recovery volume and
     # the FAT32 EFI system partition 'BOOT'. The PASS must not call the ESP NTFS.
-    findings = volumes(wmic_volume=sample("windows-wmic-volume-list-win10-esp-recovery-utf16le.txt"))
+    out = sample("windows-wmic-volume-list-win10-esp-recovery-utf16le.txt")
+    findings = volumes(wmic_volume=out)
     assert severities(findings) == ["pass", "info"]
     assert findings[0].title == "All 2 local volumes are NTFS"
     assert "FileSystem=FAT32" not in findings[0].evidence

@@ -1,0 +1,106 @@
+"""Real Windows outputs nobody tuned the checks on, judged against restrictions.md (W1-W4, B12).
+
+Each test feeds one real output (or a few of the same host) as the probe it stands for and
+checks the verdict the catalogue asks for.
+"""
+
+import pytest
+
+from assessments.checks.architecture import WindowsBitness
+from assessments.checks.base import Severity
+from assessments.checks.os_version import WindowsGeneration
+from assessments.checks.volumes import WindowsVolumeFileSystems
+from assessments.checks.windows_limits import WindowsDrivers, WindowsMacAddresses, WindowsRoles
+from tests.assessments.parsers.windows.samples import node, sample, windows
+
+OS_WIN7_FR = sample("windows-wmic-os-list-win7-fr-32bits-utf16le.txt")
+ARCH = "windows-reg-query-processor-architecture-htb-collection.txt"
+DC = "windows-sc-query-ntds-netlogon-dc-collection.txt"
+
+
+def severities(findings):
+    return [str(finding.severity) for finding in findings]
+
+
+def test_a_french_windows_7_is_a_client_source_and_32_bits_reads_as_32_bit():
+    facts = windows(node("2008r2", "x64"), wmic_os=OS_WIN7_FR)
+    (generation,) = WindowsGeneration().evaluate(facts)
+    assert generation.severity == Severity.BLOCKER and "client" in generation.title
+    (bits,) = WindowsBitness().evaluate(facts)
+    assert bits.severity == Severity.BLOCKER  # W4: a 32-bit source, a 64-bit node
+    assert "OSArchitecture=32 bits" in bits.evidence
+
+
+@pytest.mark.parametrize(
+    ("name", "bits"),
+    [
+        ("windows-wmic-cpu-list-2003-two-xeon-utf16le.txt", 32),
+        ("windows-wmic-cpu-list-2003r2-x64-fr-utf16le.txt", 64),
+        ("windows-wmic-cpu-list-win7-32bit-on-x64-cpu-utf16le.txt", 32),
+        ("windows-wmic-cpu-list-2008-two-cpu-models-utf16le.txt", 64),
+        ("windows-wmic-cpu-list-2019-epyc-utf16le.txt", 64),
+    ],
+)
+def test_the_os_bitness_is_the_address_width_not_the_cpu_architecture(name, bits):
+    (finding,) = WindowsBitness().evaluate(windows(node("2008", "x64"), wmic_cpu=sample(name)))
+    assert finding.severity == (Severity.PASS if bits == 64 else Severity.BLOCKER)
+    assert f"AddressWidth={bits}" in finding.evidence
+
+
+@pytest.mark.parametrize(("block", "bits"), [(0, "32-bit (x86)"), (1, "64-bit"), (2, "64-bit")])
+def test_the_registry_processor_architecture_of_real_servers_gives_their_bitness(block, bits):
+    facts = windows(None, reg_processor_arch=sample(ARCH, block))
+    (finding,) = WindowsBitness().evaluate(facts)
+    assert finding.severity == Severity.INFO and finding.title.startswith(bits)
+    assert "PROCESSOR_ARCHITECTURE    REG_SZ" in finding.evidence
+
+
+def test_a_hyper_v_capable_windows_10_is_a_64_bit_client():
+    facts = windows(None, systeminfo=sample("windows-systeminfo-win10-hyperv-crlf.txt"))
+    (generation,) = WindowsGeneration().evaluate(facts)
+    assert generation.severity == Severity.BLOCKER and "Windows 10" in generation.title
+    (bits,) = WindowsBitness().evaluate(facts)
+    assert bits.title.startswith("64-bit")
+
+
+def test_xp_network_drives_and_a_vmware_shared_folder_are_not_migrated():
+    out = sample("windows-wmic-logicaldisk-list-xp-network-hgfs-utf16le.txt")
+    findings = WindowsVolumeFileSystems().evaluate(windows(None, wmic_logicaldisk=out))
+    assert severities(findings) == ["pass", "info"]
+    assert findings[0].title.startswith("The local volume C: is NTFS")
+    assert "Y: (network)" in findings[1].title and "N: (network)" in findings[1].title
+
+
+def test_a_running_ntds_service_makes_a_domain_controller_warning():
+    facts = windows(None, sc_services=sample(DC, 0), driverquery=_drivers())
+    findings = WindowsRoles().evaluate(facts)
+    dc = findings[0]
+    assert dc.severity == Severity.WARNING  # W1/B12: a domain controller is a WARNING
+    assert "domain controller" in dc.title and "service ntds" in dc.title
+    assert "STATE              : 4  RUNNING" in dc.evidence
+
+
+def test_a_running_netlogon_alone_is_no_role():
+    facts = windows(None, sc_services=sample(DC, 1), driverquery=_drivers())
+    findings = WindowsRoles().evaluate(facts)
+    assert Severity.WARNING not in [f.severity for f in findings]
+    assert Severity.BLOCKER not in [f.severity for f in findings]
+
+
+def test_a_driverquery_table_is_unknown_not_a_pass():
+    out = sample("windows-driverquery-table-xp-excerpt.txt")
+    (finding,) = WindowsDrivers().evaluate(windows(None, driverquery=out))
+    assert finding.severity == Severity.UNKNOWN
+    assert "not its CSV form" in finding.evidence
+
+
+def test_the_ppp_pseudo_address_of_a_german_xp_is_not_listed_as_a_mac():
+    out = sample("windows-ipconfig-all-xp-de-ppp.txt")
+    (finding,) = WindowsMacAddresses().evaluate(windows(None, ipconfig=out))
+    assert finding.severity == Severity.PASS and finding.title.startswith("1 MAC address ")
+    assert "00-50-22-E3-A1-26 (Realtek RTL8139-Familie-PCI-Fast Eth)" in finding.evidence
+    assert "00-53-45-00-00-00" not in finding.evidence
+
+
+def _drivers():
+    return sample("windows-driverquery-v-csv-win10.txt")
