@@ -11,7 +11,7 @@ from assessments.checks.base import Severity
 from assessments.checks.os_version import WindowsGeneration
 from assessments.checks.volumes import WindowsVolumeFileSystems
 from assessments.checks.windows_limits import WindowsDrivers, WindowsMacAddresses, WindowsRoles
-from tests.assessments.parsers.windows.samples import node, sample, windows
+from tests.assessments.parsers.windows.samples import crlf, node, sample, windows
 
 OS_WIN7_FR = sample("windows-wmic-os-list-win7-fr-32bits-utf16le.txt")
 ARCH = "windows-reg-query-processor-architecture-htb-collection.txt"
@@ -104,3 +104,40 @@ def test_the_ppp_pseudo_address_of_a_german_xp_is_not_listed_as_a_mac():
 
 def _drivers():
     return sample("windows-driverquery-v-csv-win10.txt")
+
+
+FLTMC = "windows-fltmc-filters-crowdstrike-cbfs-legacy.txt"
+
+
+def _fltmc_names():
+    text = sample(FLTMC).stdout.decode()
+    rows = text.split("-----\n", 1)[1].splitlines()
+    return [row.split()[0] for row in rows if row.strip()]
+
+
+def test_the_third_party_filters_of_a_real_fltmc_listing_warn_as_drivers():
+    # Each minifilter is also a driver service, listed by driverquery under system32\drivers:
+    # CrowdStrike's CSAgent and the CBFS Connect legacy file system filter must warn, the
+    # in-box Windows filters of the same listing must not.
+    names = _fltmc_names()
+    assert len(names) == 12
+    rows = [_driver_row(name) for name in names]
+    findings = WindowsDrivers().evaluate(windows(None, driverquery=_driverquery(rows)))
+    titles = [f.title for f in findings]
+    assert severities(findings) == ["warning", "warning"], titles
+    assert titles[0].endswith("CrowdStrike Falcon")
+    assert "CBFS" in titles[1] and '"cbfsconnect2017"' in findings[1].evidence
+    assert not any(name in " ".join(titles) for name in ("bindflt", "PrjFlt", "Wof"))
+
+
+def _driver_row(name):
+    path = f"C:\\Windows\\system32\\drivers\\{name}.sys"
+    return (
+        f'"{name}","{name}","{name}","File System ","System","Running","OK","TRUE","FALSE",'
+        f'"4,096","65,536","0","1/1/2021 1:00:00 AM","{path}","4,096"'
+    )
+
+
+def _driverquery(rows):
+    header = sample("windows-driverquery-v-csv-win10.txt").stdout.decode().splitlines()[0]
+    return crlf("\n".join([header, *rows]) + "\n")
