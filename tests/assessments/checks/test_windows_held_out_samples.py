@@ -141,3 +141,24 @@ def _driver_row(name):
 def _driverquery(rows):
     header = sample("windows-driverquery-v-csv-win10.txt").stdout.decode().splitlines()[0]
     return crlf("\n".join([header, *rows]) + "\n")
+
+
+@pytest.mark.parametrize(("block", "version"), [(1, "6.0.6002"), (2, "6.0.6003")])
+def test_ver_alone_cannot_tell_2008_from_vista_for_a_2008_node(block, version):
+    out = sample("windows-cmd-banner-ver-nt5-nt6-ru-collection.txt", block)
+    (finding,) = WindowsGeneration().evaluate(windows(node("2008", "x64"), ver=out))
+    assert finding.severity == Severity.UNKNOWN  # the server twin would match: never PASS
+    assert f"NT {version}" in finding.title
+
+
+@pytest.mark.parametrize(
+    ("block", "destination"), [(0, "2008"), (0, "2008r2"), (1, "2003"), (2, "2008r2")]
+)
+def test_ver_alone_blocks_when_neither_twin_matches_the_node(block, destination):
+    # NT 5.2 is Server 2003 or XP x64, NT 6.0 Server 2008 or Vista: against another
+    # generation's node both readings are blockers, so the verdict is certain.
+    out = sample("windows-cmd-banner-ver-nt5-nt6-ru-collection.txt", block)
+    (finding,) = WindowsGeneration().evaluate(windows(node(destination, "x64"), ver=out))
+    assert finding.severity == Severity.BLOCKER
+    assert "neither can go to node1" in finding.title
+    assert "Microsoft Windows [" in finding.evidence
