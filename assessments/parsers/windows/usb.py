@@ -1,6 +1,7 @@
 """`wmic path Win32_USBHub get Name,DeviceID /value`: the USB devices of a Windows host.
 
-Win32_USBHub lists USB devices, not only hubs: root hubs (`USB\\ROOT_HUB...`), generic
+Win32_USBHub lists USB devices, not only hubs: root hubs (`USB\\ROOT_HUB...`, or
+`NUSB3\\ROOT_HUB30...` under a third-party USB 3.0 driver), generic
 hubs, composite devices, and devices such as licence dongles (`USB\\VID_0529&PID_0001`,
 Aladdin/SafeNet HASP; their function shows as `USB\\HASP\\...` or
 `ALADDIN\\VID0529&PID0001&HASPHL\\...`). Names are localised ("Concentrador raíz USB"), so
@@ -19,6 +20,9 @@ from assessments.parsers.windows.wmic import records
 
 LABEL = "wmic path Win32_USBHub get Name,DeviceID /value"
 _IDS = re.compile(r"VID_?([0-9A-F]{4})&PID_?([0-9A-F]{4})", re.IGNORECASE)
+# USB\ROOT_HUB20\..., and the root hubs third-party USB 3.0 drivers enumerate themselves:
+# NUSB3\ROOT_HUB30\... (Renesas), IUSB3\ROOT_HUB30\... (Intel).
+_ROOT_HUB = re.compile(r"^[A-Z0-9]+\\ROOT_HUB", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class UsbDevice:
 
     @property
     def root_hub(self) -> bool:
-        return self.device_id.upper().startswith("USB\\ROOT_HUB")
+        return _ROOT_HUB.match(self.device_id) is not None
 
     @property
     def interface(self) -> bool:

@@ -10,7 +10,12 @@ from assessments.checks.architecture import WindowsBitness
 from assessments.checks.base import Severity
 from assessments.checks.os_version import WindowsGeneration
 from assessments.checks.volumes import WindowsVolumeFileSystems
-from assessments.checks.windows_limits import WindowsDrivers, WindowsMacAddresses, WindowsRoles
+from assessments.checks.windows_limits import (
+    WindowsDevices,
+    WindowsDrivers,
+    WindowsMacAddresses,
+    WindowsRoles,
+)
 from tests.assessments.parsers.windows.samples import crlf, node, sample, windows
 
 OS_WIN7_FR = sample("windows-wmic-os-list-win7-fr-32bits-utf16le.txt")
@@ -162,3 +167,12 @@ def test_ver_alone_blocks_when_neither_twin_matches_the_node(block, destination)
     assert finding.severity == Severity.BLOCKER
     assert "neither can go to node1" in finding.title
     assert "Microsoft Windows [" in finding.evidence
+
+
+def test_usb3_root_hubs_of_a_french_windows_7_are_not_devices_the_container_misses():
+    out = sample("windows-wmic-usbhub-list-win7-fr-renesas-usb3-utf16le.txt")
+    facts = windows(None, usb_devices=out, sc_services=sample(DC, 1), driverquery=_drivers())
+    (finding,) = WindowsDevices().evaluate(facts)
+    assert finding.severity == Severity.INFO  # a webcam and a keyboard: no dongle, no serial
+    assert "Renesas" not in finding.title and "NUSB3" not in finding.evidence
+    assert "USB\\VID_046D&PID_08C9\\6BE882AB" in finding.evidence

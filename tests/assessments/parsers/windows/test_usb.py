@@ -74,3 +74,17 @@ def test_the_first_run_banner_of_wmic_on_2003_is_not_a_device():
     )
     (device,) = parse_usb_devices(out)
     assert device.vid == "0529" and device.name == "HASP HL 3.25"
+
+
+def test_root_hubs_of_third_party_usb3_controllers_are_root_hubs():
+    # Real French Windows 7: the Renesas USB 3.0 controller's own driver names its root hubs
+    # NUSB3\ROOT_HUB30\..., not USB\ROOT_HUB...: still root hubs, not devices.
+    devices = parse_usb_devices(sample("windows-wmic-usbhub-list-win7-fr-renesas-usb3-utf16le.txt"))
+    roots = [d.device_id for d in devices if d.root_hub]
+    assert roots == [
+        "USB\\ROOT_HUB20\\4&3113F1A8&0",
+        "USB\\ROOT_HUB20\\4&36206EEE&0",
+        "NUSB3\\ROOT_HUB30\\5&174FC82C&0",
+        "NUSB3\\ROOT_HUB30\\5&D5AB249&0",
+    ]
+    assert [d.name for d in devices if d.vid == "046D"] == ["Périphérique USB composite"] * 2
