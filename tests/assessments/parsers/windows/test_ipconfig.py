@@ -83,3 +83,10 @@ def test_real_ipconfig_outputs_give_every_adapter_a_description(name):
     adapters = parse_ipconfig(sample(name))
     with_mac = [a for a in adapters if a.mac]
     assert with_mac and all(a.description for a in with_mac)
+
+
+def test_a_french_client_output_gives_its_nic_and_not_the_dhcpv6_duid():
+    (lan,) = parse_ipconfig(sample("windows-ipconfig-all-fr-client-dhcp.txt"))
+    assert lan.name == "Carte Ethernet Ethernet0"
+    assert lan.description == "Intel(R) 82574L Gigabit Network Connection"
+    assert (lan.mac, lan.ipv4) == ("00:0c:29:e4:bd:1d", ["192.168.100.150"])
