@@ -176,3 +176,12 @@ def test_usb3_root_hubs_of_a_french_windows_7_are_not_devices_the_container_miss
     assert finding.severity == Severity.INFO  # a webcam and a keyboard: no dongle, no serial
     assert "Renesas" not in finding.title and "NUSB3" not in finding.evidence
     assert "USB\\VID_046D&PID_08C9\\6BE882AB" in finding.evidence
+
+
+def test_the_set_of_a_32_bit_web_server_on_64_bit_windows_reads_as_64_bit():
+    out = sample("windows-set-wow64-apache-xampp.txt")
+    (finding,) = WindowsBitness().evaluate(windows(node("2008r2", "x64"), env=out))
+    assert finding.severity == Severity.PASS
+    assert "PROCESSOR_ARCHITEW6432=AMD64" in finding.evidence
+    (wrong,) = WindowsBitness().evaluate(windows(node("2008r2", "x86"), env=out))
+    assert wrong.severity == Severity.BLOCKER
