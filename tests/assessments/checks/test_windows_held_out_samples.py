@@ -185,3 +185,22 @@ def test_the_set_of_a_32_bit_web_server_on_64_bit_windows_reads_as_64_bit():
     assert "PROCESSOR_ARCHITEW6432=AMD64" in finding.evidence
     (wrong,) = WindowsBitness().evaluate(windows(node("2008r2", "x86"), env=out))
     assert wrong.severity == Severity.BLOCKER
+
+
+OS_2003R2 = sample("windows-wmic-os-list-2003r2-x64-datacenter-aws.txt")
+
+
+def test_a_2003_r2_x64_without_os_architecture_goes_to_a_64_bit_2003_node():
+    # Real EC2 2003 R2 Datacenter x64 SP2: the caption lacks "R2" (OtherTypeDescription has
+    # it), there is no OSArchitecture (the caption's "x64 Edition" tells), and the Name value
+    # wraps onto a second line.
+    facts = windows(node("2003", "x64"), wmic_os=OS_2003R2)
+    (generation,) = WindowsGeneration().evaluate(facts)
+    assert generation.severity == Severity.PASS
+    assert generation.title.startswith("Windows Server 2003 R2 matches node1")
+    assert "OtherTypeDescription=R2" in generation.evidence
+    (bits,) = WindowsBitness().evaluate(facts)
+    assert bits.severity == Severity.PASS and "x64 Edition" in bits.evidence
+    (blocked,) = WindowsGeneration().evaluate(windows(node("2008", "x64"), wmic_os=OS_2003R2))
+    assert blocked.severity == Severity.BLOCKER
+    assert blocked.title.startswith("Windows Server 2003 R2 cannot go to node1")
