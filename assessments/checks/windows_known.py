@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assessments.checks.base import evidence
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.windows.drivers import DriverList, parse_driverquery
-from assessments.parsers.windows.sc import Service
+from assessments.parsers.windows.sc import STATE_NAMES, Service
 from assessments.parsers.windows.services import (
     ServiceList,
     display_name,
@@ -310,10 +310,13 @@ class Seen:
 
 
 def service_seen(service: Service, what: str) -> Seen:
-    """A service as a sign of `what`, named by its (localised) display name when it has one."""
-    running = None if service.state is None else service.state == RUNNING
+    """A service as a sign of `what`, named by its (localised) display name when it has one;
+    a paused or pending service is in use (its state is named)."""
+    running = None if service.state is None else service.active
     display = display_name(service)
     shown = display if display != service.name else what
+    if service.active and service.state != RUNNING:
+        shown += f", {STATE_NAMES.get(service.state or 0, service.state)}"
     return Seen(running, f"service {service.name} ({shown})", "sc_services", state_line(service))
 
 

@@ -23,7 +23,6 @@ from assessments.checks.windows_known import (
     OUTSIDE,
     ROLE_SERVICES,
     ROLE_TEXT,
-    RUNNING,
     Seen,
     blocks,
     dongle_kind,
@@ -319,7 +318,7 @@ class WindowsDevices(Check):
         else:
             for service in services.services:
                 product = DONGLE_SERVICES.get(service.name.lower())
-                if product is not None and service.state == RUNNING:
+                if product is not None and service.active:
                     seen.append(service_seen(service, product))
         drivers = drivers_of(facts)
         if isinstance(drivers, Unavailable):

@@ -74,6 +74,12 @@ class Service:
         return self.state == 4
 
     @property
+    def active(self) -> bool:
+        """Not stopped: running, paused (it keeps its process and configuration), or
+        starting, stopping, pausing or continuing at the time of the query."""
+        return self.state is not None and self.state != 1
+
+    @property
     def disabled(self) -> bool:
         return self.start_type == 4
 

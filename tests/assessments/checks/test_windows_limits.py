@@ -384,3 +384,15 @@ def test_a_dhcp_server_is_found_under_translated_sc_field_names():
     assert severities(findings) == ["warning"]
     assert "DHCP server" in findings[0].title and "DHCPServer" in findings[0].title
     assert "ESTADO             : 4  RUNNING" in findings[0].evidence
+
+
+@pytest.mark.parametrize(("state", "word"), [(7, "PAUSED"), (2, "START_PENDING")])
+def test_a_paused_or_starting_role_service_is_a_role_in_use(state, word):
+    # A paused service keeps its process and configuration (real PAUSED block in
+    # windows-sc-query-srvany-running-paused-stopped-collection.txt); it is not a stopped role.
+    block = service("DHCPServer", display="DHCP Server").replace(
+        f"STATE              : {4}  RUNNING", f"STATE              : {state}  {word}"
+    )
+    (finding,) = roles(sc_services=sc(block))
+    assert finding.severity == Severity.WARNING
+    assert "DHCP server" in finding.title and word in finding.title

@@ -91,3 +91,18 @@ def test_a_translated_sc_qc_gives_the_start_type_by_its_word():
     )
     (service,) = parse_sc(crlf(text)).services
     assert service.start_type == 4 and service.disabled and service.state is None
+
+
+SRVANY = "windows-sc-query-srvany-running-paused-stopped-collection.txt"
+
+
+@pytest.mark.parametrize(("block", "state"), [(0, 4), (1, 7), (2, 1), (3, 1)])
+def test_a_real_service_running_paused_and_stopped(block, state):
+    (service,) = parse_sc(sample(SRVANY, block)).services
+    assert (service.name, service.state) == ("wmzwebpy", state)
+    assert service.active is (state != 1)
+    assert service.running is (state == 4)
+
+
+def test_the_real_1060_message_is_a_missing_service():
+    assert parse_sc(sample(SRVANY, 4, rc=None)).installed is False
