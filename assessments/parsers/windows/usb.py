@@ -15,7 +15,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from assessments.facts import ProbeOutput
+from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.windows.wmic import records
 
 LABEL = "wmic path Win32_USBHub get Name,DeviceID /value"
@@ -46,7 +46,11 @@ class UsbDevice:
 def parse_usb_devices(out: ProbeOutput) -> tuple[UsbDevice, ...]:
     """The USB devices, once each; () when there is none."""
     devices: dict[str, UsbDevice] = {}
-    for record in records(out, LABEL):
+    found = records(out, LABEL)
+    if found and not any("deviceid" in map(str.lower, record.values) for record in found):
+        # Key=Value lines, but no device record: not the listing asked for
+        raise ProbeUnavailable(f"{LABEL}: no DeviceID in the output ({found[0].lines[0][:80]!r})")
+    for record in found:
         kind = record.get("CreationClassName").strip()
         if kind and kind.lower() != "win32_usbhub":
             continue

@@ -2,7 +2,9 @@
 
 import re
 
-from assessments.facts import ProbeOutput
+import pytest
+
+from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.windows.usb import parse_usb_devices
 from tests.assessments.parsers.windows.samples import crcrlf, sample
 from tests.conftest import sample_bytes
@@ -88,3 +90,11 @@ def test_root_hubs_of_third_party_usb3_controllers_are_root_hubs():
         "NUSB3\\ROOT_HUB30\\5&D5AB249&0",
     ]
     assert [d.name for d in devices if d.vid == "046D"] == ["Périphérique USB composite"] * 2
+
+
+def test_key_value_lines_without_any_device_id_are_no_device_list():
+    # Whatever wmic prints instead of records (here a hypothetical translated error whose
+    # description line looks like Key=Value) must not read as "no USB device".
+    out = crcrlf("\n\nFEHLER:\nBeschreibung = Ungueltige Abfrage\n\n")
+    with pytest.raises(ProbeUnavailable, match="DeviceID"):
+        parse_usb_devices(out)
