@@ -65,6 +65,9 @@ class WindowsGeneration(Check):
             return [self._blocker(found, title, _UNSUPPORTED.format(name=name))]
         if not judged_generation(release):
             twin = display(replace(release, product_type=WORKSTATION))
+            mismatch = self._neither_matches(facts, found, gen, f"{name} or {twin}")
+            if mismatch is not None:
+                return [mismatch]
             return [
                 self.finding(
                     Severity.UNKNOWN,
@@ -95,6 +98,27 @@ class WindowsGeneration(Check):
             title = f"{name} cannot go to {dest.name}, a {wanted} node{extra}"
             return self._blocker(found, title, _MISMATCH.format(needed=needed))
         return self.finding(Severity.PASS, f"{name} matches {dest.name} ({wanted})", found.evidence)
+
+    def _neither_matches(
+        self, facts: Facts, found: Identified, gen: str, names: str
+    ) -> Finding | None:
+        """A blocker when the server reading (`gen`) does not match the destination node
+        either: the client twin never matches, so server or client, the host cannot go."""
+        dest = facts.destination
+        if dest is None or (dest.os_family == "windows" and not dest.windows_version):
+            return None
+        if dest.os_family == "windows" and dest.windows_version == gen:
+            return None
+        needed = DESTINATION_GENERATIONS[gen]
+        where = (
+            "a Linux node"
+            if dest.os_family != "windows"
+            else "a "
+            + DESTINATION_GENERATIONS.get(dest.windows_version, dest.windows_version)
+            + " node"
+        )
+        title = f"{names} (NT {found.release.version}): neither can go to {dest.name}, {where}"
+        return self._blocker(found, title, _MISMATCH.format(needed=needed))
 
     def _blocker(self, found: Identified, title: str, remediation: str) -> Finding:
         return self.finding(Severity.BLOCKER, title, found.evidence, remediation)

@@ -46,7 +46,9 @@ class WindowsVolumeFileSystems(Check):
             ]
         listed, note = found
         findings = [f for volume in listed if (f := self._judge(volume))]
-        local = [v for v in listed if v.local]
+        # boot infrastructure is local but not migrated data: judged apart (INFO)
+        boot = [v for v in listed if _is_boot_volume(v)]
+        local = [v for v in listed if v.local and not _is_efi_partition(v) and v not in boot]
         not_migrated = [v for v in listed if not v.local]
         if not any(f.severity in (Severity.BLOCKER, Severity.WARNING) for f in findings):
             names = ", ".join(v.name for v in local) or "none"
@@ -68,6 +70,15 @@ class WindowsVolumeFileSystems(Check):
                     _shown(listed),
                     "Check the volumes by hand with `mountvol` and `fsutil fsinfo volumeinfo`.",
                 ),
+            )
+        if boot:
+            findings.append(
+                self.finding(
+                    Severity.INFO,
+                    "Volumes without a drive letter (System Reserved, recovery): boot "
+                    "infrastructure, not migrated: " + ", ".join(_where(v) for v in boot),
+                    _shown(boot),
+                )
             )
         if not_migrated:
             findings.append(
@@ -177,6 +188,18 @@ def _where(volume: Volume) -> str:
         return volume.drive_letter
     suffix = f" '{volume.label}'" if volume.label else ""
     return f"{volume.name}{suffix}"
+
+
+def _is_boot_volume(volume: Volume) -> bool:
+    """A local NTFS volume with neither a drive letter nor a mount folder: System Reserved or
+    a recovery partition (restrictions.md W2: boot infrastructure, INFO)."""
+    return (
+        volume.local
+        and volume.file_system.upper() == "NTFS"
+        and not volume.drive_letter
+        and not volume.folder_mount
+        and volume.source == "wmic_volume"
+    )
 
 
 def _is_efi_partition(volume: Volume) -> bool:

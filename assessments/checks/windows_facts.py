@@ -70,6 +70,8 @@ def display(release: Release) -> str:
             return "Windows 11" if release.build >= 22000 else "Windows 10"
         return f"Windows {_CLIENT.get(key, f'NT {release.major}.{release.minor}')}"
     gen = generation(release)
+    if gen == "2003" and release.r2:
+        return "Windows Server 2003 R2"  # the 2003 generation (same NT 5.2 kernel)
     if gen in DESTINATION_GENERATIONS:
         return DESTINATION_GENERATIONS[gen]
     if gen == "2000":

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assessments.checks.base import evidence
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.windows.drivers import DriverList, parse_driverquery
-from assessments.parsers.windows.sc import Service
+from assessments.parsers.windows.sc import STATE_NAMES, Service
 from assessments.parsers.windows.services import (
     ServiceList,
     display_name,
@@ -30,6 +30,7 @@ SECURITY = "security"
 BACKUP = "backup"
 ENCRYPTION = "encryption"
 STORAGE = "storage"
+FILESYSTEM = "filesystem"
 GUEST = "guest"
 DONGLE = "dongle"
 HYPERVISOR = "hypervisor"
@@ -104,6 +105,15 @@ DRIVER_FAMILIES: tuple[Family, ...] = (
     _family(ENCRYPTION, "DiskCryptor", r"dcrypt"),
     _family(STORAGE, "Veritas Storage Foundation volume manager", r"vxio"),
     _family(STORAGE, "EMC PowerPath multipathing", r"emcp\w*"),
+    # File system frameworks that products bundle (cloud drives, sync and backup clients):
+    # their drivers sit in system32\drivers, so the path does not give them away.
+    _family(
+        FILESYSTEM,
+        "Callback Technologies CBFS (Connect / Filter)",
+        r"cbfs\w*|cbfilter\w*|cbfltfs\w*|callbackfilter\w*",
+    ),
+    _family(FILESYSTEM, "Dokan user-mode file system", r"dokan\d*"),
+    _family(FILESYSTEM, "WinFsp user-mode file system", r"winfsp\w*"),
     _family(
         GUEST,
         "VMware Tools",
@@ -193,6 +203,12 @@ DRIVER_KINDS = {
         "Volume encryption drivers will not load in the container",
         "Decrypt the volumes and remove the product before migration (the data is copied as "
         "files); encrypted volume files cannot be mounted inside a container.",
+    ),
+    FILESYSTEM: (
+        "Third-party file system drivers will not load in the container",
+        "The application that installed the file system driver (a cloud drive, sync or "
+        "backup client, a virtual drive) will not work in the container: find it, and "
+        "replace it or keep that workload on a machine.",
     ),
     STORAGE: (
         "Multipath or volume-manager drivers will not load in the container",
@@ -294,10 +310,13 @@ class Seen:
 
 
 def service_seen(service: Service, what: str) -> Seen:
-    """A service as a sign of `what`, named by its (localised) display name when it has one."""
-    running = None if service.state is None else service.state == RUNNING
+    """A service as a sign of `what`, named by its (localised) display name when it has one;
+    a paused or pending service is in use (its state is named)."""
+    running = None if service.state is None else service.active
     display = display_name(service)
     shown = display if display != service.name else what
+    if service.active and service.state != RUNNING:
+        shown += f", {STATE_NAMES.get(service.state or 0, service.state)}"
     return Seen(running, f"service {service.name} ({shown})", "sc_services", state_line(service))
 
 

@@ -23,7 +23,6 @@ from assessments.checks.windows_known import (
     OUTSIDE,
     ROLE_SERVICES,
     ROLE_TEXT,
-    RUNNING,
     Seen,
     blocks,
     dongle_kind,
@@ -139,7 +138,7 @@ class WindowsRoles(Check):
     def evaluate(self, facts: Facts) -> list[Finding]:
         missing: list[Unavailable] = []
         found: dict[str, list[Seen]] = {}
-        product = self._product_type(facts, missing)
+        product, unreadable = self._product_type(facts)
         if product is not None and product.running:
             found.setdefault(DC, []).append(product)
         services = services_of(facts)
@@ -160,6 +159,9 @@ class WindowsRoles(Check):
                     what = f"driver {driver.name} ({family.product})"
                     seen = Seen(driver.running, what, "driverquery", driver.line)
                     found.setdefault(family.kind, []).append(seen)
+        # a running NTDS or KDC proves a domain controller without the ProductType
+        if unreadable is not None and not any(s.running for s in found.get(DC, [])):
+            missing.insert(0, unreadable)
         findings = [self._role(kind, found[kind]) for kind in ROLE_TEXT if kind in found]
         kept = [finding for finding in findings if finding is not None]
         if missing:
@@ -172,28 +174,29 @@ class WindowsRoles(Check):
         title = "No hypervisor, cluster, NLB, domain controller, DHCP or WINS role"
         return [self.finding(Severity.PASS, title, blocks(shown))]
 
-    def _product_type(self, facts: Facts, missing: list[Unavailable]) -> Seen | None:
-        """ProductType from wmic os, the registry or systeminfo; `running` is True for a
-        domain controller (ProductType 2)."""
+    def _product_type(self, facts: Facts) -> tuple[Seen | None, Unavailable | None]:
+        """ProductType from wmic os, the registry or systeminfo (`running` is True for a
+        domain controller, ProductType 2), or why none of them told it."""
         tried: list[Unavailable] = []
         release = facts.parsed("wmic_os", parse_wmic_os)
         if isinstance(release, Unavailable):
             tried.append(release)
         elif release.product_type is not None:
-            return _product(release.product_type, "wmic_os", f"ProductType={release.product_type}")
+            line = f"ProductType={release.product_type}"
+            return _product(release.product_type, "wmic_os", line), None
         options = facts.parsed("reg_product_options", parse_product_options)
         if isinstance(options, Unavailable):
             tried.append(options)
         else:
-            return _product(options[0], "reg_product_options", options[1].strip())
+            return _product(options[0], "reg_product_options", options[1].strip()), None
         info = facts.parsed("systeminfo", parse_systeminfo)
         if isinstance(info, Unavailable):
             tried.append(info)
         elif info.release.product_type is not None:
-            return _product(info.release.product_type, "systeminfo", info.release.lines[-1])
+            line = info.release.lines[-1]
+            return _product(info.release.product_type, "systeminfo", line), None
         reasons = f" ({'; '.join(m.reason for m in tried)})" if tried else ""
-        missing.append(Unavailable("wmic_os", "could not tell a domain controller" + reasons))
-        return None
+        return None, Unavailable("wmic_os", "could not tell a domain controller" + reasons)
 
     def _role(self, kind: str, seen: list[Seen]) -> Finding | None:
         what, remediation = ROLE_TEXT[kind]
@@ -315,7 +318,7 @@ class WindowsDevices(Check):
         else:
             for service in services.services:
                 product = DONGLE_SERVICES.get(service.name.lower())
-                if product is not None and service.state == RUNNING:
+                if product is not None and service.active:
                     seen.append(service_seen(service, product))
         drivers = drivers_of(facts)
         if isinstance(drivers, Unavailable):

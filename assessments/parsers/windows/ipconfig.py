@@ -4,8 +4,11 @@ Labels are localised (`Physical Address`, `Adresse physique`, `Physikalische Adr
 values are recognised by their shape: the physical address is the first value of 6 or 8
 dash-separated bytes (a 14-byte DHCPv6 DUID is not one), IPv4 addresses are the IPv4
 values of fields whose label says "IP" (not the mask, gateway, DHCP or DNS servers, whose
-labels do not). Tunnel pseudo-adapters (ISATAP, Teredo, 6to4) print 8-byte addresses
-`00-00-00-00-00-00-00-E0`: `mac` is only set for real 6-byte addresses.
+labels do not). The description is the field labelled `Description` (`Beschreibung`,
+`Descripción`, `Descrizione`, `Описание`). Tunnel pseudo-adapters (ISATAP, Teredo, 6to4) print
+8-byte addresses `00-00-00-00-00-00-00-E0`, and dial-up (PPP) adapters NdisWan's pseudo
+address (`00-53-45-00-00-00` on XP / 2003): `mac` is only set for real 6-byte addresses of
+adapters that are not PPP links.
 """
 
 import re
@@ -18,6 +21,9 @@ _HEADER = re.compile(r"^(\S.*?):\s*$")
 _FIELD = re.compile(r"^\s+(.*?)[ .]*:\s*(.*?)\s*$")
 _PHYSICAL = re.compile(r"^[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?:(?:-[0-9A-Fa-f]{2}){2})?$")
 _IPV4 = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3})(?:\(.*\))?$")
+_DESCRIPTION = re.compile(r"^(descri|beschreibung|описание)", re.IGNORECASE)
+# "PPP adapter X", "PPP-Adapter X", "Carte PPP X", "Adaptador PPP X": the word is not translated.
+_PPP = re.compile(r"\bPPP\b")
 
 
 @dataclass
@@ -32,7 +38,7 @@ class Adapter:
     def mac(self) -> str:
         """The 6-byte MAC in lower case with colons; "" for pseudo-adapters."""
         parts = self.physical.split("-")
-        if len(parts) != 6 or set(self.physical) <= {"0", "-"}:
+        if len(parts) != 6 or set(self.physical) <= {"0", "-"} or _PPP.search(self.name):
             return ""
         return ":".join(parts).lower()
 
@@ -54,7 +60,7 @@ def parse_ipconfig(out: ProbeOutput) -> list[Adapter]:
             continue  # host-wide fields before the first adapter
         current.lines.append(line.rstrip())
         label, value = match.groups()
-        if label.startswith("Description") and not current.description:
+        if _DESCRIPTION.match(label) and not current.description:
             current.description = value
         if not current.physical and _PHYSICAL.match(value):
             current.physical = value.upper()

@@ -1,10 +1,10 @@
 """`sc query type= service state= all`: every Win32 service with its state, by number.
 
 Each block is `SERVICE_NAME:`, `DISPLAY_NAME:` (localised), `TYPE`, `STATE` (4 = running,
-1 = stopped; the words after the numbers are localised) and exit codes. The service names
-are not localised. An `sc` whose enumeration buffer was too small prints what fitted and
-then `more data, need N bytes start resume at index N` (old sc.exe): such a list is cut,
-not data.
+1 = stopped) and exit codes; some Windows 10/11 editions translate those field names too
+(read by layout in `sc.parse_sc`). The service names are not localised. An `sc` whose
+enumeration buffer was too small prints what fitted and then `more data, need N bytes start
+resume at index N` (old sc.exe): such a list is cut, not data.
 """
 
 import re
@@ -29,7 +29,10 @@ class ServiceList:
 
 
 def display_name(service: Service) -> str:
-    """The DISPLAY_NAME line of the block, or the service name."""
+    """The display name of the block (DISPLAY_NAME, or its translated label), or the
+    service name."""
+    if service.display:
+        return service.display
     for line in service.lines:
         match = _DISPLAY.match(line)
         if match and match.group(1):
@@ -38,12 +41,17 @@ def display_name(service: Service) -> str:
 
 
 def state_line(service: Service) -> str:
-    """The block's first lines, for evidence: name, display name, state."""
-    shown = [f"SERVICE_NAME: {service.name}"]
+    """The block's first lines, for evidence: name, display name, state (as printed, under
+    translated field names too)."""
+    shown = [service.lines[0].strip() if service.lines else f"SERVICE_NAME: {service.name}"]
     shown += [
-        line.strip() for line in service.lines if re.match(r"\s*(DISPLAY_NAME|STATE)\b", line)
+        line.strip()
+        for line in service.lines[1:]
+        if re.match(r"\s*(DISPLAY_NAME|STATE)\b", line)
+        or (service.display and line.strip().endswith(": " + service.display))
+        or (service.state_line and line.strip() == service.state_line)
     ]
-    return "; ".join(shown)
+    return "; ".join(dict.fromkeys(shown))
 
 
 def parse_sc_services(out: ProbeOutput) -> ServiceList:

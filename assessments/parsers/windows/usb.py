@@ -1,6 +1,7 @@
 """`wmic path Win32_USBHub get Name,DeviceID /value`: the USB devices of a Windows host.
 
-Win32_USBHub lists USB devices, not only hubs: root hubs (`USB\\ROOT_HUB...`), generic
+Win32_USBHub lists USB devices, not only hubs: root hubs (`USB\\ROOT_HUB...`, or
+`NUSB3\\ROOT_HUB30...` under a third-party USB 3.0 driver), generic
 hubs, composite devices, and devices such as licence dongles (`USB\\VID_0529&PID_0001`,
 Aladdin/SafeNet HASP; their function shows as `USB\\HASP\\...` or
 `ALADDIN\\VID0529&PID0001&HASPHL\\...`). Names are localised ("Concentrador raíz USB"), so
@@ -14,11 +15,14 @@ import html
 import re
 from dataclasses import dataclass
 
-from assessments.facts import ProbeOutput
+from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.windows.wmic import records
 
 LABEL = "wmic path Win32_USBHub get Name,DeviceID /value"
 _IDS = re.compile(r"VID_?([0-9A-F]{4})&PID_?([0-9A-F]{4})", re.IGNORECASE)
+# USB\ROOT_HUB20\..., and the root hubs third-party USB 3.0 drivers enumerate themselves:
+# NUSB3\ROOT_HUB30\... (Renesas), IUSB3\ROOT_HUB30\... (Intel).
+_ROOT_HUB = re.compile(r"^[A-Z0-9]+\\ROOT_HUB", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class UsbDevice:
 
     @property
     def root_hub(self) -> bool:
-        return self.device_id.upper().startswith("USB\\ROOT_HUB")
+        return _ROOT_HUB.match(self.device_id) is not None
 
     @property
     def interface(self) -> bool:
@@ -42,7 +46,11 @@ class UsbDevice:
 def parse_usb_devices(out: ProbeOutput) -> tuple[UsbDevice, ...]:
     """The USB devices, once each; () when there is none."""
     devices: dict[str, UsbDevice] = {}
-    for record in records(out, LABEL):
+    found = records(out, LABEL)
+    if found and not any("deviceid" in map(str.lower, record.values) for record in found):
+        # Key=Value lines, but no device record: not the listing asked for
+        raise ProbeUnavailable(f"{LABEL}: no DeviceID in the output ({found[0].lines[0][:80]!r})")
+    for record in found:
         kind = record.get("CreationClassName").strip()
         if kind and kind.lower() != "win32_usbhub":
             continue

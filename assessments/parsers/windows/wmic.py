@@ -21,6 +21,7 @@ _WMIC_ERRORS = re.compile(
     re.IGNORECASE,
 )
 _NO_INSTANCES = re.compile(r"No Instance\(s\) Available", re.IGNORECASE)
+_ERROR_HEADING = re.compile(r"^(ERROR|ERREUR|FEHLER|ERRORE|ERRO|ОШИБКА)\s*:\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,12 @@ def _raise_on_error(text: str, label: str) -> None:
     )
     if any(line.startswith("ERROR:") for line in meaningful) and description:
         raise ProbeUnavailable(f"{label}: wmic error: {description}")
+    # The heading is translated on some systems, and so is the description line after it,
+    # which would otherwise read as a Key=Value record.
+    heading = next((i for i, line in enumerate(meaningful) if _ERROR_HEADING.match(line)), None)
+    if heading is not None and (heading == 0 or not _KEY_VALUE.match(meaningful[0])):
+        after = meaningful[heading + 1] if heading + 1 < len(meaningful) else meaningful[heading]
+        raise ProbeUnavailable(f"{label}: wmic error: {after[:120]}")
     if _WMIC_ERRORS.match(meaningful[0]):
         if meaningful[0].lower().startswith("invalid xsl"):
             raise ProbeUnavailable(

@@ -99,3 +99,27 @@ def test_it_says_when_only_drive_letters_were_checked():
 def test_it_is_unknown_when_neither_probe_answered():
     (finding,) = volumes(wmic_volume=not_recognized("wmic"))
     assert finding.severity == Severity.UNKNOWN
+
+
+def test_the_pass_counts_only_ntfs_volumes_when_an_efi_partition_is_listed():
+    # Real Win32_Volume of a Windows 10 laptop: C:, a letter-less NTFS recovery volume and
+    # the FAT32 EFI system partition 'BOOT'. The PASS must not call the ESP NTFS.
+    out = sample("windows-wmic-volume-list-win10-esp-recovery-utf16le.txt")
+    findings = volumes(wmic_volume=out)
+    assert severities(findings) == ["pass", "info", "info"]
+    assert findings[0].title == "The local volume C: is NTFS"
+    assert "FileSystem=FAT32" not in findings[0].evidence
+    assert findings[1].title.startswith("EFI system partition (FAT32, ")
+    assert "'BOOT'" in findings[1].title
+
+
+def test_letter_less_ntfs_volumes_are_boot_infrastructure_info():
+    # restrictions.md W2: System Reserved (NTFS, no letter) and recovery partitions are INFO.
+    out = sample("windows-wmic-volume-list-win10-esp-recovery-utf16le.txt")
+    boot = volumes(wmic_volume=out)[2]
+    assert boot.title.startswith("Volumes without a drive letter (System Reserved, recovery)")
+    assert "\\\\?\\Volume{f0e739ce-6c50-4844-9bb4-a02350322dcd}\\" in boot.title
+    findings = volumes(wmic_volume=VOLUME_WIN7)
+    (reserved,) = [f for f in findings if "without a drive letter" in f.title]
+    assert reserved.severity == Severity.INFO and "'System reserved'" in reserved.title
+    assert "Label=System reserved" in reserved.evidence

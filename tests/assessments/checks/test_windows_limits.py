@@ -14,6 +14,7 @@ from assessments.checks.windows_limits import (
 from assessments.facts import ProbeOutput
 from tests.assessments.parsers.windows.samples import (
     REG_NOT_FOUND,
+    SC_ES,
     crcrlf,
     crlf,
     not_recognized,
@@ -376,3 +377,22 @@ def test_a_bluetooth_adapter_named_dongle_is_no_licence_key():
     bluetooth = ("Cambridge Silicon Radio, Ltd Bluetooth Dongle", "USB\\VID_0A12&PID_0001\\5&1")
     (finding,) = devices(usb_devices=usb(bluetooth))
     assert finding.severity != Severity.BLOCKER and "licence" not in finding.title
+
+
+def test_a_dhcp_server_is_found_under_translated_sc_field_names():
+    findings = roles(sc_services=crlf(SC_ES))
+    assert severities(findings) == ["warning"]
+    assert "DHCP server" in findings[0].title and "DHCPServer" in findings[0].title
+    assert "ESTADO             : 4  RUNNING" in findings[0].evidence
+
+
+@pytest.mark.parametrize(("state", "word"), [(7, "PAUSED"), (2, "START_PENDING")])
+def test_a_paused_or_starting_role_service_is_a_role_in_use(state, word):
+    # A paused service keeps its process and configuration (real PAUSED block in
+    # windows-sc-query-srvany-running-paused-stopped-collection.txt); it is not a stopped role.
+    block = service("DHCPServer", display="DHCP Server").replace(
+        f"STATE              : {4}  RUNNING", f"STATE              : {state}  {word}"
+    )
+    (finding,) = roles(sc_services=sc(block))
+    assert finding.severity == Severity.WARNING
+    assert "DHCP server" in finding.title and word in finding.title

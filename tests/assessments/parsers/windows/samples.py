@@ -52,3 +52,27 @@ def node(version: str = "", arch: str = "", os_family: str = "windows") -> Desti
     return Destination(
         name="node1", os_family=os_family, windows_version=version, architecture=arch
     )
+
+
+# sc.exe of some Windows 10/11 language editions translates its field names while the words
+# after the numbers stay English. Shapes from public code: a pt-BR test fixture whose comment
+# says its ESTADO line was captured on a pt-BR host (sovyx, voice/health tests, index id
+# 54815967752) and the Spanish `sc query` block a "fake cmd" prints to imitate the real one
+# (index id 42146372108; its `%s` filled in with DHCPServer here).
+SC_PT_BR = (
+    "NOME_DO_SERVIÇO: audiosrv\n"
+    "        TIPO               : 10  WIN32_OWN_PROCESS\n"
+    "        ESTADO             : 4  RUNNING\n"
+    "                                (STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN)\n"
+    "        CÓDIGO_DE_SAÍDA_WIN32  : 0  (0x0)\n"
+)
+SC_ES = (
+    "NOMBRE_SERVICIO: DHCPServer\n"
+    "        TIPO               : 30  WIN32\n"
+    "        ESTADO             : 4  RUNNING\n"
+    "                                (STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)\n"
+    "        CODIGO_DE_SALIDA_DE_WIN32   : 0  (0x0)\n"
+    "        CODIGO_DE_SALIDA_DE_SERVICIO: 0  (0x0)\n"
+    "        PUNTO_COMPROB.     : 0x0\n"
+    "        INDICACIÓN_INICIO  : 0x0\n"
+)

@@ -2,7 +2,9 @@
 
 import re
 
-from assessments.facts import ProbeOutput
+import pytest
+
+from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.windows.usb import parse_usb_devices
 from tests.assessments.parsers.windows.samples import crcrlf, sample
 from tests.conftest import sample_bytes
@@ -74,3 +76,25 @@ def test_the_first_run_banner_of_wmic_on_2003_is_not_a_device():
     )
     (device,) = parse_usb_devices(out)
     assert device.vid == "0529" and device.name == "HASP HL 3.25"
+
+
+def test_root_hubs_of_third_party_usb3_controllers_are_root_hubs():
+    # Real French Windows 7: the Renesas USB 3.0 controller's own driver names its root hubs
+    # NUSB3\ROOT_HUB30\..., not USB\ROOT_HUB...: still root hubs, not devices.
+    devices = parse_usb_devices(sample("windows-wmic-usbhub-list-win7-fr-renesas-usb3-utf16le.txt"))
+    roots = [d.device_id for d in devices if d.root_hub]
+    assert roots == [
+        "USB\\ROOT_HUB20\\4&3113F1A8&0",
+        "USB\\ROOT_HUB20\\4&36206EEE&0",
+        "NUSB3\\ROOT_HUB30\\5&174FC82C&0",
+        "NUSB3\\ROOT_HUB30\\5&D5AB249&0",
+    ]
+    assert [d.name for d in devices if d.vid == "046D"] == ["Périphérique USB composite"] * 2
+
+
+def test_key_value_lines_without_any_device_id_are_no_device_list():
+    # Whatever wmic prints instead of records (here a hypothetical translated error whose
+    # description line looks like Key=Value) must not read as "no USB device".
+    out = crcrlf("\n\nFEHLER:\nBeschreibung = Ungueltige Abfrage\n\n")
+    with pytest.raises(ProbeUnavailable, match="DeviceID"):
+        parse_usb_devices(out)

@@ -65,3 +65,11 @@ def test_it_parses_output_after_the_first_run_banner():
 def test_it_reports_an_alias_windows_xp_lacks():
     with pytest.raises(ProbeUnavailable, match="Alias not found"):
         records(crcrlf("volume - Alias not found.\n", rc=44135))
+
+
+@pytest.mark.parametrize("word", ["ERROR:", "ERREUR :", "FEHLER:", "ERRORE:", "ОШИБКА:"])
+def test_an_error_heading_in_any_language_is_an_error_not_a_record(word):
+    # the words after it are translated too, so its description line would read as Key=Value
+    out = crcrlf(f"\n{word}\nX = Y\n\n")
+    with pytest.raises(ProbeUnavailable, match="wmic error"):
+        records(out)
