@@ -32,7 +32,9 @@ _NAMES = (
     (re.compile(r"^tun\d"), "tun"),
     (re.compile(r"^ppp\d"), "ppp"),
     (re.compile(r"^(?:br\d|vmbr\d|xenbr\d|bridge\d)"), "bridge"),
+    (re.compile(r"^ovs-system$"), "openvswitch"),
 )
+_TEAM = re.compile(r"^team\d")  # a team device is its ports' master, without MASTER
 # kind -> (what it is, the container feature it needs)
 NEEDS = {
     "tun": ("TUN device", "the tun device node (/dev/net/tun) and net_admin"),
@@ -63,8 +65,11 @@ LINK_TYPES = {
 }
 
 
-def link_kind(link: NetLink) -> str:
-    """What the link is: a kind of NEEDS, "wireguard", "vlan", "engine", or "" (ordinary)."""
+def link_kind(link: NetLink, masters: frozenset[str] = frozenset()) -> str:
+    """What the link is: a kind of NEEDS, "wireguard", "vlan", "engine", or "" (ordinary).
+
+    `masters` are the links other links name as their `master`: without -d details, one
+    that is not a bond (bonds carry the MASTER flag) is a bridge (oVirt's `ovirtmgmt`)."""
     if link.name in FALLBACK_DEVICES or link.link_type in ("void", "loopback") or link.name == "lo":
         return ""
     if _ENGINE_LINKS.match(link.name):
@@ -74,7 +79,12 @@ def link_kind(link: NetLink) -> str:
         return kind if kind in NEEDS or kind in ("wireguard", "vlan") else ""
     if link.link_type in LINK_TYPES:
         return LINK_TYPES[link.link_type]
-    return next((name for pattern, name in _NAMES if pattern.match(link.name)), "")
+    named = next((name for pattern, name in _NAMES if pattern.match(link.name)), "")
+    if named or link.link_type == "none":  # ARPHRD_NONE without details: tun (or wg by name)
+        return named or "tun"
+    if link.name in masters and "MASTER" not in link.flags and not _TEAM.match(link.name):
+        return "bridge"
+    return ""
 
 
 class TunnelsAndBridges(Check):
@@ -104,7 +114,8 @@ class TunnelsAndBridges(Check):
             label = f"{probe_label('mac_addresses')} ({found.reason})"
             found = fallback
         links = found
-        kinds = [(link, link_kind(link)) for link in links.links]
+        masters = frozenset(link.master for link in links.links if link.master)
+        kinds = [(link, link_kind(link, masters)) for link in links.links]
         lines = [f"{link.line}  [{kind}]" for link, kind in kinds if kind] + (
             [links.cut] if links.cut else []
         )

@@ -115,3 +115,42 @@ def test_a_real_ppp_link_is_a_warning_by_its_link_type():
     (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out("linux-ip-d-link-ppp0.txt")))
     assert finding.severity == "warning" and "ppp0 (PPP link)" in finding.title
     assert "the ppp feature and /dev/ppp" in finding.remediation
+
+
+ARPHRD_NONE = "linux-ip-link-arphrd-none-tun-collection.txt"
+
+
+def test_tun_devices_of_any_name_are_told_by_their_link_type():
+    for block, name in ((1, "vpn0"), (2, "truc0"), (3, "edw-multisite"), (4, "tunl1")):
+        (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(ARPHRD_NONE, block)))
+        assert finding.severity == "warning" and f"{name} (TUN device)" in finding.title
+
+
+def test_an_old_wireguard_link_without_details_is_still_wireguard():
+    (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(ARPHRD_NONE, 5)))
+    assert finding.severity == "blocker" and finding.title == "WireGuard interfaces: wg0"
+
+
+def test_bridges_without_details_are_told_by_the_links_they_are_master_of():
+    # `ip link list` of an oVirt host: ovirtmgmt and on0445daeca7cf4 are bridges (bond0,
+    # em2 and the vnetN of the guests are their ports); bond0 carries MASTER itself.
+    sample = out("linux-ip-link-list-ovirt-host-bridges-no-details.txt")
+    (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=sample))
+    assert finding.severity == "warning"
+    assert "ovirtmgmt (bridge)" in finding.title and "on0445daeca7cf4 (bridge)" in finding.title
+    assert "bond0" not in finding.title and "tap2 (TAP device)" in finding.title
+
+
+INSIGHTS = "linux-ip-s-link-insights-collection.txt"
+
+
+def test_real_statistics_outputs_keep_their_verdicts():
+    ppp_tun, ovs_gre, bond = (
+        TunnelsAndBridges().evaluate(facts(ip_link=out(INSIGHTS, block)))[0] for block in (0, 1, 2)
+    )
+    assert ppp_tun.severity == "warning"
+    assert "ppp0 (PPP link)" in ppp_tun.title and "tun0 (TUN device)" in ppp_tun.title
+    assert "virbr0" in ppp_tun.evidence and "virbr0" not in ppp_tun.title
+    assert ovs_gre.severity == "warning" and "gre1 (GRE tunnel)" in ovs_gre.title
+    assert "br-int (Open vSwitch)" in ovs_gre.title and "gre0" not in ovs_gre.title
+    assert bond.severity == "pass"
