@@ -6,7 +6,14 @@ The probe prints each value after a `==> path <==` header: the sysfs files
 `# SMBIOS implementations newer than ...` comments before the value. Firmware fills unset
 fields with placeholders (`To be filled by O.E.M.`, `Not Specified`, `0123456789`, an
 all-zero UUID), which identify nothing; `03000200-0400-0500-0006-000700080009` is a
-placeholder UUID shared by many boards.
+placeholder UUID shared by many boards, `44454C4C-0000-1020-8020-80C04F202020` Dell's when
+no service tag was set (VMware KB 1006250).
+
+The first three UUID fields are little-endian from SMBIOS 2.6 on: dmidecode 2.10 and later
+and kernels since 3.x print `4c4c4544-0035-4b10-...` where older ones (and SMBIOS 2.5 and
+older firmware) print the same bytes as `44454C4C-3500-104B-...`, so one machine's UUID
+has two spellings (`uuid_forms`). dmidecode before 2.7 has no `-s` and prints its whole
+table: the values are read from its System Information and Base Board structures.
 """
 
 import re
@@ -23,7 +30,15 @@ _PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-SHARED_UUIDS = frozenset({"03000200-0400-0500-0006-000700080009"})
+SHARED_UUIDS = frozenset(
+    {"03000200-0400-0500-0006-000700080009", "44454c4c-0000-1020-8020-80c04f202020"}
+)
+# `dmidecode -s KEYWORD` -> the structure and field of a whole table (dmidecode < 2.7).
+_TABLE_FIELDS = {
+    "dmidecode -s system-uuid": ("System Information", "UUID"),
+    "dmidecode -s system-serial-number": ("System Information", "Serial Number"),
+    "dmidecode -s baseboard-serial-number": ("Base Board Information", "Serial Number"),
+}
 _FIELDS = {
     "/sys/class/dmi/id/product_uuid": "uuid",
     "dmidecode -s system-uuid": "uuid",
@@ -58,6 +73,37 @@ def meaningful(value: str) -> str:
     return value
 
 
+def uuid_forms(uuid: str) -> tuple[str, ...]:
+    """The UUID as printed, and with its first three fields byte-swapped (the other SMBIOS
+    byte order), both lower case."""
+    uuid = uuid.lower()
+    if not _UUID.match(uuid):
+        return (uuid,)
+    fields = uuid.split("-")
+    swapped = ["".join(reversed([f[i : i + 2] for i in range(0, len(f), 2)])) for f in fields[:3]]
+    return (uuid, "-".join([*swapped, *fields[3:]]))
+
+
+def is_shared(uuid: str) -> bool:
+    return any(form in SHARED_UUIDS for form in uuid_forms(uuid))
+
+
+def _from_table(name: str, body: list[str]) -> str | None:
+    """The value in a whole dmidecode table (dmidecode < 2.7 ignores -s), or None when the
+    body is not a table."""
+    if not any(line.strip() in ("System Information", "Base Board Information") for line in body):
+        return None
+    structure, wanted = _TABLE_FIELDS[name]
+    inside = False
+    for line in body:
+        text = line.strip()
+        if text.startswith("Handle ") or (text.endswith(" Information") and ":" not in text):
+            inside = text == structure
+        elif inside and text.startswith(wanted + ":"):
+            return text.split(":", 1)[1].strip()
+    return ""
+
+
 def parse_dmi_ids(out: ProbeOutput) -> DmiIds:
     found: dict[str, str] = {}
     lines: list[str] = []
@@ -68,7 +114,8 @@ def parse_dmi_ids(out: ProbeOutput) -> DmiIds:
             if name or any(line.strip() for line in body):
                 raise ProbeUnavailable(f"dmi_ids printed an unexpected section {name!r}")
             continue
-        value = next((v.strip() for v in body if v.strip() and not v.startswith("#")), "")
+        table = _from_table(name, body) if name in _TABLE_FIELDS else None
+        value = table if table is not None else _first_value(body)
         lines.append(f"{name.rsplit('/', 1)[-1]}: {value or '(empty)'}")
         value = meaningful(value)
         if field_name == "uuid":
@@ -83,3 +130,7 @@ def parse_dmi_ids(out: ProbeOutput) -> DmiIds:
         found.get("board_serial", ""),
         tuple(lines),
     )
+
+
+def _first_value(body: list[str]) -> str:
+    return next((v.strip() for v in body if v.strip() and not v.startswith("#")), "")
