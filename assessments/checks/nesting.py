@@ -273,7 +273,7 @@ class Hypervisor(Check):
 
 
 GUEST_TOOLS = {
-    "vmtoolsd": "VMware Tools (open-vm-tools)",
+    r"vmtoolsd|VGAuthService": "VMware Tools (open-vm-tools)",
     "vmware-guestd": "VMware Tools",
     r"VBoxService|VBoxClient": "VirtualBox Guest Additions",
     r"hv_kvp_daemon|hv_vss_daemon|hv_fcopy_daemon|hypervkvpd|hypervvssd": "Hyper-V daemons",

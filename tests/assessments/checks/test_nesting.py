@@ -176,3 +176,44 @@ def test_the_monitor_of_a_running_lxc_container_is_an_engine():
     ps = text(PLAIN_PS.stdout.decode() + "root 1196 [lxc monitor] /var/lib/lxc seminar2\n")
     (finding,) = engine(virt_markers=text("/var/lib/lxc\n"), ps=ps, proc_mounts=MOUNTS)
     assert finding.severity == "blocker" and "LXC" in finding.title
+
+
+OPENVZ = "linux-ip-addr-openvz-container-and-node-collection.txt"
+SPECINFRA = "linux-ip-addr-specinfra-tap-tun-libvirt-bridges-venet.txt"
+
+
+def test_real_openvz_containers_are_info_with_their_venet0_addresses():
+    travis = evaluate(virt_markers=CONTAINER, ip_addr=out(OPENVZ, 0))
+    assert travis.severity == "info" and "vzmigrate" in travis.title
+    assert "venet0 carries IPv4 127.0.0.2, 172.30.236.191 (a container)" in travis.evidence
+    centos = evaluate(virt_markers=CONTAINER, ip_addr=out(SPECINFRA, 2))
+    assert centos.severity == "info"
+    assert "venet0 carries IPv4 127.0.0.1, 192.0.2.1" in centos.evidence
+
+
+def test_real_openvz_hardware_nodes_are_a_blocker_with_an_empty_venet0():
+    for block in (1, 3):
+        finding = evaluate(virt_markers=NODE, ip_addr=out(OPENVZ, block))
+        assert finding.severity == "blocker" and "hardware node" in finding.title
+        assert "venet0 without IPv4 addresses (a hardware node)" in finding.evidence
+
+
+UBUNTU_PS = "linux-ps-axu-ubuntu1804-vmware-containerd.txt"
+QEMU_PS = "linux-ps-aux-insights-qemu-kvm-guest.txt"
+
+
+def test_a_real_kvm_guest_process_makes_a_hypervisor():
+    finding = hypervisor(virt_markers=text(""), ps=ps_eo(QEMU_PS))
+    assert finding.severity == "blocker" and finding.title.endswith("1 virtual machines run here")
+    assert "/usr/libexec/qemu-kvm -name rhel7" in finding.evidence
+
+
+def test_a_real_vmware_guest_shows_its_tools_and_its_running_containerd():
+    processes = ps_eo(UBUNTU_PS)
+    (tools,) = GuestTools().evaluate(facts(ps=processes))
+    assert tools.severity == "info" and "VMware Tools" in tools.title
+    assert "root 680 /usr/bin/vmtoolsd" in tools.evidence
+    assert "root 607 /usr/bin/VGAuthService" in tools.evidence  # open-vm-tools' auth service
+    (engines,) = engine(virt_markers=text(""), ps=processes, proc_mounts=MOUNTS)
+    assert engines.severity == "blocker" and engines.title.endswith("containerd")
+    assert hypervisor(virt_markers=text(""), ps=processes).severity == "pass"

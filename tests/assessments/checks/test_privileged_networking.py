@@ -154,3 +154,40 @@ def test_real_statistics_outputs_keep_their_verdicts():
     assert ovs_gre.severity == "warning" and "gre1 (GRE tunnel)" in ovs_gre.title
     assert "br-int (Open vSwitch)" in ovs_gre.title and "gre0" not in ovs_gre.title
     assert bond.severity == "pass"
+
+
+TRANSPORT = "linux-ip-xfrm-state-transport-collection.txt"
+
+
+def test_real_transport_mode_sas_are_a_blocker_and_never_show_their_keys():
+    for block, count in ((0, 2), (1, 1), (2, 1)):
+        finding = one(KernelIpsec, ip_xfrm=out(TRANSPORT, block), ps=PS)
+        assert finding.severity == "blocker"
+        assert finding.title == f"Kernel IPsec in use: {count} IPsec security associations"
+        assert "mode transport" in finding.evidence
+        for secret in ("0xca2cef3e", "0xfd64273b", "0xbf35cbe6", "cipher_null", "digest_null"):
+            assert secret not in finding.evidence
+
+
+SPECINFRA = "linux-ip-addr-specinfra-tap-tun-libvirt-bridges-venet.txt"
+OPENVZ = "linux-ip-addr-openvz-container-and-node-collection.txt"
+
+
+def test_real_outputs_without_details_show_tun_devices_and_libvirt_bridges():
+    tun, bridges, venet = (
+        TunnelsAndBridges().evaluate(facts(ip_link=out(SPECINFRA, block)))[0] for block in (0, 1, 2)
+    )
+    assert tun.severity == "warning" and "fhumbi (TUN device)" in tun.title
+    assert bridges.severity == "warning"
+    for name in ("internal", "external", "private", "gluster", "lfce-private"):
+        assert f"{name} (bridge)" in bridges.title
+    assert "private-nic" not in bridges.title and "vnet0" not in bridges.title
+    assert venet.severity == "pass"
+
+
+def test_venet0_of_real_openvz_containers_and_nodes_is_no_virtual_link():
+    for block in (0, 1, 2):
+        (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(OPENVZ, block)))
+        assert finding.severity == "pass"
+    (node,) = TunnelsAndBridges().evaluate(facts(ip_link=out(OPENVZ, 3)))
+    assert node.severity == "warning" and node.title.endswith("tap0 (TAP device)")
