@@ -23,7 +23,7 @@ FALLBACK_DEVICES = frozenset(
 )
 # Bridges and veth pairs that container engines and hypervisors create (see nesting).
 _ENGINE_LINKS = re.compile(
-    r"^(?:docker\d|br-[0-9a-f]{12}|virbr\d|lxcbr\d|lxdbr\d|cni\d|podman\d|veth|vnet\d)"
+    r"^(?:docker\d|br-[0-9a-f]{12}|virbr\d|lxcbr\d|lxdbr\d|cni\d|podman\d|veth|vnet\d|vif\d+\.\d)"
 )
 # Names that tell the kind where old iproute2 (or /sys) prints none.
 _NAMES = (

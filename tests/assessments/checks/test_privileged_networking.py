@@ -191,3 +191,13 @@ def test_venet0_of_real_openvz_containers_and_nodes_is_no_virtual_link():
         assert finding.severity == "pass"
     (node,) = TunnelsAndBridges().evaluate(facts(ip_link=out(OPENVZ, 3)))
     assert node.severity == "warning" and node.title.endswith("tap0 (TAP device)")
+
+
+def test_the_vif_links_of_xen_guests_are_hypervisor_links():
+    # Debian 10 Xen 4.11 dom0: xenbr0 bridges eno1 and the guest's vif1.0; OpenVPN on tun1.
+    sample = out("linux-ip-addr-debian10-xen-dom0-vif-openvpn.txt")
+    (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=sample))
+    assert finding.severity == "warning"
+    assert "xenbr0 (bridge)" in finding.title and "tun1 (TUN device)" in finding.title
+    assert "vif1.0" not in finding.title and "vif1.0" in finding.evidence
+    assert "[engine]" in next(line for line in finding.evidence.splitlines() if "vif1.0" in line)
