@@ -101,3 +101,45 @@ def test_a_whole_table_from_dmidecode_without_s_gives_the_system_values():
     )
     assert ids.uuid == "58585858-5858-3348-3643-4d4b32353337"
     assert (ids.product_serial, ids.board_serial) == ("3H6CMK2537", "")
+
+
+def whole_table(sample: str):
+    """What the probe gets from a dmidecode without -s: the whole table for each keyword."""
+    table = blocks(sample)[0]
+    return parse_dmi_ids(
+        text(
+            framed(
+                ("dmidecode -s system-uuid", table),
+                ("dmidecode -s system-serial-number", table),
+                ("dmidecode -s baseboard-serial-number", table),
+            )
+        )
+    )
+
+
+def test_the_oldest_dmidecode_tables_give_their_information_blocks():
+    # RHEL 2.1 and the VMware ESX 2.5 service console: "System Information Block", no UUID.
+    ibm = whole_table("linux-dmidecode-glpi-rhel-2.1.txt")
+    assert (ibm.uuid, ibm.product_serial, ibm.board_serial) == ("", "KBKGW40", "NA60B7Y0S3Q")
+    esx = whole_table("linux-dmidecode-glpi-vmware-esx-2.5.txt")
+    assert esx.product_serial.startswith("VMware-56 4d db dd") and esx.board_serial == ""
+
+
+def test_real_dell_tables_of_old_and_new_dmidecode():
+    assert whole_table("linux-dmidecode-glpi-rhel-4.3.txt").uuid.startswith("0339d4c3-")
+    assert whole_table("linux-dmidecode-glpi-rhel-5.6.txt").uuid == (
+        "4c4c4544-0036-3110-8059-b8c04f5a344a"  # dmidecode 2.10, SMBIOS 2.6: swapped fields
+    )
+    assert whole_table("linux-dmidecode-glpi-linux-2.6.txt").uuid == (
+        "44454c4c-3800-1058-8044-c4c04f36324a"  # dmidecode 2.8, SMBIOS 2.3: raw order
+    )
+    r620 = whole_table("linux-dmidecode-glpi-dell-r620.txt")
+    assert (r620.uuid, r620.product_serial) == ("4c4c4544-0046-4810-8057-b3c04f385a31", "3FHW8Z1")
+
+
+def test_dots_and_one_repeated_digit_are_placeholders():
+    assert whole_table("linux-dmidecode-glpi-s5000vsa.txt").product_serial == ""  # "........."
+    hp = whole_table("linux-dmidecode-glpi-hp-proliant-dl120-g6.txt")
+    assert (hp.uuid, hp.product_serial) == ("", "")  # EEEEEEEE-EEEE-..., XXXXXXXXXX
+    assert meaningful("11111111-1111-1111-1111-111111111111") == ""
+    assert whole_table("linux-dmidecode-glpi-rhel-3.9.txt").product_serial == ""  # "0"
