@@ -32,7 +32,8 @@ class SourceContainer(Check):
     container migration, not P2C. An OpenVZ hardware node (it has /proc/bc/0, the node's
     own beancounter, and a venet0 without addresses) hosts containers, which cannot run
     nested inside a container. Told apart by the OpenVZ rule: /proc/vz present and
-    /proc/bc/0 absent is a container.
+    /proc/bc/0 absent is a container. Where no marker path shows, a simfs/vzfs/ploop root or
+    a venet0 carrying IPv4 (a node's has none) still tells a container.
     """
 
     id = "nesting.source_container"
@@ -44,7 +45,7 @@ class SourceContainer(Check):
 
     def evaluate(self, facts: Facts) -> list[Finding]:
         markers = facts.parsed("virt_markers", parse_virt_markers)
-        hints = self._hints(facts)
+        hints, container = self._hints(facts)
         if isinstance(markers, Unavailable):
             return [self.unknown(markers, "Collect the virt_markers probe (current collector).")]
         lines = [f"exists: {path}" for path in sorted(markers)] or ["no marker path exists"]
@@ -60,7 +61,7 @@ class SourceContainer(Check):
                     NODE,
                 )
             ]
-        if openvz:
+        if openvz or container:
             return [
                 self.finding(
                     Severity.INFO,
@@ -73,23 +74,27 @@ class SourceContainer(Check):
         return [self.finding(Severity.PASS, "Not an OpenVZ/Virtuozzo container or node", shown)]
 
     @staticmethod
-    def _hints(facts: Facts) -> list[str]:
-        """What the mount table and the interfaces add: a simfs/vzfs/ploop root, venet0."""
+    def _hints(facts: Facts) -> tuple[list[str], bool]:
+        """What the mount table and the interfaces add (a simfs/vzfs/ploop root, venet0), and
+        whether that alone tells a container."""
         hints: list[str] = []
+        container = False
         table = mount_table(facts)
         if not isinstance(table, Unavailable):
             root = next((m for m in table.mounts if m.target == "/"), None)
             if root and (root.fstype in CONTAINER_ROOTS or root.source.startswith("/dev/ploop")):
                 hints.append(f"container root file system: {root.line}")
+                container = True
         data = interfaces(facts)
         if not isinstance(data, Unavailable):
             venet = [a for a in data.interfaces.addresses if a.interface == "venet0"]
             ipv4 = [a.address for a in venet if a.family == "inet"]
             if ipv4:
                 hints.append(f"venet0 carries IPv4 {', '.join(ipv4)} (a container)")
+                container = True
             elif "venet0" in data.interfaces.links:
                 hints.append("venet0 without IPv4 addresses (a hardware node)")
-        return hints
+        return hints, container
 
 
 ENGINE_DATA = {

@@ -217,3 +217,28 @@ def test_a_real_vmware_guest_shows_its_tools_and_its_running_containerd():
     (engines,) = engine(virt_markers=text(""), ps=processes, proc_mounts=MOUNTS)
     assert engines.severity == "blocker" and engines.title.endswith("containerd")
     assert hypervisor(virt_markers=text(""), ps=processes).severity == "pass"
+
+
+SIMFS = "linux-proc-mounts-openvz-container-simfs-collection.txt"
+
+
+def test_real_simfs_roots_are_shown_and_run_no_container_engine():
+    for block in (0, 1):
+        finding = evaluate(virt_markers=CONTAINER, proc_mounts=out(SIMFS, block))
+        assert finding.severity == "info"
+        assert "container root file system: /dev/simfs / simfs" in finding.evidence
+        (engines,) = engine(virt_markers=CONTAINER, ps=PLAIN_PS, proc_mounts=out(SIMFS, block))
+        assert engines.severity == "pass"
+
+
+def test_a_simfs_root_or_an_addressed_venet0_tells_a_container_without_its_markers():
+    # restrictions.md L2: a source that already has venet0 *is* an OpenVZ container; only
+    # containers have a simfs root. Where /proc/vz is hidden, these still tell.
+    for probes in (
+        {"ip_addr": out(OPENVZ, 0)},  # venet0 carrying the Travis worker's addresses
+        {"proc_mounts": out(SIMFS, 1)},  # /dev/simfs /
+    ):
+        finding = evaluate(virt_markers=text(""), **probes)
+        assert finding.severity == "info" and "vzmigrate" in finding.title
+    node = evaluate(virt_markers=text(""), ip_addr=out(OPENVZ, 1))  # venet0 without addresses
+    assert node.severity == "pass"
