@@ -201,3 +201,15 @@ def test_the_vif_links_of_xen_guests_are_hypervisor_links():
     assert "xenbr0 (bridge)" in finding.title and "tun1 (TUN device)" in finding.title
     assert "vif1.0" not in finding.title and "vif1.0" in finding.evidence
     assert "[engine]" in next(line for line in finding.evidence.splitlines() if "vif1.0" in line)
+
+
+MACVLAN_VLAN = "linux-ip-d-link-macvlan-vlan-collection.txt"
+
+
+def test_real_macvlan_links_are_a_warning_and_a_real_vlan_is_info():
+    for block, name in ((0, "macvlan0"), (1, "data0")):
+        (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(MACVLAN_VLAN, block)))
+        assert finding.severity == "warning" and f"{name} (macvlan link)" in finding.title
+        assert "a veth adapter of the container instead" in finding.remediation
+    (vlan,) = TunnelsAndBridges().evaluate(facts(ip_link=out(MACVLAN_VLAN, 2)))
+    assert vlan.severity == "info" and vlan.title.startswith("VLAN interfaces stor0")
