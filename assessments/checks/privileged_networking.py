@@ -17,7 +17,8 @@ from assessments.parsers.linux.processes import parse_ps
 from assessments.parsers.linux.programs import running
 from assessments.parsers.linux.virt import parse_virt_markers
 
-# Devices the kernel creates by itself when a tunnel module is loaded (never configured).
+# Devices the kernel creates by itself when a tunnel module is loaded: idle unless brought
+# UP (Calico and LVS-TUN real servers use tunl0).
 FALLBACK_DEVICES = frozenset(
     "tunl0 gre0 gretap0 erspan0 sit0 ip6tnl0 ip6gre0 ip6gretap0 ip_vti0 ip6_vti0".split()
 )
@@ -70,7 +71,8 @@ def link_kind(link: NetLink, masters: frozenset[str] = frozenset()) -> str:
 
     `masters` are the links other links name as their `master`: without -d details, one
     that is not a bond (bonds carry the MASTER flag) is a bridge (oVirt's `ovirtmgmt`)."""
-    if link.name in FALLBACK_DEVICES or link.link_type in ("void", "loopback") or link.name == "lo":
+    idle_fallback = link.name in FALLBACK_DEVICES and "UP" not in link.flags
+    if idle_fallback or link.link_type in ("void", "loopback") or link.name == "lo":
         return ""
     if _ENGINE_LINKS.match(link.name):
         return "engine"

@@ -213,3 +213,12 @@ def test_real_macvlan_links_are_a_warning_and_a_real_vlan_is_info():
         assert "a veth adapter of the container instead" in finding.remediation
     (vlan,) = TunnelsAndBridges().evaluate(facts(ip_link=out(MACVLAN_VLAN, 2)))
     assert vlan.severity == "info" and vlan.title.startswith("VLAN interfaces stor0")
+
+
+def test_a_fallback_tunnel_device_brought_up_is_a_tunnel_in_use():
+    # Calico (and LVS-TUN real servers) use the kernel's own tunl0: UP, it carries traffic.
+    for block in (0, 1):
+        sample = out("linux-ip-calico-tunl0-in-use-collection.txt", block)
+        (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=sample))
+        assert finding.severity == "warning" and "tunl0 (IPIP tunnel)" in finding.title
+        assert "the ipip feature" in finding.remediation
