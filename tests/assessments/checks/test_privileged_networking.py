@@ -222,3 +222,9 @@ def test_a_fallback_tunnel_device_brought_up_is_a_tunnel_in_use():
         (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=sample))
         assert finding.severity == "warning" and "tunl0 (IPIP tunnel)" in finding.title
         assert "the ipip feature" in finding.remediation
+
+
+def test_tailscale0_is_a_tun_device_by_its_link_type():
+    sample = out("linux-ip-addr-show-tailscale0-nixos.txt")
+    (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=sample))
+    assert finding.severity == "warning" and finding.title.endswith("tailscale0 (TUN device)")
