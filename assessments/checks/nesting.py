@@ -112,6 +112,7 @@ ENGINE_DAEMONS = {
     # A running LXC container shows as its monitor, titled "[lxc monitor] /var/lib/lxc NAME".
     # lxcfs alone runs none: stock Ubuntu 16.04-18.04 servers start it for LXD's sake.
     r"lxc-start|lxc|lxd": "LXC / LXD",
+    "libvirt_lxc": "LXC (libvirt)",  # the monitor of each libvirt LXC container
     "podman": "Podman",
 }
 ENGINE_REMEDIATION = (

@@ -242,3 +242,15 @@ def test_a_simfs_root_or_an_addressed_venet0_tells_a_container_without_its_marke
         assert finding.severity == "info" and "vzmigrate" in finding.title
     node = evaluate(virt_markers=text(""), ip_addr=out(OPENVZ, 1))  # venet0 without addresses
     assert node.severity == "pass"
+
+
+def test_the_monitor_of_a_libvirt_lxc_container_is_an_engine():
+    # `ps axfw` has no USER column: the real PID and COMMAND columns, matched as `ps -eo
+    # user,pid,args` args are.
+    from assessments.checks.nesting import ENGINE_DAEMONS
+    from assessments.parsers.linux.processes import Process
+    from assessments.parsers.linux.programs import running
+
+    lines = sample_bytes("linux-ps-axfw-libvirt-lxc-openstack-excerpt.txt").decode().splitlines()
+    processes = [Process("", int(line.split()[0]), line.split(None, 4)[4]) for line in lines]
+    assert [what for _, what in running(processes, ENGINE_DAEMONS)] == ["LXC (libvirt)"]
