@@ -286,6 +286,7 @@ GUEST_TOOLS = {
     "xe-daemon": "XenServer / Citrix Hypervisor guest tools",
     r"qemu-ga|qemu-guest-agent": "QEMU guest agent",
     "prltoolsd": "Parallels Tools",
+    "waagent": "Azure Linux Agent (Hyper-V guest)",
 }
 
 

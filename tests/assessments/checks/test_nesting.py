@@ -254,3 +254,14 @@ def test_the_monitor_of_a_libvirt_lxc_container_is_an_engine():
     lines = sample_bytes("linux-ps-axfw-libvirt-lxc-openstack-excerpt.txt").decode().splitlines()
     processes = [Process("", int(line.split()[0]), line.split(None, 4)[4]) for line in lines]
     assert [what for _, what in running(processes, ENGINE_DAEMONS)] == ["LXC (libvirt)"]
+
+
+def test_the_azure_linux_agent_run_by_python_is_a_guest_tool():
+    # systemctl status walinuxagent's CGroup lines: PID and command line as ps prints args
+    # (the lines have no user: "?" stands for it).
+    lines = sample_bytes("linux-systemctl-status-walinuxagent-cgroup-excerpt.txt").decode()
+    rows = [line.split("─", 1)[1].split(None, 1) for line in lines.splitlines()]
+    ps = text("".join(f"? {pid} {args}\n" for pid, args in rows))
+    (finding,) = GuestTools().evaluate(facts(ps=ps))
+    assert finding.severity == "info" and "Azure Linux Agent" in finding.title
+    assert "923 python3 -u /usr/sbin/waagent -run-exthandlers" in finding.evidence
