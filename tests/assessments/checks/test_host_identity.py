@@ -116,3 +116,14 @@ def test_a_machine_without_smbios_has_no_identity_to_lose():
         ("dmidecode -s system-uuid", no_smbios), ("dmidecode -s system-serial-number", no_smbios)
     )
     assert evaluate(dmi_ids=ids, license_scan=text("")).severity == "pass"
+
+
+NOT_SETTABLE = "linux-dmidecode-t-system-uuid-not-settable-collection.txt"
+
+
+def test_an_all_zero_uuid_printed_not_settable_identifies_nothing():
+    vostro = evaluate(dmi_ids=text(dmidecode_s(blocks(NOT_SETTABLE)[0])), license_scan=text(""))
+    assert vostro.severity == "info"  # the service tag 996C4L1 remains
+    assert "system-uuid: Not Settable" in vostro.evidence
+    qemu = evaluate(dmi_ids=text(dmidecode_s(blocks(NOT_SETTABLE)[1])), license_scan=text(""))
+    assert qemu.severity == "pass"
