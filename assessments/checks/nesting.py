@@ -1,6 +1,8 @@
 """B10 (beyond the document): the source is already a container, hosts containers or virtual
 machines, or is itself a virtual machine."""
 
+import re
+
 from assessments.checks.base import Check, Finding, Severity, evidence
 from assessments.checks.linux_common import interfaces, listing, mount_table, probe_label
 from assessments.checks.platforms import VZ7, destination_platform
@@ -212,6 +214,9 @@ VM_PROCESSES = {
     "vmware-vmx": "VMware virtual machine",
 }
 XEN_DOM0 = {r"xenstored|oxenstored|xend|xenconsoled": "Xen dom0 daemon"}
+# qemu serving dom0 itself (xencommons starts it for disk backends) runs no guest; a domU's
+# device model has its own domain id.
+_DOM0_QEMU = re.compile(r"(?:^|\s)-xen-domid\s+0(?:\s|$)")
 HYPERVISOR_SERVICES = {"libvirtd": "libvirtd", "virtqemud": "libvirt (virtqemud)"}
 
 
@@ -237,6 +242,10 @@ class Hypervisor(Check):
         found: list[tuple[Process, str]] = []
         if not isinstance(processes, Unavailable):
             found = running(processes, {**VM_PROCESSES, **XEN_DOM0, **HYPERVISOR_SERVICES})
+            found = [
+                (p, "Xen dom0 qemu backend" if _DOM0_QEMU.search(p.args) else what)
+                for p, what in found
+            ]
         lines = [f"{what}: {p.user} {p.pid} {p.args[:200]}" for p, what in found]
         guests = [(p, w) for p, w in found if w not in HYPERVISOR_SERVICES.values()]
         if guests:

@@ -265,3 +265,16 @@ def test_the_azure_linux_agent_run_by_python_is_a_guest_tool():
     (finding,) = GuestTools().evaluate(facts(ps=ps))
     assert finding.severity == "info" and "Azure Linux Agent" in finding.title
     assert "923 python3 -u /usr/sbin/waagent -run-exthandlers" in finding.evidence
+
+
+def test_the_qemu_backend_of_a_xen_dom0_is_no_virtual_machine():
+    # busybox ps of a Xen 4.14 dom0 with no guest (xen-devel mail): PID USER COMMAND, the
+    # qemu line wrapped by the mail; projected to the probe's user,pid,args order.
+    lines = sample_bytes("linux-ps-xen-dom0-buildroot-excerpt.txt").decode().splitlines()
+    rows = [line.split(None, 2) for line in lines if line[:1].isdigit()]
+    finding = hypervisor(
+        virt_markers=text(""), ps=text("".join(f"{u} {p} {a}\n" for p, u, a in rows))
+    )
+    assert finding.severity == "blocker"
+    assert finding.title == "This server is a hypervisor: this is a Xen dom0"
+    assert "qemu-system-i386 -xen-domid 0" in finding.evidence
