@@ -116,6 +116,8 @@ ENGINE_DAEMONS = {
     r"lxc-start|lxc|lxd": "LXC / LXD",
     "libvirt_lxc": "LXC (libvirt)",  # the monitor of each libvirt LXC container
     "podman": "Podman",
+    # Podman exits once a detached container runs: each container keeps its conmon monitor.
+    "conmon": "Podman / CRI-O (conmon)",
 }
 ENGINE_REMEDIATION = (
     "Containers cannot be nested on legacy OpenVZ / PVC 4.x nodes; Virtuozzo 7 runs Docker "

@@ -1,5 +1,5 @@
 from assessments.checks.nesting import SourceContainer
-from tests.assessments.parsers.linux.samples import facts, out, text
+from tests.assessments.parsers.linux.samples import blocks, facts, out, text
 from tests.conftest import sample_bytes
 
 CONTAINER = text("/proc/vz\n/proc/user_beancounters\n")
@@ -278,3 +278,17 @@ def test_the_qemu_backend_of_a_xen_dom0_is_no_virtual_machine():
     assert finding.severity == "blocker"
     assert finding.title == "This server is a hypervisor: this is a Xen dom0"
     assert "qemu-system-i386 -xen-domid 0" in finding.evidence
+
+
+def ps_ef(sample: str, block: int):
+    """`ps -ef` columns cut to the probe's `ps -eo user,pid,args` (CMD is the 8th)."""
+    rows = [line.split(None, 7) for line in blocks(sample)[block].decode().splitlines()]
+    return text("".join(f"{r[0]} {r[1]} {r[7]}\n" for r in rows if len(r) == 8))
+
+
+def test_podman_containers_show_as_their_conmon_once_podman_has_exited():
+    for block in (0, 1):
+        processes = ps_ef("linux-ps-ef-podman-detached-conmon.txt", block)
+        (finding,) = engine(virt_markers=text(""), ps=processes, proc_mounts=MOUNTS)
+        assert finding.severity == "blocker" and "Podman" in finding.title
+        assert "/usr/bin/conmon --api-version 1" in finding.evidence
