@@ -48,6 +48,7 @@ NEEDS = {
     "sit": ("SIT tunnel", "the sit feature"),
     "ip6tnl": ("IPv6 tunnel", "the ipip feature (or a tunnel on the node)"),
     "vti": ("VTI (IPsec) tunnel", "kernel IPsec (see privileged_networking.ipsec)"),
+    "xfrm": ("XFRM (IPsec) interface", "kernel IPsec (see privileged_networking.ipsec)"),
     "vxlan": ("VXLAN tunnel", "a tunnel on the node (no container feature)"),
     "geneve": ("Geneve tunnel", "a tunnel on the node (no container feature)"),
     "bridge": ("bridge", "the bridge feature (or bridging on the node)"),

@@ -25,7 +25,7 @@ _MASTER = re.compile(r"\bmaster (\S+)")
 KINDS = frozenset(
     """vlan bridge tun vxlan gre gretap ip6gre ip6gretap ipip sit ip6tnl vti vti6 ip_vti
     wireguard macvlan macvtap ipvlan veth dummy bond team openvswitch geneve erspan ifb
-    nlmon vrf ipoib can vcan""".split()
+    nlmon vrf ipoib can vcan xfrm""".split()
 )
 
 

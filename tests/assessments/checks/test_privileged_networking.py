@@ -228,3 +228,14 @@ def test_tailscale0_is_a_tun_device_by_its_link_type():
     sample = out("linux-ip-addr-show-tailscale0-nixos.txt")
     (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=sample))
     assert finding.severity == "warning" and finding.title.endswith("tailscale0 (TUN device)")
+
+
+def test_an_xfrm_interface_is_kernel_ipsec_not_a_tun_device():
+    # `ip -d link list dev xfrm1` (a kernel patch mail): link/none like a tun device, but
+    # its kind says xfrm.
+    (finding,) = TunnelsAndBridges().evaluate(
+        facts(ip_link=out("linux-ip-d-link-xfrm-interface.txt"))
+    )
+    assert finding.severity == "warning"
+    assert finding.title.endswith("xfrm1 (XFRM (IPsec) interface)")
+    assert "kernel IPsec" in finding.remediation
