@@ -5,7 +5,7 @@ import re
 from assessments.checks.base import Check, Finding, Severity, evidence
 from assessments.checks.linux_common import listing, probe_label
 from assessments.facts import Absent, Facts, Unavailable
-from assessments.parsers.linux.identity import SHARED_UUIDS, DmiIds, parse_dmi_ids
+from assessments.parsers.linux.identity import DmiIds, is_shared, parse_dmi_ids, uuid_forms
 from assessments.parsers.linux.licenses import LicenseScan, ScannedFile, parse_license_scan
 
 _HOSTID = re.compile(r"^[0-9a-f]{8}$")
@@ -26,13 +26,22 @@ def identity_values(dmi: DmiIds | None, hostid: str) -> dict[str, str]:
     return values
 
 
+def spellings(label: str, value: str) -> tuple[str, ...]:
+    """How a licence may write the value: a UUID in either SMBIOS byte order, with or
+    without its dashes (lower case)."""
+    if label != "DMI system UUID":
+        return (value.lower(),)
+    forms = uuid_forms(value)
+    return forms + tuple(form.replace("-", "") for form in forms)
+
+
 def naming(file: ScannedFile, values: dict[str, str]) -> list[str]:
     """The file's lines that name one of the values, with which one."""
     found = []
     for line in file.lines:
         lowered = line.lower()
         for label, value in values.items():
-            if value.lower() in lowered:
+            if any(form in lowered for form in spellings(label, value)):
                 found.append(f"{file.path}: {line.strip()}  [{label}]")
     return found
 
@@ -105,14 +114,18 @@ class LicensedIdentity(Check):
                 f"{file.path}: {host_id}"
                 for host_id in file.host_ids
                 if host_id.startswith(_TYPED)
-                and not any(v.lower() in host_id.lower() for v in values.values())
+                and not any(
+                    form in host_id.lower()
+                    for label, value in values.items()
+                    for form in spellings(label, value)
+                )
             ]
         return bound, typed
 
     @staticmethod
     def _identity_lines(dmi: DmiIds | Unavailable, scan: LicenseScan) -> list[str]:
         lines = list(dmi.lines) if isinstance(dmi, DmiIds) else [dmi.reason]
-        if isinstance(dmi, DmiIds) and dmi.uuid in SHARED_UUIDS:
+        if isinstance(dmi, DmiIds) and is_shared(dmi.uuid):
             lines.append(f"{dmi.uuid} is a placeholder UUID many boards share")
         if scan.hostid:
             lines.append(

@@ -1,6 +1,8 @@
 """B10 (beyond the document): the source is already a container, hosts containers or virtual
 machines, or is itself a virtual machine."""
 
+import re
+
 from assessments.checks.base import Check, Finding, Severity, evidence
 from assessments.checks.linux_common import interfaces, listing, mount_table, probe_label
 from assessments.checks.platforms import VZ7, destination_platform
@@ -32,7 +34,8 @@ class SourceContainer(Check):
     container migration, not P2C. An OpenVZ hardware node (it has /proc/bc/0, the node's
     own beancounter, and a venet0 without addresses) hosts containers, which cannot run
     nested inside a container. Told apart by the OpenVZ rule: /proc/vz present and
-    /proc/bc/0 absent is a container.
+    /proc/bc/0 absent is a container. Where no marker path shows, a simfs/vzfs/ploop root or
+    a venet0 carrying IPv4 (a node's has none) still tells a container.
     """
 
     id = "nesting.source_container"
@@ -44,7 +47,7 @@ class SourceContainer(Check):
 
     def evaluate(self, facts: Facts) -> list[Finding]:
         markers = facts.parsed("virt_markers", parse_virt_markers)
-        hints = self._hints(facts)
+        hints, container = self._hints(facts)
         if isinstance(markers, Unavailable):
             return [self.unknown(markers, "Collect the virt_markers probe (current collector).")]
         lines = [f"exists: {path}" for path in sorted(markers)] or ["no marker path exists"]
@@ -60,7 +63,7 @@ class SourceContainer(Check):
                     NODE,
                 )
             ]
-        if openvz:
+        if openvz or container:
             return [
                 self.finding(
                     Severity.INFO,
@@ -73,23 +76,27 @@ class SourceContainer(Check):
         return [self.finding(Severity.PASS, "Not an OpenVZ/Virtuozzo container or node", shown)]
 
     @staticmethod
-    def _hints(facts: Facts) -> list[str]:
-        """What the mount table and the interfaces add: a simfs/vzfs/ploop root, venet0."""
+    def _hints(facts: Facts) -> tuple[list[str], bool]:
+        """What the mount table and the interfaces add (a simfs/vzfs/ploop root, venet0), and
+        whether that alone tells a container."""
         hints: list[str] = []
+        container = False
         table = mount_table(facts)
         if not isinstance(table, Unavailable):
             root = next((m for m in table.mounts if m.target == "/"), None)
             if root and (root.fstype in CONTAINER_ROOTS or root.source.startswith("/dev/ploop")):
                 hints.append(f"container root file system: {root.line}")
+                container = True
         data = interfaces(facts)
         if not isinstance(data, Unavailable):
             venet = [a for a in data.interfaces.addresses if a.interface == "venet0"]
             ipv4 = [a.address for a in venet if a.family == "inet"]
             if ipv4:
                 hints.append(f"venet0 carries IPv4 {', '.join(ipv4)} (a container)")
+                container = True
             elif "venet0" in data.interfaces.links:
                 hints.append("venet0 without IPv4 addresses (a hardware node)")
-        return hints
+        return hints, container
 
 
 ENGINE_DATA = {
@@ -107,7 +114,10 @@ ENGINE_DAEMONS = {
     # A running LXC container shows as its monitor, titled "[lxc monitor] /var/lib/lxc NAME".
     # lxcfs alone runs none: stock Ubuntu 16.04-18.04 servers start it for LXD's sake.
     r"lxc-start|lxc|lxd": "LXC / LXD",
+    "libvirt_lxc": "LXC (libvirt)",  # the monitor of each libvirt LXC container
     "podman": "Podman",
+    # Podman exits once a detached container runs: each container keeps its conmon monitor.
+    "conmon": "Podman / CRI-O (conmon)",
 }
 ENGINE_REMEDIATION = (
     "Containers cannot be nested on legacy OpenVZ / PVC 4.x nodes; Virtuozzo 7 runs Docker "
@@ -206,6 +216,9 @@ VM_PROCESSES = {
     "vmware-vmx": "VMware virtual machine",
 }
 XEN_DOM0 = {r"xenstored|oxenstored|xend|xenconsoled": "Xen dom0 daemon"}
+# qemu serving dom0 itself (xencommons starts it for disk backends) runs no guest; a domU's
+# device model has its own domain id.
+_DOM0_QEMU = re.compile(r"(?:^|\s)-xen-domid\s+0(?:\s|$)")
 HYPERVISOR_SERVICES = {"libvirtd": "libvirtd", "virtqemud": "libvirt (virtqemud)"}
 
 
@@ -231,6 +244,10 @@ class Hypervisor(Check):
         found: list[tuple[Process, str]] = []
         if not isinstance(processes, Unavailable):
             found = running(processes, {**VM_PROCESSES, **XEN_DOM0, **HYPERVISOR_SERVICES})
+            found = [
+                (p, "Xen dom0 qemu backend" if _DOM0_QEMU.search(p.args) else what)
+                for p, what in found
+            ]
         lines = [f"{what}: {p.user} {p.pid} {p.args[:200]}" for p, what in found]
         guests = [(p, w) for p, w in found if w not in HYPERVISOR_SERVICES.values()]
         if guests:
@@ -273,13 +290,14 @@ class Hypervisor(Check):
 
 
 GUEST_TOOLS = {
-    "vmtoolsd": "VMware Tools (open-vm-tools)",
+    r"vmtoolsd|VGAuthService": "VMware Tools (open-vm-tools)",
     "vmware-guestd": "VMware Tools",
     r"VBoxService|VBoxClient": "VirtualBox Guest Additions",
     r"hv_kvp_daemon|hv_vss_daemon|hv_fcopy_daemon|hypervkvpd|hypervvssd": "Hyper-V daemons",
     "xe-daemon": "XenServer / Citrix Hypervisor guest tools",
     r"qemu-ga|qemu-guest-agent": "QEMU guest agent",
     "prltoolsd": "Parallels Tools",
+    "waagent": "Azure Linux Agent (Hyper-V guest)",
 }
 
 

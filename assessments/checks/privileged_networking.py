@@ -17,13 +17,14 @@ from assessments.parsers.linux.processes import parse_ps
 from assessments.parsers.linux.programs import running
 from assessments.parsers.linux.virt import parse_virt_markers
 
-# Devices the kernel creates by itself when a tunnel module is loaded (never configured).
+# Devices the kernel creates by itself when a tunnel module is loaded: idle unless brought
+# UP (Calico and LVS-TUN real servers use tunl0).
 FALLBACK_DEVICES = frozenset(
     "tunl0 gre0 gretap0 erspan0 sit0 ip6tnl0 ip6gre0 ip6gretap0 ip_vti0 ip6_vti0".split()
 )
 # Bridges and veth pairs that container engines and hypervisors create (see nesting).
 _ENGINE_LINKS = re.compile(
-    r"^(?:docker\d|br-[0-9a-f]{12}|virbr\d|lxcbr\d|lxdbr\d|cni\d|podman\d|veth|vnet\d)"
+    r"^(?:docker\d|br-[0-9a-f]{12}|virbr\d|lxcbr\d|lxdbr\d|cni\d|podman\d|veth|vnet\d|vif\d+\.\d)"
 )
 # Names that tell the kind where old iproute2 (or /sys) prints none.
 _NAMES = (
@@ -32,7 +33,9 @@ _NAMES = (
     (re.compile(r"^tun\d"), "tun"),
     (re.compile(r"^ppp\d"), "ppp"),
     (re.compile(r"^(?:br\d|vmbr\d|xenbr\d|bridge\d)"), "bridge"),
+    (re.compile(r"^ovs-system$"), "openvswitch"),
 )
+_TEAM = re.compile(r"^team\d")  # a team device is its ports' master, without MASTER
 # kind -> (what it is, the container feature it needs)
 NEEDS = {
     "tun": ("TUN device", "the tun device node (/dev/net/tun) and net_admin"),
@@ -45,6 +48,7 @@ NEEDS = {
     "sit": ("SIT tunnel", "the sit feature"),
     "ip6tnl": ("IPv6 tunnel", "the ipip feature (or a tunnel on the node)"),
     "vti": ("VTI (IPsec) tunnel", "kernel IPsec (see privileged_networking.ipsec)"),
+    "xfrm": ("XFRM (IPsec) interface", "kernel IPsec (see privileged_networking.ipsec)"),
     "vxlan": ("VXLAN tunnel", "a tunnel on the node (no container feature)"),
     "geneve": ("Geneve tunnel", "a tunnel on the node (no container feature)"),
     "bridge": ("bridge", "the bridge feature (or bridging on the node)"),
@@ -63,9 +67,13 @@ LINK_TYPES = {
 }
 
 
-def link_kind(link: NetLink) -> str:
-    """What the link is: a kind of NEEDS, "wireguard", "vlan", "engine", or "" (ordinary)."""
-    if link.name in FALLBACK_DEVICES or link.link_type in ("void", "loopback") or link.name == "lo":
+def link_kind(link: NetLink, masters: frozenset[str] = frozenset()) -> str:
+    """What the link is: a kind of NEEDS, "wireguard", "vlan", "engine", or "" (ordinary).
+
+    `masters` are the links other links name as their `master`: without -d details, one
+    that is not a bond (bonds carry the MASTER flag) is a bridge (oVirt's `ovirtmgmt`)."""
+    idle_fallback = link.name in FALLBACK_DEVICES and "UP" not in link.flags
+    if idle_fallback or link.link_type in ("void", "loopback") or link.name == "lo":
         return ""
     if _ENGINE_LINKS.match(link.name):
         return "engine"
@@ -74,7 +82,12 @@ def link_kind(link: NetLink) -> str:
         return kind if kind in NEEDS or kind in ("wireguard", "vlan") else ""
     if link.link_type in LINK_TYPES:
         return LINK_TYPES[link.link_type]
-    return next((name for pattern, name in _NAMES if pattern.match(link.name)), "")
+    named = next((name for pattern, name in _NAMES if pattern.match(link.name)), "")
+    if named or link.link_type == "none":  # ARPHRD_NONE without details: tun (or wg by name)
+        return named or "tun"
+    if link.name in masters and "MASTER" not in link.flags and not _TEAM.match(link.name):
+        return "bridge"
+    return ""
 
 
 class TunnelsAndBridges(Check):
@@ -104,7 +117,8 @@ class TunnelsAndBridges(Check):
             label = f"{probe_label('mac_addresses')} ({found.reason})"
             found = fallback
         links = found
-        kinds = [(link, link_kind(link)) for link in links.links]
+        masters = frozenset(link.master for link in links.links if link.master)
+        kinds = [(link, link_kind(link, masters)) for link in links.links]
         lines = [f"{link.line}  [{kind}]" for link, kind in kinds if kind] + (
             [links.cut] if links.cut else []
         )

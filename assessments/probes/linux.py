@@ -85,6 +85,7 @@ for m in $(sed -n 's/^Permanent HW addr: //p' /proc/net/bonding/* 2>/dev/null | 
   p2c_add_mac "$m"
 done
 for p in $p2c_pats; do set -- "$@" -e "$p"; done
+p2c_b='\([0-9A-Fa-f][0-9A-Fa-f]\)'
 for f in /sys/class/dmi/id/product_uuid /sys/class/dmi/id/product_serial \
   /sys/class/dmi/id/board_serial; do
   [ -r "$f" ] || continue
@@ -92,7 +93,11 @@ for f in /sys/class/dmi/id/product_uuid /sys/class/dmi/id/product_serial \
   case "$v" in
     *[!A-Za-z0-9._-]*|*[Ff]illed*|*O.E.M*|*[Ss]pecified*|*[Dd]efault*|*[Ss]erial*|*[Nn]one*) ;;
     00000000-0000-0000-0000-000000000000|[Ff][Ff][Ff][Ff][Ff][Ff][Ff][Ff]-*) ;;
-    *) [ ${#v} -ge 6 ] && set -- "$@" -e "$v" ;;
+    *) [ ${#v} -ge 6 ] && set -- "$@" -e "$v"
+      # a UUID also in the other SMBIOS byte order (identity.uuid_forms)
+      b=$p2c_b
+      w=$(echo "$v" | sed -n "s/^$b$b$b$b-$b$b-$b$b-/\4\3\2\1-\6\5-\8\7-/p")
+      [ -n "$w" ] && set -- "$@" -e "$w" ;;
   esac
 done
 h=$(hostid 2>/dev/null)

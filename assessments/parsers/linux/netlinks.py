@@ -5,7 +5,8 @@ brq6d947ca8-d4 ...`), a `link/TYPE` line and, with -d, detail lines whose first 
 link kind (`vlan id 11`, `tun type tap ...`, `bridge forward_delay ...`, `vxlan id 267`,
 `ip6tnl ip6ip6 ...`, `wireguard`) or the kind of its port (`bridge_slave ...`). `ip -o`
 joins a link's lines with a backslash. Old iproute2 (RHEL 5) prints no details: the
-link type (`link/ppp`, `link/ipip`, `link/gre`, `link/sit`, `link/none`) and the name tell.
+link type (`link/ppp`, `link/ipip`, `link/gre`, `link/sit`, `link/none`, or a number such
+as `link/[65534]` where iproute2 has no name for it) and the name tell.
 `ip xfrm state` prints a block per SA, starting `src A dst B`, then `proto esp spi ...`.
 """
 
@@ -24,7 +25,7 @@ _MASTER = re.compile(r"\bmaster (\S+)")
 KINDS = frozenset(
     """vlan bridge tun vxlan gre gretap ip6gre ip6gretap ipip sit ip6tnl vti vti6 ip_vti
     wireguard macvlan macvtap ipvlan veth dummy bond team openvswitch geneve erspan ifb
-    nlmon vrf ipoib can vcan""".split()
+    nlmon vrf ipoib can vcan xfrm""".split()
 )
 
 
@@ -56,13 +57,20 @@ def _detail(link: NetLink, text: str) -> None:
         return
     link_type = _LINK.match(words[0])
     if link_type:
-        link.link_type = link_type.group(1)
+        link.link_type = _arp_name(link_type.group(1))
         return
     first = words[0]
     if first in KINDS and not link.kind:
         link.kind = first
         if first == "tun":
             link.tun_mode = words[2] if len(words) > 2 and words[1] == "type" else "tun"
+
+
+def _arp_name(link_type: str) -> str:
+    """`ether`, or the name of a number old iproute2 prints for types it has no name for
+    (`link/[65534]` is ARPHRD_NONE, a tun device, on RHEL 5 and busybox)."""
+    number = re.fullmatch(r"\[(\d+)\]", link_type)
+    return ARP_TYPES.get(int(number.group(1)), link_type) if number else link_type
 
 
 def parse_ip_link(out: ProbeOutput) -> NetLinks:

@@ -115,3 +115,127 @@ def test_a_real_ppp_link_is_a_warning_by_its_link_type():
     (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out("linux-ip-d-link-ppp0.txt")))
     assert finding.severity == "warning" and "ppp0 (PPP link)" in finding.title
     assert "the ppp feature and /dev/ppp" in finding.remediation
+
+
+ARPHRD_NONE = "linux-ip-link-arphrd-none-tun-collection.txt"
+
+
+def test_tun_devices_of_any_name_are_told_by_their_link_type():
+    for block, name in ((1, "vpn0"), (2, "truc0"), (3, "edw-multisite"), (4, "tunl1")):
+        (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(ARPHRD_NONE, block)))
+        assert finding.severity == "warning" and f"{name} (TUN device)" in finding.title
+
+
+def test_an_old_wireguard_link_without_details_is_still_wireguard():
+    (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(ARPHRD_NONE, 5)))
+    assert finding.severity == "blocker" and finding.title == "WireGuard interfaces: wg0"
+
+
+def test_bridges_without_details_are_told_by_the_links_they_are_master_of():
+    # `ip link list` of an oVirt host: ovirtmgmt and on0445daeca7cf4 are bridges (bond0,
+    # em2 and the vnetN of the guests are their ports); bond0 carries MASTER itself.
+    sample = out("linux-ip-link-list-ovirt-host-bridges-no-details.txt")
+    (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=sample))
+    assert finding.severity == "warning"
+    assert "ovirtmgmt (bridge)" in finding.title and "on0445daeca7cf4 (bridge)" in finding.title
+    assert "bond0" not in finding.title and "tap2 (TAP device)" in finding.title
+
+
+INSIGHTS = "linux-ip-s-link-insights-collection.txt"
+
+
+def test_real_statistics_outputs_keep_their_verdicts():
+    ppp_tun, ovs_gre, bond = (
+        TunnelsAndBridges().evaluate(facts(ip_link=out(INSIGHTS, block)))[0] for block in (0, 1, 2)
+    )
+    assert ppp_tun.severity == "warning"
+    assert "ppp0 (PPP link)" in ppp_tun.title and "tun0 (TUN device)" in ppp_tun.title
+    assert "virbr0" in ppp_tun.evidence and "virbr0" not in ppp_tun.title
+    assert ovs_gre.severity == "warning" and "gre1 (GRE tunnel)" in ovs_gre.title
+    assert "br-int (Open vSwitch)" in ovs_gre.title and "gre0" not in ovs_gre.title
+    assert bond.severity == "pass"
+
+
+TRANSPORT = "linux-ip-xfrm-state-transport-collection.txt"
+
+
+def test_real_transport_mode_sas_are_a_blocker_and_never_show_their_keys():
+    for block, count in ((0, 2), (1, 1), (2, 1)):
+        finding = one(KernelIpsec, ip_xfrm=out(TRANSPORT, block), ps=PS)
+        assert finding.severity == "blocker"
+        assert finding.title == f"Kernel IPsec in use: {count} IPsec security associations"
+        assert "mode transport" in finding.evidence
+        for secret in ("0xca2cef3e", "0xfd64273b", "0xbf35cbe6", "cipher_null", "digest_null"):
+            assert secret not in finding.evidence
+
+
+SPECINFRA = "linux-ip-addr-specinfra-tap-tun-libvirt-bridges-venet.txt"
+OPENVZ = "linux-ip-addr-openvz-container-and-node-collection.txt"
+
+
+def test_real_outputs_without_details_show_tun_devices_and_libvirt_bridges():
+    tun, bridges, venet = (
+        TunnelsAndBridges().evaluate(facts(ip_link=out(SPECINFRA, block)))[0] for block in (0, 1, 2)
+    )
+    assert tun.severity == "warning" and "fhumbi (TUN device)" in tun.title
+    assert bridges.severity == "warning"
+    for name in ("internal", "external", "private", "gluster", "lfce-private"):
+        assert f"{name} (bridge)" in bridges.title
+    assert "private-nic" not in bridges.title and "vnet0" not in bridges.title
+    assert venet.severity == "pass"
+
+
+def test_venet0_of_real_openvz_containers_and_nodes_is_no_virtual_link():
+    for block in (0, 1, 2):
+        (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(OPENVZ, block)))
+        assert finding.severity == "pass"
+    (node,) = TunnelsAndBridges().evaluate(facts(ip_link=out(OPENVZ, 3)))
+    assert node.severity == "warning" and node.title.endswith("tap0 (TAP device)")
+
+
+def test_the_vif_links_of_xen_guests_are_hypervisor_links():
+    # Debian 10 Xen 4.11 dom0: xenbr0 bridges eno1 and the guest's vif1.0; OpenVPN on tun1.
+    sample = out("linux-ip-addr-debian10-xen-dom0-vif-openvpn.txt")
+    (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=sample))
+    assert finding.severity == "warning"
+    assert "xenbr0 (bridge)" in finding.title and "tun1 (TUN device)" in finding.title
+    assert "vif1.0" not in finding.title and "vif1.0" in finding.evidence
+    assert "[engine]" in next(line for line in finding.evidence.splitlines() if "vif1.0" in line)
+
+
+MACVLAN_VLAN = "linux-ip-d-link-macvlan-vlan-collection.txt"
+
+
+def test_real_macvlan_links_are_a_warning_and_a_real_vlan_is_info():
+    for block, name in ((0, "macvlan0"), (1, "data0")):
+        (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=out(MACVLAN_VLAN, block)))
+        assert finding.severity == "warning" and f"{name} (macvlan link)" in finding.title
+        assert "a veth adapter of the container instead" in finding.remediation
+    (vlan,) = TunnelsAndBridges().evaluate(facts(ip_link=out(MACVLAN_VLAN, 2)))
+    assert vlan.severity == "info" and vlan.title.startswith("VLAN interfaces stor0")
+
+
+def test_a_fallback_tunnel_device_brought_up_is_a_tunnel_in_use():
+    # Calico (and LVS-TUN real servers) use the kernel's own tunl0: UP, it carries traffic.
+    for block in (0, 1):
+        sample = out("linux-ip-calico-tunl0-in-use-collection.txt", block)
+        (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=sample))
+        assert finding.severity == "warning" and "tunl0 (IPIP tunnel)" in finding.title
+        assert "the ipip feature" in finding.remediation
+
+
+def test_tailscale0_is_a_tun_device_by_its_link_type():
+    sample = out("linux-ip-addr-show-tailscale0-nixos.txt")
+    (finding,) = TunnelsAndBridges().evaluate(facts(ip_link=sample))
+    assert finding.severity == "warning" and finding.title.endswith("tailscale0 (TUN device)")
+
+
+def test_an_xfrm_interface_is_kernel_ipsec_not_a_tun_device():
+    # `ip -d link list dev xfrm1` (a kernel patch mail): link/none like a tun device, but
+    # its kind says xfrm.
+    (finding,) = TunnelsAndBridges().evaluate(
+        facts(ip_link=out("linux-ip-d-link-xfrm-interface.txt"))
+    )
+    assert finding.severity == "warning"
+    assert finding.title.endswith("xfrm1 (XFRM (IPsec) interface)")
+    assert "kernel IPsec" in finding.remediation

@@ -132,3 +132,22 @@ def test_the_license_scan_finds_a_local_mac_in_a_license_file(tmp_path):
     found = {Path(f.path).name: list(f.macs) for f in scan.files}
     bare = mac.replace(":", "")
     assert found == {"license.dat": [bare], "ifcfg-eth0": [bare]}
+
+
+def test_the_license_scan_finds_the_dmi_uuid_in_either_smbios_byte_order(tmp_path):
+    # A Dell PowerEdge 1950's UUID as an SMBIOS 2.5 kernel prints it
+    # (tests/samples/linux-dmidecode-t-system-dell-collection.txt block 3), named by a
+    # configuration file in the byte order newer dmidecode and kernels print.
+    dmi = tmp_path / "dmi"
+    dmi.mkdir()
+    (dmi / "product_uuid").write_text("44454C4C-3400-1036-805A-C4C04F4D4631\n")
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    (etc / "app.conf").write_text("node_id = 4c4c4544-0034-3610-805a-c4c04f4d4631\n")
+    script = (
+        LICENSE_SCAN.replace("/opt /usr/local /etc /srv /home /root /var/lib /usr/flexlm", str(etc))
+        .replace(" /etc 2>/dev/null", f" {etc} 2>/dev/null")
+        .replace("/sys/class/dmi/id/", f"{dmi}/")
+    )
+    scan = parse_license_scan(run(script))
+    assert [Path(f.path).name for f in scan.files] == ["app.conf"]

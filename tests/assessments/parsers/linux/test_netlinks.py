@@ -83,3 +83,13 @@ def test_it_reads_real_wireguard_and_persistent_tun_links():
 def test_it_reads_a_real_ppp_link_whose_detail_kind_is_ppp():
     (link,) = parse_ip_link(out("linux-ip-d-link-ppp0.txt")).links
     assert (link.name, link.link_type, link.flags[0]) == ("ppp0", "ppp", "POINTOPOINT")
+
+
+ARPHRD_NONE = "linux-ip-link-arphrd-none-tun-collection.txt"
+
+
+def test_numeric_link_types_of_old_iproute2_are_named_by_their_arp_type():
+    # iproute2 that has no name for ARPHRD_NONE prints `link/[65534]` (tun devices).
+    assert by_name(out(ARPHRD_NONE, 0))["tun0"].link_type == "none"
+    assert by_name(out(ARPHRD_NONE, 3))["edw-multisite"].link_type == "none"
+    assert by_name(out(ARPHRD_NONE, 4))["ip.tun2"].link_type == "ipip"
