@@ -46,8 +46,21 @@ def _preferred(
         return first, preferred[0]
     second = facts.parsed(*fallback)
     if isinstance(second, Unavailable):
-        return Unavailable(fallback[0], f"{second.reason}; {preferred[0]}: {first.reason}")
+        return joined(
+            fallback[0], f"{second.reason}; {preferred[0]}: {first.reason}", second, first
+        )
     return second, fallback[0]
+
+
+def joined(probe: str, reason: str, *causes: Unavailable) -> Unavailable:
+    """One fact that no probe gave, quoting what each probe tried printed (its evidence)."""
+    shown = [cause.evidence or f"probe {cause.probe}: {cause.reason}" for cause in causes]
+    return Unavailable(probe, reason, "\n".join(shown))
+
+
+def explained(missing: Unavailable) -> list[str]:
+    """Evidence lines for a probe that could not be used: why, then what it printed."""
+    return [missing.reason, *(missing.evidence.split("\n") if missing.evidence else ())]
 
 
 def mount_table(facts: Facts) -> MountTable | Unavailable:

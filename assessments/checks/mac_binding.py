@@ -1,7 +1,7 @@
 """L7: applications bound to the server's MAC address will not run in the container."""
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import interfaces, listing, probe_label
+from assessments.checks.linux_common import interfaces, joined, listing, probe_label
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.licenses import LicenseScan, ScannedFile, parse_license_scan
 from assessments.parsers.linux.macs import (
@@ -41,7 +41,7 @@ def local_macs(facts: Facts) -> tuple[MacInventory, str] | Unavailable:
         return inventory, probe_label("mac_addresses")
     data = interfaces(facts)
     if isinstance(data, Unavailable):
-        return Unavailable("mac_addresses", f"{inventory.reason}; {data.reason}")
+        return joined("mac_addresses", f"{inventory.reason}; {data.reason}", inventory, data)
     return inventory_from_links(data.interfaces.links), data.label
 
 
