@@ -121,7 +121,7 @@ _HINTS: list[tuple[re.Pattern[str], str]] = [
 # capture without exit codes may hold a shell's message as its only "output".
 _REFUSALS = re.compile(
     r"command not found|: not found\b|applet not found|is unknown, try"
-    r"|\b(?:unknown|invalid|unrecognized|unrecognised|unsupported|illegal) option"
+    r"|\b(?i:unknown|invalid|unrecognized|unrecognised|unsupported|illegal) option"
     r"|^Usage: |Segmentation fault|core dumped|^Killed\b|Bus error|Input/output error"
     r"|Cannot allocate memory|Resource temporarily unavailable"
     r"|error while loading shared libraries"
@@ -209,7 +209,7 @@ def judge(probe: Probe | None, out: ProbeOutput, probe_id: str = "") -> Judgemen
     if out.rc is None:
         if not stdout.strip() and stderr.strip():
             return _failed(label, out, stderr, stdout, "it printed only an error")
-        if short and _refusal(stdout):
+        if (short and _refusal(stdout)) or _refusal(_first_line(stdout)):
             hint = _hint(stdout)
             why = "it printed only an error" + (f" ({hint})" if hint else "")
             return _failed(label, out, stderr, stdout, why)
@@ -235,6 +235,11 @@ def _silent_with_error(out: ProbeOutput) -> bool:
 
 def _refusal(text: str) -> bool:
     return bool(_REFUSALS.search(text))
+
+
+def _first_line(text: str) -> str:
+    """The first non-blank line: a tool that refused says so there, before its help."""
+    return next((line for line in text.split("\n", 50)[:50] if line.strip()), "")
 
 
 def _recognised(text: str) -> str | None:

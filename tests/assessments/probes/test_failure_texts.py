@@ -106,6 +106,11 @@ CASES = [
     Case(29, "os_release", 1, FAILED, stream="stdout"),
     Case(30, "lspci", 139, FAILED, stream="split"),
     Case(31, "ip_vs", 2, FAILED),
+    Case(32, "ps", 1, FAILED),
+    Case(32, "ps", None, FAILED, stream="stdout"),  # a capture taken with 2>&1
+    Case(33, "ps", 1, FAILED),
+    Case(33, "ps", None, FAILED, stream="stdout"),
+    Case(34, "proc_drbd", 1, ABSENT),  # file absent = feature absent (the catalogue's case)
 ]
 
 
@@ -140,7 +145,7 @@ def transcripts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ProbeOutp
 
 
 def test_the_sample_holds_every_block_a_case_names():
-    assert len(TEXTS) == 32
+    assert len(TEXTS) == 35
     assert {case.block for case in CASES} == set(range(len(TEXTS)))
 
 
@@ -220,3 +225,10 @@ def test_a_parser_that_cannot_read_an_output_quotes_what_the_host_printed():
     (finding,) = check.evaluate(facts)
     assert finding.severity == Severity.UNKNOWN
     assert "Welcome to Ubuntu 12.10" in finding.evidence
+
+
+def test_an_absent_proc_file_is_the_feature_absent_not_unknown(transcripts):
+    (case,) = [c for c in CASES if c.block == 34]
+    check = REGISTRY["kernel_services.drbd"]
+    facts = Facts("linux", {**CLEAN, "proc_drbd": transcripts[case.id]}, hostname="host")
+    assert [f.severity for f in check.evaluate(facts)] == [Severity.PASS]
