@@ -12,7 +12,8 @@ from assessments.facts import Absent, Facts, ProbeOutput, Unavailable
 from assessments.parsers.linux.addresses import Interfaces, parse_ifconfig, parse_ip_addr
 from assessments.parsers.linux.df import DfRow, parse_df
 from assessments.parsers.linux.mounts import Kind, Mount, parse_mountinfo, parse_proc_mounts
-from assessments.probes import label
+from assessments.probes import label, probes_for
+from assessments.probes.outcomes import shown as outcome_evidence
 
 DISK_KINDS = (Kind.LOCAL, Kind.LOOP)
 T = TypeVar("T")
@@ -56,6 +57,14 @@ def joined(probe: str, reason: str, *causes: Unavailable) -> Unavailable:
     """One fact that no probe gave, quoting what each probe tried printed (its evidence)."""
     shown = [cause.evidence or f"probe {cause.probe}: {cause.reason}" for cause in causes]
     return Unavailable(probe, reason, "\n".join(shown))
+
+
+def nothing_read(facts: Facts, probe: str, reason: str) -> Unavailable:
+    """A usable output that held nothing to measure: unavailable (never a pass on an empty
+    list), quoting what the host printed."""
+    out = facts.output(probe)
+    shown = "" if out is None else outcome_evidence(probes_for("linux").get(probe), out, probe)
+    return Unavailable(probe, reason, shown)
 
 
 def explained(missing: Unavailable) -> list[str]:

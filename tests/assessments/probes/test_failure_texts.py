@@ -232,3 +232,22 @@ def test_an_absent_proc_file_is_the_feature_absent_not_unknown(transcripts):
     check = REGISTRY["kernel_services.drbd"]
     facts = Facts("linux", {**CLEAN, "proc_drbd": transcripts[case.id]}, hostname="host")
     assert [f.severity for f in check.evaluate(facts)] == [Severity.PASS]
+
+
+def test_a_licence_scan_never_passes_on_no_local_mac_to_look_for():
+    """The MOTD of block 24 as the rc-less `mac_addresses` capture holds no MAC address:
+    the check takes the MACs from `ip` instead of passing on an empty list, and is unknown
+    when no probe lists one."""
+    motd = ProbeOutput(TEXTS[24])
+    check = REGISTRY["mac_binding.license_files"]
+    facts = Facts("linux", {**CLEAN, "mac_addresses": motd}, hostname="host")
+    (finding,) = check.evaluate(facts)
+    assert finding.severity == Severity.PASS and "; ip -o addr show" in finding.evidence
+    assert ":" in finding.evidence.split("\n", 1)[1]  # a MAC line follows the label
+    bare = ProbeOutput(b"1: lo: <LOOPBACK,UP> mtu 65536\n", b"", 0)
+    facts = Facts(
+        "linux", {**CLEAN, "mac_addresses": motd, "ip_addr": bare, "ifconfig": motd}, hostname="h"
+    )
+    (finding,) = check.evaluate(facts)
+    assert finding.severity == Severity.UNKNOWN
+    assert "Welcome to Ubuntu 12.10" in finding.evidence
