@@ -40,12 +40,22 @@ def _preferred(
     facts: Facts,
     preferred: tuple[str, Callable[[ProbeOutput], T]],
     fallback: tuple[str, Callable[[ProbeOutput], T]],
+    real: tuple[Callable[[T], bool], str] | None = None,
 ) -> tuple[T, str] | Unavailable:
-    """The preferred probe's data when usable, else the fallback's, with the probe used."""
-    first = facts.parsed(*preferred)
+    """The preferred probe's data when usable, else the fallback's, with the probe used.
+    `real`: a test every real answer passes, and what it means when one does not (the
+    probe printed lines, but none of the fact: login noise, another tool's message)."""
+
+    def read(probe: str, parser: Callable[[ProbeOutput], T]) -> T | Unavailable:
+        found = facts.parsed(probe, parser)
+        if real is None or isinstance(found, Unavailable) or real[0](found):
+            return found
+        return nothing_read(facts, probe, f"{probe_label(probe)} {real[1]}")
+
+    first = read(*preferred)
     if not isinstance(first, Unavailable):
         return first, preferred[0]
-    second = facts.parsed(*fallback)
+    second = read(*fallback)
     if isinstance(second, Unavailable):
         return joined(
             fallback[0], f"{second.reason}; {preferred[0]}: {first.reason}", second, first
@@ -74,8 +84,18 @@ def explained(missing: Unavailable) -> list[str]:
 
 def mount_table(facts: Facts) -> MountTable | Unavailable:
     """mountinfo when collected and usable, else /proc/mounts."""
-    found = _preferred(facts, ("mountinfo", parse_mountinfo), ("proc_mounts", parse_proc_mounts))
+    found = _preferred(
+        facts,
+        ("mountinfo", parse_mountinfo),
+        ("proc_mounts", parse_proc_mounts),
+        (_has_root, "printed no root file system"),
+    )
     return found if isinstance(found, Unavailable) else MountTable(*found)
+
+
+def _has_root(mounts: list[Mount]) -> bool:
+    """Every Linux mount table, a container's too, mounts something at /."""
+    return any(mount.target == "/" for mount in mounts)
 
 
 @dataclass(frozen=True)

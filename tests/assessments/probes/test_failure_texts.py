@@ -251,3 +251,18 @@ def test_a_licence_scan_never_passes_on_no_local_mac_to_look_for():
     (finding,) = check.evaluate(facts)
     assert finding.severity == Severity.UNKNOWN
     assert "Welcome to Ubuntu 12.10" in finding.evidence
+
+
+@pytest.mark.parametrize("block", [4, 23, 24])
+@pytest.mark.parametrize(
+    "check_id", ["filesystems.special_mounts", "kernel_services.nfs_client", "quotas.partitions"]
+)
+def test_a_mount_table_that_is_only_noise_is_unknown_not_no_mounts(block, check_id):
+    """Noise as the whole of an rc-less mount table capture: its lines split into four
+    fields like mounts do, but no table lacks a root file system."""
+    noise = ProbeOutput(TEXTS[block])
+    probes = {**CLEAN, "mountinfo": noise, "proc_mounts": noise, "quotaon": noise}
+    findings = REGISTRY[check_id].evaluate(Facts("linux", probes, hostname="host"))
+    assert worst(findings) == Severity.UNKNOWN, [f.title for f in findings]
+    first = TEXTS[block].decode().strip().split("\n")[0]
+    assert any(first in f.evidence for f in findings)
