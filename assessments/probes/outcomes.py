@@ -129,6 +129,12 @@ _REFUSALS = re.compile(
     r"|This account is currently not available",
     re.MULTILINE,
 )
+# Lines a login or sudo prints around a command without stopping it (real samples in
+# tests/samples/linux-probe-failure-texts-collection.txt): never a probe's output by themselves.
+_NOISE = re.compile(
+    r"^(?:sudo: unable to resolve host |Warning: no access to tty|Thus no job control in this"
+    r" shell|stty: |Pseudo-terminal will not be allocated)"
+)
 SMALL = 4096  # bytes of stdout that may still be "nothing printed" (blank lines)
 
 # -- benign outcomes shared by many probes ---------------------------------------------------
@@ -209,6 +215,9 @@ def judge(probe: Probe | None, out: ProbeOutput, probe_id: str = "") -> Judgemen
     if out.rc is None:
         if not stdout.strip() and stderr.strip():
             return _failed(label, out, stderr, stdout, "it printed only an error")
+        lines = [line for line in stdout.split("\n") if line.strip()]
+        if lines and short and all(_NOISE.match(line) for line in lines):
+            return _failed(label, out, stderr, stdout, "it printed only noise of the session")
         if (short and _refusal(stdout)) or _refusal(_first_line(stdout)):
             hint = _hint(stdout)
             why = "it printed only an error" + (f" ({hint})" if hint else "")

@@ -145,8 +145,8 @@ def transcripts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ProbeOutp
 
 
 def test_the_sample_holds_every_block_a_case_names():
-    assert len(TEXTS) == 35
-    assert {case.block for case in CASES} == set(range(len(TEXTS)))
+    assert len(TEXTS) == 36
+    assert {case.block for case in CASES} | {35} == set(range(len(TEXTS)))
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
@@ -266,3 +266,12 @@ def test_a_mount_table_that_is_only_noise_is_unknown_not_no_mounts(block, check_
     assert worst(findings) == Severity.UNKNOWN, [f.title for f in findings]
     first = TEXTS[block].decode().strip().split("\n")[0]
     assert any(first in f.evidence for f in findings)
+
+
+@pytest.mark.parametrize("block", [4, 5, 23, 35])
+def test_an_rc_less_capture_holding_only_session_noise_is_a_failure_not_data(block):
+    """sudo's resolver warning or tcsh's tty warnings as the whole stdout of a capture that
+    kept no exit code: the command's own output is missing, whatever parser would follow."""
+    judged = judge(LINUX["raw"], ProbeOutput(TEXTS[block]))
+    assert judged.state == FAILED
+    assert "only noise" in judged.reason
