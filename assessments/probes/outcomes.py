@@ -135,6 +135,15 @@ _NOISE = re.compile(
     r"^(?:sudo: unable to resolve host |Warning: no access to tty|Thus no job control in this"
     r" shell|stty: |Pseudo-terminal will not be allocated)"
 )
+# What a tool prints on stderr when the listing it printed (and exited 0 on) is not all
+# there is: the nf_tables variant of iptables-save shows none of the legacy tables.
+_INCOMPLETE: list[tuple[re.Pattern[bytes], str]] = [
+    (
+        re.compile(rb"iptables-legacy tables present, use iptables-legacy"),
+        "legacy iptables tables exist that the nf_tables variant does not list "
+        "(iptables-legacy-save shows them)",
+    ),
+]
 SMALL = 4096  # bytes of stdout that may still be "nothing printed" (blank lines)
 
 # -- benign outcomes shared by many probes ---------------------------------------------------
@@ -191,10 +200,13 @@ def judge(probe: Probe | None, out: ProbeOutput, probe_id: str = "") -> Judgemen
     cut = out.truncated or out.rc == TIMED_OUT or (out.rc is not None and out.rc > KILLED)
     if cut and probe is not None and probe.partial:
         return USABLE
-    if out.rc == 0 and not out.truncated and not _silent_with_error(out):
+    incomplete = _incomplete(out.stderr) if out.rc == 0 else None
+    if out.rc == 0 and not out.truncated and not incomplete and not _silent_with_error(out):
         return USABLE  # as below, before decoding: text costs up to seven times its bytes
     stderr = decode(out.stderr) if out.stderr else ""
     stdout = decode(out.stdout)
+    if incomplete:
+        return _failed(label, out, stderr, stdout, f"incomplete: {incomplete}")
     if out.truncated:
         return _failed(label, out, stderr, stdout, "the output was cut (size or time limit)")
     if out.rc == TIMED_OUT:
@@ -240,6 +252,13 @@ def _silent_with_error(out: ProbeOutput) -> bool:
     """Exit status 0, nothing but blank lines on stdout, something on stderr: worth reading
     stderr for a failure (cheap: a real output is rarely blank)."""
     return bool(out.stderr.strip()) and len(out.stdout) <= SMALL and not out.stdout.strip()
+
+
+def _incomplete(stderr: bytes) -> str:
+    for pattern, reason in _INCOMPLETE if stderr else ():
+        if pattern.search(stderr):
+            return reason
+    return ""
 
 
 def _refusal(text: str) -> bool:
