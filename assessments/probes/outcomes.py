@@ -9,7 +9,8 @@ Every probe output is judged before any parser sees it:
   text; the fact is "not there", and the parser never sees the output (unless the outcome
   says the parser reads it: a missing registry key, quotaon's lying exit codes);
 - a probe that declares `partial` (a bounded scan) is read even when cut by the size or
-  time limit: its parser marks the result incomplete;
+  time limit (a timeout, SIGKILL, SIGALRM, SIGTERM; not a crash): its parser marks the
+  result incomplete;
 - `failed`: anything else: a non-zero exit we do not recognise, a signal, a timeout, output
   cut at the size limit, a recognised error (sudo wants a password, permission denied). The
   checks that depend on the probe say `unknown`, quoting command, exit code and stderr.
@@ -27,6 +28,10 @@ from assessments.probes.base import Outcome, Probe, ProbeOutput
 TIMED_OUT = 124  # the collectors' watchdogs (perl, GNU timeout, sh) exit with it
 SHORT = 3  # non-blank lines: a longer stdout is data that happens to mention a phrase
 KILLED = 128  # exit status 128 + N: the command died of signal N
+# The signals a limit sends: SIGKILL (a watchdog, the OOM killer), SIGALRM, SIGTERM (the
+# output cap's SIGPIPE comes with the frame marked truncated). A segfault or an abort is no
+# limit: a bounded scan that crashed part-way is a failure, not a partial result.
+LIMIT_SIGNALS = (KILLED + 9, KILLED + 14, KILLED + 15)
 EVIDENCE_LINES = 8
 EVIDENCE_BYTES = 64 * 1024  # of a stream decoded for evidence only
 
@@ -197,7 +202,7 @@ WINDOWS_TOOL_ABSENT_NO_RC = Outcome(
 def judge(probe: Probe | None, out: ProbeOutput, probe_id: str = "") -> Judgement:
     """Whether `out` is usable, absent or failed, with the reason and the evidence."""
     label = probe.label if probe is not None else probe_id
-    cut = out.truncated or out.rc == TIMED_OUT or (out.rc is not None and out.rc > KILLED)
+    cut = out.truncated or out.rc == TIMED_OUT or out.rc in LIMIT_SIGNALS
     if cut and probe is not None and probe.partial:
         return USABLE
     incomplete = _incomplete(out.stderr) if out.rc == 0 else None
