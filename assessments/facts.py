@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from assessments.probes import probes_for
 from assessments.probes.base import ProbeOutput
-from assessments.probes.outcomes import Judgement, State, judge
+from assessments.probes.outcomes import Judgement, State, judge, shown
 
 __all__ = ["Absent", "Destination", "Facts", "ProbeOutput", "ProbeUnavailable", "Unavailable"]
 
@@ -114,9 +114,15 @@ class Facts:
             return Unavailable(probe, judged.reason, judged.evidence)
         if not judged.parse:
             return Absent(probe, judged.reason, judged.evidence)
+        out = self.probes[probe]
         try:
-            return parser(self.probes[probe])
+            return parser(out)
         except ProbeUnavailable as exc:
-            return Unavailable(probe, str(exc))
+            return Unavailable(probe, str(exc), self._shown(probe, out))
         except (ValueError, IndexError, KeyError, UnicodeError) as exc:
-            return Unavailable(probe, f"output of {probe} could not be parsed: {exc}")
+            reason = f"output of {probe} could not be parsed: {exc}"
+            return Unavailable(probe, reason, self._shown(probe, out))
+
+    def _shown(self, probe: str, out: ProbeOutput) -> str:
+        """What the host printed, for a finding that says it could not be read."""
+        return shown(probes_for(self.os_family).get(probe), out, probe)

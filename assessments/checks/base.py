@@ -16,7 +16,7 @@ from assessments.checks.restrictions import BY_ID
 from assessments.facts import Facts, Unavailable
 
 # Bumped whenever a check's logic changes; stamped on every result.
-RULESET_VERSION = "2026.12.2"
+RULESET_VERSION = "2026.12.3"
 
 
 def ruleset_version(disabled: Iterable[str] = ()) -> str:

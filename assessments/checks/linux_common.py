@@ -12,7 +12,8 @@ from assessments.facts import Absent, Facts, ProbeOutput, Unavailable
 from assessments.parsers.linux.addresses import Interfaces, parse_ifconfig, parse_ip_addr
 from assessments.parsers.linux.df import DfRow, parse_df
 from assessments.parsers.linux.mounts import Kind, Mount, parse_mountinfo, parse_proc_mounts
-from assessments.probes import label
+from assessments.probes import label, probes_for
+from assessments.probes.outcomes import shown as outcome_evidence
 
 DISK_KINDS = (Kind.LOCAL, Kind.LOOP)
 T = TypeVar("T")
@@ -39,21 +40,62 @@ def _preferred(
     facts: Facts,
     preferred: tuple[str, Callable[[ProbeOutput], T]],
     fallback: tuple[str, Callable[[ProbeOutput], T]],
+    real: tuple[Callable[[T], bool], str] | None = None,
 ) -> tuple[T, str] | Unavailable:
-    """The preferred probe's data when usable, else the fallback's, with the probe used."""
-    first = facts.parsed(*preferred)
+    """The preferred probe's data when usable, else the fallback's, with the probe used.
+    `real`: a test every real answer passes, and what it means when one does not (the
+    probe printed lines, but none of the fact: login noise, another tool's message)."""
+
+    def read(probe: str, parser: Callable[[ProbeOutput], T]) -> T | Unavailable:
+        found = facts.parsed(probe, parser)
+        if real is None or isinstance(found, Unavailable) or real[0](found):
+            return found
+        return nothing_read(facts, probe, f"{probe_label(probe)} {real[1]}")
+
+    first = read(*preferred)
     if not isinstance(first, Unavailable):
         return first, preferred[0]
-    second = facts.parsed(*fallback)
+    second = read(*fallback)
     if isinstance(second, Unavailable):
-        return Unavailable(fallback[0], f"{second.reason}; {preferred[0]}: {first.reason}")
+        return joined(
+            fallback[0], f"{second.reason}; {preferred[0]}: {first.reason}", second, first
+        )
     return second, fallback[0]
+
+
+def joined(probe: str, reason: str, *causes: Unavailable) -> Unavailable:
+    """One fact that no probe gave, quoting what each probe tried printed (its evidence)."""
+    shown = [cause.evidence or f"probe {cause.probe}: {cause.reason}" for cause in causes]
+    return Unavailable(probe, reason, "\n".join(shown))
+
+
+def nothing_read(facts: Facts, probe: str, reason: str) -> Unavailable:
+    """A usable output that held nothing to measure: unavailable (never a pass on an empty
+    list), quoting what the host printed."""
+    out = facts.output(probe)
+    shown = "" if out is None else outcome_evidence(probes_for("linux").get(probe), out, probe)
+    return Unavailable(probe, reason, shown)
+
+
+def explained(missing: Unavailable) -> list[str]:
+    """Evidence lines for a probe that could not be used: why, then what it printed."""
+    return [missing.reason, *(missing.evidence.split("\n") if missing.evidence else ())]
 
 
 def mount_table(facts: Facts) -> MountTable | Unavailable:
     """mountinfo when collected and usable, else /proc/mounts."""
-    found = _preferred(facts, ("mountinfo", parse_mountinfo), ("proc_mounts", parse_proc_mounts))
+    found = _preferred(
+        facts,
+        ("mountinfo", parse_mountinfo),
+        ("proc_mounts", parse_proc_mounts),
+        (_has_root, "printed no root file system"),
+    )
     return found if isinstance(found, Unavailable) else MountTable(*found)
+
+
+def _has_root(mounts: list[Mount]) -> bool:
+    """Every Linux mount table, a container's too, mounts something at /."""
+    return any(mount.target == "/" for mount in mounts)
 
 
 @dataclass(frozen=True)

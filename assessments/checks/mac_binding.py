@@ -1,7 +1,13 @@
 """L7: applications bound to the server's MAC address will not run in the container."""
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import interfaces, listing, probe_label
+from assessments.checks.linux_common import (
+    interfaces,
+    joined,
+    listing,
+    nothing_read,
+    probe_label,
+)
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.licenses import LicenseScan, ScannedFile, parse_license_scan
 from assessments.parsers.linux.macs import (
@@ -38,11 +44,17 @@ def local_macs(facts: Facts) -> tuple[MacInventory, str] | Unavailable:
     the parsed `ip`/`ifconfig` links."""
     inventory = facts.parsed("mac_addresses", parse_sys_net)
     if not isinstance(inventory, Unavailable):
-        return inventory, probe_label("mac_addresses")
+        if inventory.macs():
+            return inventory, probe_label("mac_addresses")
+        inventory = nothing_read(facts, "mac_addresses", "no MAC address listed")
     data = interfaces(facts)
     if isinstance(data, Unavailable):
-        return Unavailable("mac_addresses", f"{inventory.reason}; {data.reason}")
-    return inventory_from_links(data.interfaces.links), data.label
+        return joined("mac_addresses", f"{inventory.reason}; {data.reason}", inventory, data)
+    links = inventory_from_links(data.interfaces.links)
+    if not links.macs():
+        missing = nothing_read(facts, data.probe, f"{data.label} listed no MAC address")
+        return joined("mac_addresses", f"{inventory.reason}; {missing.reason}", inventory, missing)
+    return links, data.label
 
 
 class MacInLicenses(Check):

@@ -1,7 +1,7 @@
 """L4: SELinux kernels are not supported; SELinux features are lost in the container."""
 
 from assessments.checks.base import Check, Finding, Severity, evidence
-from assessments.checks.linux_common import mount_table, probe_label
+from assessments.checks.linux_common import explained, mount_table, probe_label
 from assessments.facts import Absent, Facts, Unavailable
 from assessments.parsers.linux.selinux import (
     parse_enforce_file,
@@ -71,7 +71,7 @@ class SELinuxMode(Check):
                 return config.mode
             lines.append(f"(configured value {config.raw_mode!r} is not a valid mode)")
         else:
-            lines.append(config.reason)
+            lines.extend(explained(config))
         status = facts.parsed("sestatus", parse_sestatus)
         if not isinstance(status, Unavailable) and status.config_mode != "unknown":
             return status.config_mode
@@ -85,11 +85,11 @@ class SELinuxMode(Check):
         mode = facts.parsed("getenforce", parse_getenforce)
         if not isinstance(mode, Unavailable):
             return mode, probe_label("getenforce"), [f"getenforce: {mode}"]
-        notes.append(mode.reason)
+        notes.extend(explained(mode))
         status = facts.parsed("sestatus", parse_sestatus)
         if not isinstance(status, Unavailable):
             return status.current_mode, probe_label("sestatus"), [*notes, *status.lines]
-        notes.append(status.reason)
+        notes.extend(explained(status))
         table = mount_table(facts)
         selinuxfs = not isinstance(table, Unavailable) and any(
             mount.fstype == "selinuxfs" for mount in table.mounts

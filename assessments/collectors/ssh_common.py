@@ -130,11 +130,16 @@ def to_result(
             raise CollectError(Failure.PERMISSION_DENIED, _sudo_detail(target))
         if transcript.timed_out:
             raise errors.timeout("the probe script", where, target.deadline.seconds)
-        stderr = transcript.stderr[:300].decode("utf-8", "replace").strip()
+        # What the host printed instead (a nologin shell answers on stdout), bounded.
+        printed = [
+            f"; {name}: {text}"
+            for name, stream in (("stderr", transcript.stderr), ("stdout", transcript.stdout))
+            if (text := _head(stream))
+        ]
         raise errors.protocol(
             where,
             f"the probe script produced no framed output (exit status {transcript.rc}"
-            f"{'; stderr: ' + stderr if stderr else ''})",
+            f"{''.join(printed)})",
         )
     if target.use_sudo and _all_denied(probes):
         raise CollectError(Failure.PERMISSION_DENIED, _sudo_detail(target))
@@ -162,6 +167,10 @@ def to_result(
         hostname=_hostname(probes),
         notes=notes,
     )
+
+
+def _head(data: bytes | bytearray, limit: int = 300) -> str:
+    return bytes(data[:limit]).decode("utf-8", "replace").strip()
 
 
 def _all_denied(probes: dict[str, ProbeOutput]) -> bool:

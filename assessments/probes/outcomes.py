@@ -9,7 +9,8 @@ Every probe output is judged before any parser sees it:
   text; the fact is "not there", and the parser never sees the output (unless the outcome
   says the parser reads it: a missing registry key, quotaon's lying exit codes);
 - a probe that declares `partial` (a bounded scan) is read even when cut by the size or
-  time limit: its parser marks the result incomplete;
+  time limit (a timeout, SIGKILL, SIGALRM, SIGTERM; not a crash): its parser marks the
+  result incomplete;
 - `failed`: anything else: a non-zero exit we do not recognise, a signal, a timeout, output
   cut at the size limit, a recognised error (sudo wants a password, permission denied). The
   checks that depend on the probe say `unknown`, quoting command, exit code and stderr.
@@ -27,7 +28,12 @@ from assessments.probes.base import Outcome, Probe, ProbeOutput
 TIMED_OUT = 124  # the collectors' watchdogs (perl, GNU timeout, sh) exit with it
 SHORT = 3  # non-blank lines: a longer stdout is data that happens to mention a phrase
 KILLED = 128  # exit status 128 + N: the command died of signal N
+# The signals a limit sends: SIGKILL (a watchdog, the OOM killer), SIGALRM, SIGTERM (the
+# output cap's SIGPIPE comes with the frame marked truncated). A segfault or an abort is no
+# limit: a bounded scan that crashed part-way is a failure, not a partial result.
+LIMIT_SIGNALS = (KILLED + 9, KILLED + 14, KILLED + 15)
 EVIDENCE_LINES = 8
+EVIDENCE_BYTES = 64 * 1024  # of a stream decoded for evidence only
 
 
 class State(StrEnum):
@@ -68,7 +74,17 @@ _FAILURES: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"sudo: sorry, you must have a tty to run sudo"),
         "sudo requires a terminal (requiretty): add `Defaults:<user> !requiretty` to sudoers",
     ),
-    (re.compile(r"Permission denied|Operation not permitted"), "permission denied"),
+    (
+        # EACCES and EPERM as glibc words them in C and, where LC_ALL did not take, in the
+        # locales our fleet runs (samples: tests/samples/linux-probe-failure-texts-...).
+        re.compile(
+            r"Permission denied|Operation not permitted|Keine Berechtigung"
+            r"|Permission non accord[ée]e|Permiso denegado|Permesso negato|Permiss[ãa]o negada"
+            r"|Die Operation ist nicht erlaubt|Op[ée]ration non permise"
+            r"|Operaci[óo]n no permitida|Отказано в доступе|Операция не позволена"
+        ),
+        "permission denied",
+    ),
     (
         re.compile(
             r"Access is denied|Access denied|Acc[eè]s refus[ée]|Zugriff verweigert"
@@ -89,15 +105,51 @@ _FAILURES: list[tuple[re.Pattern[str], str]] = [
 _HINTS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"command not found|: not found\b|is not recognized as an internal or external"
+            r"command not found|: not found\b|applet not found"
+            r"|is not recognized as an internal or external"
             r"|n'est pas reconnu en tant que commande|no se reconoce como un comando"
             r"|non è riconosciuto come comando|ist entweder falsch geschrieben",
             re.IGNORECASE,
         ),
         "command not found",
     ),
+    (
+        re.compile(r"Absolute path to '.+' is '.+', so running it may require superuser"),
+        "the tool is not on the user's PATH (it needs root)",
+    ),
     (re.compile(r"No such file or directory"), "a file it needs does not exist"),
 ]
+
+# What a shell or tool prints when it did not do the job at all. A probe that printed such
+# words and no data failed whatever its exit status says: OpenWrt's ip-tiny exits 0 after
+# `Object "xfrm" is unknown`, a fragment ending in `true` keeps the status of `true`, and a
+# capture without exit codes may hold a shell's message as its only "output".
+_REFUSALS = re.compile(
+    r"command not found|: not found\b|applet not found|is unknown, try"
+    r"|\b(?i:unknown|invalid|unrecognized|unrecognised|unsupported|illegal) option"
+    r"|^Usage: |Segmentation fault|core dumped|^Killed\b|Bus error|Input/output error"
+    r"|Cannot allocate memory|Resource temporarily unavailable"
+    r"|error while loading shared libraries"
+    r"|Absolute path to '.+' is '.+', so running it may require superuser"
+    r"|This account is currently not available",
+    re.MULTILINE,
+)
+# Lines a login or sudo prints around a command without stopping it (real samples in
+# tests/samples/linux-probe-failure-texts-collection.txt): never a probe's output by themselves.
+_NOISE = re.compile(
+    r"^(?:sudo: unable to resolve host |Warning: no access to tty|Thus no job control in this"
+    r" shell|stty: |Pseudo-terminal will not be allocated)"
+)
+# What a tool prints on stderr when the listing it printed (and exited 0 on) is not all
+# there is: the nf_tables variant of iptables-save shows none of the legacy tables.
+_INCOMPLETE: list[tuple[re.Pattern[bytes], str]] = [
+    (
+        re.compile(rb"iptables-legacy tables present, use iptables-legacy"),
+        "legacy iptables tables exist that the nf_tables variant does not list "
+        "(iptables-legacy-save shows them)",
+    ),
+]
+SMALL = 4096  # bytes of stdout that may still be "nothing printed" (blank lines)
 
 # -- benign outcomes shared by many probes ---------------------------------------------------
 
@@ -150,18 +202,24 @@ WINDOWS_TOOL_ABSENT_NO_RC = Outcome(
 def judge(probe: Probe | None, out: ProbeOutput, probe_id: str = "") -> Judgement:
     """Whether `out` is usable, absent or failed, with the reason and the evidence."""
     label = probe.label if probe is not None else probe_id
-    cut = out.truncated or out.rc == TIMED_OUT or (out.rc is not None and out.rc > KILLED)
+    cut = out.truncated or out.rc == TIMED_OUT or out.rc in LIMIT_SIGNALS
     if cut and probe is not None and probe.partial:
         return USABLE
-    if out.rc == 0 and not out.truncated:
+    incomplete = _incomplete(out.stderr) if out.rc == 0 else None
+    if out.rc == 0 and not out.truncated and not incomplete and not _silent_with_error(out):
         return USABLE  # as below, before decoding: text costs up to seven times its bytes
     stderr = decode(out.stderr) if out.stderr else ""
     stdout = decode(out.stdout)
+    if incomplete:
+        return _failed(label, out, stderr, stdout, f"incomplete: {incomplete}")
     if out.truncated:
         return _failed(label, out, stderr, stdout, "the output was cut (size or time limit)")
     if out.rc == TIMED_OUT:
         return _failed(label, out, stderr, stdout, "timed out")
     if out.rc == 0:
+        refused = _recognised(stderr) or ("it printed only an error" if _refusal(stderr) else None)
+        if refused is not None:
+            return _failed(label, out, stderr, stdout, f"exit status 0 but {refused}")
         return USABLE
     short = len([line for line in stdout.split("\n") if line.strip()]) <= SHORT
     recognised = _recognised(stderr) or (_recognised(stdout) if short else None)
@@ -174,10 +232,47 @@ def judge(probe: Probe | None, out: ProbeOutput, probe_id: str = "") -> Judgemen
     if out.rc is None:
         if not stdout.strip() and stderr.strip():
             return _failed(label, out, stderr, stdout, "it printed only an error")
+        lines = [line for line in stdout.split("\n") if line.strip()]
+        if lines and short and all(_NOISE.match(line) for line in lines):
+            return _failed(label, out, stderr, stdout, "it printed only noise of the session")
+        if (short and _refusal(stdout)) or _refusal(_first_line(stdout)):
+            hint = _hint(stdout)
+            why = "it printed only an error" + (f" ({hint})" if hint else "")
+            return _failed(label, out, stderr, stdout, why)
         return USABLE
     hint = _hint(stderr or stdout)
     reason = f"exit status {out.rc}" + (f" ({hint})" if hint else "")
     return _failed(label, out, stderr, stdout, reason)
+
+
+def shown(probe: Probe | None, out: ProbeOutput, probe_id: str = "") -> str:
+    """The evidence of an output judged usable that its parser could not read: command,
+    exit status and the heads of stderr and stdout (bounded), as for a failure."""
+    label = probe.label if probe is not None else probe_id
+    stderr = decode(out.stderr[:EVIDENCE_BYTES]) if out.stderr else ""
+    return _evidence(label, out, stderr, decode(out.stdout[:EVIDENCE_BYTES]))
+
+
+def _silent_with_error(out: ProbeOutput) -> bool:
+    """Exit status 0, nothing but blank lines on stdout, something on stderr: worth reading
+    stderr for a failure (cheap: a real output is rarely blank)."""
+    return bool(out.stderr.strip()) and len(out.stdout) <= SMALL and not out.stdout.strip()
+
+
+def _incomplete(stderr: bytes) -> str:
+    for pattern, reason in _INCOMPLETE if stderr else ():
+        if pattern.search(stderr):
+            return reason
+    return ""
+
+
+def _refusal(text: str) -> bool:
+    return bool(_REFUSALS.search(text))
+
+
+def _first_line(text: str) -> str:
+    """The first non-blank line: a tool that refused says so there, before its help."""
+    return next((line for line in text.split("\n", 50)[:50] if line.strip()), "")
 
 
 def _recognised(text: str) -> str | None:

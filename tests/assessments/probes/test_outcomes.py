@@ -178,3 +178,7 @@ def test_a_usable_output_is_judged_without_decoding_it(monkeypatch, probe, out):
 
     monkeypatch.setattr(outcomes, "decode", no_decode)
     assert judge(LINUX[probe], out).state == State.USABLE
+
+
+def test_an_empty_output_without_exit_code_stays_usable():
+    assert state("raw", ProbeOutput(b"")) == State.USABLE
