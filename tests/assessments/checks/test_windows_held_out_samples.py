@@ -96,7 +96,8 @@ def test_a_driverquery_table_is_unknown_not_a_pass():
     out = sample("windows-driverquery-table-xp-excerpt.txt")
     (finding,) = WindowsDrivers().evaluate(windows(None, driverquery=out))
     assert finding.severity == Severity.UNKNOWN
-    assert "not its CSV form" in finding.evidence
+    assert "not its CSV form" in finding.title
+    assert "ACPI         Microsoft ACPI Driver  Kernel" in finding.evidence
 
 
 def test_the_ppp_pseudo_address_of_a_german_xp_is_not_listed_as_a_mac():
