@@ -87,3 +87,27 @@ def test_udev_rules_owning_raw_nodes_count_as_configured():
 def test_asm_with_ps_failed_is_unknown_not_pass():
     (finding,) = OracleAsm().evaluate(facts(oracleasm=text(""), ps=text("", 1, "ps: fatal\n")))
     assert finding.severity == "unknown"
+
+
+def test_udevs_own_raw_node_rules_of_rhel_5_pass():
+    stock = out("linux-udev-rules-stock-raw-nodes-collection.txt", block=0)
+    framed = text("==> /etc/udev/rules.d/50-udev.rules <==\n" + stock.stdout.decode())
+    (finding,) = RawBindings().evaluate(facts(raw=missing("raw"), rawdevices_config=framed))
+    assert finding.severity == "pass"
+
+
+def test_sles_etc_raw_bindings_are_a_blocker():
+    config = out("linux-etc-raw-sles11.txt")
+    framed = text("==> /etc/raw <==\n" + config.stdout.decode())
+    (finding,) = RawBindings().evaluate(facts(raw=missing("raw"), rawdevices_config=framed))
+    assert finding.severity == "blocker"
+    assert "0 bound, 3 configured" in finding.title and "raw1:sdb1" in finding.evidence
+
+
+def test_the_udev_bindings_of_a_rac_node_are_a_blocker():
+    sample = "linux-udev-60-raw-rules-rhel6-rac.txt"
+    (finding,) = RawBindings().evaluate(
+        facts(raw=out(sample, block=1), rawdevices_config=out(sample, block=0))
+    )
+    assert finding.severity == "blocker"
+    assert "2 bound, 14 configured" in finding.title
