@@ -49,10 +49,18 @@ class LocalFilesystems(Check):
         table = mount_table(facts)
         if isinstance(table, Unavailable):
             return [self.unknown(table)]
-        local = table.disk_backed()
+        by_fs = table.filesystems()
+        local = [mounts[0] for mounts in by_fs.values()]
         usage = local_usage(facts, table)
         rows = {row.target: row for row in usage.rows} if not isinstance(usage, Unavailable) else {}
-        lines = [self._describe(mount, rows.get(mount.target)) for mount in local]
+        lines = []
+        for mounts in by_fs.values():
+            row = next((rows[m.target] for m in mounts if m.target in rows), None)
+            lines.append(self._describe(mounts[0], row))
+            lines += [
+                f"{m.target} ({m.fstype} on {m.source}, the same file system as {mounts[0].target})"
+                for m in mounts[1:]
+            ]
         if isinstance(usage, Unavailable):
             lines.append(f"(sizes unknown: {usage.reason})")
         shown = evidence(f"{table.label}; {probe_label('df')}", lines)
@@ -138,12 +146,23 @@ class DestinationCapacity(Check):
                     "Collect /proc/mounts (or /proc/self/mountinfo) with df and assess again.",
                 )
             ]
+        if usage.missing and free_kib is not None:
+            return [
+                self.finding(
+                    Severity.UNKNOWN,
+                    f"Could not check: df lists no size for {listing(list(usage.missing))}; "
+                    f"at least {human_kib(used)} of data",
+                    shown,
+                    "Run df -P -k on those mount points by hand (a hung or unreadable file "
+                    "system?) and assess again.",
+                )
+            ]
         if destination is None or free_kib is None:
             return [
                 self.finding(
                     Severity.INFO,
-                    f"{human_kib(used)} of data to place in the container"
-                    " (no destination free space known)",
+                    f"{'At least ' if usage.missing else ''}{human_kib(used)} of data to place"
+                    " in the container (no destination free space known)",
                     shown,
                     "Assign a target node with its free space to compare.",
                 )

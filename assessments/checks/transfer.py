@@ -88,7 +88,10 @@ class TransferVolume(Check):
             count = sum(rows[row.target].used for row in usage.rows if row.target in rows)
             files = f", {count:,} files and directories"
             lines.append(f"inodes in use: {count}")
-        title = f"{human_kib(used)} to copy{files}. {LEFTOVER}"
+        if usage.missing:
+            lines.append(usage.note)
+        least = "At least " if usage.missing else ""
+        title = f"{least}{human_kib(used)} to copy{files}. {LEFTOVER}"
         label = f"{probe_label('df')}; {probe_label('df_inodes')}"
         destination = facts.destination
         if destination and destination.free_bytes is not None:

@@ -133,7 +133,8 @@ done
 )"""
 
 RAWDEVICES_CONFIG = r"""(
-for f in /etc/sysconfig/rawdevices /etc/raw /etc/udev/rules.d/*raw*.rules /etc/udev/rules.d/*asm*.rules \
+for f in /etc/sysconfig/rawdevices /etc/raw \
+  /etc/udev/rules.d/*raw*.rules /etc/udev/rules.d/*asm*.rules \
   $(grep -l -E '/dev/raw/|KERNEL=="raw' /etc/udev/rules.d/*.rules 2>/dev/null); do
   if [ -r "$f" ]; then printf '==> %s <==\n' "$f"; cat "$f"; fi
 done | awk '/^==> / { if (seen[$0]++) skip = 1; else skip = 0 } !skip'

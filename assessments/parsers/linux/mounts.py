@@ -160,6 +160,15 @@ def _visible(mounts: list[Mount]) -> list[Mount]:
     return list(latest.values())
 
 
+def filesystem_key(mount: Mount) -> str:
+    """What tells one file system from another: the device (mountinfo's major:minor, else
+    the source). Btrfs subvolumes get a device number each but share one pool (and df
+    shows the pool's usage on each of them): they are keyed by their source."""
+    if mount.fstype == "btrfs":
+        return mount.source
+    return mount.device or mount.source
+
+
 def bind_mounts(mounts: list[Mount]) -> list[Mount]:
     """Disk-backed mounts showing a subtree (mountinfo root != "/") of a non-btrfs device,
     or the same device mounted more than once: data that could be copied twice."""

@@ -132,3 +132,56 @@ def test_without_a_mount_table_snap_loop_images_are_not_counted_as_data():
 def test_without_a_mount_table_a_fit_is_unknown_not_pass():
     (finding,) = DestinationCapacity().evaluate(facts(node(100), df=text(SNAP_DF)))
     assert finding.severity == "unknown" and "about 2.0 GiB" in finding.title
+
+
+# insights-core's RHEL 6 /proc/mounts: /dev/mapper/rootvg-tmplv on /tmp and again on /var/tmp.
+SAME_LV_TWICE = out("linux-proc-mounts-rhel6-nfs-autofs-same-lv-twice.txt")
+# df of that host is not public: rows written for these tests, /var/tmp repeating /tmp's
+# numbers as df does for a second mount of one device (old coreutils list both).
+SAME_LV_DF = text(
+    "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+    "/dev/mapper/rootvg-rootlv 2031440 1048576 982864 52% /\n"
+    "/dev/sda1 495844 102400 367844 22% /boot\n"
+    "/dev/mapper/rootvg-homelv 4062912 1048576 3014336 26% /home\n"
+    "/dev/mapper/rootvg-optlv 4062912 1048576 3014336 26% /opt\n"
+    "/dev/mapper/rootvg-tmplv 2031440 1048576 982864 52% /tmp\n"
+    "/dev/mapper/rootvg-usrlv 4062912 1048576 3014336 26% /usr\n"
+    "/dev/mapper/rootvg-varlv 4062912 1048576 3014336 26% /var\n"
+    "/dev/mapper/rootvg-tmplv 2031440 1048576 982864 52% /var/tmp\n"
+)
+
+
+def test_a_device_mounted_twice_is_one_file_system_to_merge():
+    (finding,) = LocalFilesystems().evaluate(facts(proc_mounts=SAME_LV_TWICE, df=SAME_LV_DF))
+    assert finding.title.startswith("7 local file systems")
+    assert "/var/tmp (ext4 on /dev/mapper/rootvg-tmplv, the same file system as /tmp)" in (
+        finding.evidence
+    )
+
+
+def test_a_device_mounted_twice_is_counted_once_in_the_data_to_copy():
+    (finding,) = DestinationCapacity().evaluate(facts(proc_mounts=SAME_LV_TWICE, df=SAME_LV_DF))
+    assert finding.title.startswith("6.1 GiB of data")  # 100 MiB + 6 x 1 GiB, not 7 GiB
+
+
+def test_a_file_system_df_does_not_list_makes_a_fit_unknown():
+    only_root = text(
+        "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+        "/dev/mapper/rootvg-rootlv 2031440 1048576 982864 52% /\n"
+    )
+    (finding,) = DestinationCapacity().evaluate(
+        facts(node(100), proc_mounts=SAME_LV_TWICE, df=only_root)
+    )
+    assert finding.severity == "unknown"
+    assert "/boot" in finding.title and "at least 1.0 GiB" in finding.title
+
+
+def test_a_file_system_df_does_not_list_still_proves_a_misfit():
+    only_root = text(
+        "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+        "/dev/mapper/rootvg-rootlv 2031440 1048576 982864 52% /\n"
+    )
+    (finding,) = DestinationCapacity().evaluate(
+        facts(node(0.5), proc_mounts=SAME_LV_TWICE, df=only_root)
+    )
+    assert finding.severity == "blocker"

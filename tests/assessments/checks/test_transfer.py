@@ -54,3 +54,14 @@ def test_nothing_to_copy_is_unknown_not_zero_bytes():
     )
     assert finding.severity == "unknown"
     assert "0 KiB" not in finding.title
+
+
+def test_a_file_system_df_does_not_list_makes_the_volume_a_lower_bound():
+    mounts = out("linux-proc-mounts-rhel6-nfs-autofs-same-lv-twice.txt")
+    only_root = text(
+        "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+        "/dev/mapper/rootvg-rootlv 2031440 1048576 982864 52% /\n"
+    )
+    (finding,) = TransferVolume().evaluate(facts(proc_mounts=mounts, df=only_root))
+    assert finding.severity == "info" and finding.title.startswith("At least 1.0 GiB to copy")
+    assert "df lists no size for /boot, /home" in finding.evidence
