@@ -185,3 +185,13 @@ def test_a_file_system_df_does_not_list_still_proves_a_misfit():
         facts(node(0.5), proc_mounts=SAME_LV_TWICE, df=only_root)
     )
     assert finding.severity == "blocker"
+
+
+def test_rhel_6_mountinfo_reports_nfs4_and_both_automounter_maps():
+    mountinfo = out("linux-proc-self-mountinfo-rhel6-nfs4-autofs-hosts.txt")
+    (local,) = LocalFilesystems().evaluate(facts(mountinfo=mountinfo))
+    assert local.title.startswith("7 local file systems")
+    network, automount = SpecialMounts().evaluate(facts(mountinfo=mountinfo))
+    assert (network.severity, automount.severity) == ("warning", "info")
+    assert network.title.endswith("/shared/dir1, /shared/dir2")
+    assert automount.title.endswith("/misc, /autofshost")

@@ -72,3 +72,13 @@ def test_quotas_on_an_openvz_simfs_root_are_found():
     simfs = text("/dev/simfs / simfs rw,relatime,usrquota,grpquota 0 0\n")
     finding = evaluate(proc_mounts=simfs, fstab=text(""))
     assert finding.severity == "warning" and "/ (options usrquota,grpquota)" in finding.title
+
+
+def test_user_quota_on_home_alone_is_a_warning_for_one_file_system():
+    finding = evaluate(
+        proc_mounts=out("linux-proc-mounts-rhel6-nfs-autofs-same-lv-twice.txt"),
+        quotaon=out("linux-quotaon-p-home-gentoo-debian-collection.txt", block=1),
+        fstab=out("linux-fstab-collection.txt", block=0),
+    )
+    assert finding.severity == "warning"
+    assert "Quotas on one file system" in finding.title and "/home (on: user)" in finding.title

@@ -72,3 +72,17 @@ def test_permission_denied_everywhere_is_unknown():
     denied = text("", 1, "sudo: a password is required\n")
     finding = evaluate(getenforce=denied, sestatus=denied, selinux_config=denied)
     assert finding.severity == "unknown"
+
+
+def test_rhel_5_sestatus_enforcing_is_a_warning():
+    sample = out("linux-sestatus-rhel5-6-policy-from-config-collection.txt", block=0)
+    finding = evaluate(getenforce=missing("getenforce"), sestatus=sample, selinux_config=NO_CONFIG)
+    assert finding.severity == "warning"
+    assert "Policy from config file:        targeted" in finding.evidence
+
+
+def test_permissive_now_and_disabled_in_the_config_is_info():
+    sample = out("linux-sestatus-rhel5-6-policy-from-config-collection.txt", block=1)
+    finding = evaluate(getenforce=missing("getenforce"), sestatus=sample, selinux_config=NO_CONFIG)
+    assert finding.severity == "info"
+    assert "permissive (configured: disabled)" in finding.title

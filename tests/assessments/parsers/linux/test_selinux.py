@@ -45,3 +45,18 @@ def test_a_missing_config_file_is_reported_as_such():
     gone = text("", 1, "cat: /etc/selinux/config: No such file or directory\n")
     result = judged("selinux_config", gone, parse_selinux_config)
     assert isinstance(result, Absent) and "cat /etc/selinux/config" in result.evidence
+
+
+OLD_SESTATUS = "linux-sestatus-rhel5-6-policy-from-config-collection.txt"
+
+
+def test_it_reads_the_rhel_5_sestatus_layout():
+    status = parse_sestatus(out(OLD_SESTATUS, block=0))
+    assert (status.status, status.current_mode, status.config_mode) == (
+        "enabled",
+        "enforcing",
+        "enforcing",
+    )
+    assert status.policy == "targeted"  # "Policy from config file"
+    other = parse_sestatus(out(OLD_SESTATUS, block=1))
+    assert (other.current_mode, other.config_mode) == ("permissive", "disabled")
