@@ -68,3 +68,20 @@ def test_a_long_list_of_addresses_is_shortened_in_the_title():
     (finding,) = evaluate(ip_addr=text(data))
     assert finding.title.endswith("10.0.1.8 and 12 more")
     assert "20 addresses on 1 interface(s)" in finding.title
+
+
+def test_a_rac_node_moves_its_vip_but_not_the_link_local_haip():
+    (finding,) = AddressesOnVenet().evaluate(
+        facts(ip_addr=out("linux-ip-addr-rhel6-oracle-rac-vip-haip.txt"))
+    )
+    assert finding.severity == "warning"
+    assert finding.title.endswith("192.168.0.230, 192.168.0.232, 12.168.0.230")
+    assert "169.254.43.21" not in finding.title
+
+
+def test_a_container_veth_with_a_secondary_label_is_named_by_device():
+    (finding,) = AddressesOnVenet().evaluate(
+        facts(ip_addr=out("linux-ip-o-addr-veth-peer-index-secondary-label.txt"))
+    )
+    assert "4 addresses on 2 interface(s)" in finding.title
+    assert "10.0.0.9/24 on eth0:1" in finding.evidence and "@if13" not in finding.evidence

@@ -87,3 +87,22 @@ def test_it_reads_centos_5_ifconfig():
 def test_a_missing_ip_tool_is_absent():
     result = judged("ip_addr", missing("ip"), parse_ip_addr)
     assert isinstance(result, Absent) and "not installed" in result.reason
+
+
+def test_ip_o_addr_names_lose_their_at_peer_suffix_and_keep_alias_labels():
+    data = parse_ip_addr(out("linux-ip-o-addr-veth-peer-index-secondary-label.txt"))
+    found = [(a.interface, a.label, a.address) for a in data.addresses if a.family == "inet"]
+    assert found == [
+        ("lo", "lo", "127.0.0.1"),
+        ("eth0", "eth0", "10.0.0.1"),
+        ("eth0", "eth0:1", "10.0.0.9"),
+        ("eth10", "eth10", "10.0.10.1"),
+    ]
+    assert "secondary" in data.addresses[3].flags
+
+
+def test_rac_node_addresses_keep_the_vip_label_and_the_haip_link_local():
+    data = parse_ip_addr(out("linux-ip-addr-rhel6-oracle-rac-vip-haip.txt"))
+    labels = {a.address: a.label for a in data.addresses}
+    assert labels["192.168.0.232"] == "eth0:1" and labels["169.254.43.21"] == "eth1:1"
+    assert data.links["eth1"].mac == "00:0c:29:1e:dd:e5"
