@@ -106,3 +106,15 @@ def test_rac_node_addresses_keep_the_vip_label_and_the_haip_link_local():
     labels = {a.address: a.label for a in data.addresses}
     assert labels["192.168.0.232"] == "eth0:1" and labels["169.254.43.21"] == "eth1:1"
     assert data.links["eth1"].mac == "00:0c:29:1e:dd:e5"
+
+
+def test_old_ifconfig_with_infiniband_and_an_ipv6_only_nic():
+    data = parse_ifconfig(out("linux-ifconfig-sles12-azure-hpc-infiniband-ipv6-only-nic.txt"))
+    assert data.links["ib0"].link_type == "InfiniBand"
+    assert [(a.label, a.address) for a in data.addresses if a.family == "inet"] == [
+        ("eth0", "10.0.0.4"),
+        ("ib0", "172.16.1.28"),
+        ("lo", "127.0.0.1"),
+    ]
+    eth1 = [a for a in data.addresses if a.interface == "eth1"]
+    assert [(a.family, a.scope) for a in eth1] == [("inet6", "link")]
