@@ -86,6 +86,14 @@ class SELinuxConfig:
     lines: tuple[str, ...]
 
 
+def _word(value: str) -> str:
+    """The value of a `KEY=value` line as the boot scripts (which source the file as shell)
+    and libselinux read it: its first word, unquoted; a trailing `# comment` is not part
+    of it."""
+    words = value.strip().split()
+    return words[0].strip("\"'") if words else ""
+
+
 def parse_selinux_config(out: ProbeOutput) -> SELinuxConfig:
     """`/etc/selinux/config`; tolerates comments and invalid values."""
     text = decode(out.stdout)
@@ -97,9 +105,9 @@ def parse_selinux_config(out: ProbeOutput) -> SELinuxConfig:
             continue
         key, _, value = stripped.partition("=")
         if key.strip() == "SELINUX":
-            raw_mode = value.strip().strip("\"'")
+            raw_mode = _word(value)
             kept.append(stripped)
         elif key.strip() == "SELINUXTYPE":
-            policy = value.strip().strip("\"'")
+            policy = _word(value)
             kept.append(stripped)
     return SELinuxConfig(_mode(raw_mode) if raw_mode else "unknown", raw_mode, policy, tuple(kept))

@@ -86,3 +86,10 @@ def test_permissive_now_and_disabled_in_the_config_is_info():
     finding = evaluate(getenforce=missing("getenforce"), sestatus=sample, selinux_config=NO_CONFIG)
     assert finding.severity == "info"
     assert "permissive (configured: disabled)" in finding.title
+
+
+def test_a_config_with_a_trailing_comment_still_names_the_configured_mode():
+    config = out("linux-etc-selinux-config-inline-comments-collection.txt", block=0)
+    finding = evaluate(getenforce=text("Permissive\n"), selinux_config=config)
+    assert finding.severity == "info"
+    assert "permissive (configured: disabled)" in finding.title

@@ -60,3 +60,12 @@ def test_it_reads_the_rhel_5_sestatus_layout():
     assert status.policy == "targeted"  # "Policy from config file"
     other = parse_sestatus(out(OLD_SESTATUS, block=1))
     assert (other.current_mode, other.config_mode) == ("permissive", "disabled")
+
+
+def test_a_comment_after_the_configured_mode_is_no_part_of_it():
+    # The boot scripts source the file as shell and libselinux reads the word: a trailing
+    # `# comment` (common in setup guides) leaves the mode readable.
+    sample = "linux-etc-selinux-config-inline-comments-collection.txt"
+    for block in (0, 1):
+        config = parse_selinux_config(out(sample, block=block))
+        assert (config.mode, config.raw_mode) == ("disabled", "disabled")
