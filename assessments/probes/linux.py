@@ -166,6 +166,18 @@ QUOTA_STATES = Outcome(
     source="tests/samples/linux-quotaon-ap-ubuntu-on-off.txt with the exit status 1 that newer "
     "quota-tools return while quota is on (restrictions.md L3: ignore exit codes, parse text)",
 )
+NO_RAW_DRIVER = Outcome(
+    meaning="the kernel has no raw driver (its control device answers 'No such device'): "
+    "nothing can be bound",
+    rcs=(2, 3),
+    pattern=r"Cannot open master raw device .*No such device(?: or address)?\)?\s*$",
+    example=ProbeOutput(
+        b"", b"Cannot open master raw device '/dev/raw/rawctl' (No such device or address)\n", 2
+    ),
+    source="tests/samples/linux-raw-cannot-open-rawctl-no-driver-collection.txt (Ubuntu 9.10, "
+    "a kernel built without the raw driver); raw.c exits 2 (util-linux 2.13), 3 "
+    "(EXIT_RAW_ACCESS) later. 'No such file or directory' (no node at all) stays a failure",
+)
 NO_RELEASE_FILE = Outcome(
     meaning="no release file exists",
     rcs=(1,),
@@ -377,7 +389,12 @@ PROBES: list[Probe] = [
         benign=(TOOL_ABSENT, QUOTA_STATES),
     ),
     Probe(
-        "raw", "linux", _tool("raw", "raw -qa"), "raw -qa", needs_root=True, benign=(TOOL_ABSENT,)
+        "raw",
+        "linux",
+        _tool("raw", "raw -qa"),
+        "raw -qa",
+        needs_root=True,
+        benign=(TOOL_ABSENT, NO_RAW_DRIVER),
     ),
     Probe(
         "rawdevices_config",

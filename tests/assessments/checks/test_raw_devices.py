@@ -1,4 +1,5 @@
 from assessments.checks.raw_devices import OracleAsm, RawBindings
+from assessments.facts import ProbeOutput
 from tests.assessments.parsers.linux.samples import facts, missing, out, text
 
 RAW_SAMPLE = "linux-raw-qa-spaces-and-rawdevices-rhel5.txt"
@@ -111,3 +112,14 @@ def test_the_udev_bindings_of_a_rac_node_are_a_blocker():
     )
     assert finding.severity == "blocker"
     assert "2 bound, 14 configured" in finding.title
+
+
+def test_a_kernel_without_the_raw_driver_has_no_binding():
+    # ENXIO / ENODEV on the control node: the node exists, no driver answers (Ubuntu
+    # kernels built without it, the module not loaded): nothing can be bound.
+    sample = "linux-raw-cannot-open-rawctl-no-driver-collection.txt"
+    for block, rc in ((0, 2), (1, 3)):
+        raw = ProbeOutput(b"", out(sample, block=block).stdout, rc)
+        (finding,) = RawBindings().evaluate(facts(raw=raw, rawdevices_config=text("")))
+        assert finding.severity == "pass", block
+        assert "no raw driver" in finding.evidence
