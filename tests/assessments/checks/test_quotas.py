@@ -82,3 +82,13 @@ def test_user_quota_on_home_alone_is_a_warning_for_one_file_system():
     )
     assert finding.severity == "warning"
     assert "Quotas on one file system" in finding.title and "/home (on: user)" in finding.title
+
+
+def test_a_quota_file_system_mounted_twice_is_one_partition_with_quotas():
+    # A bind mount (or second mount) of /home repeats its options and its quotaon line.
+    mounts = "/dev/sda1 / ext4 rw 0 0\n/dev/sdb1 /home ext4 rw,usrquota 0 0\n"
+    mounts += "/dev/sdb1 /srv/home ext4 rw,usrquota 0 0\n"
+    states = "user quota on /home (/dev/sdb1) is on\nuser quota on /srv/home (/dev/sdb1) is on\n"
+    finding = evaluate(proc_mounts=text(mounts), quotaon=text(states), fstab=text(""))
+    assert finding.title.startswith("Quotas on one file system")
+    assert "/srv/home" in finding.evidence
