@@ -195,3 +195,25 @@ def test_rhel_6_mountinfo_reports_nfs4_and_both_automounter_maps():
     assert (network.severity, automount.severity) == ("warning", "info")
     assert network.title.endswith("/shared/dir1, /shared/dir2")
     assert automount.title.endswith("/misc, /autofshost")
+
+
+UNRAID = out("linux-proc-mounts-grep-btrfs-unraid-subvolumes.txt")
+
+
+def test_btrfs_subvolumes_of_one_pool_are_one_file_system_and_no_bind_mounts():
+    (local,) = LocalFilesystems().evaluate(facts(proc_mounts=UNRAID))
+    assert local.severity == "info" and "(/test)" in local.title
+    assert "/archive (btrfs on /dev/sdb8, the same file system as /test)" in local.evidence
+    (special,) = SpecialMounts().evaluate(facts(proc_mounts=UNRAID))
+    assert special.severity == "pass"
+
+
+def test_btrfs_subvolumes_count_the_pools_usage_once():
+    # df repeats the pool's numbers on every subvolume; rows written for the test.
+    rows = "".join(
+        f"/dev/sdb8 976762584 104857600 871904984 11% {target}\n"
+        for target in ("/test", "/config", "/media", "/archive")
+    )
+    df = text("Filesystem 1024-blocks Used Available Capacity Mounted on\n" + rows)
+    (finding,) = DestinationCapacity().evaluate(facts(proc_mounts=UNRAID, df=df))
+    assert finding.title.startswith("100.0 GiB of data")
