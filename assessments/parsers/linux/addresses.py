@@ -55,9 +55,7 @@ class Interfaces:
 
 _IP_LINK = re.compile(r"^\d+:\s+(?P<name>\S+?)(?:@\S+)?:\s+<(?P<flags>[^>]*)>(?P<rest>.*)$")
 # `ip -o addr` of a veth in a container names it `eth0@if13` (the peer's index): strip it.
-_IP_ADDR_O = re.compile(
-    r"^\d+:\s+(?P<name>[^\s@]+)(?:@\S+)?\s+(?P<family>inet6?)\s+(?P<rest>.*)$"
-)
+_IP_ADDR_O = re.compile(r"^\d+:\s+(?P<name>[^\s@]+)(?:@\S+)?\s+(?P<family>inet6?)\s+(?P<rest>.*)$")
 _IP_ADDR = re.compile(r"^\s+(?P<family>inet6?)\s+(?P<rest>.*)$")
 _LINK_LINE = re.compile(r"^\s*link/(?P<type>\S+)(?:\s+(?P<mac>\S+))?")
 _WORDS_NOT_LABEL = {
