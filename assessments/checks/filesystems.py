@@ -10,7 +10,13 @@ from assessments.checks.linux_common import (
 )
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.df import DfRow, human_kib
-from assessments.parsers.linux.mounts import ODD_LOCAL_TYPES, Kind, Mount, bind_mounts
+from assessments.parsers.linux.mounts import (
+    LOCAL_TYPES,
+    ODD_LOCAL_TYPES,
+    Kind,
+    Mount,
+    bind_mounts,
+)
 
 LOST_OPTIONS = ("ro", "noexec", "nosuid", "nodev", "sync")
 
@@ -240,13 +246,25 @@ class SpecialMounts(Check):
                     "and exclude the duplicates from the copy.",
                 )
             )
-        odd = [m for m in table.disk_backed() if m.fstype in ODD_LOCAL_TYPES]
+        odd = [
+            m
+            for m in table.disk_backed()
+            if m.fstype in ODD_LOCAL_TYPES or m.fstype not in LOCAL_TYPES
+        ]
         if odd:
             findings.append(
                 self.finding(
                     Severity.WARNING,
                     "File systems whose semantics change in the container: "
-                    + ", ".join(f"{m.target} ({m.fstype})" for m in odd),
+                    + ", ".join(
+                        f"{m.target} ({m.fstype}"
+                        + (
+                            ", a type this assessment does not know)"
+                            if m.fstype not in LOCAL_TYPES
+                            else ")"
+                        )
+                        for m in odd
+                    ),
                     evidence(table.label, [mount.line for mount in odd]),
                     "Check case sensitivity, permissions and extended attributes of this "
                     "data after the merge into the container file system.",

@@ -217,3 +217,35 @@ def test_btrfs_subvolumes_count_the_pools_usage_once():
     df = text("Filesystem 1024-blocks Used Available Capacity Mounted on\n" + rows)
     (finding,) = DestinationCapacity().evaluate(facts(proc_mounts=UNRAID, df=df))
     assert finding.title.startswith("100.0 GiB of data")
+
+
+GPFS_EXFAT = "linux-proc-mounts-lines-gpfs-exfat-collection.txt"
+
+
+def with_root(line_sample, block):
+    return text("/dev/sda1 / ext4 rw 0 0\n" + out(line_sample, block=block).stdout.decode())
+
+
+def test_a_gpfs_mount_is_a_shared_disk_cluster_file_system():
+    (finding,) = SpecialMounts().evaluate(facts(proc_mounts=with_root(GPFS_EXFAT, 0)))
+    assert finding.severity == "blocker" and finding.title.endswith(": /soft")
+
+
+def test_an_exfat_disk_is_local_data_with_changed_semantics():
+    mounts = with_root(GPFS_EXFAT, 1)
+    (local,) = LocalFilesystems().evaluate(facts(proc_mounts=mounts))
+    assert local.title.startswith("2 local file systems")
+    (odd,) = SpecialMounts().evaluate(facts(proc_mounts=mounts))
+    assert odd.severity == "warning" and "/media/arturo/USB (exfat)" in odd.title
+
+
+def test_an_unknown_file_system_type_on_a_block_device_is_data_not_pseudo():
+    # Fail closed: a type no list names, mounted from /dev, is counted and flagged.
+    mounts = text("/dev/sda1 / ext4 rw 0 0\n/dev/sdb1 /legacy ufs ro 0 0\n")
+    (local,) = LocalFilesystems().evaluate(facts(proc_mounts=mounts))
+    assert local.title.startswith("2 local file systems")
+    (odd,) = SpecialMounts().evaluate(facts(proc_mounts=mounts))
+    assert (
+        odd.severity == "warning"
+        and "/legacy (ufs, a type this assessment does not know)" in odd.title
+    )
