@@ -114,7 +114,8 @@ class AddressesOnVenet(Check):
         labels = ", ".join(sorted({copy.label for copy in copies}))
         first = copies[0]
         prefix = f"/{first.prefix}" if first.prefix is not None else ""
-        dhcp = " (dynamic: DHCP)" if "dynamic" in first.flags else ""
+        how = "SLAAC or DHCPv6" if first.family == "inet6" else "DHCP"
+        dhcp = f" (dynamic: {how})" if "dynamic" in first.flags else ""
         return f"{address}{prefix} on {labels}{dhcp}"
 
     @staticmethod

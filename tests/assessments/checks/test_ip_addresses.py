@@ -85,3 +85,16 @@ def test_a_container_veth_with_a_secondary_label_is_named_by_device():
     )
     assert "4 addresses on 2 interface(s)" in finding.title
     assert "10.0.0.9/24 on eth0:1" in finding.evidence and "@if13" not in finding.evidence
+
+
+def test_oracle_grid_node_lists_secondaries_and_a_slaac_address_but_no_haip():
+    (finding,) = AddressesOnVenet().evaluate(
+        facts(ip_addr=out("linux-ip-addr-oracle-grid-secondaries-slaac-haip.txt"))
+    )
+    assert finding.severity == "warning"
+    assert "8 addresses on 3 interface(s)" in finding.title
+    assert "169.254" not in finding.title and "169.254" not in finding.evidence
+    # An IPv6 `dynamic` address is autoconfigured (SLAAC) or from DHCPv6, not IPv4 DHCP.
+    assert "2606:b400:400:784a:221:28ff:fe3d:efca/64 on eth0 (dynamic: SLAAC or DHCPv6)" in (
+        finding.evidence
+    )
