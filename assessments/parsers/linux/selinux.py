@@ -69,6 +69,9 @@ def parse_sestatus(out: ProbeOutput) -> SEStatus:
         raise ProbeUnavailable("sestatus printed no status")
     status = values["selinux status"].lower()
     current = _mode(values.get("current mode", "")) if status == "enabled" else "disabled"
+    if current == "unknown":
+        # Enabled, but no mode we can read (output cut, an unknown word): never a guess.
+        raise ProbeUnavailable("sestatus printed no readable current mode")
     return SEStatus(
         status=status,
         current_mode=current,

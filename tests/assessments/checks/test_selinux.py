@@ -93,3 +93,13 @@ def test_a_config_with_a_trailing_comment_still_names_the_configured_mode():
     finding = evaluate(getenforce=text("Permissive\n"), selinux_config=config)
     assert finding.severity == "info"
     assert "permissive (configured: disabled)" in finding.title
+
+
+def test_sestatus_enabled_without_a_readable_mode_is_never_info():
+    # Only the status line (output cut, or a mode word this parser does not know): the
+    # runtime mode is not known, so the check falls back or says unknown.
+    cut = text(
+        "SELinux status:                 enabled\nSELinuxfs mount:                /selinux\n"
+    )
+    finding = evaluate(getenforce=missing("getenforce"), sestatus=cut, selinux_config=NO_CONFIG)
+    assert finding.severity == "unknown"
