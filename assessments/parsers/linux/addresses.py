@@ -162,6 +162,7 @@ _IFC_INET6_NEW = re.compile(
 )
 _HWADDR = re.compile(r"(?:HWaddr|ether)\s+(?P<mac>[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2})+)")
 _ENCAP = re.compile(r"Link encap:(\S+)")
+_HW_TYPE_2X = re.compile(r"^\s+[a-z]+\b.*\btxqueuelen \d+\s+\((?P<type>[^)]+)\)\s*$")
 
 
 def parse_ifconfig(out: ProbeOutput) -> Interfaces:
@@ -191,6 +192,10 @@ def parse_ifconfig(out: ProbeOutput) -> Interfaces:
         _hwaddr(current, line)
         if line.strip().startswith("loop "):
             current.link_type = "loopback"
+        else:
+            kind = _HW_TYPE_2X.match(line)  # net-tools 2.x: `infiniband 80:00:... (InfiniBand)`
+            if kind:
+                current.link_type = kind["type"]
         if not current.flags and re.match(r"^\s+[A-Z]+(?: [A-Z]+)*\s+MTU:", line):
             current.flags = tuple(line.split("MTU:")[0].split())
         _ifconfig_address(result, current, line)

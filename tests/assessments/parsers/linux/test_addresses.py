@@ -118,3 +118,14 @@ def test_old_ifconfig_with_infiniband_and_an_ipv6_only_nic():
     ]
     eth1 = [a for a in data.addresses if a.interface == "eth1"]
     assert [(a.family, a.scope) for a in eth1] == [("inet6", "link")]
+
+
+def test_net_tools_2_names_the_link_type_in_brackets_and_warns_mid_block():
+    # `Infiniband hardware address can be incorrect!` is printed at column 0 inside ib0's
+    # block: no interface of its own.
+    data = parse_ifconfig(out("linux-ifconfig-nettools2-hpc-login-infiniband-warning.txt"))
+    assert sorted(data.links) == ["eth0", "eth1", "ib0", "lo"]
+    assert (data.links["ib0"].link_type, data.links["eth0"].link_type) == ("InfiniBand", "Ethernet")
+    assert data.links["lo"].link_type == "loopback"
+    ib0 = [(a.address, a.scope) for a in data.addresses if a.interface == "ib0"]
+    assert ("fd23:711a:2e3c:49e5:22f1:7c03:c4:adfa", "global") in ib0
