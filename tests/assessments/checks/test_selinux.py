@@ -103,3 +103,22 @@ def test_sestatus_enabled_without_a_readable_mode_is_never_info():
     )
     finding = evaluate(getenforce=missing("getenforce"), sestatus=cut, selinux_config=NO_CONFIG)
     assert finding.severity == "unknown"
+
+
+def test_an_mls_policy_is_a_warning_even_when_permissive():
+    # restrictions.md L4: mls/strict policies (compliance profiles) are a warning or more.
+    finding = evaluate(
+        getenforce=text("Permissive\n"),
+        sestatus=out("linux-sestatus-rhel8-mls-permissive.txt"),
+        selinux_config=NO_CONFIG,
+    )
+    assert finding.severity == "warning"
+    assert "mls" in finding.title and "Loaded policy name:             mls" in finding.evidence
+
+
+def test_an_mls_policy_named_by_the_config_alone_is_a_warning():
+    finding = evaluate(
+        getenforce=text("Enforcing\n"),
+        selinux_config=text("SELINUX=enforcing\nSELINUXTYPE=mls\n"),
+    )
+    assert finding.severity == "warning" and "mls" in finding.title
