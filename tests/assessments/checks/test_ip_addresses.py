@@ -98,3 +98,34 @@ def test_oracle_grid_node_lists_secondaries_and_a_slaac_address_but_no_haip():
     assert "2606:b400:400:784a:221:28ff:fe3d:efca/64 on eth0 (dynamic: SLAAC or DHCPv6)" in (
         finding.evidence
     )
+
+
+def test_a_docker_user_network_bridge_is_host_internal():
+    # `docker network create` makes br-<12 hex digits> with the network's gateway address.
+    (finding,) = AddressesOnVenet().evaluate(
+        facts(ip_addr=out("linux-ip-addr-centos8-docker-user-bridge.txt"))
+    )
+    assert finding.severity == "info" and "(192.168.32.50)" in finding.title
+    assert "not counted: 172.18.0.1 on br-1a766cc4740b" in finding.evidence
+    assert "172.17.0.1 on docker0" in finding.evidence
+
+
+def test_an_openstack_external_bridge_keeps_its_address():
+    # br-ex / br-lan are real bridges carrying the host's address, not docker networks.
+    data = text("8: br-ex    inet 10.13.132.77/23 brd 10.13.133.255 scope global br-ex\n")
+    (finding,) = AddressesOnVenet().evaluate(facts(ip_addr=data))
+    assert "10.13.132.77" in finding.title
+
+
+def test_one_address_on_a_bond_is_a_warning():
+    # restrictions.md L2: bonding (like several addresses, VLANs, bridges) is a warning:
+    # the node does the bonding, venet0 has none.
+    (finding,) = AddressesOnVenet().evaluate(facts(ifconfig=out("linux-ifconfig-bonding.txt")))
+    assert finding.severity == "warning"
+    assert "bond0" in finding.title and "192.168.1.181" in finding.title
+
+
+def test_one_address_on_a_bridge_is_a_warning():
+    data = text("8: br-ex    inet 10.13.132.77/23 brd 10.13.133.255 scope global br-ex\n")
+    (finding,) = AddressesOnVenet().evaluate(facts(ip_addr=data))
+    assert finding.severity == "warning" and "bridge" in finding.title
