@@ -19,6 +19,9 @@ from assessments.parsers.linux.mounts import (
 )
 
 LOST_OPTIONS = ("ro", "noexec", "nosuid", "nodev", "sync")
+# Read-only images: snap packages (squashfs), ISO images and optical media (restrictions.md
+# L1: INFO).
+IMAGE_TYPES = ("squashfs", "iso9660", "udf")
 
 MERGE_REMEDIATION = (
     "Size the container disk for the sum of used space plus growth. Options set per file "
@@ -268,6 +271,23 @@ class SpecialMounts(Check):
                     evidence(table.label, [mount.line for mount in odd]),
                     "Check case sensitivity, permissions and extended attributes of this "
                     "data after the merge into the container file system.",
+                )
+            )
+        images = [
+            m
+            for m in table.mounts
+            if m.fstype in IMAGE_TYPES and not m.target.startswith(("/proc/", "/sys/"))
+        ]
+        if images:
+            findings.append(
+                self.finding(
+                    Severity.INFO,
+                    "Read-only images mounted (snap packages, ISO or optical media), not data "
+                    "to merge: " + listing([m.target for m in images]),
+                    evidence(table.label, [m.line for m in images]),
+                    "Snap packages need snapd, which does not run in containers on older "
+                    "kernels: install the applications from packages instead. ISO images "
+                    "are copied as files; mount them again inside the container if needed.",
                 )
             )
         if findings:

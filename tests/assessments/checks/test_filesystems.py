@@ -249,3 +249,13 @@ def test_an_unknown_file_system_type_on_a_block_device_is_data_not_pseudo():
         odd.severity == "warning"
         and "/legacy (ufs, a type this assessment does not know)" in odd.title
     )
+
+
+def test_snap_packages_and_iso_images_are_info():
+    # restrictions.md L1: squashfs under /snap and ISO images are INFO, not data to merge.
+    findings = SpecialMounts().evaluate(facts(mountinfo=out("linux-proc-self-mountinfo-jc.txt")))
+    assert severities(findings) == ["info"]
+    assert "/snap/core18/2538" in findings[0].title and "snapd" in findings[0].remediation
+    iso = text("/dev/sda1 / ext4 rw 0 0\n/dev/sr0 /media/cdrom iso9660 ro 0 0\n")
+    (cdrom,) = SpecialMounts().evaluate(facts(proc_mounts=iso))
+    assert cdrom.severity == "info" and "/media/cdrom" in cdrom.title
