@@ -218,7 +218,7 @@ class SpecialMounts(Check):
                 table,
                 Kind.NETWORK,
                 Severity.WARNING,
-                "Network file systems are "
+                "Network file systems (and hypervisor shared folders) are "
                 "not copied and must be re-mounted from inside the container",
                 "Enable the container's NFS/FUSE feature and re-create these mounts "
                 "inside it, or mount them on the node and bind them in.",

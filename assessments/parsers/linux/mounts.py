@@ -33,8 +33,9 @@ PSEUDO_TYPES = frozenset(
 )
 NETWORK_TYPES = frozenset(
     """nfs nfs4 cifs smbfs smb3 fuse.sshfs glusterfs fuse.glusterfs ceph fuse.ceph lustre
-    davfs fuse.s3fs 9p afs fuse.rclone fuse.davfs2 coda ncpfs""".split()
-)
+    davfs fuse.s3fs 9p afs fuse.rclone fuse.davfs2 coda ncpfs
+    vboxsf vmhgfs fuse.vmhgfs-fuse prl_fs virtiofs fuse.osxfs""".split()
+)  # the last line: hypervisor shared folders, whose data lives on the hypervisor host
 # Shared-disk cluster file systems: GPFS (IBM Spectrum Scale) and Oracle ACFS need their
 # vendor's kernel modules and cluster membership, like OCFS2 and GFS2.
 CLUSTER_TYPES = frozenset({"ocfs", "ocfs2", "gfs", "gfs2", "gpfs", "acfs"})

@@ -259,3 +259,16 @@ def test_snap_packages_and_iso_images_are_info():
     iso = text("/dev/sda1 / ext4 rw 0 0\n/dev/sr0 /media/cdrom iso9660 ro 0 0\n")
     (cdrom,) = SpecialMounts().evaluate(facts(proc_mounts=iso))
     assert cdrom.severity == "info" and "/media/cdrom" in cdrom.title
+
+
+def test_a_hypervisor_shared_folder_is_remote_data_not_ignored():
+    # A VirtualBox guest (RHEL 6 era, one ext4 disk per mount point) with a vboxsf folder:
+    # the folder lives on the hypervisor host, like a network mount.
+    mounts = out("linux-proc-mounts-rhel6-virtualbox-guest-vboxsf.txt")
+    (local,) = LocalFilesystems().evaluate(facts(proc_mounts=mounts))
+    assert local.title.startswith("7 local file systems")
+    (shared,) = SpecialMounts().evaluate(facts(proc_mounts=mounts))
+    assert shared.severity == "warning" and shared.title.endswith(": /mnt/benjamin")
+    vmware = text("/dev/sda1 / ext4 rw 0 0\nvmhgfs-fuse /mnt/hgfs fuse.vmhgfs-fuse rw 0 0\n")
+    (hgfs,) = SpecialMounts().evaluate(facts(proc_mounts=vmware))
+    assert hgfs.severity == "warning" and "/mnt/hgfs" in hgfs.title
