@@ -31,6 +31,14 @@ MERGE_REMEDIATION = (
 )
 
 
+# Where the EFI system partition (FAT) is mounted: boot files, no application data.
+ESP_TARGETS = ("/boot/efi", "/efi", "/boot")
+
+
+def _esp(mount: Mount) -> bool:
+    return mount.fstype in ("vfat", "msdos") and mount.target in ESP_TARGETS
+
+
 def _size(row: DfRow | None) -> str:
     if row is None:
         return "size unknown"
@@ -252,7 +260,7 @@ class SpecialMounts(Check):
         odd = [
             m
             for m in table.disk_backed()
-            if m.fstype in ODD_LOCAL_TYPES or m.fstype not in LOCAL_TYPES
+            if (m.fstype in ODD_LOCAL_TYPES or m.fstype not in LOCAL_TYPES) and not _esp(m)
         ]
         if odd:
             findings.append(

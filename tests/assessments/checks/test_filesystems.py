@@ -223,7 +223,7 @@ GPFS_EXFAT = "linux-proc-mounts-lines-gpfs-exfat-collection.txt"
 
 
 def with_root(line_sample, block):
-    return text("/dev/sda1 / ext4 rw 0 0\n" + out(line_sample, block=block).stdout.decode())
+    return text("/dev/vda1 / ext4 rw 0 0\n" + out(line_sample, block=block).stdout.decode())
 
 
 def test_a_gpfs_mount_is_a_shared_disk_cluster_file_system():
@@ -272,3 +272,22 @@ def test_a_hypervisor_shared_folder_is_remote_data_not_ignored():
     vmware = text("/dev/sda1 / ext4 rw 0 0\nvmhgfs-fuse /mnt/hgfs fuse.vmhgfs-fuse rw 0 0\n")
     (hgfs,) = SpecialMounts().evaluate(facts(proc_mounts=vmware))
     assert hgfs.severity == "warning" and "/mnt/hgfs" in hgfs.title
+
+
+def test_the_efi_system_partition_is_no_vfat_data_warning():
+    # Every UEFI host mounts its ESP (vfat) on /boot/efi: boot files, not application data.
+    excerpt = out("linux-proc-mounts-ubuntu1804-partitions-esp-snaps-excerpt.txt")
+    findings = SpecialMounts().evaluate(facts(proc_mounts=excerpt))
+    assert severities(findings) == ["info"] and "/snap/core/8213" in findings[0].title
+    (local,) = LocalFilesystems().evaluate(facts(proc_mounts=excerpt))
+    assert local.title.startswith("8 local file systems")
+    for block in (0, 1):
+        esp = with_root("linux-proc-mounts-grep-esp-opensuse150-debian10-collection.txt", block)
+        (finding,) = SpecialMounts().evaluate(facts(proc_mounts=esp))
+        assert finding.severity == "pass", block
+
+
+def test_vfat_elsewhere_is_still_a_warning():
+    mounts = text("/dev/sda1 / ext4 rw 0 0\n/dev/sdb1 /srv/share vfat rw 0 0\n")
+    (finding,) = SpecialMounts().evaluate(facts(proc_mounts=mounts))
+    assert finding.severity == "warning" and "/srv/share (vfat)" in finding.title
