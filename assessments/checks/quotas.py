@@ -63,12 +63,14 @@ class QuotaPartitions(Check):
         notes: list[str] = []
         failed: list[Unavailable] = []
         aliases: dict[str, str] = {}
+        not_merged: set[str] = set()  # tmpfs and other mounts whose data is not copied
         if isinstance(table, Unavailable):
             # quotaon -p names every file system mounted with quota options, and its state.
             notes.append(f"({table.reason}; judged from quotaon alone)")
         else:
             # One file system mounted at several places (a bind mount) is one partition:
             # its other mount points (and their quotaon lines) name the first one.
+            not_merged = {m.target for m in table.mounts} - {m.target for m in table.disk_backed()}
             for mounts in table.filesystems().values():
                 first = mounts[0]
                 aliases.update({m.target: first.target for m in mounts[1:]})
@@ -81,6 +83,8 @@ class QuotaPartitions(Check):
         else:
             for state in states:
                 lines.append(state.line)
+                if state.target in not_merged:
+                    continue  # a tmpfs's quotas go with its contents: nothing is copied
                 if state.on:  # quota switched off by quotaoff does not limit anyone today
                     target = aliases.get(state.target, state.target)
                     entry = targets.setdefault(target, QuotaTarget(target))
@@ -94,6 +98,8 @@ class QuotaPartitions(Check):
         else:
             for configured in fstab:
                 configured_target = aliases.get(configured.target, configured.target)
+                if configured.fstype in ("tmpfs", "ramfs") or configured_target in not_merged:
+                    continue
                 if quota_options(configured.options) and configured_target not in targets:
                     targets[configured.target] = QuotaTarget(
                         configured.target, configured_only=True

@@ -92,3 +92,18 @@ def test_a_quota_file_system_mounted_twice_is_one_partition_with_quotas():
     finding = evaluate(proc_mounts=text(mounts), quotaon=text(states), fstab=text(""))
     assert finding.title.startswith("Quotas on one file system")
     assert "/srv/home" in finding.evidence
+
+
+def test_quotas_on_a_tmpfs_are_not_merged_data():
+    # systemd mounts /tmp and /dev/shm with usrquota on new kernels; their contents are
+    # not migrated, so their quotas are nothing to keep.
+    mounts = "/dev/sda1 / ext4 rw 0 0\ntmpfs /tmp tmpfs rw,nosuid,nodev,inode64,usrquota 0 0\n"
+    states = "user quota on /tmp (tmpfs) is on\n"
+    finding = evaluate(proc_mounts=text(mounts), quotaon=text(states), fstab=text(""))
+    assert finding.severity == "pass"
+
+
+def test_a_tmpfs_with_quotas_in_fstab_is_not_a_partition_with_quotas():
+    fstab = text("tmpfs /tmp tmpfs defaults,usrquota 0 0\n")
+    finding = evaluate(proc_mounts=text(ROOT), quotaon=text(""), fstab=fstab)
+    assert finding.severity == "pass"
