@@ -85,9 +85,15 @@ class TransferVolume(Check):
         files = ""
         if not isinstance(inodes, Unavailable):
             rows = by_target(inodes)
-            count = sum(rows[row.target].used for row in usage.rows if row.target in rows)
-            files = f", {count:,} files and directories"
+            counted = [rows[row.target] for row in usage.rows if row.target in rows]
+            count = sum(row.used for row in counted)
+            # btrfs and FAT print no inode counts (0 inodes): their files are not in it.
+            uncounted = [row.target for row in counted if row.total == 0]
+            least = "at least " if uncounted else ""
+            files = f", {least}{count:,} files and directories"
             lines.append(f"inodes in use: {count}")
+            if uncounted:
+                lines.append(f"(no inode counts for {', '.join(uncounted)})")
         if usage.missing:
             lines.append(usage.note)
         least = "At least " if usage.missing else ""
