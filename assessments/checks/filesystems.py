@@ -10,9 +10,18 @@ from assessments.checks.linux_common import (
 )
 from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.df import DfRow, human_kib
-from assessments.parsers.linux.mounts import ODD_LOCAL_TYPES, Kind, Mount, bind_mounts
+from assessments.parsers.linux.mounts import (
+    LOCAL_TYPES,
+    ODD_LOCAL_TYPES,
+    Kind,
+    Mount,
+    bind_mounts,
+)
 
 LOST_OPTIONS = ("ro", "noexec", "nosuid", "nodev", "sync")
+# Read-only images: snap packages (squashfs), ISO images and optical media (restrictions.md
+# L1: INFO).
+IMAGE_TYPES = ("squashfs", "iso9660", "udf")
 
 MERGE_REMEDIATION = (
     "Size the container disk for the sum of used space plus growth. Options set per file "
@@ -20,6 +29,14 @@ MERGE_REMEDIATION = (
     "(a full /var no longer spares /) are lost: re-create what matters inside the container "
     "(container mount scripts or its fstab)."
 )
+
+
+# Where the EFI system partition (FAT) is mounted: boot files, no application data.
+ESP_TARGETS = ("/boot/efi", "/efi", "/boot")
+
+
+def _esp(mount: Mount) -> bool:
+    return mount.fstype in ("vfat", "msdos") and mount.target in ESP_TARGETS
 
 
 def _size(row: DfRow | None) -> str:
@@ -49,10 +66,18 @@ class LocalFilesystems(Check):
         table = mount_table(facts)
         if isinstance(table, Unavailable):
             return [self.unknown(table)]
-        local = table.disk_backed()
+        by_fs = table.filesystems()
+        local = [mounts[0] for mounts in by_fs.values()]
         usage = local_usage(facts, table)
         rows = {row.target: row for row in usage.rows} if not isinstance(usage, Unavailable) else {}
-        lines = [self._describe(mount, rows.get(mount.target)) for mount in local]
+        lines = []
+        for mounts in by_fs.values():
+            row = next((rows[m.target] for m in mounts if m.target in rows), None)
+            lines.append(self._describe(mounts[0], row))
+            lines += [
+                f"{m.target} ({m.fstype} on {m.source}, the same file system as {mounts[0].target})"
+                for m in mounts[1:]
+            ]
         if isinstance(usage, Unavailable):
             lines.append(f"(sizes unknown: {usage.reason})")
         shown = evidence(f"{table.label}; {probe_label('df')}", lines)
@@ -138,12 +163,23 @@ class DestinationCapacity(Check):
                     "Collect /proc/mounts (or /proc/self/mountinfo) with df and assess again.",
                 )
             ]
+        if usage.missing and free_kib is not None:
+            return [
+                self.finding(
+                    Severity.UNKNOWN,
+                    f"Could not check: df lists no size for {listing(list(usage.missing))}; "
+                    f"at least {human_kib(used)} of data",
+                    shown,
+                    "Run df -P -k on those mount points by hand (a hung or unreadable file "
+                    "system?) and assess again.",
+                )
+            ]
         if destination is None or free_kib is None:
             return [
                 self.finding(
                     Severity.INFO,
-                    f"{human_kib(used)} of data to place in the container"
-                    " (no destination free space known)",
+                    f"{'At least ' if usage.missing else ''}{human_kib(used)} of data to place"
+                    " in the container (no destination free space known)",
                     shown,
                     "Assign a target node with its free space to compare.",
                 )
@@ -190,7 +226,7 @@ class SpecialMounts(Check):
                 table,
                 Kind.NETWORK,
                 Severity.WARNING,
-                "Network file systems are "
+                "Network file systems (and hypervisor shared folders) are "
                 "not copied and must be re-mounted from inside the container",
                 "Enable the container's NFS/FUSE feature and re-create these mounts "
                 "inside it, or mount them on the node and bind them in.",
@@ -221,16 +257,45 @@ class SpecialMounts(Check):
                     "and exclude the duplicates from the copy.",
                 )
             )
-        odd = [m for m in table.disk_backed() if m.fstype in ODD_LOCAL_TYPES]
+        odd = [
+            m
+            for m in table.disk_backed()
+            if (m.fstype in ODD_LOCAL_TYPES or m.fstype not in LOCAL_TYPES) and not _esp(m)
+        ]
         if odd:
             findings.append(
                 self.finding(
                     Severity.WARNING,
                     "File systems whose semantics change in the container: "
-                    + ", ".join(f"{m.target} ({m.fstype})" for m in odd),
+                    + ", ".join(
+                        f"{m.target} ({m.fstype}"
+                        + (
+                            ", a type this assessment does not know)"
+                            if m.fstype not in LOCAL_TYPES
+                            else ")"
+                        )
+                        for m in odd
+                    ),
                     evidence(table.label, [mount.line for mount in odd]),
                     "Check case sensitivity, permissions and extended attributes of this "
                     "data after the merge into the container file system.",
+                )
+            )
+        images = [
+            m
+            for m in table.mounts
+            if m.fstype in IMAGE_TYPES and not m.target.startswith(("/proc/", "/sys/"))
+        ]
+        if images:
+            findings.append(
+                self.finding(
+                    Severity.INFO,
+                    "Read-only images mounted (snap packages, ISO or optical media), not data "
+                    "to merge: " + listing([m.target for m in images]),
+                    evidence(table.label, [m.line for m in images]),
+                    "Snap packages need snapd, which does not run in containers on older "
+                    "kernels: install the applications from packages instead. ISO images "
+                    "are copied as files; mount them again inside the container if needed.",
                 )
             )
         if findings:

@@ -1,6 +1,7 @@
 """L2: all IP addresses are reassigned to one device, venet0."""
 
 import ipaddress
+import re
 
 from assessments.checks.base import Check, Finding, Severity, evidence
 from assessments.checks.linux_common import interfaces, listing
@@ -8,6 +9,9 @@ from assessments.facts import Facts, Unavailable
 from assessments.parsers.linux.addresses import Address, Interfaces
 
 HOST_BRIDGES = ("docker", "virbr", "lxcbr", "lxdbr", "cni", "flannel", "podman", "veth")
+# `docker network create` bridges: br- and the network id's first 12 hex digits (br-ex,
+# br-lan and the like are real bridges carrying the host's addresses).
+DOCKER_NETWORK_BRIDGE = re.compile(r"^br-[0-9a-f]{12}$")
 VPN_PREFIXES = ("tun", "tap", "ppp", "wg", "ipsec", "vti")
 UNUSABLE_IPV6_FLAGS = {"tentative", "dadfailed", "deprecated"}
 
@@ -30,8 +34,35 @@ def migratable(address: Address) -> bool:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and UNUSABLE_IPV6_FLAGS & set(address.flags):
         return False
-    name = address.interface
-    return not name.startswith(HOST_BRIDGES) and not name.startswith(VPN_PREFIXES)
+    return not _host_internal(address.interface)
+
+
+def _host_internal(name: str) -> bool:
+    """A host-internal bridge or a VPN endpoint: not an address the services are reached on."""
+    return (
+        name.startswith((*HOST_BRIDGES, *VPN_PREFIXES))
+        or DOCKER_NETWORK_BRIDGE.match(name) is not None
+    )
+
+
+BOND = re.compile(r"^(bond|team)\d+$")
+BRIDGE = re.compile(r"^(br\d+|br-|vmbr|xenbr)")
+BOND_REMEDIATION = (
+    "Re-create the bond (or bridge) on the destination node; the container gets the address "
+    "on venet0, or on a veth adapter bridged on the node if it needs its own L2 segment."
+)
+
+
+def _joined(data: Interfaces, devices: set[str]) -> str:
+    """ "a bond (bond0)" / "a bridge (br0)" when a device is one (restrictions.md L2: bonding
+    and bridges are a warning even with one address)."""
+    for name in sorted(devices):
+        link = data.links.get(name)
+        if BOND.match(name) or (link is not None and "MASTER" in link.flags):
+            return f"a bond ({name})"
+        if BRIDGE.match(name):
+            return f"a bridge ({name})"
+    return ""
 
 
 def _dedup(addresses: list[Address]) -> dict[str, list[Address]]:
@@ -91,6 +122,18 @@ class AddressesOnVenet(Check):
                     "to the container.",
                 )
             )
+        elif (
+            len(found) == 1 and len(devices) == 1 and (joined := _joined(data.interfaces, devices))
+        ):
+            findings.append(
+                self.finding(
+                    Severity.WARNING,
+                    f"One address ({next(iter(found))}) moves to venet0 from {joined}: "
+                    "the node does the bonding or bridging, venet0 has neither",
+                    shown,
+                    BOND_REMEDIATION,
+                )
+            )
         elif len(found) == 1 and len(devices) == 1:
             findings.append(
                 self.finding(
@@ -114,7 +157,8 @@ class AddressesOnVenet(Check):
         labels = ", ".join(sorted({copy.label for copy in copies}))
         first = copies[0]
         prefix = f"/{first.prefix}" if first.prefix is not None else ""
-        dhcp = " (dynamic: DHCP)" if "dynamic" in first.flags else ""
+        how = "SLAAC or DHCPv6" if first.family == "inet6" else "DHCP"
+        dhcp = f" (dynamic: {how})" if "dynamic" in first.flags else ""
         return f"{address}{prefix} on {labels}{dhcp}"
 
     @staticmethod
@@ -124,7 +168,7 @@ class AddressesOnVenet(Check):
             ip = address.ip
             if ip is None or ip.is_loopback or migratable(address):
                 continue
-            if address.interface.startswith((*HOST_BRIDGES, *VPN_PREFIXES)):
+            if _host_internal(address.interface):
                 ignored.append(f"{address.address} on {address.label}")
         return ignored
 

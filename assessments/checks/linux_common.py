@@ -11,7 +11,13 @@ from typing import TypeVar
 from assessments.facts import Absent, Facts, ProbeOutput, Unavailable
 from assessments.parsers.linux.addresses import Interfaces, parse_ifconfig, parse_ip_addr
 from assessments.parsers.linux.df import DfRow, parse_df
-from assessments.parsers.linux.mounts import Kind, Mount, parse_mountinfo, parse_proc_mounts
+from assessments.parsers.linux.mounts import (
+    Kind,
+    Mount,
+    filesystem_key,
+    parse_mountinfo,
+    parse_proc_mounts,
+)
 from assessments.probes import label, probes_for
 from assessments.probes.outcomes import shown as outcome_evidence
 
@@ -34,6 +40,15 @@ class MountTable:
 
     def disk_backed(self) -> list[Mount]:
         return [mount for mount in self.mounts if mount.kind in DISK_KINDS]
+
+    def filesystems(self) -> dict[str, list[Mount]]:
+        """The disk-backed mounts by file system (`filesystem_key`), in mount order: a bind
+        mount, a second mount of one device or a btrfs subvolume adds a mount point to its
+        file system, not a file system."""
+        found: dict[str, list[Mount]] = {}
+        for mount in self.disk_backed():
+            found.setdefault(filesystem_key(mount), []).append(mount)
+        return found
 
 
 def _preferred(
@@ -100,10 +115,13 @@ def _has_root(mounts: list[Mount]) -> bool:
 
 @dataclass(frozen=True)
 class Usage:
-    rows: list[DfRow]  # df rows of disk-backed file systems
+    rows: list[DfRow]  # df rows of disk-backed file systems, one per file system
     # False when no mount table could be read: the rows are df's block-device rows, an
     # estimate (bind mounts counted twice) that may prove a problem but never its absence.
     complete: bool = True
+    # Mount points of file systems the mount table lists and df does not: their data is
+    # not in the total, which is then a lower bound.
+    missing: tuple[str, ...] = ()
 
     @property
     def used_kib(self) -> int:
@@ -111,15 +129,18 @@ class Usage:
 
     @property
     def note(self) -> str:
-        if self.complete:
-            return ""
-        return "(estimate from df alone: the mount table could not be read)"
+        if not self.complete:
+            return "(estimate from df alone: the mount table could not be read)"
+        if self.missing:
+            return f"(df lists no size for {', '.join(self.missing)}: not in the total)"
+        return ""
 
 
 def local_usage(facts: Facts, table: MountTable | None = None) -> Usage | Unavailable:
     """df rows of the local disk-backed file systems (joined by mount point, not device),
-    with `table` or else the host's own mount table when one was collected; Unavailable
-    when df lists none of them (nothing to measure is never 0 bytes)."""
+    each file system once (bind mounts, second mounts and btrfs subvolumes show the same
+    data again), with `table` or else the host's own mount table when one was collected;
+    Unavailable when df lists none of them (nothing to measure is never 0 bytes)."""
     rows = facts.parsed("df", parse_df)
     if isinstance(rows, Unavailable):
         return rows
@@ -127,15 +148,24 @@ def local_usage(facts: Facts, table: MountTable | None = None) -> Usage | Unavai
         found = mount_table(facts)
         table = None if isinstance(found, Unavailable) else found
     if table is not None:
-        targets = {mount.target for mount in table.disk_backed()}
-        usage = Usage([row for row in rows if row.target in targets])
+        by_target = {row.target: row for row in rows}
+        kept: list[DfRow] = []
+        missing: list[str] = []
+        for mounts in table.filesystems().values():
+            row = next((by_target[m.target] for m in mounts if m.target in by_target), None)
+            if row is None:
+                missing.append(mounts[0].target)
+            else:
+                kept.append(row)
+        usage = Usage(kept, missing=tuple(missing))
     else:
         # Without a mount table, trust block devices only; loop devices are images (snap
         # squashfs, ISOs) whose backing files are counted where they live.
-        usage = Usage(
-            [r for r in rows if r.source.startswith("/dev/") and not _loop(r.source)],
-            complete=False,
-        )
+        devices: dict[str, DfRow] = {}
+        for row in rows:  # a device listed twice (bind mount, subvolume) counts once
+            if row.source.startswith("/dev/") and not _loop(row.source):
+                devices.setdefault(row.source, row)
+        usage = Usage(list(devices.values()), complete=False)
     if not usage.rows:
         return Unavailable(
             "df",

@@ -62,31 +62,45 @@ class QuotaPartitions(Check):
         lines: list[str] = []
         notes: list[str] = []
         failed: list[Unavailable] = []
+        aliases: dict[str, str] = {}
+        not_merged: set[str] = set()  # tmpfs and other mounts whose data is not copied
         if isinstance(table, Unavailable):
             # quotaon -p names every file system mounted with quota options, and its state.
             notes.append(f"({table.reason}; judged from quotaon alone)")
         else:
-            for mount in table.disk_backed():
-                options = quota_options(mount.options)
+            # One file system mounted at several places (a bind mount) is one partition:
+            # its other mount points (and their quotaon lines) name the first one.
+            not_merged = {m.target for m in table.mounts} - {m.target for m in table.disk_backed()}
+            for mounts in table.filesystems().values():
+                first = mounts[0]
+                aliases.update({m.target: first.target for m in mounts[1:]})
+                options = list(dict.fromkeys(o for m in mounts for o in quota_options(m.options)))
                 if options:
-                    targets.setdefault(mount.target, QuotaTarget(mount.target)).options = options
-                    lines.append(mount.line)
+                    targets.setdefault(first.target, QuotaTarget(first.target)).options = options
+                    lines += [m.line for m in mounts]
         if isinstance(states, Unavailable):
             notes.append(f"({states.reason})")
         else:
             for state in states:
                 lines.append(state.line)
+                if state.target in not_merged:
+                    continue  # a tmpfs's quotas go with its contents: nothing is copied
                 if state.on:  # quota switched off by quotaoff does not limit anyone today
-                    entry = targets.setdefault(state.target, QuotaTarget(state.target))
+                    target = aliases.get(state.target, state.target)
+                    entry = targets.setdefault(target, QuotaTarget(target))
                     mode = f" ({state.mode})" if state.mode else ""
-                    entry.active.append(f"{state.kind}{mode}")
+                    if f"{state.kind}{mode}" not in entry.active:
+                        entry.active.append(f"{state.kind}{mode}")
         fstab = facts.parsed("fstab", parse_fstab)
         if isinstance(fstab, Unavailable):
             notes.append(f"({fstab.reason})")
             failed += [] if isinstance(fstab, Absent) else [fstab]
         else:
             for configured in fstab:
-                if quota_options(configured.options) and configured.target not in targets:
+                configured_target = aliases.get(configured.target, configured.target)
+                if configured.fstype in ("tmpfs", "ramfs") or configured_target in not_merged:
+                    continue
+                if quota_options(configured.options) and configured_target not in targets:
                     targets[configured.target] = QuotaTarget(
                         configured.target, configured_only=True
                     )

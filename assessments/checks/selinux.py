@@ -18,6 +18,10 @@ REMEDIATION = (
 )
 
 
+# Policies whose confinement is a compliance matter (multi-level security, strict).
+MULTI_LEVEL = ("mls", "strict")
+
+
 class SELinuxMode(Check):
     """SELinux is not supported inside a container; its protection is lost.
 
@@ -36,7 +40,20 @@ class SELinuxMode(Check):
     def evaluate(self, facts: Facts) -> list[Finding]:
         runtime, source, lines = self._runtime(facts)
         configured = self._configured(facts, lines)
+        policy, policy_line = self._policy(facts)
+        if policy_line and policy_line not in lines:
+            lines.append(policy_line)
         shown = evidence(f"{source or 'getenforce'}; {probe_label('selinux_config')}", lines)
+        if policy in MULTI_LEVEL and runtime in ("enforcing", "permissive"):
+            # restrictions.md L4: mls/strict policies mean a compliance profile: at least a
+            # warning, whatever the mode.
+            return [
+                self._warning(
+                    f"{runtime} with the {policy} policy (multi-level security, usually a "
+                    "compliance requirement)",
+                    shown,
+                )
+            ]
         if runtime is None:
             if configured == "enforcing":
                 return [self._warning(f"configured {configured} (runtime mode unknown)", shown)]
@@ -59,6 +76,20 @@ class SELinuxMode(Check):
             shown,
             REMEDIATION,
         )
+
+    @staticmethod
+    def _policy(facts: Facts) -> tuple[str, str]:
+        """The policy loaded (sestatus) or configured (SELINUXTYPE=), lowercased, and the
+        line that names it."""
+        status = facts.parsed("sestatus", parse_sestatus)
+        if not isinstance(status, Unavailable) and status.policy:
+            line = next((x for x in status.lines if status.policy in x and "olicy" in x), "")
+            return status.policy.lower(), line
+        config = facts.parsed("selinux_config", parse_selinux_config)
+        if isinstance(config, Unavailable) or not config.policy_type:
+            return "", ""
+        line = next((x for x in config.lines if x.startswith("SELINUXTYPE")), "")
+        return config.policy_type.lower(), line
 
     @staticmethod
     def _configured(facts: Facts, lines: list[str]) -> str:

@@ -85,10 +85,19 @@ class TransferVolume(Check):
         files = ""
         if not isinstance(inodes, Unavailable):
             rows = by_target(inodes)
-            count = sum(rows[row.target].used for row in usage.rows if row.target in rows)
-            files = f", {count:,} files and directories"
+            counted = [rows[row.target] for row in usage.rows if row.target in rows]
+            count = sum(row.used for row in counted)
+            # btrfs and FAT print no inode counts (0 inodes): their files are not in it.
+            uncounted = [row.target for row in counted if row.total == 0]
+            least = "at least " if uncounted else ""
+            files = f", {least}{count:,} files and directories"
             lines.append(f"inodes in use: {count}")
-        title = f"{human_kib(used)} to copy{files}. {LEFTOVER}"
+            if uncounted:
+                lines.append(f"(no inode counts for {', '.join(uncounted)})")
+        if usage.missing:
+            lines.append(usage.note)
+        least = "At least " if usage.missing else ""
+        title = f"{least}{human_kib(used)} to copy{files}. {LEFTOVER}"
         label = f"{probe_label('df')}; {probe_label('df_inodes')}"
         destination = facts.destination
         if destination and destination.free_bytes is not None:

@@ -9,6 +9,18 @@ from assessments.parsers.linux.xattrs import FileXattrs, XattrScan, kind_of, par
 OS_ACL_PATHS = ("/var/log/journal", "/run/log/journal")
 
 KINDS = {
+    "gluster": (
+        "GlusterFS brick metadata (trusted.gfid, trusted.glusterfs.*, trusted.afr.*) will be "
+        "lost: the brick's data becomes unusable",
+        "Keep GlusterFS servers on a VM or physical host, or move the volume's data off the "
+        "bricks (through a GlusterFS client mount) before migrating.",
+    ),
+    "swift": (
+        "OpenStack Swift object metadata (user.swift.*) will be lost: the stored objects "
+        "become unusable",
+        "Keep Swift storage nodes on a VM or physical host; let Swift replicate the objects "
+        "to other nodes instead of migrating this one.",
+    ),
     "capability": (
         "File capabilities (security.capability) will be lost: these programs stop working "
         "for non-root users",
@@ -41,6 +53,10 @@ KINDS = {
         "Check which application set them and re-apply them after migration.",
     ),
 }
+
+
+# restrictions.md L5: GlusterFS bricks and Swift object stores are unusable without them.
+BLOCKING = ("gluster", "swift")
 
 
 def _line(file: FileXattrs, kind: str) -> str:
@@ -108,7 +124,7 @@ class ExtendedAttributes(Check):
             files = [f for f in scan.files if any(kind_of(n) == kind for n in f.names)]
             if not files:
                 continue
-            severity = Severity.WARNING
+            severity = Severity.BLOCKER if kind in BLOCKING else Severity.WARNING
             if kind == "acl" and all(f.path.startswith(OS_ACL_PATHS) for f in files):
                 severity = Severity.INFO
                 title = "Only the OS's default ACLs (systemd journal) will be lost"

@@ -54,7 +54,8 @@ class Interfaces:
 
 
 _IP_LINK = re.compile(r"^\d+:\s+(?P<name>\S+?)(?:@\S+)?:\s+<(?P<flags>[^>]*)>(?P<rest>.*)$")
-_IP_ADDR_O = re.compile(r"^\d+:\s+(?P<name>\S+)\s+(?P<family>inet6?)\s+(?P<rest>.*)$")
+# `ip -o addr` of a veth in a container names it `eth0@if13` (the peer's index): strip it.
+_IP_ADDR_O = re.compile(r"^\d+:\s+(?P<name>[^\s@]+)(?:@\S+)?\s+(?P<family>inet6?)\s+(?P<rest>.*)$")
 _IP_ADDR = re.compile(r"^\s+(?P<family>inet6?)\s+(?P<rest>.*)$")
 _LINK_LINE = re.compile(r"^\s*link/(?P<type>\S+)(?:\s+(?P<mac>\S+))?")
 _WORDS_NOT_LABEL = {
@@ -161,6 +162,7 @@ _IFC_INET6_NEW = re.compile(
 )
 _HWADDR = re.compile(r"(?:HWaddr|ether)\s+(?P<mac>[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2})+)")
 _ENCAP = re.compile(r"Link encap:(\S+)")
+_HW_TYPE_2X = re.compile(r"^\s+[a-z]+\b.*\btxqueuelen \d+\s+\((?P<type>[^)]+)\)\s*$")
 
 
 def parse_ifconfig(out: ProbeOutput) -> Interfaces:
@@ -190,6 +192,10 @@ def parse_ifconfig(out: ProbeOutput) -> Interfaces:
         _hwaddr(current, line)
         if line.strip().startswith("loop "):
             current.link_type = "loopback"
+        else:
+            kind = _HW_TYPE_2X.match(line)  # net-tools 2.x: `infiniband 80:00:... (InfiniBand)`
+            if kind:
+                current.link_type = kind["type"]
         if not current.flags and re.match(r"^\s+[A-Z]+(?: [A-Z]+)*\s+MTU:", line):
             current.flags = tuple(line.split("MTU:")[0].split())
         _ifconfig_address(result, current, line)

@@ -21,9 +21,15 @@ _TYPED_HOSTID = re.compile(
 )
 _KEY_LINE = re.compile(r"^\s*(INCREMENT|FEATURE|UPGRADE|PACKAGE)\s", re.IGNORECASE)
 _LMHOSTID = re.compile(r'host ID of this machine is "([^"]*)"', re.IGNORECASE)
+# Files that name a MAC to configure or name the interface (or list the hardware): no licence.
 NETWORK_CONFIG_PREFIXES = (
     "/etc/sysconfig/network-scripts/",
+    "/etc/sysconfig/networking/",  # RHEL 4-6 system-config-network: hard links of ifcfg-*
+    "/etc/sysconfig/hwconf",  # RHEL 4/5 kudzu's hardware list (`network.hwaddr:` lines)
     "/etc/sysconfig/network/",
+    "/etc/iftab",  # ifrename (Debian/Ubuntu before udev persistent names)
+    "/etc/mactab",  # nameif
+    "/etc/ethers",
     "/etc/network/",
     "/etc/netplan/",
     "/etc/systemd/network/",

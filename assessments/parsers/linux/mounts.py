@@ -33,17 +33,22 @@ PSEUDO_TYPES = frozenset(
 )
 NETWORK_TYPES = frozenset(
     """nfs nfs4 cifs smbfs smb3 fuse.sshfs glusterfs fuse.glusterfs ceph fuse.ceph lustre
-    davfs fuse.s3fs 9p afs fuse.rclone fuse.davfs2 coda ncpfs""".split()
-)
-CLUSTER_TYPES = frozenset({"ocfs2", "gfs", "gfs2"})
+    davfs fuse.s3fs 9p afs fuse.rclone fuse.davfs2 coda ncpfs
+    vboxsf vmhgfs fuse.vmhgfs-fuse prl_fs virtiofs fuse.osxfs""".split()
+)  # the last line: hypervisor shared folders, whose data lives on the hypervisor host
+# Shared-disk cluster file systems: GPFS (IBM Spectrum Scale) and Oracle ACFS need their
+# vendor's kernel modules and cluster membership, like OCFS2 and GFS2.
+CLUSTER_TYPES = frozenset({"ocfs", "ocfs2", "gfs", "gfs2", "gpfs", "acfs"})
 # simfs (OpenVZ) and vzfs (Parallels Virtuozzo Containers 4.x) are the root file systems of
 # containers: their data is what a migration copies. ploop images show as ext4 on /dev/ploopN.
 LOCAL_TYPES = frozenset(
-    """ext2 ext3 ext4 ext4dev xfs btrfs reiserfs reiser4 jfs vfat msdos ntfs ntfs3 fuseblk
-    zfs f2fs nilfs2 hfsplus bcachefs simfs vzfs""".split()
+    """ext2 ext3 ext4 ext4dev xfs btrfs reiserfs reiser4 jfs vfat msdos exfat ntfs ntfs3
+    fuseblk zfs f2fs nilfs2 hfsplus bcachefs vxfs simfs vzfs""".split()
 )
 # Types whose semantics differ enough to need a look (case, permissions, missing tools).
-ODD_LOCAL_TYPES = frozenset({"vfat", "msdos", "ntfs", "ntfs3", "fuseblk", "reiserfs", "jfs", "zfs"})
+ODD_LOCAL_TYPES = frozenset(
+    {"vfat", "msdos", "exfat", "ntfs", "ntfs3", "fuseblk", "reiserfs", "jfs", "zfs", "vxfs"}
+)
 
 _OCTAL = re.compile(r"\\([0-7]{3})")
 
@@ -85,7 +90,14 @@ def classify(mount: Mount) -> Kind:
         return Kind.NETWORK
     if fstype in ("simfs", "vzfs"):
         return Kind.LOCAL  # a container's root, whatever its source shows (/vz/private/101)
-    if fstype in LOCAL_TYPES:
+    # A type no list names but mounted from a block device is data, not a kernel interface
+    # (fail closed: it is counted, and SpecialMounts names its type).
+    unknown_on_device = (
+        fstype not in PSEUDO_TYPES
+        and mount.source.startswith("/dev/")
+        and not mount.source.startswith("/dev/fuse")
+    )
+    if fstype in LOCAL_TYPES or unknown_on_device:
         if mount.source.startswith("/dev/loop") or (
             mount.source.startswith("/") and not mount.source.startswith("/dev/")
         ):
@@ -158,6 +170,15 @@ def _visible(mounts: list[Mount]) -> list[Mount]:
         latest.pop(mount.target, None)
         latest[mount.target] = mount
     return list(latest.values())
+
+
+def filesystem_key(mount: Mount) -> str:
+    """What tells one file system from another: the device (mountinfo's major:minor, else
+    the source). Btrfs subvolumes get a device number each but share one pool (and df
+    shows the pool's usage on each of them): they are keyed by their source."""
+    if mount.fstype == "btrfs":
+        return mount.source
+    return mount.device or mount.source
 
 
 def bind_mounts(mounts: list[Mount]) -> list[Mount]:

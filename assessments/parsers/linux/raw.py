@@ -38,15 +38,30 @@ class RawConfig:
 
 
 # udev rules that bind (`RUN+="/bin/raw /dev/raw/raw1 %N"`, any path to raw, `%M %m`) or that
-# set up raw device nodes (`KERNEL=="raw1", OWNER="grid"`, `KERNEL=="raw[1-4]*"`): rawctl is
-# the control node every raw-capable kernel has, not a binding.
+# give raw device nodes to an application (`KERNEL=="raw1", OWNER="grid"`, `KERNEL=="raw[1-4]*",
+# GROUP="asmadmin"`, `MODE="0660"`). udev's own rules only name the nodes (`NAME="raw/%k",
+# GROUP="disk"`; RHEL 5 keeps them in /etc/udev/rules.d/50-udev.rules, next to firewire's
+# `raw1394`): no binding.
 _UDEV_BINDING = re.compile(r"RUN\+?=.*\braw\s+/dev/raw/raw")
-_UDEV_RAW_NODE = re.compile(r"KERNEL\s*==\s*\"raw(?!ctl)[^\"]*\"")
+_UDEV_RAW_NODE = re.compile(r"KERNEL\s*==\s*\"raw(?!ctl\"|1394\")[^\"]*\"")
+_UDEV_OWNER = re.compile(r"\b(OWNER|GROUP)\s*:?=\s*\"([^\"]*)\"")
+_SYSTEM_OWNERS = {"root", "disk", ""}
+# SLES's /etc/raw (read by /etc/init.d/raw): `raw1:sdb1`.
+_SLES_RAW = re.compile(r"^(raw\d+):(\S+)$")
+
+
+def _owned(rule: str) -> bool:
+    """A udev rule that gives its nodes to someone other than root and the disk group, or
+    sets their mode (udev's own raw rules set neither)."""
+    if re.search(r"\bMODE\s*:?=", rule):
+        return True
+    return any(value not in _SYSTEM_OWNERS for _, value in _UDEV_OWNER.findall(rule))
 
 
 def parse_rawdevices_config(out: ProbeOutput) -> list[RawConfig]:
-    """`/etc/sysconfig/rawdevices` (RHEL 4/5) and udev rules binding raw devices or owning
-    their nodes (Oracle guides give raw nodes to the grid user): bindings set at boot."""
+    """`/etc/sysconfig/rawdevices` (RHEL 4/5), SLES's `/etc/raw`, and udev rules binding raw
+    devices or owning their nodes (Oracle guides give raw nodes to the grid user): bindings
+    set at boot."""
     text = decode(out.stdout)
     entries: list[RawConfig] = []
     for line in text.split("\n"):
@@ -54,9 +69,15 @@ def parse_rawdevices_config(out: ProbeOutput) -> list[RawConfig]:
         if not stripped or stripped.startswith("#") or stripped.startswith("==>"):
             continue
         fields = stripped.split()
+        sles = _SLES_RAW.match(stripped)
         if len(fields) >= 2 and fields[0].startswith("/dev/raw/"):
             entries.append(RawConfig(fields[0], " ".join(fields[1:]), stripped))
-        elif _UDEV_BINDING.search(stripped) or _UDEV_RAW_NODE.search(stripped):
+        elif sles:
+            block = sles[2] if sles[2].startswith("/") else f"/dev/{sles[2]}"
+            entries.append(RawConfig(f"/dev/raw/{sles[1]}", block, stripped))
+        elif _UDEV_BINDING.search(stripped) or (
+            _UDEV_RAW_NODE.search(stripped) and _owned(stripped)
+        ):
             raw = re.search(r"(/dev/raw/raw\w+)|KERNEL\s*==\s*\"(raw[^\"]*)\"", stripped)
             name = (raw.group(1) or f"/dev/raw/{raw.group(2)}") if raw else ""
             entries.append(RawConfig(name, "", stripped))

@@ -69,6 +69,9 @@ def parse_sestatus(out: ProbeOutput) -> SEStatus:
         raise ProbeUnavailable("sestatus printed no status")
     status = values["selinux status"].lower()
     current = _mode(values.get("current mode", "")) if status == "enabled" else "disabled"
+    if current == "unknown":
+        # Enabled, but no mode we can read (output cut, an unknown word): never a guess.
+        raise ProbeUnavailable("sestatus printed no readable current mode")
     return SEStatus(
         status=status,
         current_mode=current,
@@ -86,6 +89,14 @@ class SELinuxConfig:
     lines: tuple[str, ...]
 
 
+def _word(value: str) -> str:
+    """The value of a `KEY=value` line as the boot scripts (which source the file as shell)
+    and libselinux read it: its first word, unquoted; a trailing `# comment` is not part
+    of it."""
+    words = value.strip().split()
+    return words[0].strip("\"'") if words else ""
+
+
 def parse_selinux_config(out: ProbeOutput) -> SELinuxConfig:
     """`/etc/selinux/config`; tolerates comments and invalid values."""
     text = decode(out.stdout)
@@ -97,9 +108,9 @@ def parse_selinux_config(out: ProbeOutput) -> SELinuxConfig:
             continue
         key, _, value = stripped.partition("=")
         if key.strip() == "SELINUX":
-            raw_mode = value.strip().strip("\"'")
+            raw_mode = _word(value)
             kept.append(stripped)
         elif key.strip() == "SELINUXTYPE":
-            policy = value.strip().strip("\"'")
+            policy = _word(value)
             kept.append(stripped)
     return SELinuxConfig(_mode(raw_mode) if raw_mode else "unknown", raw_mode, policy, tuple(kept))

@@ -46,6 +46,10 @@ def kind_of(name: str) -> str:
         return "capability"
     if name == "security.selinux":
         return "selinux"
+    if name.startswith(("trusted.gfid", "trusted.glusterfs.", "trusted.afr.")):
+        return "gluster"  # GlusterFS brick metadata
+    if name.startswith("user.swift."):
+        return "swift"  # OpenStack Swift object metadata
     if name.startswith("user."):
         return "user"
     if name.startswith("trusted."):

@@ -68,3 +68,64 @@ def test_a_long_list_of_addresses_is_shortened_in_the_title():
     (finding,) = evaluate(ip_addr=text(data))
     assert finding.title.endswith("10.0.1.8 and 12 more")
     assert "20 addresses on 1 interface(s)" in finding.title
+
+
+def test_a_rac_node_moves_its_vip_but_not_the_link_local_haip():
+    (finding,) = AddressesOnVenet().evaluate(
+        facts(ip_addr=out("linux-ip-addr-rhel6-oracle-rac-vip-haip.txt"))
+    )
+    assert finding.severity == "warning"
+    assert finding.title.endswith("192.168.0.230, 192.168.0.232, 12.168.0.230")
+    assert "169.254.43.21" not in finding.title
+
+
+def test_a_container_veth_with_a_secondary_label_is_named_by_device():
+    (finding,) = AddressesOnVenet().evaluate(
+        facts(ip_addr=out("linux-ip-o-addr-veth-peer-index-secondary-label.txt"))
+    )
+    assert "4 addresses on 2 interface(s)" in finding.title
+    assert "10.0.0.9/24 on eth0:1" in finding.evidence and "@if13" not in finding.evidence
+
+
+def test_oracle_grid_node_lists_secondaries_and_a_slaac_address_but_no_haip():
+    (finding,) = AddressesOnVenet().evaluate(
+        facts(ip_addr=out("linux-ip-addr-oracle-grid-secondaries-slaac-haip.txt"))
+    )
+    assert finding.severity == "warning"
+    assert "8 addresses on 3 interface(s)" in finding.title
+    assert "169.254" not in finding.title and "169.254" not in finding.evidence
+    # An IPv6 `dynamic` address is autoconfigured (SLAAC) or from DHCPv6, not IPv4 DHCP.
+    assert "2606:b400:400:784a:221:28ff:fe3d:efca/64 on eth0 (dynamic: SLAAC or DHCPv6)" in (
+        finding.evidence
+    )
+
+
+def test_a_docker_user_network_bridge_is_host_internal():
+    # `docker network create` makes br-<12 hex digits> with the network's gateway address.
+    (finding,) = AddressesOnVenet().evaluate(
+        facts(ip_addr=out("linux-ip-addr-centos8-docker-user-bridge.txt"))
+    )
+    assert finding.severity == "info" and "(192.168.32.50)" in finding.title
+    assert "not counted: 172.18.0.1 on br-1a766cc4740b" in finding.evidence
+    assert "172.17.0.1 on docker0" in finding.evidence
+
+
+def test_an_openstack_external_bridge_keeps_its_address():
+    # br-ex / br-lan are real bridges carrying the host's address, not docker networks.
+    data = text("8: br-ex    inet 10.13.132.77/23 brd 10.13.133.255 scope global br-ex\n")
+    (finding,) = AddressesOnVenet().evaluate(facts(ip_addr=data))
+    assert "10.13.132.77" in finding.title
+
+
+def test_one_address_on_a_bond_is_a_warning():
+    # restrictions.md L2: bonding (like several addresses, VLANs, bridges) is a warning:
+    # the node does the bonding, venet0 has none.
+    (finding,) = AddressesOnVenet().evaluate(facts(ifconfig=out("linux-ifconfig-bonding.txt")))
+    assert finding.severity == "warning"
+    assert "bond0" in finding.title and "192.168.1.181" in finding.title
+
+
+def test_one_address_on_a_bridge_is_a_warning():
+    data = text("8: br-ex    inet 10.13.132.77/23 brd 10.13.133.255 scope global br-ex\n")
+    (finding,) = AddressesOnVenet().evaluate(facts(ip_addr=data))
+    assert finding.severity == "warning" and "bridge" in finding.title

@@ -88,3 +88,38 @@ def test_no_license_manager_passes():
 def test_license_managers_without_ps_is_unknown():
     (finding,) = LicenseManagers().evaluate(facts(ps=missing("ps")))
     assert finding.severity == "unknown"
+
+
+IFCFG = blocks("linux-ifcfg-hwaddr-uuid-insights.txt")[0].decode()
+PERSISTENT_NET = blocks("linux-udev-70-persistent-net-rules-centos6.txt")[0].decode()
+
+
+def test_hwaddr_in_the_rhel_networking_copies_of_ifcfg_is_network_config_not_a_licence():
+    # system-config-network keeps hard links of ifcfg-eth0 under /etc/sysconfig/networking/
+    # (devices/ and profiles/default/): the same HWADDR= line, no licence.
+    findings = MacInLicenses().evaluate(
+        facts(
+            mac_addresses=nics("00:50:56:89:0b:b0"),
+            license_scan=scan(
+                ("/etc/sysconfig/network-scripts/ifcfg-eth0", "HWADDR=00:50:56:89:0B:B0"),
+                ("/etc/sysconfig/networking/devices/ifcfg-eth0", "HWADDR=00:50:56:89:0B:B0"),
+                (
+                    "/etc/sysconfig/networking/profiles/default/ifcfg-eth0",
+                    next(line for line in IFCFG.splitlines() if line.startswith("HWADDR")),
+                ),
+            ),
+        )
+    )
+    assert [f.severity for f in findings] == ["info"]
+    assert "/etc/sysconfig/networking/devices/ifcfg-eth0" in findings[0].title
+
+
+def test_persistent_net_rules_pinning_the_macs_are_info():
+    rules = "\n".join(line for line in PERSISTENT_NET.splitlines() if "00:0c:29:7f:cf:a4" in line)
+    (finding,) = MacInLicenses().evaluate(
+        facts(
+            mac_addresses=nics("00:0c:29:7f:cf:a4"),
+            license_scan=scan(("/etc/udev/rules.d/70-persistent-net.rules", rules)),
+        )
+    )
+    assert finding.severity == "info" and 'NAME="eth0"' in finding.evidence

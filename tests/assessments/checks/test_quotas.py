@@ -72,3 +72,38 @@ def test_quotas_on_an_openvz_simfs_root_are_found():
     simfs = text("/dev/simfs / simfs rw,relatime,usrquota,grpquota 0 0\n")
     finding = evaluate(proc_mounts=simfs, fstab=text(""))
     assert finding.severity == "warning" and "/ (options usrquota,grpquota)" in finding.title
+
+
+def test_user_quota_on_home_alone_is_a_warning_for_one_file_system():
+    finding = evaluate(
+        proc_mounts=out("linux-proc-mounts-rhel6-nfs-autofs-same-lv-twice.txt"),
+        quotaon=out("linux-quotaon-p-home-gentoo-debian-collection.txt", block=1),
+        fstab=out("linux-fstab-collection.txt", block=0),
+    )
+    assert finding.severity == "warning"
+    assert "Quotas on one file system" in finding.title and "/home (on: user)" in finding.title
+
+
+def test_a_quota_file_system_mounted_twice_is_one_partition_with_quotas():
+    # A bind mount (or second mount) of /home repeats its options and its quotaon line.
+    mounts = "/dev/sda1 / ext4 rw 0 0\n/dev/sdb1 /home ext4 rw,usrquota 0 0\n"
+    mounts += "/dev/sdb1 /srv/home ext4 rw,usrquota 0 0\n"
+    states = "user quota on /home (/dev/sdb1) is on\nuser quota on /srv/home (/dev/sdb1) is on\n"
+    finding = evaluate(proc_mounts=text(mounts), quotaon=text(states), fstab=text(""))
+    assert finding.title.startswith("Quotas on one file system")
+    assert "/srv/home" in finding.evidence
+
+
+def test_quotas_on_a_tmpfs_are_not_merged_data():
+    # systemd mounts /tmp and /dev/shm with usrquota on new kernels; their contents are
+    # not migrated, so their quotas are nothing to keep.
+    mounts = "/dev/sda1 / ext4 rw 0 0\ntmpfs /tmp tmpfs rw,nosuid,nodev,inode64,usrquota 0 0\n"
+    states = "user quota on /tmp (tmpfs) is on\n"
+    finding = evaluate(proc_mounts=text(mounts), quotaon=text(states), fstab=text(""))
+    assert finding.severity == "pass"
+
+
+def test_a_tmpfs_with_quotas_in_fstab_is_not_a_partition_with_quotas():
+    fstab = text("tmpfs /tmp tmpfs defaults,usrquota 0 0\n")
+    finding = evaluate(proc_mounts=text(ROOT), quotaon=text(""), fstab=fstab)
+    assert finding.severity == "pass"

@@ -1,4 +1,5 @@
 from assessments.checks.raw_devices import OracleAsm, RawBindings
+from assessments.facts import ProbeOutput
 from tests.assessments.parsers.linux.samples import facts, missing, out, text
 
 RAW_SAMPLE = "linux-raw-qa-spaces-and-rawdevices-rhel5.txt"
@@ -87,3 +88,38 @@ def test_udev_rules_owning_raw_nodes_count_as_configured():
 def test_asm_with_ps_failed_is_unknown_not_pass():
     (finding,) = OracleAsm().evaluate(facts(oracleasm=text(""), ps=text("", 1, "ps: fatal\n")))
     assert finding.severity == "unknown"
+
+
+def test_udevs_own_raw_node_rules_of_rhel_5_pass():
+    stock = out("linux-udev-rules-stock-raw-nodes-collection.txt", block=0)
+    framed = text("==> /etc/udev/rules.d/50-udev.rules <==\n" + stock.stdout.decode())
+    (finding,) = RawBindings().evaluate(facts(raw=missing("raw"), rawdevices_config=framed))
+    assert finding.severity == "pass"
+
+
+def test_sles_etc_raw_bindings_are_a_blocker():
+    config = out("linux-etc-raw-sles11.txt")
+    framed = text("==> /etc/raw <==\n" + config.stdout.decode())
+    (finding,) = RawBindings().evaluate(facts(raw=missing("raw"), rawdevices_config=framed))
+    assert finding.severity == "blocker"
+    assert "0 bound, 3 configured" in finding.title and "raw1:sdb1" in finding.evidence
+
+
+def test_the_udev_bindings_of_a_rac_node_are_a_blocker():
+    sample = "linux-udev-60-raw-rules-rhel6-rac.txt"
+    (finding,) = RawBindings().evaluate(
+        facts(raw=out(sample, block=1), rawdevices_config=out(sample, block=0))
+    )
+    assert finding.severity == "blocker"
+    assert "2 bound, 14 configured" in finding.title
+
+
+def test_a_kernel_without_the_raw_driver_has_no_binding():
+    # ENXIO / ENODEV on the control node: the node exists, no driver answers (Ubuntu
+    # kernels built without it, the module not loaded): nothing can be bound.
+    sample = "linux-raw-cannot-open-rawctl-no-driver-collection.txt"
+    for block, rc in ((0, 2), (1, 3)):
+        raw = ProbeOutput(b"", out(sample, block=block).stdout, rc)
+        (finding,) = RawBindings().evaluate(facts(raw=raw, rawdevices_config=text("")))
+        assert finding.severity == "pass", block
+        assert "no raw driver" in finding.evidence

@@ -72,3 +72,53 @@ def test_permission_denied_everywhere_is_unknown():
     denied = text("", 1, "sudo: a password is required\n")
     finding = evaluate(getenforce=denied, sestatus=denied, selinux_config=denied)
     assert finding.severity == "unknown"
+
+
+def test_rhel_5_sestatus_enforcing_is_a_warning():
+    sample = out("linux-sestatus-rhel5-6-policy-from-config-collection.txt", block=0)
+    finding = evaluate(getenforce=missing("getenforce"), sestatus=sample, selinux_config=NO_CONFIG)
+    assert finding.severity == "warning"
+    assert "Policy from config file:        targeted" in finding.evidence
+
+
+def test_permissive_now_and_disabled_in_the_config_is_info():
+    sample = out("linux-sestatus-rhel5-6-policy-from-config-collection.txt", block=1)
+    finding = evaluate(getenforce=missing("getenforce"), sestatus=sample, selinux_config=NO_CONFIG)
+    assert finding.severity == "info"
+    assert "permissive (configured: disabled)" in finding.title
+
+
+def test_a_config_with_a_trailing_comment_still_names_the_configured_mode():
+    config = out("linux-etc-selinux-config-inline-comments-collection.txt", block=0)
+    finding = evaluate(getenforce=text("Permissive\n"), selinux_config=config)
+    assert finding.severity == "info"
+    assert "permissive (configured: disabled)" in finding.title
+
+
+def test_sestatus_enabled_without_a_readable_mode_is_never_info():
+    # Only the status line (output cut, or a mode word this parser does not know): the
+    # runtime mode is not known, so the check falls back or says unknown.
+    cut = text(
+        "SELinux status:                 enabled\nSELinuxfs mount:                /selinux\n"
+    )
+    finding = evaluate(getenforce=missing("getenforce"), sestatus=cut, selinux_config=NO_CONFIG)
+    assert finding.severity == "unknown"
+
+
+def test_an_mls_policy_is_a_warning_even_when_permissive():
+    # restrictions.md L4: mls/strict policies (compliance profiles) are a warning or more.
+    finding = evaluate(
+        getenforce=text("Permissive\n"),
+        sestatus=out("linux-sestatus-rhel8-mls-permissive.txt"),
+        selinux_config=NO_CONFIG,
+    )
+    assert finding.severity == "warning"
+    assert "mls" in finding.title and "Loaded policy name:             mls" in finding.evidence
+
+
+def test_an_mls_policy_named_by_the_config_alone_is_a_warning():
+    finding = evaluate(
+        getenforce=text("Enforcing\n"),
+        selinux_config=text("SELINUX=enforcing\nSELINUXTYPE=mls\n"),
+    )
+    assert finding.severity == "warning" and "mls" in finding.title

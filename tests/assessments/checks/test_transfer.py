@@ -54,3 +54,30 @@ def test_nothing_to_copy_is_unknown_not_zero_bytes():
     )
     assert finding.severity == "unknown"
     assert "0 KiB" not in finding.title
+
+
+def test_a_file_system_df_does_not_list_makes_the_volume_a_lower_bound():
+    mounts = out("linux-proc-mounts-rhel6-nfs-autofs-same-lv-twice.txt")
+    only_root = text(
+        "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+        "/dev/mapper/rootvg-rootlv 2031440 1048576 982864 52% /\n"
+    )
+    (finding,) = TransferVolume().evaluate(facts(proc_mounts=mounts, df=only_root))
+    assert finding.severity == "info" and finding.title.startswith("At least 1.0 GiB to copy")
+    assert "df lists no size for /boot, /home" in finding.evidence
+
+
+def test_file_systems_without_inode_counts_make_the_file_count_a_lower_bound():
+    # btrfs (and vfat) print 0 inodes in df -i: their files are not counted.
+    mounts = text("/dev/sda1 / ext4 rw 0 0\n/dev/sdb1 /data btrfs rw 0 0\n")
+    df = text(
+        "Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+        "/dev/sda1 10485760 2097152 8388608 20% /\n/dev/sdb1 10485760 1048576 9437184 10% /data\n"
+    )
+    inodes = text(
+        "Filesystem Inodes IUsed IFree IUse% Mounted on\n"
+        "/dev/sda1 655360 81234 574126 13% /\n/dev/sdb1 0 0 0 - /data\n"
+    )
+    (finding,) = TransferVolume().evaluate(facts(proc_mounts=mounts, df=df, df_inodes=inodes))
+    assert "at least 81,234 files and directories" in finding.title
+    assert "no inode counts for /data" in finding.evidence

@@ -59,3 +59,23 @@ def test_a_missing_getfattr_is_unknown():
     (finding,) = evaluate(missing("getfattr"))
     assert finding.severity == "unknown"
     assert "attr package" in finding.remediation
+
+
+def scanned(sample, block=0):
+    """A sample's getfattr output as the probe prints it (one `# p2c: scanning` line)."""
+    return text("# p2c: scanning /\n" + out(sample, block=block).stdout.decode())
+
+
+def test_a_glusterfs_brick_is_a_blocker():
+    # restrictions.md L5: GlusterFS bricks become unusable without their trusted.* metadata.
+    for block in (0, 1):
+        findings = evaluate(scanned("linux-getfattr-glusterfs-brick-collection.txt", block))
+        assert severities(findings) == ["blocker"], block
+        assert "GlusterFS" in findings[0].title
+        assert "trusted.gfid, trusted.glusterfs.dht" in findings[0].evidence
+
+
+def test_a_swift_object_store_is_a_blocker():
+    (finding,) = evaluate(scanned("linux-getfattr-names-swift-object.txt"))
+    assert finding.severity == "blocker" and "Swift" in finding.title
+    assert "/1412011351.04987.data: user.swift.metadata" in finding.evidence

@@ -87,3 +87,45 @@ def test_it_reads_centos_5_ifconfig():
 def test_a_missing_ip_tool_is_absent():
     result = judged("ip_addr", missing("ip"), parse_ip_addr)
     assert isinstance(result, Absent) and "not installed" in result.reason
+
+
+def test_ip_o_addr_names_lose_their_at_peer_suffix_and_keep_alias_labels():
+    data = parse_ip_addr(out("linux-ip-o-addr-veth-peer-index-secondary-label.txt"))
+    found = [(a.interface, a.label, a.address) for a in data.addresses if a.family == "inet"]
+    assert found == [
+        ("lo", "lo", "127.0.0.1"),
+        ("eth0", "eth0", "10.0.0.1"),
+        ("eth0", "eth0:1", "10.0.0.9"),
+        ("eth10", "eth10", "10.0.10.1"),
+    ]
+    assert "secondary" in data.addresses[3].flags
+
+
+def test_rac_node_addresses_keep_the_vip_label_and_the_haip_link_local():
+    data = parse_ip_addr(out("linux-ip-addr-rhel6-oracle-rac-vip-haip.txt"))
+    labels = {a.address: a.label for a in data.addresses}
+    assert labels["192.168.0.232"] == "eth0:1" and labels["169.254.43.21"] == "eth1:1"
+    assert data.links["eth1"].mac == "00:0c:29:1e:dd:e5"
+
+
+def test_old_ifconfig_with_infiniband_and_an_ipv6_only_nic():
+    data = parse_ifconfig(out("linux-ifconfig-sles12-azure-hpc-infiniband-ipv6-only-nic.txt"))
+    assert data.links["ib0"].link_type == "InfiniBand"
+    assert [(a.label, a.address) for a in data.addresses if a.family == "inet"] == [
+        ("eth0", "10.0.0.4"),
+        ("ib0", "172.16.1.28"),
+        ("lo", "127.0.0.1"),
+    ]
+    eth1 = [a for a in data.addresses if a.interface == "eth1"]
+    assert [(a.family, a.scope) for a in eth1] == [("inet6", "link")]
+
+
+def test_net_tools_2_names_the_link_type_in_brackets_and_warns_mid_block():
+    # `Infiniband hardware address can be incorrect!` is printed at column 0 inside ib0's
+    # block: no interface of its own.
+    data = parse_ifconfig(out("linux-ifconfig-nettools2-hpc-login-infiniband-warning.txt"))
+    assert sorted(data.links) == ["eth0", "eth1", "ib0", "lo"]
+    assert (data.links["ib0"].link_type, data.links["eth0"].link_type) == ("InfiniBand", "Ethernet")
+    assert data.links["lo"].link_type == "loopback"
+    ib0 = [(a.address, a.scope) for a in data.addresses if a.interface == "ib0"]
+    assert ("fd23:711a:2e3c:49e5:22f1:7c03:c4:adfa", "global") in ib0

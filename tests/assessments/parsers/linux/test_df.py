@@ -42,3 +42,30 @@ def test_a_df_stopped_by_the_time_limit_is_unavailable_not_half_a_table():
     partial = "Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 10 5 5 50% /\n"
     result = judged("df", text(partial, 124, "p2c: timed out after 60s\n"), parse_df)
     assert isinstance(result, Unavailable) and "timed out" in result.reason
+
+
+def test_it_reads_df_i_with_a_wrapped_device_a_blank_line_and_blanks_in_mount_points():
+    rows = {
+        r.target: r for r in parse_df(out("linux-df-i-rhel6-wrapped-device-blank-line-spaces.txt"))
+    }
+    assert rows["/"].source == "/dev/mapper/vg_lxcrhel6sat56-lv_root"
+    assert (rows["/"].total, rows["/"].used) == (6275072, 124955)
+    assert rows["/V M T o o l s"].used == 6 and rows["/VM Tools"].used == 15
+    assert len(rows) == 10
+
+
+def test_df_error_lines_before_the_header_are_no_rows():
+    rows = parse_df(out("linux-df-alP-rhel6-errors-before-header.txt"))
+    assert [r.target for r in rows][:2] == ["/", "/sys"]
+    assert all(not r.source.startswith("/bin/df") for r in rows)
+    assert rows[0].used == 4244032
+
+
+def test_it_reads_df_with_a_type_column_and_a_long_device_name():
+    rows = parse_df(out("linux-df-PT-long-device-type-column.txt"))
+    assert (rows[0].source, rows[0].target, rows[0].used) == (
+        "/dev/mapper/VolGroup00-LogVol00",
+        "/",
+        1147932,
+    )
+    assert [r.target for r in rows] == ["/", "/proc", "/sys"]

@@ -48,3 +48,12 @@ def test_it_uses_permanent_macs_from_the_sys_listing():
 
 def test_it_names_vm_vendors():
     assert vm_vendor("005056854406") == "VMware"
+
+
+def test_macs_from_old_ifconfig_skip_the_infiniband_address():
+    from assessments.parsers.linux.addresses import parse_ifconfig
+    from assessments.parsers.linux.macs import inventory_from_links
+
+    data = parse_ifconfig(out("linux-ifconfig-sles12-azure-hpc-infiniband-ipv6-only-nic.txt"))
+    macs = inventory_from_links(data.links).macs()
+    assert macs == {"000d3af98d15": ["eth0"], "00155d33ff25": ["eth1"]}

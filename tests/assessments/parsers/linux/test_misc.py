@@ -34,3 +34,15 @@ def test_it_matches_processes_by_program_name():
 
 def test_sections_keep_text_before_the_first_header():
     assert split_sections("a\n==> /x <==\nb\n") == [("", ["a"]), ("/x", ["b"])]
+
+
+def test_it_reads_rsync_versions_old_new_and_development():
+    sample = "linux-rsync-version-first-line-collection.txt"
+    found = [(v.version, v.protocol) for v in (parse_rsync(out(sample, block=b)) for b in range(3))]
+    assert found == [("2.6.8", 29), ("3.2.4", 31), ("3.1.0dev", 31)]
+
+
+def test_sles_11_sp4_is_read_from_its_os_release_before_suse_release():
+    release = parse_os_release(out("linux-distfiles-sles114.txt"))
+    assert (release.id, release.version_id) == ("sles", "11.4")
+    assert release.pretty_name == "SUSE Linux Enterprise Server 11 SP4"

@@ -98,3 +98,40 @@ def test_it_reads_a_real_overlay_root_of_a_docker_container_with_its_long_option
     (root,) = parse_proc_mounts(out("linux-proc-mounts-grep-overlay-inside-docker.txt"))
     assert (root.target, root.fstype, root.kind) == ("/", "overlay", Kind.OVERLAY)
     assert "upperdir=/var/lib/docker/overlay2/9adda346" in root.line
+
+
+FSTABS = "linux-fstab-collection.txt"
+
+
+def test_it_reads_fstabs_with_uuids_comments_and_tabs():
+    hadoop = {e.target: e for e in parse_fstab(out(FSTABS, block=0))}
+    assert hadoop["/boot"].source == "UUID=2c839365-37c7-4bd5-ac47-040fba761735"
+    assert "noquota" in hadoop["/hdfs/data1"].options
+    assert hadoop["/srv/rdu/data/000"].fstype == "nfs"
+    centos = parse_fstab(out(FSTABS, block=3))
+    assert [(e.target, e.options) for e in centos][1] == ("/boot", ("defaults",))
+    ubuntu = parse_fstab(out(FSTABS, block=4))
+    assert (ubuntu[1].source, ubuntu[1].target, ubuntu[1].fstype) == ("/swap.img", "none", "swap")
+
+
+def test_fstab_entries_without_options_or_with_escaped_blanks_are_read():
+    blanks = [e.target for e in parse_fstab(out(FSTABS, block=1))]
+    assert "/l ok/at" in blanks and "/sdbal ok/ab ta" in blanks
+    bare = {e.target: e for e in parse_fstab(out(FSTABS, block=2))}
+    assert bare["/ceSiteData"].options == ("defaults",)
+    assert bare["/var/opt/rh/rh-postgresql95/lib/pgsql"].fstype == "xfs"  # indented line
+
+
+def test_rhel_6_mountinfo_with_nfs4_and_automounter_maps():
+    mounts = by_target(
+        parse_mountinfo(out("linux-proc-self-mountinfo-rhel6-nfs4-autofs-hosts.txt"))
+    )
+    assert mounts["/shared/dir1"].kind == Kind.NETWORK and mounts["/shared/dir1"].fstype == "nfs4"
+    assert mounts["/autofshost"].kind == Kind.AUTOFS and mounts["/autofshost"].source == "-hosts"
+    assert mounts["/var/log"].device == "253:36"
+
+
+def test_a_device_mounted_twice_in_proc_mounts_is_a_bind():
+    mounts = parse_proc_mounts(out("linux-proc-mounts-rhel6-nfs-autofs-same-lv-twice.txt"))
+    assert [m.target for m in bind_mounts(mounts)] == ["/var/tmp"]
+    assert by_target(mounts)["/sa/net"].kind == Kind.NETWORK  # source /vol/vol3/wpsanet, nfs

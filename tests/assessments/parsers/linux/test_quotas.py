@@ -41,3 +41,14 @@ def test_noquota_is_no_quota_option():
         "usrjquota=aquota.user",
         "uquota",
     ]
+
+
+def test_it_reads_quota_states_of_home_with_a_trailing_blank():
+    sample = "linux-quotaon-p-home-gentoo-debian-collection.txt"
+    gentoo = parse_quotaon(out(sample, block=0))
+    assert [(s.kind, s.target, s.device, s.on) for s in gentoo] == [
+        ("group", "/home", "/dev/sda10", True),
+        ("user", "/home", "/dev/sda10", True),
+    ]
+    debian = parse_quotaon(out(sample, block=1))
+    assert [(s.kind, s.on) for s in debian] == [("group", False), ("user", True)]

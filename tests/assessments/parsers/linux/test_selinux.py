@@ -45,3 +45,27 @@ def test_a_missing_config_file_is_reported_as_such():
     gone = text("", 1, "cat: /etc/selinux/config: No such file or directory\n")
     result = judged("selinux_config", gone, parse_selinux_config)
     assert isinstance(result, Absent) and "cat /etc/selinux/config" in result.evidence
+
+
+OLD_SESTATUS = "linux-sestatus-rhel5-6-policy-from-config-collection.txt"
+
+
+def test_it_reads_the_rhel_5_sestatus_layout():
+    status = parse_sestatus(out(OLD_SESTATUS, block=0))
+    assert (status.status, status.current_mode, status.config_mode) == (
+        "enabled",
+        "enforcing",
+        "enforcing",
+    )
+    assert status.policy == "targeted"  # "Policy from config file"
+    other = parse_sestatus(out(OLD_SESTATUS, block=1))
+    assert (other.current_mode, other.config_mode) == ("permissive", "disabled")
+
+
+def test_a_comment_after_the_configured_mode_is_no_part_of_it():
+    # The boot scripts source the file as shell and libselinux reads the word: a trailing
+    # `# comment` (common in setup guides) leaves the mode readable.
+    sample = "linux-etc-selinux-config-inline-comments-collection.txt"
+    for block in (0, 1):
+        config = parse_selinux_config(out(sample, block=block))
+        assert (config.mode, config.raw_mode) == ("disabled", "disabled")

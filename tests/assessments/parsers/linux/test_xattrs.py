@@ -32,7 +32,9 @@ def test_output_cut_by_the_collector_is_incomplete():
 
 def test_capabilities_are_their_own_kind():
     assert kind_of("security.capability") == "capability"
-    assert kind_of("trusted.glusterfs.volume-id") == "trusted"
+    assert kind_of("trusted.glusterfs.volume-id") == "gluster"
+    assert kind_of("trusted.overlay.opaque") == "trusted"
+    assert kind_of("user.swift.metadata") == "swift"
 
 
 def test_it_reads_no_further_than_twice_the_probes_line_limit():
