@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.linux.bounded import split_cut
+from assessments.parsers.linux.kernel import cmdline_text
 from assessments.parsers.text import decode
 
 _LSUSB = re.compile(
@@ -225,7 +226,7 @@ def _console_device(value: str) -> str:
 
 
 def parse_cmdline(out: ProbeOutput) -> KernelCmdline:
-    text = " ".join(decode(out.stdout).split())
+    text = " ".join(cmdline_text(out).split())
     if not text:
         raise ProbeUnavailable("/proc/cmdline is empty")
     consoles = tuple(_console_device(value) for value in _CONSOLE.findall(text))
