@@ -143,6 +143,7 @@ def parse_lspci(out: ProbeOutput) -> PciDevices:
                 result.devices.append(current)
             continue
         if current is None:
+            unknown.append(text)  # details of no device: not lspci's
             continue
         detail = text.strip()
         current.lines.append(text)

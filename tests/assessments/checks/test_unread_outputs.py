@@ -13,12 +13,18 @@ from assessments.checks import REGISTRY
 from assessments.checks.base import Severity
 from assessments.facts import Destination, Facts, ProbeOutput
 from assessments.probes import probes_for
+from tests.assessments.checks.test_fail_closed import bases, failed_together, worst
 from tests.assessments.parsers.linux.samples import blocks
 
 LINUX = sorted(check_id for check_id, check in REGISTRY.items() if check.os_family == "linux")
-# raw.py (the raw device bindings) is another helper's file this session: its parser still
-# reads such text as "no binding". Listed so that the hole stays visible, not hidden.
-NOT_YET = {"raw_devices.bindings"}
+# Parsers in files another helper edits this session still read such text as "none": the
+# probe, and the file its parser is in. Listed so that the holes stay visible, not hidden.
+NOT_YET = {
+    "raw": "raw.py parse_raw_qa",
+    "rawdevices_config": "raw.py parse_rawdevices_config",
+    "oracleasm": "raw.py parse_oracleasm",
+    "fstab": "mounts.py parse_fstab",
+}
 MOTD = blocks("linux-probe-failure-texts-collection.txt")[24].decode()
 NOLOGIN = blocks("linux-probe-failure-texts-collection.txt")[29].decode()
 
@@ -38,8 +44,8 @@ def facts(noise: str) -> Facts:
 @example(noise=NOLOGIN)
 @given(noise=NOISE)
 def test_no_linux_check_passes_on_text_no_tool_prints(check_id: str, noise: str) -> None:
-    if check_id in NOT_YET:
-        pytest.xfail("raw.py: another helper's file this session")
+    if check_id == "raw_devices.bindings":
+        pytest.xfail(f"{NOT_YET['raw']}: another helper's file this session")
     findings = REGISTRY[check_id].evaluate(facts(noise))
     said = {finding.severity for finding in findings}
     assert not said & {Severity.PASS, Severity.INFO}, f"{check_id} on {noise!r}: " + "; ".join(
@@ -48,3 +54,32 @@ def test_no_linux_check_passes_on_text_no_tool_prints(check_id: str, noise: str)
     for finding in findings:
         if finding.severity == Severity.UNKNOWN:
             assert finding.evidence, f"{check_id}: unknown without evidence"
+
+
+CASES = [(check_id, probe) for check_id in LINUX for probe in REGISTRY[check_id].probes]
+
+
+@pytest.mark.parametrize(("check_id", "probe"), CASES, ids=[f"{c}:{p}" for c, p in CASES])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(noise=MOTD)
+@given(noise=NOISE)
+def test_one_probe_answering_with_such_text_never_lets_a_check_pass(
+    check_id: str, probe: str, noise: str
+) -> None:
+    """The lab's clean capture, with one probe (and the probes collecting the same fact
+    another way) replaced by the text: if the check read it, no pass, no info."""
+    check = REGISTRY[check_id]
+    group = failed_together(check, probe)
+    if set(group) & set(NOT_YET):
+        pytest.xfail(f"{NOT_YET[next(p for p in group if p in NOT_YET)]}: another helper's file")
+    for name, base in bases("linux"):
+        outputs = dict(base)
+        for replaced in group:
+            outputs[replaced] = ProbeOutput(noise.encode(), b"", 0)
+        destination = Destination("node", "linux", free_bytes=10 * 2**40)
+        facts = Facts("linux", outputs, hostname=name, destination=destination)
+        severity = worst(check, facts)
+        if set(group) & set(facts.read):
+            assert severity not in (Severity.PASS, Severity.INFO), (
+                f"{check_id} said {severity} on {name} with {group} printing {noise!r}"
+            )
