@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
+from assessments.parsers.linux.unread import Reading
 from assessments.parsers.text import decode
 
 
@@ -50,21 +51,32 @@ def parse_mdstat(out: ProbeOutput) -> list[MdArray]:
     its slots and any resync / recovery in progress (`Personalities`, `read_ahead` (2.4
     kernels), `bitmap:` and `unused devices` lines carry nothing to report)."""
     arrays: list[MdArray] = []
+    reading = Reading("/proc/mdstat", "md array")
     for raw in decode(out.stdout).split("\n"):
         found = _MD.match(raw.strip())
         if found:
+            reading.known()
             words = [w for w in found.group(3).split() if not w.startswith("(")]
             level = words[0] if words and "[" not in words[0] else ""
             devices = [re.sub(r"\[\d+\]", "", w) for w in words if "[" in w]
             arrays.append(MdArray(found.group(1), found.group(2), level, devices, raw.strip()))
             continue
+        if _MD_STOCK.match(raw.strip()):
+            reading.known()
+            continue
         if not arrays or not raw[:1].isspace():
+            reading.skip(raw)
             continue
         if (slots := _SLOTS.search(raw)) and not arrays[-1].slots:
             arrays[-1].slots = f"{slots.group(1)} {slots.group(2)}"
         if (sync := _SYNC.search(raw)) and not arrays[-1].sync:
             arrays[-1].sync = f"{sync.group(1)} {sync.group(2)}"
+    reading.refuse(len(arrays))
     return arrays
+
+
+# The lines of /proc/mdstat that are no array: what every kernel prints with none.
+_MD_STOCK = re.compile(r"^(?:Personalities\s*:|read_ahead\b|unused devices\s*:)")
 
 
 @dataclass(frozen=True)
@@ -84,10 +96,18 @@ _DM = re.compile(r"^(\S+)\s+\((\d+)(?::|,\s*)(\d+)\)\s*$")
 
 
 def parse_dmsetup(out: ProbeOutput) -> list[DmDevice]:
+    """`NAME (MAJOR:MINOR)` lines; `No devices found` when there are none."""
     devices = []
+    reading = Reading("dmsetup ls", "device-mapper device")
     for raw in decode(out.stdout).split("\n"):
         if found := _DM.match(raw.strip()):
+            reading.known()
             devices.append(DmDevice(found.group(1), f"{found.group(2)}:{found.group(3)}", raw))
+        elif raw.strip() == "No devices found":
+            reading.known()
+        else:
+            reading.skip(raw)
+    reading.refuse(len(devices))
     return devices
 
 
@@ -244,9 +264,21 @@ def parse_multipath(out: ProbeOutput) -> list[MultipathMap]:
     """The maps of `multipath -ll` and their path devices; the path list and debugging lines
     that verbose runs print before the maps are not maps."""
     maps: list[MultipathMap] = []
+    reading = Reading("multipath -ll", "multipath map")
     for raw in decode(out.stdout).split("\n"):
         if header := _map_header(raw.rstrip()):
+            reading.known()
             maps.append(header)
         elif maps and (path := _PATH.search(raw)):
             maps[-1].paths.append(path.group(1))
+        elif _MULTIPATH_LOG.match(raw.strip()):
+            reading.known()  # multipath's own messages, e.g. no multipath.conf: no map
+        elif not maps:
+            reading.skip(raw)
+    reading.refuse(len(maps))
     return maps
+
+
+# multipath-tools' log lines (`Apr 14 09:38:09 | /etc/multipath.conf does not exist,
+# blacklisting all devices.`; newer versions stamp the uptime: `92116.652114 | ...`).
+_MULTIPATH_LOG = re.compile(r"^(?:(?:[A-Z][a-z]{2} +\d+ )?\d\d:\d\d:\d\d|\d+\.\d+) \| ")

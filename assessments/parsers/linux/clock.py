@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput
 from assessments.parsers.linux.sections import split_sections
+from assessments.parsers.linux.unread import Reading
 from assessments.parsers.text import decode
 
 
@@ -71,9 +72,13 @@ class NtpConfig:
 def parse_ntp_config(out: ProbeOutput) -> NtpConfig:
     directives: list[Directive] = []
     files: list[str] = []
+    reading = Reading("the time-service configuration", "==> path <== file")
     for path, lines in split_sections(decode(out.stdout)):
         if not path:
+            for line in lines:
+                reading.skip(line)
             continue
+        reading.known()
         files.append(path)
         daemon = "chronyd" if "chrony" in path else "ntpd"
         for raw in lines:
@@ -81,6 +86,7 @@ def parse_ntp_config(out: ProbeOutput) -> NtpConfig:
             line = "" if raw.strip()[:1] in ";%!" else raw.split("#", 1)[0].strip()
             if line:
                 directives.append(Directive(daemon, path, tuple(line.split()), raw.strip()))
+    reading.refuse(len(files))
     return NtpConfig(directives, files)
 
 

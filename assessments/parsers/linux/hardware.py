@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.linux.bounded import split_cut
+from assessments.parsers.linux.kernel import cmdline_text
 from assessments.parsers.text import decode
 
 _LSUSB = re.compile(
@@ -142,6 +143,7 @@ def parse_lspci(out: ProbeOutput) -> PciDevices:
                 result.devices.append(current)
             continue
         if current is None:
+            unknown.append(text)  # details of no device: not lspci's
             continue
         detail = text.strip()
         current.lines.append(text)
@@ -225,7 +227,7 @@ def _console_device(value: str) -> str:
 
 
 def parse_cmdline(out: ProbeOutput) -> KernelCmdline:
-    text = " ".join(decode(out.stdout).split())
+    text = " ".join(cmdline_text(out).split())
     if not text:
         raise ProbeUnavailable("/proc/cmdline is empty")
     consoles = tuple(_console_device(value) for value in _CONSOLE.findall(text))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.linux.sections import split_sections
+from assessments.parsers.linux.unread import Reading
 from assessments.parsers.text import decode
 
 Version = tuple[int, ...]
@@ -60,12 +61,47 @@ def parse_uname(out: ProbeOutput) -> Uname:
 
 def parse_cmdline(out: ProbeOutput) -> list[str]:
     """The kernel's parameters; what follows a lone `--` is for init, not for the kernel."""
-    text = decode(out.stdout).strip()
-    try:
-        words = shlex.split(text)
-    except ValueError:  # an unbalanced quote: the kernel splits on blanks too
-        words = text.split()
+    words = _words(cmdline_text(out))
     return words[: words.index("--")] if "--" in words else words
+
+
+def _words(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:  # an unbalanced quote: the kernel splits on blanks too
+        return text.split()
+
+
+# A kernel parameter: `name`, `name=value` (the value anything, quotes removed); names are
+# letters, digits and `_.-` (`rd.lvm.lv`, `intel_iommu`), a module's `mod.param` included.
+_PARAMETER = re.compile(r"^[A-Za-z0-9_.-]+(?:=.*)?$")
+# Flags a command line may consist of without any `name=value` (GRUB's and init's).
+_FLAGS = frozenset("ro rw quiet splash nosplash single rhgb debug nomodeset noapic".split())
+
+
+def _command_line(text: str) -> bool:
+    """Every word a parameter, and one a `name=value` or a well-known flag: a MOTD line or a
+    message (`This account is currently not available.`) is words but no command line.
+    The words after a lone `--` are init's, of any form."""
+    words = _words(text)
+    words = words[: words.index("--")] if "--" in words else words
+    return all(_PARAMETER.match(w) for w in words) and any("=" in w or w in _FLAGS for w in words)
+
+
+def cmdline_text(out: ProbeOutput) -> str:
+    """The line of `cat /proc/cmdline` (empty when the kernel has none). The file is one
+    line: lines that are no command line around it are left out, and an output of only such
+    lines is unreadable (`Reading`)."""
+    reading = Reading("/proc/cmdline", "kernel command line")
+    found: list[str] = []
+    for line in decode(out.stdout).split("\n"):
+        if line.strip() and _command_line(line.strip()) and not found:
+            reading.known()
+            found.append(line.strip())
+        else:
+            reading.skip(line)
+    reading.refuse(len(found))
+    return found[0] if found else ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput
 from assessments.parsers.linux.sections import capped_lines
+from assessments.parsers.linux.unread import Reading
 from assessments.parsers.text import decode
 
 
@@ -22,11 +23,18 @@ def parse_exports(out: ProbeOutput) -> list[Export]:
     path with blanks is quoted."""
     text = decode(out.stdout).replace("\\\n", " ")
     exports = []
+    reading = Reading("/etc/exports", "export")
     for raw in text.split("\n"):
         line = raw.split("#", 1)[0].strip()
         found = re.match(r'^("[^"]+"|/\S*)\s*(.*)$', line)
         if found:
+            reading.known()
             exports.append(Export(found.group(1).strip('"'), found.group(2), raw.strip()))
+        elif raw.strip().startswith("#"):
+            reading.known()  # a comment: the stock file holds only those
+        else:
+            reading.skip(raw)
+    reading.refuse(len(exports))
     return exports
 
 
@@ -42,9 +50,14 @@ def parse_exportfs(out: ProbeOutput) -> ExportList:
     lines, cut = capped_lines(decode(out.stdout))
     exports: list[Export] = []
     path = ""
+    reading = Reading("exportfs -v", "export")
     for raw in lines:
         if not raw.strip():
             continue
+        if not raw.startswith("/") and not (path and "(" in raw):
+            reading.skip(raw)
+            continue
+        reading.known()
         if raw.startswith("/"):
             path, _, rest = raw.partition("\t") if "\t" in raw else raw.partition(" ")
             path = path.strip()
@@ -56,6 +69,7 @@ def parse_exportfs(out: ProbeOutput) -> ExportList:
             path = ""
     if path:
         exports.append(Export(path, "", path))
+    reading.refuse(len(exports))
     return ExportList(exports, cut)
 
 
@@ -84,15 +98,33 @@ _DRBD_RESOURCE = re.compile(r"^\s*(\d+):\s+cs:(\S+)")
 
 
 def parse_drbd(out: ProbeOutput) -> Drbd:
+    """The version line, the build lines under it, then per minor a `N: cs:STATE ...` line
+    and its indented counters (`ns:... nr:...`, a resync's progress bar)."""
     version = ""
     resources = []
+    minors = False  # a minor's line was read: indented lines are its details
+    reading = Reading("/proc/drbd", "DRBD resource")
     for line in decode(out.stdout).split("\n"):
         if not version and (found := _DRBD_VERSION.match(line)):
+            reading.known()
             version = found.group(1)
         elif found := _DRBD_RESOURCE.match(line):
+            reading.known()
+            minors = True
             if found.group(2) != "Unconfigured":
                 resources.append(DrbdResource(int(found.group(1)), found.group(2), line.strip()))
+        elif _DRBD_BUILD.match(line) or (minors and line[:1].isspace()):
+            reading.known()
+        else:
+            reading.skip(line)
+    # Unconfigured minors alone are an answer: the module is loaded, nothing is set up.
+    reading.refuse(len(resources) or minors)
     return Drbd(version, resources)
+
+
+# What DRBD prints under its version line: `GIT-hash: ... build by ...`, `srcversion: ...`,
+# 0.7's `SVN Revision: ... build by ...`; DRBD 9's `Transports (api:...): tcp (9.1.12)`.
+_DRBD_BUILD = re.compile(r"^(?:GIT-hash:|srcversion:|SVN Revision:|Transports\b)")
 
 
 @dataclass(frozen=True)
@@ -117,13 +149,26 @@ def parse_ip_vs(out: ProbeOutput) -> IpvsTable:
     addresses in hex) followed by its `  -> REAL:PORT ...` servers."""
     lines, cut = capped_lines(decode(out.stdout))
     services = []
+    reading = Reading("/proc/net/ip_vs", "virtual service")
     for line in lines:
         if found := _SERVICE.match(line):
+            reading.known()
             protocol, address, scheduler = found.groups()
             services.append(
                 VirtualService(protocol, _address(protocol, address), scheduler, line.strip())
             )
+        elif _IPVS_STOCK.match(line) or (services and line.strip().startswith("->")):
+            reading.known()
+        else:
+            reading.skip(line)
+    reading.refuse(len(services))
     return IpvsTable(services, cut)
+
+
+# The header every /proc/net/ip_vs prints, with no service too.
+_IPVS_STOCK = re.compile(
+    r"^(?:IP Virtual Server version|Prot LocalAddress:Port|\s+-> RemoteAddress:Port)"
+)
 
 
 def _address(protocol: str, text: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from assessments.facts import ProbeOutput
 from assessments.parsers.linux.macs import MAC_IN_TEXT, normalise_mac
 from assessments.parsers.linux.sections import split_sections
+from assessments.parsers.linux.unread import Reading
 from assessments.parsers.text import decode
 
 # FlexLM `SERVER host hostid [port]`, RLM `HOST host hostid [port]`.
@@ -99,11 +100,19 @@ def parse_lmhostid(lines: list[str]) -> list[str]:
 def parse_license_scan(out: ProbeOutput) -> LicenseScan:
     text = decode(out.stdout)
     scan = LicenseScan()
-    for name, lines in split_sections(text):
+    reading = Reading("the licence scan", "==> path <== section")
+    sections = split_sections(text)
+    for name, lines in sections:
+        if not name:
+            for line in lines:
+                reading.skip(line)
+        else:
+            reading.known()
         if name == "lmhostid":
             scan.lmhostids.extend(parse_lmhostid(lines))
         elif name == "hostid":
             scan.hostid = next((line.strip() for line in lines if line.strip()), "")
         elif name:
             scan.files.append(scan_text(name, lines))
+    reading.refuse(sum(1 for name, _ in sections if name))
     return scan

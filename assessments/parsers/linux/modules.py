@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.linux.sections import split_sections
+from assessments.parsers.linux.unread import Reading
 from assessments.parsers.text import decode
 
 _MODULE = re.compile(r"^([A-Za-z0-9_.-]+)\s+(\d+)\s+(-|\d+)(?:\s+(.*))?$")
@@ -160,15 +161,20 @@ def parse_modules_config(out: ProbeOutput) -> ModulesConfig:
     aliases are not listed: a container loads no module either way."""
     settings: list[ModuleSetting] = []
     files: list[str] = []
+    reading = Reading("the module configuration", "==> path <== file")
     for path, lines in split_sections(decode(out.stdout)):
         if not path:
+            for line in lines:
+                reading.skip(line)
             continue
+        reading.known()
         files.append(path)
         for raw in lines:
             line = raw.strip()
             if not line or line.startswith(("#", ";")):
                 continue
             settings.extend(_settings(path, line))
+    reading.refuse(len(files))
     return ModulesConfig(settings, files)
 
 

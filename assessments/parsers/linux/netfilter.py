@@ -28,6 +28,7 @@ class IptablesSave:
 
 
 _INCOMPATIBLE = re.compile(r"^# Table `(\S+)' is incompatible")
+_TABLE_LINE = re.compile(r"\*[a-z_]+\s*")
 
 
 def parse_iptables_save(out: ProbeOutput) -> IptablesSave:
@@ -40,7 +41,7 @@ def parse_iptables_save(out: ProbeOutput) -> IptablesSave:
         line = re.sub(r"^\[\d+:\d+\]\s+", "", raw.strip())
         if found := _INCOMPATIBLE.match(line):
             incompatible.append(found.group(1))
-        elif line.startswith("*"):
+        elif _TABLE_LINE.fullmatch(line):  # `*filter`; `* Documentation: ...` is a MOTD's
             tables.append(IptablesTable(line[1:].strip()))
         elif line.startswith(":") and tables:
             chain, _, rest = line[1:].partition(" ")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from assessments.facts import ProbeOutput, ProbeUnavailable
 from assessments.parsers.linux.bounded import split_cut
+from assessments.parsers.linux.unread import Reading
 from assessments.parsers.text import decode
 
 _HEADER = re.compile(
@@ -171,16 +172,27 @@ def links_from_sys_net(out: ProbeOutput) -> NetLinks:
     """Links from the `mac_addresses` probe (`NAME ADDRESS TYPE`, the address empty for
     tunnels), where `ip` is not installed: names and link types, no kinds."""
     result = NetLinks()
+    reading = Reading("/sys/class/net", "network interface")
     text = decode(out.stdout)
     for line in text.split("\n"):
         if line.startswith("==> "):
             break  # the /proc/net/bonding sections follow
         fields = line.split()
-        if not fields:
+        if not _SYS_NET.match(line.strip()):
+            reading.skip(line)
             continue
+        reading.known()
         arp = fields[-1] if len(fields) >= 2 and fields[-1].isdigit() else ""
         link_type = ARP_TYPES.get(int(arp), f"type {arp}") if arp else ""
         result.links.append(NetLink(fields[0], link_type=link_type, lines=[line.strip()]))
+    reading.refuse(len(result.links))
     if not result.links:
         raise ProbeUnavailable("no network interfaces listed")
     return result
+
+
+# `eth0 00:16:3e:12:34:56 1`, `tun0  65534` (no address), `sit0 00:00:00:00 776`: a name,
+# the address in hex pairs (or none) and the ARPHRD number (or none, an unreadable type
+# file), one of the two at least; the shortest address is a tunnel's four bytes.
+_HEX_PAIRS = r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){3,}"
+_SYS_NET = re.compile(rf"^[^\s/:]+(?:\s+{_HEX_PAIRS}(?:\s+\d+)?|\s+\d+)$")

@@ -6,10 +6,21 @@ node's own beancounter) is a hardware node; `/proc/user_beancounters` exists on 
 """
 
 from assessments.facts import ProbeOutput
+from assessments.parsers.linux.unread import Reading
 from assessments.parsers.text import decode
 
 
 def parse_virt_markers(out: ProbeOutput) -> frozenset[str]:
-    """The marker paths that exist on the host."""
-    lines = (line.strip().rstrip("/") for line in decode(out.stdout).split("\n"))
-    return frozenset(line for line in lines if line.startswith("/"))
+    """The marker paths that exist on the host (none: an empty output). Lines that are no
+    path are left out; an output of only such lines is unreadable, not "no marker"."""
+    reading = Reading("the virtualisation marker test", "marker path")
+    found = set()
+    for raw in decode(out.stdout).split("\n"):
+        line = raw.strip().rstrip("/")
+        if line.startswith("/"):
+            reading.known()
+            found.add(line)
+        else:
+            reading.skip(raw)
+    reading.refuse(len(found))
+    return frozenset(found)
