@@ -115,8 +115,9 @@ def parse_proc_mounts(out: ProbeOutput) -> list[Mount]:
         if len(fields) < 4:
             continue
         source, target, fstype, options = fields[:4]
-        if fstype == "rootfs":
-            continue
+        # `rootfs /` (the initramfs, a pseudo file system) is kept: the real root mounted over
+        # it shadows it (Debian 6, RHEL 6), and a root in RAM (unRAID, live systems) is all
+        # the table has at /.
         mounts.append(
             Mount(
                 unescape(source),
